@@ -1,0 +1,47 @@
+package io.pxkv.common.error;
+
+/**
+ * Every error a client can see, with its HTTP status and the stable code string that goes in the
+ * {@code "error"} field of the JSON body. One table, used by the node and the router alike.
+ */
+public enum ErrorCode {
+  INVALID_JSON(400, "invalid_json"),
+  INVALID_KEY(400, "invalid_key"),
+  MISSING_VALUE(400, "missing_value"),
+  INVALID_VALUE(400, "invalid_value"),
+  INVALID_CURSOR(400, "invalid_cursor"),
+  INVALID_LIMIT(400, "invalid_limit"),
+  INVALID_REQUEST(400, "invalid_request"),
+  NOT_FOUND(404, "not_found"),
+  METHOD_NOT_ALLOWED(405, "method_not_allowed"),
+  VALUE_TOO_LARGE(413, "value_too_large"),
+  BODY_TOO_LARGE(413, "body_too_large"),
+  UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
+  STORAGE_FAILURE(500, "storage_failure"),
+  INTERNAL(500, "internal"),
+  NODE_UNAVAILABLE(503, "node_unavailable"),
+  UNAVAILABLE(503, "unavailable"),
+  UPSTREAM_TIMEOUT(504, "upstream_timeout"),
+  INSUFFICIENT_STORAGE(507, "insufficient_storage");
+
+  private final int status;
+  private final String code;
+
+  ErrorCode(int status, String code) {
+    this.status = status;
+    this.code = code;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  /** The string clients match on; never change one that has shipped. */
+  public String code() {
+    return code;
+  }
+
+  public boolean isClientError() {
+    return status >= 400 && status < 500;
+  }
+}

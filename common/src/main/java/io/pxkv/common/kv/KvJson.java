@@ -1,0 +1,208 @@
+package io.pxkv.common.kv;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.pxkv.common.error.ErrorCode;
+import io.pxkv.common.error.KvException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+
+/**
+ * Reads the bodies of /kv calls and writes JSON strings, on the hot path, with Jackson's streaming
+ * API (no trees).
+ *
+ * <p>A value is stored as its compact JSON text: whitespace between tokens is dropped, every other
+ * byte (number spelling, string escapes as Jackson writes them, field order) is kept. Numbers are
+ * copied as written, so {@code 1.10} and {@code 12345678901234567890123} come back unchanged.
+ */
+public final class KvJson {
+  private static final JsonFactory FACTORY = new JsonFactory();
+
+  private KvJson() {}
+
+  /** The parsed body of {@code PUT /kv}: {@code {"key":K,"value":V}}. */
+  public record PutBody(String key, byte[] value) {}
+
+  /** Parses {@code {"key":K,"value":V}}; unknown fields are ignored. */
+  public static PutBody parsePutBody(byte[] body, ValueLimits limits) {
+    String key = null;
+    byte[] value = null;
+    try (JsonParser p = FACTORY.createParser(body)) {
+      expectObjectStart(p);
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        if ("key".equals(field)) {
+          if (key != null) throw KvException.invalidJson("field 'key' appears twice");
+          key = readKey(p, v);
+        } else if ("value".equals(field)) {
+          if (value != null) throw KvException.invalidJson("field 'value' appears twice");
+          value = copyValue(p, limits);
+        } else {
+          p.skipChildren();
+        }
+      }
+      expectEnd(p);
+    } catch (JsonProcessingException e) {
+      throw malformed(e);
+    } catch (IOException e) {
+      throw new KvException(ErrorCode.INTERNAL, "could not read request body", e);
+    }
+    if (key == null) throw KvException.invalidKey("field 'key' is required");
+    KeyRules.validate(key);
+    if (value == null) throw new KvException(ErrorCode.MISSING_VALUE, "field 'value' is required");
+    return new PutBody(key, value);
+  }
+
+  /** Parses {@code {"key":K}} (the body of {@code DELETE /kv}, and of a body-style GET). */
+  public static String parseKeyBody(byte[] body) {
+    String key = null;
+    try (JsonParser p = FACTORY.createParser(body)) {
+      expectObjectStart(p);
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        if ("key".equals(field)) {
+          if (key != null) throw KvException.invalidJson("field 'key' appears twice");
+          key = readKey(p, v);
+        } else {
+          p.skipChildren();
+        }
+      }
+      expectEnd(p);
+    } catch (JsonProcessingException e) {
+      throw malformed(e);
+    } catch (IOException e) {
+      throw new KvException(ErrorCode.INTERNAL, "could not read request body", e);
+    }
+    if (key == null) throw KvException.invalidKey("field 'key' is required");
+    KeyRules.validate(key);
+    return key;
+  }
+
+  /** Parses a body that is one bare JSON value (the body of {@code PUT /kv/{key}}). */
+  public static byte[] parseBareValue(byte[] body, ValueLimits limits) {
+    try (JsonParser p = FACTORY.createParser(body)) {
+      if (p.nextToken() == null) {
+        throw new KvException(ErrorCode.MISSING_VALUE, "request body must be a JSON value");
+      }
+      byte[] value = copyValue(p, limits);
+      expectEnd(p);
+      return value;
+    } catch (JsonProcessingException e) {
+      throw malformed(e);
+    } catch (IOException e) {
+      throw new KvException(ErrorCode.INTERNAL, "could not read request body", e);
+    }
+  }
+
+  /** Checks that {@code json} is one complete JSON value within the limits; returns it compacted. */
+  public static byte[] compactValue(byte[] json, ValueLimits limits) {
+    return parseBareValue(json, limits);
+  }
+
+  /** The JSON string literal for {@code s}, with its quotes, as UTF-8 bytes. */
+  public static byte[] quote(String s) {
+    byte[] inner = JsonStringEncoder.getInstance().quoteAsUTF8(s);
+    byte[] out = new byte[inner.length + 2];
+    out[0] = '"';
+    System.arraycopy(inner, 0, out, 1, inner.length);
+    out[out.length - 1] = '"';
+    return out;
+  }
+
+  private static String readKey(JsonParser p, JsonToken t) throws IOException {
+    if (t != JsonToken.VALUE_STRING) {
+      throw KvException.invalidKey("field 'key' must be a string (was " + describe(t) + ")");
+    }
+    return p.getText();
+  }
+
+  private static void expectObjectStart(JsonParser p) throws IOException {
+    JsonToken first = p.nextToken();
+    if (first == null) throw KvException.invalidJson("request body is empty");
+    if (first != JsonToken.START_OBJECT) {
+      throw KvException.invalidJson("request body must be a JSON object (was " + describe(first) + ")");
+    }
+  }
+
+  private static void expectEnd(JsonParser p) throws IOException {
+    if (p.nextToken() != null) {
+      throw KvException.invalidJson("unexpected data after the JSON value");
+    }
+  }
+
+  /** Copies the value at the parser's current token, token by token, enforcing size and depth. */
+  private static byte[] copyValue(JsonParser p, ValueLimits limits) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    int depth = 0;
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      JsonToken t = p.currentToken();
+      do {
+        switch (t) {
+          case START_OBJECT -> {
+            if (++depth > limits.maxDepth()) throw tooDeep(limits);
+            g.writeStartObject();
+          }
+          case START_ARRAY -> {
+            if (++depth > limits.maxDepth()) throw tooDeep(limits);
+            g.writeStartArray();
+          }
+          case END_OBJECT -> {
+            depth--;
+            g.writeEndObject();
+          }
+          case END_ARRAY -> {
+            depth--;
+            g.writeEndArray();
+          }
+          case FIELD_NAME -> g.writeFieldName(p.currentName());
+          case VALUE_STRING -> g.writeString(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+          case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> g.writeNumber(p.getText());
+          case VALUE_TRUE -> g.writeBoolean(true);
+          case VALUE_FALSE -> g.writeBoolean(false);
+          case VALUE_NULL -> g.writeNull();
+          default -> throw KvException.invalidJson("unexpected token " + t);
+        }
+        if (out.size() > limits.maxValueBytes()) throw tooLarge(limits);
+        if (depth == 0) break;
+        t = p.nextToken();
+        if (t == null) throw KvException.invalidJson("unexpected end of JSON input");
+      } while (true);
+    }
+    if (out.size() > limits.maxValueBytes()) throw tooLarge(limits);
+    return out.toByteArray();
+  }
+
+  private static KvException tooDeep(ValueLimits limits) {
+    return new KvException(
+        ErrorCode.INVALID_VALUE, "value nests deeper than " + limits.maxDepth() + " levels");
+  }
+
+  private static KvException tooLarge(ValueLimits limits) {
+    return new KvException(
+        ErrorCode.VALUE_TOO_LARGE,
+        "value is larger than the limit of " + limits.maxValueBytes() + " bytes");
+  }
+
+  private static KvException malformed(JsonProcessingException e) {
+    return KvException.invalidJson("malformed JSON: " + e.getOriginalMessage());
+  }
+
+  private static String describe(JsonToken t) {
+    if (t == null) return "nothing";
+    return switch (t) {
+      case START_OBJECT -> "an object";
+      case START_ARRAY -> "an array";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "null";
+      default -> t.asString();
+    };
+  }
+}
