@@ -1,0 +1,207 @@
+package io.pxkv.common.cluster;
+
+import io.pxkv.common.ring.ConsistentHashRing;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The router's cluster file (CONTRACT.md "Cluster config"), parsed and validated in this one place.
+ *
+ * <pre>
+ * {"virtualNodes": 128, "nodes": [{"id": "node-1", "url": "http://127.0.0.1:9001"}, ...]}
+ * </pre>
+ *
+ * <p>{@link #fromJson} collects every problem before throwing one {@link ConfigException}, so a bad
+ * file is fixed in one round. Unknown fields are ignored, so newer files still load. Immutable.
+ *
+ * @param virtualNodes tokens per node on the ring, 1..4096 (default 128)
+ * @param nodes the storage nodes, at least one, ids and URLs distinct, in file order
+ */
+public record ClusterConfig(int virtualNodes, List<NodeInfo> nodes) {
+  public static final int DEFAULT_VIRTUAL_NODES = ConsistentHashRing.DEFAULT_VIRTUAL_NODES;
+  public static final int MAX_VIRTUAL_NODES = 4096;
+
+  public ClusterConfig {
+    nodes = List.copyOf(nodes);
+  }
+
+  /** The node with this id, or null. */
+  public NodeInfo node(String id) {
+    for (NodeInfo n : nodes) {
+      if (n.id().equals(id)) {
+        return n;
+      }
+    }
+    return null;
+  }
+
+  /** Reads and validates {@code file}; problems name the file as given. */
+  public static ClusterConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file.toString(), List.of("file not found"));
+    } catch (IOException e) {
+      throw new ConfigException(file.toString(), List.of("cannot read: " + e.getMessage()));
+    }
+    return fromJson(text, file.toString());
+  }
+
+  /** Parses and validates {@code json}; {@code source} names it in the exception. */
+  public static ClusterConfig fromJson(String json, String source) {
+    JsonObject root;
+    try {
+      root = new JsonObject(json);
+    } catch (DecodeException | ClassCastException e) {
+      throw new ConfigException(source, List.of("not a JSON object: " + firstLine(e.getMessage())));
+    }
+    List<String> problems = new ArrayList<>();
+    int virtualNodes = readVirtualNodes(root, problems);
+    List<NodeInfo> nodes = readNodes(root, problems);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(source, problems);
+    }
+    return new ClusterConfig(virtualNodes, nodes);
+  }
+
+  private static int readVirtualNodes(JsonObject root, List<String> problems) {
+    Object raw = root.getValue("virtualNodes");
+    if (raw == null) {
+      return DEFAULT_VIRTUAL_NODES;
+    }
+    if (!(raw instanceof Integer || raw instanceof Long)) {
+      problems.add("virtualNodes: must be a whole number 1.." + MAX_VIRTUAL_NODES + " (was " + raw + ")");
+      return DEFAULT_VIRTUAL_NODES;
+    }
+    long v = ((Number) raw).longValue();
+    if (v < 1 || v > MAX_VIRTUAL_NODES) {
+      problems.add("virtualNodes: must be 1.." + MAX_VIRTUAL_NODES + " (was " + v + ")");
+    }
+    return (int) v;
+  }
+
+  private static List<NodeInfo> readNodes(JsonObject root, List<String> problems) {
+    Object raw = root.getValue("nodes");
+    if (raw == null) {
+      problems.add("nodes: is required (a list of {\"id\", \"url\"})");
+      return List.of();
+    }
+    if (!(raw instanceof JsonArray array)) {
+      problems.add("nodes: must be a list (was " + raw + ")");
+      return List.of();
+    }
+    if (array.isEmpty()) {
+      problems.add("nodes: must name at least one node (was empty)");
+      return List.of();
+    }
+    List<NodeInfo> nodes = new ArrayList<>();
+    Map<String, Integer> seenIds = new HashMap<>();
+    Map<String, Integer> seenUrls = new HashMap<>();
+    for (int i = 0; i < array.size(); i++) {
+      String at = "nodes[" + i + "]";
+      if (!(array.getValue(i) instanceof JsonObject node)) {
+        problems.add(at + ": must be an object with \"id\" and \"url\" (was " + array.getValue(i) + ")");
+        continue;
+      }
+      String id = readId(node, at, seenIds, i, problems);
+      URI url = readUrl(node, at, seenUrls, i, problems);
+      if (id != null && url != null) {
+        nodes.add(NodeInfo.of(id, url.getHost(), url.getPort()));
+      }
+    }
+    return nodes;
+  }
+
+  private static String readId(
+      JsonObject node, String at, Map<String, Integer> seen, int index, List<String> problems) {
+    Object raw = node.getValue("id");
+    if (raw == null) {
+      problems.add(at + ".id: is required");
+      return null;
+    }
+    if (!(raw instanceof String id) || id.isBlank()) {
+      problems.add(at + ".id: must be a non-empty string (was " + quoted(raw) + ")");
+      return null;
+    }
+    if (!id.equals(id.strip())) {
+      problems.add(at + ".id: must not start or end with spaces (was " + quoted(id) + ")");
+      return null;
+    }
+    Integer first = seen.putIfAbsent(id, index);
+    if (first != null) {
+      problems.add(at + ".id: duplicate of nodes[" + first + "].id (was " + quoted(id) + ")");
+      return null;
+    }
+    return id;
+  }
+
+  private static URI readUrl(
+      JsonObject node, String at, Map<String, Integer> seen, int index, List<String> problems) {
+    Object raw = node.getValue("url");
+    if (raw == null) {
+      problems.add(at + ".url: is required (http://host:port)");
+      return null;
+    }
+    URI url = parseUrl(raw);
+    if (url == null) {
+      problems.add(at + ".url: must be http://host:port (was " + quoted(raw) + ")");
+      return null;
+    }
+    String normal = url.getHost().toLowerCase() + ":" + url.getPort();
+    Integer first = seen.putIfAbsent(normal, index);
+    if (first != null) {
+      problems.add(at + ".url: same address as nodes[" + first + "].url (was " + quoted(raw) + ")");
+      return null;
+    }
+    return url;
+  }
+
+  /** The URL if it is exactly {@code http://host:port} (an optional trailing '/'), else null. */
+  private static URI parseUrl(Object raw) {
+    if (!(raw instanceof String s)) {
+      return null;
+    }
+    URI u;
+    try {
+      u = new URI(s);
+    } catch (URISyntaxException e) {
+      return null;
+    }
+    boolean plainPath = u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/");
+    if (!"http".equals(u.getScheme())
+        || u.getHost() == null
+        || u.getPort() < 1
+        || u.getPort() > 65535
+        || u.getRawUserInfo() != null
+        || !plainPath
+        || u.getRawQuery() != null
+        || u.getRawFragment() != null) {
+      return null;
+    }
+    return u;
+  }
+
+  private static String quoted(Object raw) {
+    return raw instanceof String s ? "\"" + s + "\"" : String.valueOf(raw);
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}

@@ -1,0 +1,22 @@
+package io.pxkv.common.cluster;
+
+/**
+ * One storage node of the cluster as the config names it.
+ *
+ * @param id the node's stable name; it places the node on the ring, so renaming moves its keys
+ * @param url the base URL, always {@code http://host:port} with no path
+ * @param host the host part of {@code url}
+ * @param port the port part of {@code url}
+ */
+public record NodeInfo(String id, String url, String host, int port) {
+  public NodeInfo {
+    if (id == null || id.isEmpty()) {
+      throw new IllegalArgumentException("node id must not be empty");
+    }
+  }
+
+  /** Builds a node from an id and a {@code http://host:port} URL, already validated. */
+  public static NodeInfo of(String id, String host, int port) {
+    return new NodeInfo(id, "http://" + host + ":" + port, host, port);
+  }
+}
