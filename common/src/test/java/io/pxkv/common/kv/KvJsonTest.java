@@ -1,0 +1,104 @@
+package io.pxkv.common.kv;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.pxkv.common.error.ErrorCode;
+import io.pxkv.common.error.KvException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class KvJsonTest {
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String text(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  private static ErrorCode codeOf(Runnable r) {
+    return assertThrows(KvException.class, r::run).code();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\"text\"", "42", "-1.10", "12345678901234567890123", "1e300", "true", "false", "null",
+        "[]", "{}", "[1,\"a\",null,{\"b\":[true]}]", "{\"z\":1,\"a\":{\"nested\":\"\\u00e9\\n\"}}"
+      })
+  void everyJsonTypeIsStoredCompactAndUnchanged(String value) {
+    var put = KvJson.parsePutBody(utf8("{\"key\":\"k\",\"value\":" + value + "}"), ValueLimits.DEFAULTS);
+    assertEquals("k", put.key());
+    // Jackson writes \u00e9 as the character itself; everything else comes back as sent.
+    assertEquals(value.replace("\\u00e9", "\u00e9"), text(put.value()));
+  }
+
+  @Test
+  void whitespaceBetweenTokensIsDropped() {
+    byte[] v = KvJson.parseBareValue(utf8(" { \"a\" : [ 1 , 2 ] } \n"), ValueLimits.DEFAULTS);
+    assertEquals("{\"a\":[1,2]}", text(v));
+  }
+
+  @Test
+  void unknownFieldsAreIgnoredAndFieldOrderDoesNotMatter() {
+    var put = KvJson.parsePutBody(utf8("{\"value\":1,\"extra\":{\"x\":[1]},\"key\":\"k\"}"), ValueLimits.DEFAULTS);
+    assertEquals("k", put.key());
+    assertEquals("1", text(put.value()));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"key\":\"k\"|invalid_json",
+        "{\"key\":\"k\",\"value\":}|invalid_json",
+        "[1,2]|invalid_json",
+        "''|invalid_json",
+        "{\"value\":1}|invalid_key",
+        "{\"key\":\"\",\"value\":1}|invalid_key",
+        "{\"key\":7,\"value\":1}|invalid_key",
+        "{\"key\":null,\"value\":1}|invalid_key",
+        "{\"key\":\"k\"}|missing_value",
+        "{\"key\":\"k\",\"value\":1} trailing|invalid_json",
+        "{\"key\":\"k\",\"key\":\"j\",\"value\":1}|invalid_json",
+        "{\"key\":\"\\ud800\",\"value\":1}|invalid_key",
+      })
+  void badPutBodiesAreRejectedWithTheirCode(String body, String code) {
+    assertEquals(code, codeOf(() -> KvJson.parsePutBody(utf8(body), ValueLimits.DEFAULTS)).code());
+  }
+
+  @Test
+  void valueOverTheLimitIsTooLarge() {
+    ValueLimits limits = new ValueLimits(10, 64);
+    assertEquals("\"123456\"", text(KvJson.parseBareValue(utf8("\"123456\""), limits)));
+    assertEquals(ErrorCode.VALUE_TOO_LARGE, codeOf(() -> KvJson.parseBareValue(utf8("\"123456789\""), limits)));
+    String big = "[" + "1,".repeat(100_000) + "1]";
+    assertEquals(ErrorCode.VALUE_TOO_LARGE, codeOf(() -> KvJson.parseBareValue(utf8(big), limits)));
+  }
+
+  @Test
+  void nestingDeeperThanTheLimitIsRejected() {
+    ValueLimits limits = new ValueLimits(1 << 20, 3);
+    assertEquals("[[[1]]]", text(KvJson.parseBareValue(utf8("[[[1]]]"), limits)));
+    assertEquals(ErrorCode.INVALID_VALUE, codeOf(() -> KvJson.parseBareValue(utf8("[[[[1]]]]"), limits)));
+    String deep = "[".repeat(5000) + "]".repeat(5000);
+    assertEquals(ErrorCode.INVALID_VALUE, codeOf(() -> KvJson.parseBareValue(utf8(deep), ValueLimits.DEFAULTS)));
+  }
+
+  @Test
+  void keyBodyNeedsAStringKey() {
+    assertEquals("a/b c?", KvJson.parseKeyBody(utf8("{\"key\":\"a/b c?\"}")));
+    assertEquals(ErrorCode.INVALID_KEY, codeOf(() -> KvJson.parseKeyBody(utf8("{}"))));
+    assertEquals(ErrorCode.INVALID_JSON, codeOf(() -> KvJson.parseKeyBody(utf8("{\"key\":"))));
+  }
+
+  @Test
+  void quoteEscapesForJson() {
+    assertArrayEquals(utf8("\"a\\\"b\\\\c\\n\u00e9\uD83D\uDE00\""), KvJson.quote("a\"b\\c\n\u00e9\uD83D\uDE00"));
+  }
+}
