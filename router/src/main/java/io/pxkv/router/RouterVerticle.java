@@ -1,0 +1,98 @@
+package io.pxkv.router;
+
+import io.pxkv.common.error.ErrorCode;
+import io.pxkv.common.error.KvException;
+import io.pxkv.common.http.ErrorResponses;
+import io.pxkv.common.kv.KeyPaths;
+import io.pxkv.router.cluster.ClusterView;
+import io.pxkv.router.cluster.RingHolder;
+import io.pxkv.router.cluster.StatusHandler;
+import io.pxkv.router.forward.ForwardingHandler;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * One event loop's router: an HTTP server and its own {@link RingHolder}, so the node clients,
+ * their connections and every callback stay on this verticle's event loop. Several instances share
+ * the listening port (Vert.x round-robins connections between them).
+ *
+ * <p>Requests are dispatched by a plain switch on the path, not vertx-web's Router: with five
+ * routes it is as clear and measurably cheaper per request on the forwarding hot path. Unknown
+ * paths are 404 and wrong methods 405, both as contract JSON.
+ */
+public final class RouterVerticle extends VerticleBase {
+  private final RouterConfig config;
+  private final int port;
+  private HttpServer server;
+  private RingHolder ring;
+  private ForwardingHandler kv;
+  private StatusHandler status;
+
+  /** {@code port} is the port to bind: the first instance may use 0, the rest the actual one. */
+  public RouterVerticle(RouterConfig config, int port) {
+    this.config = config;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    ring = new RingHolder(vertx, config);
+    kv = new ForwardingHandler(ring::current, config.limits());
+    status = new StatusHandler(ring::current);
+    HttpServerOptions options =
+        new HttpServerOptions().setHost(config.host()).setPort(port).setTcpNoDelay(true);
+    server = vertx.createHttpServer(options).requestHandler(this::handle);
+    return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.transform(ignored -> ring == null ? Future.succeededFuture() : ring.close());
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  /** The ring this event loop routes with; the hook for a config watcher to swap. */
+  public RingHolder ringHolder() {
+    return ring;
+  }
+
+  /** The view requests on this event loop currently use. */
+  public ClusterView view() {
+    return ring.current();
+  }
+
+  private void handle(HttpServerRequest request) {
+    try {
+      String path = request.path();
+      if (path.equals("/kv")) {
+        kv.collection(request);
+      } else if (KeyPaths.isKeyPath(path)) {
+        kv.item(request);
+      } else if (path.equals("/health")) {
+        requireGet(request);
+        status.health(request);
+      } else if (path.equals("/admin/cluster")) {
+        requireGet(request);
+        status.cluster(request);
+      } else {
+        throw new KvException(ErrorCode.NOT_FOUND, "no such resource: " + path);
+      }
+    } catch (RuntimeException e) {
+      ErrorResponses.send(request.response(), e);
+    }
+  }
+
+  private static void requireGet(HttpServerRequest request) {
+    if (request.method() != HttpMethod.GET) {
+      throw ForwardingHandler.methodNotAllowed(request, "GET");
+    }
+  }
+}

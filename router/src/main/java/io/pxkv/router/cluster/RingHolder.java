@@ -1,0 +1,81 @@
+package io.pxkv.router.cluster;
+
+import io.pxkv.common.cluster.ClusterConfig;
+import io.pxkv.common.cluster.NodeInfo;
+import io.pxkv.common.ring.ConsistentHashRing;
+import io.pxkv.router.RouterConfig;
+import io.pxkv.router.forward.NodeClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Holds the current {@link ClusterView} and replaces it atomically with {@link #swap}: the new
+ * ring and clients are built first, published in one step, and only then are the clients of nodes
+ * that left closed. Clients of nodes that stayed (same id and URL) are kept, with their warm
+ * connections.
+ *
+ * <p>Threading: each {@code RouterVerticle} owns one holder and calls {@link #swap} on its own
+ * event loop; {@link #current} may be read from any thread.
+ */
+public final class RingHolder {
+  private final Vertx vertx;
+  private final RouterConfig settings;
+  private final AtomicReference<ClusterView> current = new AtomicReference<>();
+
+  public RingHolder(Vertx vertx, RouterConfig settings) {
+    this.vertx = vertx;
+    this.settings = settings;
+    current.set(build(settings.cluster(), Map.of()));
+  }
+
+  public ClusterView current() {
+    return current.get();
+  }
+
+  /** Publishes a view of {@code next}; completes when clients of departed nodes are closed. */
+  public Future<Void> swap(ClusterConfig next) {
+    ClusterView old = current.get();
+    ClusterView fresh = build(next, old.byId());
+    current.set(fresh);
+    List<Future<Void>> closing = new ArrayList<>();
+    for (NodeClient c : old.clients()) {
+      if (fresh.byId().get(c.node().id()) != c) {
+        closing.add(c.close());
+      }
+    }
+    return Future.join(closing).mapEmpty();
+  }
+
+  /** Closes every client of the current view. */
+  public Future<Void> close() {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (NodeClient c : current.get().clients()) {
+      closing.add(c.close());
+    }
+    return Future.join(closing).mapEmpty();
+  }
+
+  private ClusterView build(ClusterConfig config, Map<String, NodeClient> reusable) {
+    ConsistentHashRing ring = ConsistentHashRing.of(config);
+    List<NodeClient> clients = new ArrayList<>();
+    Map<String, NodeClient> byId = new LinkedHashMap<>();
+    Map<String, NodeClient> keep = new HashMap<>(reusable);
+    for (NodeInfo node : config.nodes()) {
+      NodeClient existing = keep.get(node.id());
+      NodeClient client =
+          existing != null && existing.node().equals(node)
+              ? existing
+              : new NodeClient(
+                  vertx, node, settings.timeoutMs(), settings.connectTimeoutMs(), settings.poolSize());
+      clients.add(client);
+      byId.put(node.id(), client);
+    }
+    return new ClusterView(config, ring, clients, byId);
+  }
+}

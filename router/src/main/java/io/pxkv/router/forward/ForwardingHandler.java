@@ -1,0 +1,140 @@
+package io.pxkv.router.forward;
+
+import io.pxkv.common.error.ErrorCode;
+import io.pxkv.common.error.KvException;
+import io.pxkv.common.http.BodyReader;
+import io.pxkv.common.http.ErrorResponses;
+import io.pxkv.common.http.Headers;
+import io.pxkv.common.kv.Cursors;
+import io.pxkv.common.kv.KeyPaths;
+import io.pxkv.common.kv.KeyRules;
+import io.pxkv.common.kv.KvJson;
+import io.pxkv.common.kv.ValueLimits;
+import io.pxkv.router.cluster.ClusterView;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * {@code /kv} and {@code /kv/{key}} on the router. Single-key calls find the key (query, path or
+ * body), check it and the body the way a node would, so bad input gets the node's error without a
+ * hop, then forward the original method, URI and body to the key's owner and hand the node's
+ * status, Content-Type and body back untouched. Listings go to {@link MergedListing} and {@link
+ * PagedListing}.
+ *
+ * <p>Runs on the event loop of the verticle that owns it; it keeps no per-request state.
+ */
+public final class ForwardingHandler {
+  private final Supplier<ClusterView> view;
+  private final ValueLimits limits;
+  private final MergedListing merged = new MergedListing();
+  private final PagedListing paged = new PagedListing();
+
+  public ForwardingHandler(Supplier<ClusterView> view, ValueLimits limits) {
+    this.view = view;
+    this.limits = limits;
+  }
+
+  /** {@code /kv}: the key comes from {@code ?key=} or from the JSON body; no key lists. */
+  public void collection(HttpServerRequest request) {
+    HttpMethod method = request.method();
+    if (method == HttpMethod.GET) {
+      String key = request.getParam("key");
+      if (key != null) {
+        KeyRules.validate(key);
+        reply(request, forward(request, key, null));
+      } else if (Cursors.isPaged(
+          request.getParam("prefix"), request.getParam("limit"), request.getParam("cursor"))) {
+        paged.handle(request, view.get());
+      } else if (hasBody(request)) {
+        forwardWithBody(request, body -> KvJson.parseKeyBody(body));
+      } else {
+        merged.handle(request, view.get());
+      }
+    } else if (method == HttpMethod.PUT) {
+      forwardWithBody(request, body -> KvJson.parsePutBody(body, limits).key());
+    } else if (method == HttpMethod.DELETE) {
+      String key = request.getParam("key");
+      if (key != null) {
+        KeyRules.validate(key);
+        reply(request, forward(request, key, null));
+      } else {
+        forwardWithBody(request, body -> KvJson.parseKeyBody(body));
+      }
+    } else {
+      throw methodNotAllowed(request, "GET, PUT, DELETE");
+    }
+  }
+
+  /** {@code /kv/{key}}: the key is the percent-encoded rest of the path; PUT's body is the value. */
+  public void item(HttpServerRequest request) {
+    String key = KeyPaths.keyOf(request.path());
+    HttpMethod method = request.method();
+    if (method == HttpMethod.GET || method == HttpMethod.DELETE) {
+      reply(request, forward(request, key, null));
+    } else if (method == HttpMethod.PUT) {
+      forwardWithBody(
+          request,
+          body -> {
+            KvJson.parseBareValue(body, limits);
+            return key;
+          });
+    } else {
+      throw methodNotAllowed(request, "GET, PUT, DELETE");
+    }
+  }
+
+  /** The 405 for {@code request}, with the Allow header a client needs to correct itself. */
+  public static KvException methodNotAllowed(HttpServerRequest request, String allowed) {
+    request.response().putHeader(HttpHeaders.ALLOW, allowed);
+    return new KvException(
+        ErrorCode.METHOD_NOT_ALLOWED,
+        request.method().name() + " is not allowed on " + request.path() + " (allowed: " + allowed + ")");
+  }
+
+  /** Reads the body, finds and checks the key in it (a throw becomes the error), forwards. */
+  private void forwardWithBody(HttpServerRequest request, Function<byte[], String> keyOf) {
+    reply(
+        request,
+        BodyReader.read(request, limits.maxBodyBytes())
+            .compose(body -> forward(request, keyOf.apply(body.getBytes()), body)));
+  }
+
+  private Future<NodeReply> forward(HttpServerRequest request, String key, Buffer body) {
+    String contentType = body == null ? null : request.getHeader(Headers.CONTENT_TYPE);
+    return view.get().ownerOf(key).call(request.method(), request.uri(), contentType, body);
+  }
+
+  private static void reply(HttpServerRequest request, Future<NodeReply> answer) {
+    HttpServerResponse response = request.response();
+    answer.onComplete(
+        ar -> {
+          if (ar.succeeded()) {
+            send(response, ar.result());
+          } else {
+            ErrorResponses.send(response, ar.cause());
+          }
+        });
+  }
+
+  static void send(HttpServerResponse response, NodeReply reply) {
+    response.setStatusCode(reply.status());
+    if (reply.contentType() != null) {
+      response.putHeader(Headers.CONTENT_TYPE, reply.contentType());
+    }
+    response.end(reply.body());
+  }
+
+  private static boolean hasBody(HttpServerRequest request) {
+    String length = request.getHeader(Headers.CONTENT_LENGTH);
+    if (length != null) {
+      return !length.equals("0");
+    }
+    return request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+  }
+}

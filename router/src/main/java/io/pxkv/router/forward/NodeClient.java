@@ -1,0 +1,156 @@
+package io.pxkv.router.forward;
+
+import io.pxkv.common.cluster.NodeInfo;
+import io.pxkv.common.http.Headers;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * Calls one storage node over a pooled keep-alive HTTP/1.1 client with deadlines.
+ *
+ * <p>{@link #call} is for answers that fit in memory (single keys, pages, stats): it has one
+ * deadline from sending to the last body byte, fails with {@code 504 upstream_timeout} when it
+ * passes (and resets the request, which frees the connection), and with {@code 503
+ * node_unavailable} when the node cannot be reached. A refused connection fails at once; a node
+ * that comes back is reconnected to by the pool on the next call, without a restart.
+ *
+ * <p>{@link #stream} is for answers of any size: the deadline covers connecting and the head, then
+ * an idle timeout guards every gap between chunks, so a long healthy stream is never cut.
+ *
+ * <p>Threading: one instance per event loop (each {@code RouterVerticle} builds its own), used only
+ * from that loop, so its connections and callbacks never hop threads. {@link #lastError} may be
+ * read from anywhere.
+ */
+public final class NodeClient {
+  private final Vertx vertx;
+  private final NodeInfo node;
+  private final HttpClientAgent client;
+  private final long timeoutMs;
+  private final long connectTimeoutMs;
+  private volatile String lastError;
+
+  public NodeClient(
+      Vertx vertx, NodeInfo node, long timeoutMs, long connectTimeoutMs, int poolSize) {
+    this.vertx = vertx;
+    this.node = node;
+    this.timeoutMs = timeoutMs;
+    this.connectTimeoutMs = connectTimeoutMs;
+    HttpClientOptions options =
+        new HttpClientOptions()
+            .setDefaultHost(node.host())
+            .setDefaultPort(node.port())
+            .setKeepAlive(true)
+            .setTcpNoDelay(true)
+            .setConnectTimeout((int) connectTimeoutMs)
+            // Close pooled connections nobody used for a while; a node restart leaves none stale.
+            .setKeepAliveTimeout(30)
+            .setDecompressionSupported(false);
+    this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(poolSize));
+  }
+
+  public NodeInfo node() {
+    return node;
+  }
+
+  public long timeoutMs() {
+    return timeoutMs;
+  }
+
+  /** The last failure talking to this node, or null if the last call worked. */
+  public String lastError() {
+    return lastError;
+  }
+
+  /** Sends a request and reads the whole answer, within {@link #timeoutMs}. */
+  public Future<NodeReply> call(HttpMethod method, String uri, String contentType, Buffer body) {
+    return call(method, uri, contentType, body, timeoutMs);
+  }
+
+  /** Like {@link #call(HttpMethod, String, String, Buffer)} with its own, shorter deadline. */
+  public Future<NodeReply> call(
+      HttpMethod method, String uri, String contentType, Buffer body, long deadlineMs) {
+    Promise<NodeReply> result = Promise.promise();
+    long timer = vertx.setTimer(deadlineMs, id -> result.tryFail(NodeFailures.timeout(node, deadlineMs)));
+    client
+        .request(options(method, uri))
+        .compose(
+            request -> {
+              // When the deadline wins, drop the request so its connection is not left waiting.
+              result.future().onFailure(e -> request.reset());
+              if (contentType != null) {
+                request.putHeader(Headers.CONTENT_TYPE, contentType);
+              }
+              return body == null ? request.send() : request.send(body);
+            })
+        .compose(
+            response ->
+                response
+                    .body()
+                    .map(b -> new NodeReply(response.statusCode(), response.getHeader(Headers.CONTENT_TYPE), b)))
+        .onComplete(
+            ar -> {
+              vertx.cancelTimer(timer);
+              if (ar.succeeded()) {
+                lastError = null;
+                result.tryComplete(ar.result());
+              } else {
+                result.tryFail(NodeFailures.map(node, ar.cause(), deadlineMs));
+              }
+            });
+    return result.future().onFailure(e -> lastError = e.getMessage());
+  }
+
+  /**
+   * Sends a GET and returns the response once its head arrived, with its body unread: the caller
+   * sets the body handlers in the callback, before the event loop can deliver a chunk.
+   */
+  public Future<HttpClientResponse> stream(String uri) {
+    Promise<HttpClientResponse> result = Promise.promise();
+    long timer = vertx.setTimer(timeoutMs, id -> result.tryFail(NodeFailures.timeout(node, timeoutMs)));
+    client
+        .request(options(HttpMethod.GET, uri).setIdleTimeout(timeoutMs))
+        .compose(
+            request -> {
+              result.future().onFailure(e -> request.reset());
+              return request.send();
+            })
+        .onComplete(
+            ar -> {
+              vertx.cancelTimer(timer);
+              if (ar.succeeded()) {
+                if (!result.tryComplete(ar.result())) {
+                  ar.result().request().reset();
+                }
+              } else {
+                result.tryFail(NodeFailures.map(node, ar.cause(), timeoutMs));
+              }
+            });
+    return result.future().onFailure(e -> lastError = e.getMessage());
+  }
+
+  /** Records a failure seen while reading a stream, for {@code /admin/cluster}. */
+  public void noteFailure(Throwable failure) {
+    lastError = NodeFailures.map(node, failure, timeoutMs).getMessage();
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+
+  private RequestOptions options(HttpMethod method, String uri) {
+    return new RequestOptions()
+        .setMethod(method)
+        .setHost(node.host())
+        .setPort(node.port())
+        .setURI(uri)
+        .setConnectTimeout(connectTimeoutMs);
+  }
+}
