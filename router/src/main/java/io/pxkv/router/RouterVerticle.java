@@ -32,7 +32,7 @@ public final class RouterVerticle extends VerticleBase {
   private ForwardingHandler kv;
   private StatusHandler status;
 
-  /** {@code port} is the port to bind: the first instance may use 0, the rest the actual one. */
+  /** {@code port} is the port to bind; negative shares one random port among instances. */
   public RouterVerticle(RouterConfig config, int port) {
     this.config = config;
     this.port = port;

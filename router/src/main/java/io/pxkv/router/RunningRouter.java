@@ -3,11 +3,14 @@ package io.pxkv.router;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A started router: the port it listens on and how to stop it. {@link #start} deploys one {@link
- * RouterVerticle} per configured instance; the first binds the configured port (0 picks one), the
- * rest bind the port it got, so they share one listening socket.
+ * RouterVerticle} per configured instance, all sharing one listening socket. Port 0 is passed to
+ * Vert.x as -1: a negative port asks for one random port shared by every instance, where 0 would
+ * give each instance a port of its own.
  *
  * <p>{@link #close} undeploys the verticles (closing servers and node connections); it leaves the
  * {@link Vertx} it was given open, since the caller owns it (the local-cluster command shares one
@@ -16,40 +19,34 @@ import io.vertx.core.Vertx;
 public final class RunningRouter {
   private final Vertx vertx;
   private final RouterConfig config;
-  private final int port;
-  private final String firstId;
-  private final String restId;
+  private final List<RouterVerticle> verticles;
+  private final String deploymentId;
 
-  private RunningRouter(Vertx vertx, RouterConfig config, int port, String firstId, String restId) {
+  private RunningRouter(
+      Vertx vertx, RouterConfig config, List<RouterVerticle> verticles, String deploymentId) {
     this.vertx = vertx;
     this.config = config;
-    this.port = port;
-    this.firstId = firstId;
-    this.restId = restId;
+    this.verticles = List.copyOf(verticles);
+    this.deploymentId = deploymentId;
   }
 
   public static Future<RunningRouter> start(Vertx vertx, RouterConfig config) {
-    RouterVerticle first = new RouterVerticle(config, config.port());
+    int port = config.port() == 0 ? -1 : config.port();
+    List<RouterVerticle> started = new CopyOnWriteArrayList<>();
     return vertx
-        .deployVerticle(first)
-        .compose(
-            firstId -> {
-              int port = first.actualPort();
-              int rest = config.instances() - 1;
-              Future<String> others =
-                  rest == 0
-                      ? Future.succeededFuture(null)
-                      : vertx.deployVerticle(
-                          () -> new RouterVerticle(config, port),
-                          new DeploymentOptions().setInstances(rest));
-              return others
-                  .map(restId -> new RunningRouter(vertx, config, port, firstId, restId))
-                  .recover(t -> vertx.undeploy(firstId).transform(ignored -> Future.failedFuture(t)));
-            });
+        .deployVerticle(
+            () -> {
+              RouterVerticle verticle = new RouterVerticle(config, port);
+              started.add(verticle);
+              return verticle;
+            },
+            new DeploymentOptions().setInstances(config.instances()))
+        .map(id -> new RunningRouter(vertx, config, started, id));
   }
 
+  /** The port clients connect to (the one picked, when the config asked for 0). */
   public int port() {
-    return port;
+    return verticles.get(0).actualPort();
   }
 
   public RouterConfig config() {
@@ -60,8 +57,12 @@ public final class RunningRouter {
     return vertx;
   }
 
+  /** The deployed verticles, one per event loop; each owns its ring holder. */
+  public List<RouterVerticle> verticles() {
+    return verticles;
+  }
+
   public Future<Void> close() {
-    Future<Void> rest = restId == null ? Future.succeededFuture() : vertx.undeploy(restId);
-    return rest.transform(ignored -> vertx.undeploy(firstId));
+    return vertx.undeploy(deploymentId);
   }
 }

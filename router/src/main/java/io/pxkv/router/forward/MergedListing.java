@@ -117,11 +117,7 @@ final class MergedListing {
               out.drainHandler(v -> in.resume());
             }
           });
-      in.exceptionHandler(
-          e -> {
-            node.noteFailure(e);
-            fail(e);
-          });
+      in.exceptionHandler(e -> fail(node.noteFailure(e)));
       in.endHandler(
           v -> {
             current = null;

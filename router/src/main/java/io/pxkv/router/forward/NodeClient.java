@@ -1,6 +1,7 @@
 package io.pxkv.router.forward;
 
 import io.pxkv.common.cluster.NodeInfo;
+import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.Headers;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -136,9 +137,11 @@ public final class NodeClient {
     return result.future().onFailure(e -> lastError = e.getMessage());
   }
 
-  /** Records a failure seen while reading a stream, for {@code /admin/cluster}. */
-  public void noteFailure(Throwable failure) {
-    lastError = NodeFailures.map(node, failure, timeoutMs).getMessage();
+  /** Maps and records a failure seen while reading a stream, for {@code /admin/cluster}. */
+  public KvException noteFailure(Throwable failure) {
+    KvException mapped = NodeFailures.map(node, failure, timeoutMs);
+    lastError = mapped.getMessage();
+    return mapped;
   }
 
   public Future<Void> close() {

@@ -1,0 +1,220 @@
+package io.pxkv.router;
+
+import io.pxkv.common.error.ErrorCode;
+import io.pxkv.common.error.KvException;
+import io.pxkv.common.http.ErrorResponses;
+import io.pxkv.common.http.Headers;
+import io.pxkv.common.kv.Cursors;
+import io.pxkv.common.kv.KeyPaths;
+import io.pxkv.common.kv.KvJson;
+import io.pxkv.common.kv.ValueLimits;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A storage node in memory that speaks the node's {@code /kv} API closely enough for router tests,
+ * and can misbehave on demand: never answer, or cut its streamed listing halfway. It records every
+ * request it receives, so tests can tell whether the router made a hop.
+ */
+final class FakeNode {
+  /** One request as the node saw it. */
+  record Seen(HttpMethod method, String uri, String contentType, String body) {}
+
+  private final Vertx vertx;
+  private final String id;
+  private final NavigableMap<String, String> data = new ConcurrentSkipListMap<>();
+  private final List<Seen> seen = new CopyOnWriteArrayList<>();
+  private volatile boolean hang;
+  private volatile boolean breakListing;
+  private HttpServer server;
+
+  FakeNode(Vertx vertx, String id) {
+    this.vertx = vertx;
+    this.id = id;
+  }
+
+  Future<FakeNode> start(int port) {
+    server = vertx.createHttpServer().requestHandler(this::handle);
+    return server.listen(port, "127.0.0.1").map(s -> this);
+  }
+
+  Future<Void> stop() {
+    return server.close();
+  }
+
+  int port() {
+    return server.actualPort();
+  }
+
+  String id() {
+    return id;
+  }
+
+  NavigableMap<String, String> data() {
+    return data;
+  }
+
+  List<Seen> seen() {
+    return seen;
+  }
+
+  void hang(boolean on) {
+    hang = on;
+  }
+
+  void breakListing(boolean on) {
+    breakListing = on;
+  }
+
+  private void handle(HttpServerRequest request) {
+    request
+        .body()
+        .onSuccess(
+            body -> {
+              seen.add(
+                  new Seen(
+                      request.method(),
+                      request.uri(),
+                      request.getHeader(Headers.CONTENT_TYPE),
+                      body.toString()));
+              if (hang) {
+                return;
+              }
+              try {
+                route(request, body.getBytes());
+              } catch (RuntimeException e) {
+                ErrorResponses.send(request.response(), e);
+              }
+            });
+  }
+
+  private void route(HttpServerRequest request, byte[] body) {
+    String path = request.path();
+    HttpServerResponse response = request.response();
+    if (path.equals("/health")) {
+      json(response, 200, "{\"status\":\"ok\",\"id\":\"" + id + "\"}");
+    } else if (path.equals("/admin/stats")) {
+      json(response, 200, "{\"keys\":" + data.size() + ",\"diskBytes\":0,\"cacheHitRatio\":0.5}");
+    } else if (path.equals("/teapot")) {
+      response.setStatusCode(418).putHeader(Headers.CONTENT_TYPE, "text/x-tea").end("short and stout");
+    } else if (KeyPaths.isKeyPath(path)) {
+      String key = KeyPaths.keyOf(path);
+      switch (request.method().name()) {
+        case "GET" -> get(response, key);
+        case "PUT" -> put(response, key, new String(KvJson.parseBareValue(body, ValueLimits.DEFAULTS)));
+        case "DELETE" -> delete(response, key);
+        default -> throw new KvException(ErrorCode.METHOD_NOT_ALLOWED, "no");
+      }
+    } else if (path.equals("/kv")) {
+      String key = request.getParam("key");
+      switch (request.method().name()) {
+        case "GET" -> {
+          if (key != null) {
+            get(response, key);
+          } else if (Cursors.isPaged(
+              request.getParam("prefix"), request.getParam("limit"), request.getParam("cursor"))) {
+            page(request);
+          } else if (body.length > 0) {
+            get(response, KvJson.parseKeyBody(body));
+          } else {
+            listAll(response);
+          }
+        }
+        case "PUT" -> {
+          KvJson.PutBody put = KvJson.parsePutBody(body, ValueLimits.DEFAULTS);
+          put(response, put.key(), new String(put.value()));
+        }
+        case "DELETE" -> delete(response, key != null ? key : KvJson.parseKeyBody(body));
+        default -> throw new KvException(ErrorCode.METHOD_NOT_ALLOWED, "no");
+      }
+    } else {
+      throw new KvException(ErrorCode.NOT_FOUND, "no such path");
+    }
+  }
+
+  private void get(HttpServerResponse response, String key) {
+    String value = data.get(key);
+    if (value == null) {
+      throw KvException.notFound(key);
+    }
+    json(response, 200, item(key, value));
+  }
+
+  private void put(HttpServerResponse response, String key, String value) {
+    boolean created = data.put(key, value) == null;
+    json(response, created ? 201 : 200, item(key, value));
+  }
+
+  private void delete(HttpServerResponse response, String key) {
+    if (data.remove(key) == null) {
+      throw KvException.notFound(key);
+    }
+    json(response, 200, "{\"key\":" + new String(KvJson.quote(key)) + ",\"deleted\":true}");
+  }
+
+  private void page(HttpServerRequest request) {
+    String prefix = request.getParam("prefix", "");
+    int limit = Cursors.parseLimit(request.getParam("limit"));
+    String cursor = request.getParam("cursor");
+    String after = cursor == null ? null : Cursors.decode(cursor);
+    NavigableMap<String, String> tail = after == null ? data : data.tailMap(after, false);
+    StringBuilder sb = new StringBuilder("{\"items\":[");
+    int n = 0;
+    String last = null;
+    boolean more = false;
+    for (Map.Entry<String, String> e : tail.entrySet()) {
+      if (!e.getKey().startsWith(prefix)) {
+        continue;
+      }
+      if (n == limit) {
+        more = true;
+        break;
+      }
+      if (n++ > 0) {
+        sb.append(',');
+      }
+      sb.append(item(e.getKey(), e.getValue()));
+      last = e.getKey();
+    }
+    sb.append(']');
+    if (more) {
+      sb.append(",\"cursor\":").append(new String(KvJson.quote(Cursors.encode(last))));
+    }
+    json(request.response(), 200, sb.append('}').toString());
+  }
+
+  /** Streams {@code {K:V,...}} in small chunks, or cuts the connection halfway if told to. */
+  private void listAll(HttpServerResponse response) {
+    response.setChunked(true).putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON);
+    response.write("{");
+    int n = 0;
+    for (Map.Entry<String, String> e : data.entrySet()) {
+      String pair = (n > 0 ? "," : "") + new String(KvJson.quote(e.getKey())) + ":" + e.getValue();
+      response.write(pair);
+      n++;
+      if (breakListing && n >= data.size() / 2) {
+        response.reset();
+        return;
+      }
+    }
+    response.end("}");
+  }
+
+  private static String item(String key, String value) {
+    return "{\"key\":" + new String(KvJson.quote(key)) + ",\"value\":" + value + ",\"version\":1}";
+  }
+
+  private static void json(HttpServerResponse response, int status, String body) {
+    response.setStatusCode(status).putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Buffer.buffer(body));
+  }
+}
