@@ -1,0 +1,646 @@
+#!/usr/bin/env bash
+# Measures px-kvstore side by side with its baselines in one run and writes docs/BENCHMARKS.md.
+#
+#   bash bench/run.sh
+#
+# Every scenario below is one function, scenario_<name>: it starts what it needs on free
+# loopback ports (data in a temp dir), preloads keys, measures with wrk, and its processes are
+# stopped when it returns. Raw wrk outputs and server logs go to bench/results/<timestamp>/.
+# See bench/README.md for what each scenario measures and how to add one.
+#
+# Settings (environment):
+#   BENCH_SECONDS=10          measured wrk run length per call
+#   BENCH_WARMUP_SECONDS=30   at most this long unmeasured wrk runs before each measured one,
+#   BENCH_WARMUP_WINDOW=3     in windows of this length, until two windows agree within 5%
+#   BENCH_THREADS=2           wrk threads
+#   BENCH_CONNECTIONS=64      wrk connections
+#   BENCH_KEYS=10000          keys preloaded and addressed (bench-0 .. bench-(N-1))
+#   BENCH_SCENARIOS="..."     which scenarios, in order (default: all, see ALL_SCENARIOS)
+#   BENCH_CACHE_BYTES=67108864  node value cache size for the cache-on runs
+#   BENCH_NODE_FLAGS="--fsync never"  extra flags for every node started
+#   BENCH_JAVA_OPTS=""        JVM options for every JVM under test (baselines and px-kvstore)
+#   BENCH_START_TIMEOUT=60    seconds a server gets to answer its readiness probe
+#   BENCH_NOTE=""             a paragraph put at the top of the report (e.g. "preliminary")
+#   BENCH_REPORT=docs/BENCHMARKS.md  where the report goes
+#   PXKV_TARGET=target        Maven output folder name (-Dpxkv.target) for both builds
+#   PXKV_JAR=launcher/$PXKV_TARGET/px-kvstore.jar  the px-kvstore launcher jar
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH_DIR=$ROOT/bench
+
+BENCH_SECONDS=${BENCH_SECONDS:-10}
+BENCH_WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-30}
+BENCH_WARMUP_WINDOW=${BENCH_WARMUP_WINDOW:-3}
+BENCH_THREADS=${BENCH_THREADS:-2}
+BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-64}
+BENCH_KEYS=${BENCH_KEYS:-10000}
+BENCH_CACHE_BYTES=${BENCH_CACHE_BYTES:-67108864}
+BENCH_NODE_FLAGS=${BENCH_NODE_FLAGS-"--fsync never"}
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-}
+BENCH_START_TIMEOUT=${BENCH_START_TIMEOUT:-60}
+BENCH_NOTE=${BENCH_NOTE:-}
+BENCH_REPORT=${BENCH_REPORT:-$ROOT/docs/BENCHMARKS.md}
+PXKV_TARGET=${PXKV_TARGET:-target}
+PXKV_JAR=${PXKV_JAR:-$ROOT/launcher/$PXKV_TARGET/px-kvstore.jar}
+BENCH_JAR=$BENCH_DIR/$PXKV_TARGET/bench.jar
+
+CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+TIMEFORMAT='%3U %3S' # bash's time: user and system CPU seconds of wrk
+
+ALL_SCENARIOS="bare_server bare_chain webdis node_cache_on node_cache_off router"
+BENCH_SCENARIOS=${BENCH_SCENARIOS:-$ALL_SCENARIOS}
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RESULTS_DIR=$BENCH_DIR/results/$STAMP
+RESULTS_TSV=$RESULTS_DIR/results.tsv     # scenario, op, req/s, p99 ms, errors, requests, other load %
+SCENARIOS_TSV=$RESULTS_DIR/scenarios.tsv # scenario, title, description, status
+EXTRA_TSV=$RESULTS_DIR/extra.tsv         # scenario, label, value (non-wrk numbers)
+RUN_DIR=""
+PXKV_SKIP_REASON=""
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+# Processes: every one started is recorded with its pid in the current scenario's pid file and
+# stopped (TERM, then KILL after 10 s) when the scenario ends or the script exits.
+# ---------------------------------------------------------------------------------------------
+PIDS_FILE=""
+LAST_PID=""
+
+alive() {
+  [[ -r /proc/$1/stat ]] || return 1
+  local state
+  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+  [[ -n $state && $state != Z && $state != X ]]
+}
+
+# start_bg NAME COMMAND...: starts COMMAND in the background, output to RESULTS_DIR/NAME.log.
+start_bg() {
+  local name=$1
+  shift
+  "$@" >"$RESULTS_DIR/$name.log" 2>&1 &
+  LAST_PID=$!
+  echo "$LAST_PID $name" >>"$PIDS_FILE"
+  log "started $name (pid $LAST_PID): $*"
+}
+
+stop_pids_in() {
+  local file=$1 pid name waited
+  [[ -f $file ]] || return 0
+  while read -r pid name; do
+    alive "$pid" && kill -TERM "$pid" 2>/dev/null || true
+  done <"$file"
+  while read -r pid name; do
+    waited=0
+    while alive "$pid" && ((waited < 100)); do
+      sleep 0.1
+      waited=$((waited + 1))
+    done
+    if alive "$pid"; then
+      log "$name (pid $pid) ignored TERM for 10 s, killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+  done <"$file"
+  rm -f "$file"
+}
+
+cleanup_all() {
+  local f
+  for f in "$RUN_DIR"/pids.*; do
+    [[ -e $f ]] && stop_pids_in "$f"
+  done
+  if [[ -n $RUN_DIR && -d $RUN_DIR ]]; then
+    rm -rf "$RUN_DIR"
+  fi
+}
+
+# free_port: a loopback port nobody listens on, below the ephemeral range wrk's sockets use.
+free_port() {
+  local p tries
+  for tries in $(seq 1 500); do
+    p=$((20000 + RANDOM % 12000))
+    grep -qx "$p" "$RUN_DIR/ports" 2>/dev/null && continue
+    if ss -Htan "( sport = :$p or dport = :$p )" 2>/dev/null | grep -q .; then
+      continue
+    fi
+    echo "$p" >>"$RUN_DIR/ports"
+    echo "$p"
+    return 0
+  done
+  die "no free port found"
+}
+
+# wait_ready NAME PID URL [BODY_SUBSTRING]: polls URL until it answers 2xx (and its body holds
+# BODY_SUBSTRING) or the deadline passes or the process exits.
+wait_ready() {
+  local name=$1 pid=$2 url=$3 want=${4:-} body deadline
+  deadline=$((SECONDS + BENCH_START_TIMEOUT))
+  while ((SECONDS < deadline)); do
+    if ! alive "$pid"; then
+      log "$name exited before it was ready; last lines of its log:"
+      tail -n 20 "$RESULTS_DIR/$name.log" >&2 || true
+      return 1
+    fi
+    if body=$(curl -fsS --max-time 1 "$url" 2>/dev/null) && [[ -z $want || $body == *"$want"* ]]; then
+      log "$name ready at $url"
+      return 0
+    fi
+    sleep 0.1
+  done
+  log "$name not ready at $url within ${BENCH_START_TIMEOUT} s; last lines of its log:"
+  tail -n 20 "$RESULTS_DIR/$name.log" >&2 || true
+  return 1
+}
+
+# ---------------------------------------------------------------------------------------------
+# Servers under test
+# ---------------------------------------------------------------------------------------------
+read -r -a JAVA_CMD <<<"java $BENCH_JAVA_OPTS"
+read -r -a NODE_FLAGS <<<"$BENCH_NODE_FLAGS"
+
+# start_bare_server NAME -> sets PORT
+start_bare_server() {
+  PORT=$(free_port)
+  start_bg "$1" "${JAVA_CMD[@]}" -cp "$BENCH_JAR" io.pxkv.bench.BareServer --port "$PORT"
+  wait_ready "$1" "$LAST_PID" "http://127.0.0.1:$PORT/health"
+}
+
+# start_bare_proxy NAME TARGET_PORT -> sets PORT
+start_bare_proxy() {
+  PORT=$(free_port)
+  start_bg "$1" "${JAVA_CMD[@]}" -cp "$BENCH_JAR" io.pxkv.bench.BareProxy --port "$PORT" \
+    --target "http://127.0.0.1:$2" --pool 64
+  wait_ready "$1" "$LAST_PID" "http://127.0.0.1:$PORT/health"
+}
+
+# start_node NAME ID CACHE_BYTES [FLAGS...] -> sets PORT; data in a fresh folder under the temp
+# dir; FLAGS replace BENCH_NODE_FLAGS for this node.
+start_node() {
+  local name=$1 id=$2 cache=$3
+  shift 3
+  local flags=("${NODE_FLAGS[@]}")
+  (($#)) && flags=("$@")
+  PORT=$(free_port)
+  mkdir -p "$RUN_DIR/data/$name"
+  start_bg "$name" "${JAVA_CMD[@]}" -jar "$PXKV_JAR" node --id "$id" --host 127.0.0.1 --port "$PORT" \
+    --data "$RUN_DIR/data/$name" --cache-bytes "$cache" "${flags[@]}"
+  wait_ready "$name" "$LAST_PID" "http://127.0.0.1:$PORT/health"
+}
+
+# start_router NAME CLUSTER_FILE -> sets PORT
+start_router() {
+  PORT=$(free_port)
+  start_bg "$1" "${JAVA_CMD[@]}" -jar "$PXKV_JAR" router --host 127.0.0.1 --port "$PORT" --cluster "$2"
+  wait_ready "$1" "$LAST_PID" "http://127.0.0.1:$PORT/health"
+}
+
+# preload API URL: writes bench-0 .. bench-(BENCH_KEYS-1); API is kv or webdis
+preload() {
+  local started=$SECONDS
+  java -cp "$BENCH_JAR" io.pxkv.bench.Preload --api "$1" --url "$2" --keys "$BENCH_KEYS" --concurrency 32 >&2
+  log "preloaded $BENCH_KEYS keys via $2 in $((SECONDS - started)) s"
+}
+
+require_pxkv() {
+  if [[ -n $PXKV_SKIP_REASON ]]; then
+    skip_scenario "$1" "$PXKV_SKIP_REASON"
+    return 1
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Measuring and recording
+# ---------------------------------------------------------------------------------------------
+# describe SCENARIO TITLE DESCRIPTION: the report's heading and text for the scenario.
+describe() {
+  printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "run" >>"$SCENARIOS_TSV"
+}
+
+skip_scenario() {
+  log "skipping $1: $2"
+  printf '%s\t%s\t%s\n' "$1" "skipped" "$2" >>"$EXTRA_TSV"
+}
+
+# record_extra SCENARIO LABEL VALUE: a number that is not a wrk run (restart time, ...).
+record_extra() {
+  printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$EXTRA_TSV"
+}
+
+# wrk_p99_ms FILE: the 99th percentile from wrk --latency output, in milliseconds.
+wrk_p99_ms() {
+  awk '$1 == "99%" {
+    v = $2; unit = v; sub(/^[0-9.]+/, "", unit); sub(/[a-z]+$/, "", v)
+    if (unit == "us") v /= 1000; else if (unit == "s") v *= 1000; else if (unit == "m") v *= 60000
+    printf "%.2f", v; found = 1 }
+    END { if (!found) printf "NA" }' "$1"
+}
+
+wrk_rps() {
+  awk '/^Requests\/sec:/ { printf "%.0f", $2; found = 1 } END { if (!found) printf "NA" }' "$1"
+}
+
+wrk_requests() {
+  awk '/ requests in / { print $1; found = 1 } END { if (!found) print "NA" }' "$1"
+}
+
+# errors: non-2xx/3xx answers plus socket errors (connect, read, write, timeout)
+wrk_errors() {
+  awk '/Non-2xx or 3xx responses:/ { n += $NF }
+       /Socket errors:/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) { v = $i; sub(/,/, "", v); n += v } }
+       END { print n + 0 }' "$1"
+}
+
+# warm_up SCENARIO OP URL SCRIPT: wrk windows of BENCH_WARMUP_WINDOW seconds until two in a row
+# are within 5% of each other (the JIT has settled) or BENCH_WARMUP_SECONDS have been spent.
+warm_up() {
+  local scenario=$1 op=$2 url=$3 script=$4 spent=0 prev="" rps n=0
+  local out=$RESULTS_DIR/$scenario-$op.warmup.txt
+  : >"$out"
+  while ((spent < BENCH_WARMUP_SECONDS)); do
+    n=$((n + 1))
+    wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_WARMUP_WINDOW}s" -s "$script" "$url" \
+      -- "$BENCH_KEYS" >"$out.tmp" 2>&1
+    cat "$out.tmp" >>"$out"
+    rps=$(wrk_rps "$out.tmp")
+    spent=$((spent + BENCH_WARMUP_WINDOW))
+    if [[ -n $prev && $rps != NA && $prev != NA ]] &&
+      awk -v a="$rps" -v b="$prev" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b > 0 && d / b < 0.05) }'; then
+      break
+    fi
+    prev=$rps
+  done
+  rm -f "$out.tmp"
+  log "$scenario $op: warmed up in ${spent} s ($n windows, last $rps req/s)"
+}
+
+# measure SCENARIO OP BASE_URL LUA_SCRIPT: a warm-up, then the measured run.
+measure() {
+  local scenario=$1 op=$2 url=$3 script=$BENCH_DIR/wrk/$4
+  local raw=$RESULTS_DIR/$scenario-$op.wrk.txt
+  warm_up "$scenario" "$op" "$url" "$script"
+  log "$scenario $op: measuring ${BENCH_SECONDS} s"
+  local stat0 stat1 own0 own1 wrk_cpu
+  echo "# wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d${BENCH_SECONDS}s --latency -s bench/wrk/$4 $url -- $BENCH_KEYS" >"$raw"
+  echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$raw"
+  stat0=$(cpu_ticks)
+  own0=$(own_ticks)
+  {
+    time wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_SECONDS}s" --latency -s "$script" "$url" \
+      -- "$BENCH_KEYS" >>"$raw" 2>&1
+  } 2>"$RUN_DIR/wrk-cpu"
+  stat1=$(cpu_ticks)
+  own1=$(own_ticks)
+  wrk_cpu=$(cat "$RUN_DIR/wrk-cpu")
+  local rps p99 errors requests other
+  rps=$(wrk_rps "$raw")
+  p99=$(wrk_p99_ms "$raw")
+  errors=$(wrk_errors "$raw")
+  requests=$(wrk_requests "$raw")
+  other=$(awk -v s0="$stat0" -v s1="$stat1" -v o0="$own0" -v o1="$own1" -v w="$wrk_cpu" -v hz="$CLK_TCK" 'BEGIN {
+    split(s0, a, " "); split(s1, b, " "); split(w, c, " ")
+    total = b[2] - a[2]; busy = b[1] - a[1]
+    other = busy - (o1 - o0) - (c[1] + c[2]) * hz
+    if (other < 0) other = 0
+    printf "%.0f", (total > 0 ? 100 * other / total : 0) }')
+  echo "# CPU used outside this benchmark during the run: ${other}% of the machine" >>"$raw"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$op" "$rps" "$p99" "$errors" "$requests" "$other" >>"$RESULTS_TSV"
+  log "$scenario $op: $rps req/s, p99 $p99 ms, $errors errors of $requests requests, other load ${other}%"
+}
+
+# cpu_ticks: "busy total" clock ticks of the whole machine so far (steal counts as busy).
+cpu_ticks() {
+  awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat
+}
+
+# own_ticks: CPU clock ticks used so far by the servers this scenario started.
+own_ticks() {
+  local pid name sum=0 t
+  if [[ -f $PIDS_FILE ]]; then
+    while read -r pid name; do
+      t=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }') || t=0
+      sum=$((sum + ${t:-0}))
+    done <"$PIDS_FILE"
+  fi
+  echo "$sum"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Scenarios: one function each. Add a new one here and to ALL_SCENARIOS, and a goal below if
+# the issue names one.
+# ---------------------------------------------------------------------------------------------
+scenario_bare_server() {
+  describe bare_server "Bare Vert.x server" \
+    "The ceiling for one Vert.x HTTP hop: \`BareServer\` answers every request with the same 35-byte JSON body, reading and dropping any request body. It gets the very same GET and PUT requests as px-kvstore."
+  start_bare_server bare-server
+  measure bare_server GET "http://127.0.0.1:$PORT" get-kv.lua
+  measure bare_server PUT "http://127.0.0.1:$PORT" put-kv.lua
+}
+
+scenario_bare_chain() {
+  describe bare_chain "Bare Vert.x proxy chain" \
+    "\`BareProxy\` (Vert.x server + pooled keep-alive HttpClient, pool 64 per event loop, 5 s deadline per call) forwarding method, URI and body to a \`BareServer\`: the honest minimum cost of a router hop in front of a node."
+  start_bare_server bare-chain-server
+  local backend=$PORT
+  start_bare_proxy bare-chain-proxy "$backend"
+  measure bare_chain GET "http://127.0.0.1:$PORT" get-kv.lua
+  measure bare_chain PUT "http://127.0.0.1:$PORT" put-kv.lua
+}
+
+scenario_webdis() {
+  describe webdis "webdis in front of redis-server" \
+    "An off-the-shelf HTTP front end to a key-value store: webdis (threads = cores) over redis-server with persistence off (no RDB, no AOF). GET is \`GET /GET/bench-N\`; PUT is \`PUT /SET/bench-N\` with the same JSON bytes px-kvstore gets as body."
+  local redis_port webdis_port
+  redis_port=$(free_port)
+  mkdir -p "$RUN_DIR/redis"
+  start_bg redis redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+    --dir "$RUN_DIR/redis" --daemonize no --protected-mode no
+  local redis_pid=$LAST_PID
+  webdis_port=$(free_port)
+  sed -e "s/\"redis_port\": *[0-9]*/\"redis_port\": $redis_port/" \
+    -e "s/\"http_port\": *[0-9]*/\"http_port\": $webdis_port/" \
+    -e "s/\"threads\": *[0-9]*/\"threads\": $(nproc)/" \
+    -e "s|\"logfile\": *\"[^\"]*\"|\"logfile\": \"$RESULTS_DIR/webdis-own.log\"|" \
+    "$BENCH_DIR/webdis.json" >"$RUN_DIR/webdis.json"
+  start_bg webdis webdis "$RUN_DIR/webdis.json"
+  wait_ready webdis "$LAST_PID" "http://127.0.0.1:$webdis_port/PING" PONG
+  alive "$redis_pid" || die "redis-server exited; see $RESULTS_DIR/redis.log"
+  preload webdis "http://127.0.0.1:$webdis_port"
+  measure webdis GET "http://127.0.0.1:$webdis_port" get-webdis.lua
+  measure webdis PUT "http://127.0.0.1:$webdis_port" put-webdis.lua
+}
+
+scenario_node_cache_on() {
+  describe node_cache_on "Storage node, cache on" \
+    "One px-kvstore node (\`--cache-bytes $BENCH_CACHE_BYTES\`, enough for every preloaded value, \`$BENCH_NODE_FLAGS\`) called directly, no router."
+  require_pxkv node_cache_on || return 0
+  start_node node-cache-on bench-node "$BENCH_CACHE_BYTES"
+  preload kv "http://127.0.0.1:$PORT"
+  measure node_cache_on GET "http://127.0.0.1:$PORT" get-kv.lua
+  measure node_cache_on PUT "http://127.0.0.1:$PORT" put-kv.lua
+}
+
+scenario_node_cache_off() {
+  describe node_cache_off "Storage node, cache off" \
+    "The same node with \`--cache-bytes 0\`: every GET reads its value from the log segment on disk (through the OS page cache)."
+  require_pxkv node_cache_off || return 0
+  start_node node-cache-off bench-node 0
+  preload kv "http://127.0.0.1:$PORT"
+  measure node_cache_off GET "http://127.0.0.1:$PORT" get-kv.lua
+  measure node_cache_off PUT "http://127.0.0.1:$PORT" put-kv.lua
+}
+
+scenario_router() {
+  describe router "Router in front of 3 nodes" \
+    "A px-kvstore router (cluster file with 3 nodes, 128 virtual nodes each) in front of 3 nodes configured like the cache-on node; keys preloaded through the router. Compare with the cache-on node called directly."
+  require_pxkv router || return 0
+  local i ports=() cluster=$RUN_DIR/cluster.json
+  for i in 1 2 3; do
+    start_node "router-node-$i" "node-$i" "$BENCH_CACHE_BYTES"
+    ports+=("$PORT")
+  done
+  {
+    echo '{'
+    echo '  "virtualNodes": 128,'
+    echo '  "nodes": ['
+    echo "    {\"id\": \"node-1\", \"url\": \"http://127.0.0.1:${ports[0]}\"},"
+    echo "    {\"id\": \"node-2\", \"url\": \"http://127.0.0.1:${ports[1]}\"},"
+    echo "    {\"id\": \"node-3\", \"url\": \"http://127.0.0.1:${ports[2]}\"}"
+    echo '  ]'
+    echo '}'
+  } >"$cluster"
+  cp "$cluster" "$RESULTS_DIR/router-cluster.json"
+  start_router router "$cluster"
+  preload kv "http://127.0.0.1:$PORT"
+  measure router GET "http://127.0.0.1:$PORT" get-kv.lua
+  measure router PUT "http://127.0.0.1:$PORT" put-kv.lua
+}
+
+# The goals the issues set: goal LABEL SCENARIO OP BASE_SCENARIO BASE_OP MIN_RATIO.
+# MIN_RATIO "-" shows the ratio without a verdict.
+goals() {
+  goal "Node GET (cache on) / bare server GET" node_cache_on GET bare_server GET 0.8
+  goal "Node PUT (cache on) / bare server PUT" node_cache_on PUT bare_server PUT -
+  goal "Node GET cache off / cache on" node_cache_off GET node_cache_on GET -
+  goal "Router GET / bare proxy chain GET" router GET bare_chain GET 0.9
+  goal "Router PUT / bare proxy chain PUT" router PUT bare_chain PUT 0.9
+  goal "Router GET / webdis GET" router GET webdis GET 1.0
+  goal "Router PUT / webdis PUT" router PUT webdis PUT 1.0
+  goal "Router GET / direct node GET (cache on)" router GET node_cache_on GET -
+  goal "Router PUT / direct node PUT (cache on)" router PUT node_cache_on PUT -
+  goal "Bare proxy chain GET / bare server GET" bare_chain GET bare_server GET -
+}
+
+# ---------------------------------------------------------------------------------------------
+# The report
+# ---------------------------------------------------------------------------------------------
+field() { # field SCENARIO OP COLUMN(3 rps, 4 p99, 5 errors, 6 requests)
+  awk -F'\t' -v s="$1" -v o="$2" -v c="$3" '$1 == s && $2 == o { v = $c } END { print (v == "" ? "NA" : v) }' "$RESULTS_TSV"
+}
+
+goal() {
+  local label=$1 s=$2 o=$3 bs=$4 bo=$5 min=$6 a b ea eb ratio verdict target other
+  a=$(field "$s" "$o" 3)
+  b=$(field "$bs" "$bo" 3)
+  ea=$(field "$s" "$o" 5)
+  eb=$(field "$bs" "$bo" 5)
+  target=$([[ $min == - ]] && echo "-" || echo ">= ${min}x")
+  other=$(awk -v x="$(field "$s" "$o" 7)" -v y="$(field "$bs" "$bo" 7)" 'BEGIN { m = (x + 0 > y + 0 ? x : y); print (m == "NA" ? "-" : m "%") }')
+  if [[ $a == NA || $b == NA || $b == 0 ]]; then
+    echo "| $label | $a | $b | - | $target | not measured | - |"
+    return
+  fi
+  ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }')
+  if [[ $min == - ]]; then
+    verdict="-"
+  elif [[ $ea != 0 || $eb != 0 ]]; then
+    verdict="INVALID (errors)"
+  else
+    verdict=$(awk -v r="$ratio" -v m="$min" 'BEGIN { print (r + 0 >= m + 0 ? "PASS" : "MISS") }')
+  fi
+  echo "| $label | $a | $b | ${ratio}x | $target | $verdict | $other |"
+}
+
+machine_facts() {
+  local cpu mem javav kernel
+  cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+  mem=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+  javav=$(java -version 2>&1 | head -n 2 | tr '\n' ' ' | sed 's/ *$//')
+  kernel=$(uname -sr)
+  echo "| fact | value |"
+  echo "|---|---|"
+  echo "| date (UTC) | $(date -u '+%Y-%m-%d %H:%M') |"
+  echo "| cores (nproc) | $(nproc) |"
+  echo "| CPU | ${cpu:-unknown} |"
+  echo "| memory | $mem |"
+  echo "| kernel | $kernel |"
+  echo "| java | $javav |"
+  echo "| wrk | $(wrk -v 2>&1 | head -n 1 | awk '{ print $2 }') |"
+  echo "| redis-server | $(redis-server --version | awk '{ print $3 }' | sed 's/v=//') |"
+  echo "| webdis | $(dpkg-query -W -f '${Version}' webdis 2>/dev/null || echo unknown) |"
+  echo "| px-kvstore commit | $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD -- . ':!bench' ':!docs/BENCHMARKS.md' 2>/dev/null || echo ' (with uncommitted changes)') |"
+  echo "| load average at start / end | $LOAD_START / $(cut -d' ' -f1-3 /proc/loadavg) |"
+}
+
+write_report() {
+  local out=$RESULTS_DIR/BENCHMARKS.md s title desc status op
+  {
+    echo "# Benchmarks"
+    echo
+    echo "Written by \`bash bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'); raw wrk outputs were kept in \`bench/results/$STAMP/\` (not committed)."
+    if [[ -n $BENCH_NOTE ]]; then
+      echo
+      echo "> **Note:** $BENCH_NOTE"
+    fi
+    echo
+    echo "## Machine"
+    echo
+    machine_facts
+    echo
+    echo "## Method"
+    echo
+    echo "- One \`wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d${BENCH_SECONDS}s --latency\` per call, after an unmeasured warm-up with the same settings: ${BENCH_WARMUP_WINDOW} s wrk windows until two in a row agree within 5% (the JIT has settled), at most ${BENCH_WARMUP_SECONDS} s."
+    echo "- Everything on loopback (127.0.0.1) on the same $(nproc) cores: wrk and the servers under test share them, so absolute numbers are low and the ratios between scenarios measured side by side in one run are what counts."
+    echo "- $BENCH_KEYS keys (\`bench-0\` .. \`bench-$((BENCH_KEYS - 1))\`, values like \`{\"n\":42,\"s\":\"bench-value\"}\`) are preloaded before the GET runs; GET and PUT pick a uniformly random key per request (Lua scripts in \`bench/wrk/\`)."
+    echo "- px-kvstore nodes run with \`--cache-bytes <N>${BENCH_NODE_FLAGS:+ $BENCH_NODE_FLAGS}\`.$([[ $BENCH_NODE_FLAGS == *"--fsync never"* ]] && echo " PUT is measured with \`--fsync never\`: these runs are about the HTTP and forwarding cost, not the disk; fsync-mode PUT is its own scenario.")"
+    echo "- JVM options for every JVM under test: \`${BENCH_JAVA_OPTS:-(defaults)}\`."
+    echo "- \`errors\` counts non-2xx answers and socket errors; a goal whose runs had errors is not judged."
+    echo "- \`other load\` is the CPU that processes outside this benchmark (neither wrk nor the servers under test) used during the measured run, as a share of the whole machine: above a few percent the run was disturbed and its ratios are suspect."
+    echo
+    echo "## Goals"
+    echo
+    echo "| ratio | req/s | baseline req/s | ratio | goal | verdict | other load |"
+    echo "|---|---:|---:|---:|---|---|---:|"
+    goals
+    echo
+    echo "## Scenarios"
+    while IFS=$'\t' read -r s title desc status; do
+      echo
+      echo "### $title (\`$s\`)"
+      echo
+      echo "$desc"
+      echo
+      if awk -F'\t' -v s="$s" '$1 == s && $2 == "skipped" { f = 1 } END { exit !f }' "$EXTRA_TSV"; then
+        echo "Skipped: $(awk -F'\t' -v s="$s" '$1 == s && $2 == "skipped" { print $3; exit }' "$EXTRA_TSV")"
+        continue
+      fi
+      if awk -F'\t' -v s="$s" '$1 == s && $2 == "failed" { f = 1 } END { exit !f }' "$EXTRA_TSV"; then
+        echo "**Failed:** $(awk -F'\t' -v s="$s" '$1 == s && $2 == "failed" { print $3; exit }' "$EXTRA_TSV")"
+        echo
+      fi
+      if awk -F'\t' -v s="$s" '$1 == s { f = 1 } END { exit !f }' "$RESULTS_TSV"; then
+        echo "| call | req/s | p99 (ms) | errors | requests | other load |"
+        echo "|---|---:|---:|---:|---:|---:|"
+        awk -F'\t' -v s="$s" '$1 == s { printf "| %s | %s | %s | %s | %s | %s%% |\n", $2, $3, $4, $5, $6, $7 }' "$RESULTS_TSV"
+      fi
+      if awk -F'\t' -v s="$s" '$1 == s && $2 != "skipped" && $2 != "failed" { f = 1 } END { exit !f }' "$EXTRA_TSV"; then
+        echo
+        echo "| measure | value |"
+        echo "|---|---|"
+        awk -F'\t' -v s="$s" '$1 == s && $2 != "skipped" && $2 != "failed" { printf "| %s | %s |\n", $2, $3 }' "$EXTRA_TSV"
+      fi
+    done <"$SCENARIOS_TSV"
+    echo
+    echo "## How to reproduce"
+    echo
+    echo '```'
+    echo 'bash bench/run.sh'
+    echo '```'
+    echo
+    echo "It installs wrk, redis-server and webdis if missing, builds the project and bench jars if missing, and rewrites this file. Run it on a quiet machine (check \`uptime\`): other work on the same cores skews the ratios. \`BENCH_SECONDS\`, \`BENCH_SCENARIOS\` and the other settings at the top of \`bench/run.sh\` change the run; \`bench/README.md\` explains each scenario."
+  } >"$out"
+  mkdir -p "$(dirname "$BENCH_REPORT")"
+  cp "$out" "$BENCH_REPORT"
+  log "report written to $BENCH_REPORT"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Setup
+# ---------------------------------------------------------------------------------------------
+ensure_tools() {
+  local missing=()
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v webdis >/dev/null || missing+=(webdis)
+  command -v curl >/dev/null || missing+=(curl)
+  command -v ss >/dev/null || missing+=(iproute2)
+  command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null || missing+=(maven)
+  if ((${#missing[@]})); then
+    local sudo=""
+    [[ $(id -u) == 0 ]] || sudo=sudo
+    log "installing ${missing[*]} with apt-get"
+    $sudo apt-get update
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+  fi
+}
+
+build_jars() {
+  local stale
+  stale=$(find "$BENCH_DIR/src" "$BENCH_DIR/pom.xml" -newer "$BENCH_JAR" 2>/dev/null | head -n 1 || true)
+  if [[ ! -f $BENCH_JAR || -n $stale ]]; then
+    log "building $BENCH_JAR"
+    (cd "$ROOT" && mvn -q -f bench/pom.xml -Dpxkv.target="$PXKV_TARGET" -DskipTests package) ||
+      die "the bench module does not build"
+  fi
+  if [[ ! -f $PXKV_JAR ]]; then
+    log "building the px-kvstore jar ($PXKV_JAR)"
+    if ! (cd "$ROOT" && mvn -q -Dpxkv.target="$PXKV_TARGET" -DskipTests package) >"$RESULTS_DIR/build.log" 2>&1; then
+      log "the px-kvstore build failed (see $RESULTS_DIR/build.log)"
+    fi
+  fi
+  if [[ ! -f $PXKV_JAR ]]; then
+    PXKV_SKIP_REASON="no px-kvstore jar at ${PXKV_JAR#"$ROOT"/} (the build did not produce it)"
+    log "px-kvstore scenarios will be skipped: $PXKV_SKIP_REASON"
+  fi
+}
+
+run_scenario() {
+  local name=$1 rc
+  if ! declare -F "scenario_$name" >/dev/null; then
+    die "unknown scenario $name (known: $ALL_SCENARIOS)"
+  fi
+  log "=== scenario $name"
+  set +e
+  (
+    set -e
+    PIDS_FILE=$RUN_DIR/pids.$name
+    trap 'stop_pids_in "$PIDS_FILE"' EXIT
+    trap 'exit 130' INT TERM
+    "scenario_$name"
+  )
+  rc=$?
+  set -e
+  if ((rc != 0)); then
+    log "scenario $name failed (exit $rc); logs in $RESULTS_DIR"
+    record_extra "$name" failed "the scenario stopped with exit code $rc; see the logs in bench/results/$STAMP/"
+  fi
+}
+
+main() {
+  ensure_tools
+  mkdir -p "$RESULTS_DIR"
+  : >"$RESULTS_TSV"
+  : >"$SCENARIOS_TSV"
+  : >"$EXTRA_TSV"
+  RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/pxkv-bench.XXXXXX")
+  trap cleanup_all EXIT
+  trap 'exit 130' INT TERM
+  LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+  {
+    echo "load average: $LOAD_START"
+    ps aux --sort=-%cpu | head -n 8
+  } >"$RESULTS_DIR/machine-at-start.txt"
+  log "results in $RESULTS_DIR (load average $LOAD_START)"
+  build_jars
+  local s
+  for s in $BENCH_SCENARIOS; do
+    run_scenario "$s"
+  done
+  write_report
+  column -t -s $'\t' "$RESULTS_TSV" >&2 || cat "$RESULTS_TSV" >&2
+}
+
+main "$@"
