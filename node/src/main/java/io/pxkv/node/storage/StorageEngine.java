@@ -71,4 +71,34 @@ public interface StorageEngine extends Closeable {
    * does. Reads go on either way.
    */
   String writeFailure();
+
+  /**
+   * The version of the key's newest write if this engine knows it without disk I/O: 0 when the key
+   * is absent, -1 when the engine cannot tell (then no caller may rely on it, and {@code
+   * CachingEngine} does not cache what it reads).
+   */
+  default long currentVersion(String key) {
+    return -1;
+  }
+
+  /**
+   * Writes {@code value} with the given {@code version}, for backups and rebalancing, but only if
+   * the key's newest known write (live, or a tombstone still on disk) is older; a moved older copy
+   * never overwrites a newer write. Completes with whether it wrote. Engines without imports fail
+   * the future with {@link UnsupportedOperationException}.
+   */
+  default CompletableFuture<Boolean> putIfNewer(String key, byte[] value, long version) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(getClass().getSimpleName() + " cannot import"));
+  }
+
+  /** Rewrites storage without dead records; completes with what it did. Nothing for memory. */
+  default CompletableFuture<CompactionResult> compact() {
+    return CompletableFuture.completedFuture(CompactionResult.NOTHING);
+  }
+
+  /** What opening the engine found and repaired, for the startup log. */
+  default RecoveryReport recoveryReport() {
+    return RecoveryReport.EMPTY;
+  }
 }

@@ -1,0 +1,147 @@
+package io.pxkv.node.cache;
+
+import io.pxkv.node.storage.CompactionResult;
+import io.pxkv.node.storage.RecoveryReport;
+import io.pxkv.node.storage.StorageEngine;
+import io.pxkv.node.storage.StorageStats;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A {@link StorageEngine} that keeps recently read and written values in an {@link LruCache} in
+ * front of another engine. The cache only ever follows the engine: it is filled on a read miss,
+ * updated after the engine confirms a write, and cleared of a key after a confirmed delete.
+ *
+ * <p>The stale-fill race: a disk read that started before a concurrent write can finish after it.
+ * Its value is cached only if, under the cache lock, the engine's key directory still names the
+ * version that was read; every confirmed write or delete also takes the cache lock, so whichever
+ * comes second sees the other, and an older version never replaces a newer one.
+ *
+ * <p>Thread-safe, like the engine it wraps. {@link #getIfCached} does no I/O.
+ */
+public final class CachingEngine implements StorageEngine {
+  private final StorageEngine inner;
+  private final LruCache cache;
+
+  public CachingEngine(StorageEngine inner, long capacityBytes) {
+    this.inner = inner;
+    this.cache = new LruCache(capacityBytes);
+  }
+
+  /** The engine behind the cache. */
+  public StorageEngine inner() {
+    return inner;
+  }
+
+  LruCache cache() {
+    return cache;
+  }
+
+  @Override
+  public Optional<Versioned> get(String key) throws IOException {
+    Optional<Versioned> known = getIfCached(key);
+    if (known != null) return known;
+    cache.recordMiss();
+    Optional<Versioned> read = inner.get(key);
+    read.ifPresent(v -> fill(key, v));
+    return read;
+  }
+
+  @Override
+  public Optional<Versioned> getIfCached(String key) {
+    Optional<Versioned> known = inner.getIfCached(key);
+    if (known != null) return known;
+    Versioned cached = cache.lookup(key);
+    if (cached == null) return null;
+    cache.recordHit();
+    return Optional.of(cached);
+  }
+
+  @Override
+  public long currentVersion(String key) {
+    return inner.currentVersion(key);
+  }
+
+  @Override
+  public CompletableFuture<PutResult> put(String key, byte[] value) {
+    byte[] copy = value.clone();
+    return inner
+        .put(key, value)
+        .thenApply(r -> {
+          cache.putIfNewer(key, new Versioned(copy, r.version()), () -> true);
+          return r;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Optional<Long>> delete(String key) {
+    return inner
+        .delete(key)
+        .thenApply(v -> {
+          v.ifPresent(version -> cache.removeIfOlder(key, version));
+          return v;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Boolean> putIfNewer(String key, byte[] value, long version) {
+    byte[] copy = value.clone();
+    return inner
+        .putIfNewer(key, value, version)
+        .thenApply(wrote -> {
+          if (wrote) cache.putIfNewer(key, new Versioned(copy, version), () -> true);
+          return wrote;
+        });
+  }
+
+  @Override
+  public List<Entry> scan(String prefix, String after, int limit) throws IOException {
+    return inner.scan(prefix, after, limit);
+  }
+
+  @Override
+  public long size() {
+    return inner.size();
+  }
+
+  @Override
+  public StorageStats stats() {
+    StorageStats s = inner.stats();
+    return new StorageStats(
+        s.keys(),
+        s.diskBytes(),
+        s.liveBytes(),
+        s.segments(),
+        cache.hits(),
+        cache.misses(),
+        cache.evictions(),
+        cache.bytes(),
+        cache.capacityBytes());
+  }
+
+  @Override
+  public String writeFailure() {
+    return inner.writeFailure();
+  }
+
+  @Override
+  public CompletableFuture<CompactionResult> compact() {
+    return inner.compact();
+  }
+
+  @Override
+  public RecoveryReport recoveryReport() {
+    return inner.recoveryReport();
+  }
+
+  @Override
+  public void close() throws IOException {
+    inner.close();
+  }
+
+  private void fill(String key, Versioned v) {
+    cache.putIfNewer(key, v, () -> inner.currentVersion(key) == v.version());
+  }
+}

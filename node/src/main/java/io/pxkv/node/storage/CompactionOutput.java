@@ -1,0 +1,148 @@
+package io.pxkv.node.storage;
+
+import io.pxkv.node.storage.RecordCodec.Record;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The files one compaction writes: segments with ids from the range the writer reserved, each
+ * with its hint, first as {@code *.tmp} and then {@link #publish published}; and the key-directory
+ * changes to make once they are durable. Confined to {@code kv-compact}.
+ */
+final class CompactionOutput {
+  private static final int BUFFER_BYTES = 1 << 20;
+
+  private record Move(String key, KeyDirEntry from, KeyDirEntry to, boolean tombstone) {}
+
+  private record Drop(String key, KeyDirEntry entry) {}
+
+  /** One output segment being written. */
+  private static final class Part {
+    final int id;
+    final FileChannel channel;
+    final List<HintFile.Entry> hints = new ArrayList<>();
+    long size;
+    long minVersion = Long.MAX_VALUE;
+
+    Part(int id, FileChannel channel) {
+      this.id = id;
+      this.channel = channel;
+    }
+  }
+
+  private final Path dir;
+  private final StorageFiles files;
+  private final int firstId;
+  private final int ids;
+  private final long segmentBytes;
+  private final List<Part> parts = new ArrayList<>();
+  private final List<Move> moves = new ArrayList<>();
+  private final List<Drop> drops = new ArrayList<>();
+  private final List<Segment> published = new ArrayList<>();
+  private ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+
+  CompactionOutput(Path dir, StorageFiles files, int firstId, int ids, long segmentBytes) {
+    this.dir = dir;
+    this.files = files;
+    this.firstId = firstId;
+    this.ids = ids;
+    this.segmentBytes = segmentBytes;
+  }
+
+  /** Copies a current record, byte for byte, so its version and CRC are unchanged. */
+  void copy(Record r, KeyDirEntry from) throws IOException {
+    byte[] key = RecordCodec.keyBytes(r.key());
+    int size = RecordCodec.size(key, r.value());
+    Part part = partFor(size);
+    if (buffer.remaining() < size) {
+      flush(part);
+      if (buffer.capacity() < size) buffer = ByteBuffer.allocate(size);
+    }
+    long offset = part.size + buffer.position();
+    RecordCodec.encode(buffer, key, r.value(), r.version());
+    part.hints.add(new HintFile.Entry(r.key(), offset, size, r.version(), r.tombstone()));
+    part.minVersion = Math.min(part.minVersion, r.version());
+    moves.add(new Move(r.key(), from, new KeyDirEntry(part.id, offset, size, r.version()),
+        r.tombstone()));
+  }
+
+  /** Leaves a tombstone out: no segment outside the inputs can hold an older record of its key. */
+  void drop(String key, KeyDirEntry entry) {
+    drops.add(new Drop(key, entry));
+  }
+
+  /** Fsyncs every output with its hint, renames them into place and fsyncs the directory. */
+  void publish() throws IOException {
+    if (!parts.isEmpty()) flush(parts.get(parts.size() - 1));
+    for (Part p : parts) {
+      files.sync(p.channel);
+      p.channel.close();
+      AtomicFiles.writeSynced(files, tmp(FileNames.hint(p.id)), HintFile.encode(p.hints));
+    }
+    for (Part p : parts) {
+      files.rename(tmp(FileNames.data(p.id)), FileNames.data(dir, p.id));
+      files.rename(tmp(FileNames.hint(p.id)), FileNames.hint(dir, p.id));
+    }
+    files.syncDirectory(dir);
+    for (Part p : parts) {
+      Segment s = new Segment(p.id, FileNames.data(dir, p.id), files, p.size);
+      s.sawVersion(p.minVersion);
+      published.add(s);
+    }
+  }
+
+  /** The published segments (empty until {@link #publish}). */
+  List<Segment> segments() {
+    return published;
+  }
+
+  /** Points the key directory at the copies, where no newer write got there first. */
+  void swapInto(KeyDirectory keydir) {
+    for (Move m : moves) keydir.relocate(m.key(), m.from(), m.to(), m.tombstone());
+    for (Drop d : drops) keydir.forgetTombstone(d.key(), d.entry());
+  }
+
+  /** Deletes the unpublished files after a failure; the inputs stay as they are. */
+  void abandon() {
+    for (Part p : parts) {
+      try {
+        p.channel.close();
+        files.delete(tmp(FileNames.data(p.id)));
+        files.delete(tmp(FileNames.hint(p.id)));
+      } catch (IOException e) {
+        // A leftover *.tmp is deleted by the next open.
+      }
+    }
+  }
+
+  private Part partFor(int size) throws IOException {
+    Part last = parts.isEmpty() ? null : parts.get(parts.size() - 1);
+    boolean full = last != null && last.size + buffer.position() + size > segmentBytes;
+    // Past the reserved ids the last output simply grows: ids above them belong to the writer.
+    if (last != null && (!full || parts.size() == ids)) return last;
+    if (last != null) flush(last);
+    int id = firstId + parts.size();
+    Path path = tmp(FileNames.data(id));
+    files.delete(path);
+    Part part = new Part(id, files.openAppend(path));
+    parts.add(part);
+    return part;
+  }
+
+  private void flush(Part part) throws IOException {
+    if (buffer.position() == 0) return;
+    buffer.flip();
+    int n = buffer.remaining();
+    files.write(part.channel, buffer);
+    buffer.clear();
+    part.size += n;
+  }
+
+  private Path tmp(String name) {
+    return dir.resolve(FileNames.temp(name));
+  }
+}

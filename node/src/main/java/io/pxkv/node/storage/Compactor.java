@@ -1,0 +1,201 @@
+package io.pxkv.node.storage;
+
+import io.pxkv.common.error.ErrorCode;
+import io.pxkv.common.error.KvException;
+import io.pxkv.node.storage.LogWriter.RollResult;
+import io.pxkv.node.storage.SegmentScanner.Step;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Rewrites closed segments without their dead records, on its own thread {@code kv-compact}, while
+ * reads and writes go on. One compaction at a time; triggered by the {@link CompactionPolicy}
+ * (periodically and after each roll-over) or by {@link #compact()}.
+ *
+ * <p>Steps, each safe to crash after (see docs/STORAGE.md):
+ *
+ * <ol>
+ *   <li>Ask the writer to reserve output ids and roll, so that outputs are older than the active
+ *       segment (recovery only forgives a torn tail in the newest segment).
+ *   <li>Copy every record the key directory still points at, byte for byte (versions kept), into
+ *       {@code *.tmp} outputs with their hints; tombstones are kept unless no other segment could
+ *       hold an older record of their key.
+ *   <li>Publish: fsync, rename data then hint into place, fsync the directory.
+ *   <li>Swap key-directory entries that still point at the copied record; a newer write wins.
+ *   <li>Publish {@code MERGE} listing the inputs, delete them, delete {@code MERGE}.
+ * </ol>
+ */
+final class Compactor {
+  private static final Logger LOG = Logger.getLogger(Compactor.class.getName());
+
+  private final Path dir;
+  private final StorageFiles files;
+  private final KeyDirectory keydir;
+  private final LogWriter writer;
+  private final CompactionPolicy policy;
+  private final long segmentBytes;
+  private final ScheduledExecutorService thread;
+
+  Compactor(
+      Path dir,
+      StorageFiles files,
+      KeyDirectory keydir,
+      LogWriter writer,
+      CompactionPolicy policy,
+      long segmentBytes) {
+    this.dir = dir;
+    this.files = files;
+    this.keydir = keydir;
+    this.writer = writer;
+    this.policy = policy;
+    this.segmentBytes = segmentBytes;
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "kv-compact");
+              t.setDaemon(true);
+              return t;
+            });
+    if (policy.enabled()) {
+      long every = policy.checkIntervalMillis();
+      thread.scheduleWithFixedDelay(this::compactByPolicy, every, every, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Compacts every closed segment (and the active one, after rolling it over). */
+  CompletableFuture<CompactionResult> compact() {
+    try {
+      return CompletableFuture.supplyAsync(() -> run(true), thread);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(
+          new KvException(ErrorCode.UNAVAILABLE, "the storage engine is closed"));
+    }
+  }
+
+  /** Called after a roll-over: checks the policy on {@code kv-compact}. */
+  void segmentRolled() {
+    if (policy.enabled() && !thread.isShutdown()) thread.execute(this::compactByPolicy);
+  }
+
+  void close() throws InterruptedException {
+    thread.shutdown(); // no interrupt: it would close the channels of a running compaction
+    thread.awaitTermination(1, TimeUnit.MINUTES);
+  }
+
+  private void compactByPolicy() {
+    try {
+      run(false);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "background compaction failed; will retry at the next check", e);
+    }
+  }
+
+  private CompactionResult run(boolean all) {
+    try {
+      return compact(all);
+    } catch (IOException e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  private CompactionResult compact(boolean all) throws IOException {
+    if (writer.failure() != null) return CompactionResult.NOTHING;
+    List<Segment> inputs = new ArrayList<>();
+    int activeId = writer.active().id();
+    if (!all) {
+      List<Segment> closed = new ArrayList<>();
+      for (Segment s : keydir.segments()) if (s.id() != activeId) closed.add(s);
+      inputs = policy.pick(closed);
+      if (inputs.isEmpty()) return CompactionResult.NOTHING;
+    }
+    int reserve = (all ? keydir.segments().size() : inputs.size()) + 1;
+    CompletableFuture<RollResult> rolled = new CompletableFuture<>();
+    writer.submit(new LogWriter.Roll(reserve, rolled));
+    RollResult roll = rolled.join();
+    if (all) {
+      for (Segment s : keydir.segments()) if (s.id() < roll.active()) inputs.add(s);
+    }
+    Set<Integer> inputIds = new HashSet<>();
+    for (Segment s : inputs) inputIds.add(s.id());
+    long floor = Long.MAX_VALUE;
+    for (Segment s : keydir.segments()) {
+      if (s.id() < roll.active() && !inputIds.contains(s.id())) floor = Math.min(floor, s.minVersion());
+    }
+    CompactionOutput output =
+        new CompactionOutput(dir, files, roll.firstReserved(), roll.reserved(), segmentBytes);
+    try {
+      for (Segment s : inputs) copyLive(s, floor, output);
+      output.publish();
+    } catch (IOException | RuntimeException e) {
+      output.abandon();
+      throw e;
+    }
+    for (Segment s : output.segments()) keydir.addSegment(s);
+    output.swapInto(keydir);
+    return deleteInputs(inputs, output);
+  }
+
+  private void copyLive(Segment input, long tombstoneFloor, CompactionOutput output)
+      throws IOException {
+    long size = input.size();
+    try (FileChannel channel = files.openRead(input.path())) {
+      SegmentScanner scanner = new SegmentScanner(channel, size);
+      long pos = 0;
+      while (pos < size) {
+        Step step = scanner.read(pos);
+        if (step.problem() != null) {
+          // Damage dropped at startup with recover=true: the key directory points past it.
+          pos = scanner.resync(pos + 1);
+          if (pos < 0) return;
+          continue;
+        }
+        var r = step.record();
+        KeyDirEntry at = new KeyDirEntry(input.id(), pos, step.size(), r.version());
+        if (keydir.isCurrent(r.key(), at, r.tombstone())) {
+          if (r.tombstone() && r.version() < tombstoneFloor) {
+            output.drop(r.key(), at);
+          } else {
+            output.copy(r, at);
+          }
+        }
+        pos += step.size();
+      }
+    }
+  }
+
+  private CompactionResult deleteInputs(List<Segment> inputs, CompactionOutput output)
+      throws IOException {
+    List<Integer> ids = new ArrayList<>();
+    long inBytes = 0;
+    for (Segment s : inputs) {
+      ids.add(s.id());
+      inBytes += s.size();
+    }
+    MergeManifest.publish(files, dir, ids);
+    for (Segment s : inputs) {
+      keydir.removeSegment(s);
+      s.retire();
+      files.delete(FileNames.hint(dir, s.id()));
+      files.delete(s.path());
+    }
+    files.syncDirectory(dir);
+    files.delete(dir.resolve(FileNames.MERGE));
+    files.syncDirectory(dir);
+    long outBytes = 0;
+    for (Segment s : output.segments()) outBytes += s.size();
+    return new CompactionResult(inputs.size(), output.segments().size(), inBytes - outBytes);
+  }
+}

@@ -1,0 +1,351 @@
+package io.pxkv.node.storage;
+
+import io.pxkv.common.error.ErrorCode;
+import io.pxkv.common.error.KvException;
+import io.pxkv.node.storage.StorageEngine.PutResult;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The single writer of a disk engine, running on its own thread {@code kv-write}. Callers queue
+ * operations from any thread; the writer drains everything queued, encodes it into one buffer,
+ * appends it with one {@code write()} (two around a segment roll-over), fsyncs once per the {@link
+ * SyncMode} (group commit), and only then updates the key directory and completes the futures.
+ *
+ * <p>Failure rule: if a write or fsync throws, no future of that batch succeeds and the writer
+ * stops taking writes for good ({@link #failure()}); the key directory never saw the batch, so
+ * readers go on seeing exactly what was acknowledged before.
+ *
+ * <p>Everything but {@link #submit}, {@link #failure}, {@link #active} and {@link #close} is
+ * confined to {@code kv-write}.
+ */
+final class LogWriter implements Runnable {
+  private static final int MAX_BATCH = 4096;
+  private static final int BUFFER_BYTES = 1 << 20;
+
+  sealed interface Op permits Put, Delete, Import, Roll, Stop {}
+
+  record Put(String key, byte[] value, CompletableFuture<PutResult> future) implements Op {}
+
+  record Delete(String key, CompletableFuture<Optional<Long>> future) implements Op {}
+
+  record Import(String key, byte[] value, long version, CompletableFuture<Boolean> future)
+      implements Op {}
+
+  /** Reserves {@code reserve} segment ids for compaction output, then starts a new segment. */
+  record Roll(int reserve, CompletableFuture<RollResult> future) implements Op {}
+
+  record Stop(CompletableFuture<Void> future) implements Op {}
+
+  /** Ids {@code [firstReserved, firstReserved + reserved)} are free; {@code active} is newer. */
+  record RollResult(int firstReserved, int reserved, int active) {}
+
+  /** A record appended in this batch, applied to the key directory once the batch is durable. */
+  private record Written(String key, KeyDirEntry entry, boolean tombstone, Runnable ack) {}
+
+  private final Path dir;
+  private final StorageFiles files;
+  private final KeyDirectory keydir;
+  private final HybridClock clock;
+  private final SyncMode syncMode;
+  private final long syncIntervalNanos;
+  private final long segmentBytes;
+  private final AtomicInteger nextId;
+  private final Runnable onRoll;
+  private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
+  private final Object submitLock = new Object();
+  private volatile String failure;
+  private volatile Segment active;
+  private boolean closed;
+  private FileChannel out;
+  private ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+  private boolean dirty;
+  private long lastSyncNanos = System.nanoTime();
+
+  LogWriter(
+      Path dir,
+      StorageFiles files,
+      KeyDirectory keydir,
+      HybridClock clock,
+      StorageOptions options,
+      Segment active,
+      AtomicInteger nextId,
+      Runnable onRoll)
+      throws IOException {
+    this.dir = dir;
+    this.files = files;
+    this.keydir = keydir;
+    this.clock = clock;
+    this.syncMode = options.syncMode();
+    this.syncIntervalNanos = TimeUnit.MILLISECONDS.toNanos(options.syncIntervalMillis());
+    this.segmentBytes = options.segmentBytes();
+    this.nextId = nextId;
+    this.onRoll = onRoll;
+    this.active = active;
+    this.out = files.openAppend(active.path());
+  }
+
+  /** The segment being appended to. */
+  Segment active() {
+    return active;
+  }
+
+  String failure() {
+    return failure;
+  }
+
+  /** Queues {@code op}, or fails its future at once if the writer is stopped or closed. */
+  void submit(Op op) {
+    synchronized (submitLock) {
+      if (!closed && failure == null) {
+        queue.add(op);
+        return;
+      }
+    }
+    fail(op, closed ? closedError() : refusedError());
+  }
+
+  /** Stops after every write queued so far; the future completes when the files are closed. */
+  CompletableFuture<Void> close() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    synchronized (submitLock) {
+      if (closed) return done.completeAsync(() -> null);
+      closed = true;
+      queue.add(new Stop(done));
+    }
+    return done;
+  }
+
+  @Override
+  public void run() {
+    List<Op> batch = new ArrayList<>();
+    while (true) {
+      Op first;
+      try {
+        first = nextOp();
+      } catch (InterruptedException e) {
+        continue; // only close() ends the writer: it must drain what was queued
+      }
+      if (first == null) {
+        syncIfDue();
+        continue;
+      }
+      batch.add(first);
+      queue.drainTo(batch, MAX_BATCH - 1);
+      Stop stop = process(batch);
+      batch.clear();
+      if (stop != null) {
+        finish(stop);
+        return;
+      }
+    }
+  }
+
+  /** The next op, waiting no longer than the INTERVAL deadline when unsynced bytes are pending. */
+  private Op nextOp() throws InterruptedException {
+    if (syncMode != SyncMode.INTERVAL || !dirty) return queue.take();
+    long wait = syncIntervalNanos - (System.nanoTime() - lastSyncNanos);
+    return wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
+  }
+
+  /** Appends, syncs, applies and acknowledges one batch; returns the Stop op if it held one. */
+  private Stop process(List<Op> batch) {
+    List<Written> written = new ArrayList<>();
+    Map<String, Long> overlay = new HashMap<>(); // key -> version, negative when deleted
+    Stop stop = null;
+    try {
+      for (Op op : batch) {
+        if (op instanceof Stop s) {
+          stop = s;
+        } else if (stop != null || failure != null) {
+          fail(op, failure != null ? refusedError() : closedError());
+        } else {
+          append(op, overlay, written);
+        }
+      }
+      flush();
+      if (syncMode == SyncMode.ALWAYS) {
+        sync();
+      } else if (syncMode == SyncMode.INTERVAL) {
+        syncIfDue();
+      }
+    } catch (IOException | RuntimeException e) {
+      failure = "write failed: " + e;
+      KvException error =
+          new KvException(ErrorCode.INSUFFICIENT_STORAGE, "the write failed and the node stopped"
+              + " taking writes: " + e, e);
+      for (Op op : batch) fail(op, error);
+      return stop;
+    }
+    for (Written w : written) {
+      if (w.tombstone()) {
+        keydir.putTombstone(w.key(), w.entry());
+      } else {
+        keydir.putLive(w.key(), w.entry());
+      }
+    }
+    for (Written w : written) w.ack().run();
+    return stop;
+  }
+
+  private void append(Op op, Map<String, Long> overlay, List<Written> written)
+      throws IOException {
+    if (op instanceof Put p) {
+      long version = clock.next();
+      boolean created = !isLive(p.key(), overlay);
+      KeyDirEntry e = appendRecord(p.key(), p.value(), version);
+      overlay.put(p.key(), version);
+      written.add(new Written(p.key(), e, false,
+          () -> complete(p.future(), new PutResult(version, created))));
+    } else if (op instanceof Delete d) {
+      if (!isLive(d.key(), overlay)) {
+        d.future().complete(Optional.empty());
+        return;
+      }
+      long version = clock.next();
+      KeyDirEntry e = appendRecord(d.key(), null, version);
+      overlay.put(d.key(), -version);
+      written.add(new Written(d.key(), e, true,
+          () -> complete(d.future(), Optional.of(version))));
+    } else if (op instanceof Import i) {
+      if (i.version() <= latestVersion(i.key(), overlay)) {
+        i.future().complete(false);
+        return;
+      }
+      clock.observe(i.version());
+      KeyDirEntry e = appendRecord(i.key(), i.value(), i.version());
+      overlay.put(i.key(), i.version());
+      written.add(new Written(i.key(), e, false, () -> complete(i.future(), true)));
+    } else if (op instanceof Roll r) {
+      flush();
+      int first = nextId.getAndAdd(r.reserve());
+      roll();
+      r.future().complete(new RollResult(first, r.reserve(), active.id()));
+    }
+  }
+
+  private <T> void complete(CompletableFuture<T> future, T value) {
+    if (failure != null) return; // the batch failed: process() fails every future instead
+    future.complete(value);
+  }
+
+  private boolean isLive(String key, Map<String, Long> overlay) {
+    Long v = overlay.get(key);
+    return v != null ? v > 0 : keydir.get(key) != null;
+  }
+
+  private long latestVersion(String key, Map<String, Long> overlay) {
+    Long v = overlay.get(key);
+    return v != null ? Math.abs(v) : keydir.latestVersion(key);
+  }
+
+  private KeyDirEntry appendRecord(String key, byte[] value, long version) throws IOException {
+    byte[] keyBytes = RecordCodec.keyBytes(key);
+    int size = RecordCodec.size(keyBytes, value);
+    long pending = active.size() + buffer.position();
+    if (pending > 0 && pending + size > segmentBytes) {
+      flush();
+      roll();
+    }
+    if (buffer.remaining() < size) {
+      flush();
+      if (buffer.capacity() < size) buffer = ByteBuffer.allocate(size);
+    }
+    long offset = active.size() + buffer.position();
+    RecordCodec.encode(buffer, keyBytes, value, version);
+    active.sawVersion(version);
+    return new KeyDirEntry(active.id(), offset, size, version);
+  }
+
+  private void flush() throws IOException {
+    if (buffer.position() == 0) return;
+    buffer.flip();
+    int n = buffer.remaining();
+    try {
+      files.write(out, buffer);
+    } finally {
+      buffer.clear();
+    }
+    active.grow(n);
+    dirty = true;
+  }
+
+  private void sync() throws IOException {
+    if (!dirty) return;
+    files.sync(out);
+    dirty = false;
+    lastSyncNanos = System.nanoTime();
+  }
+
+  private void syncIfDue() {
+    if (!dirty || System.nanoTime() - lastSyncNanos < syncIntervalNanos || failure != null) return;
+    try {
+      sync();
+    } catch (IOException e) {
+      failure = "fsync failed: " + e;
+    }
+  }
+
+  /**
+   * Closes the active segment and starts the next. The old file is fsynced whatever the sync mode
+   * (a closed segment is durable), and the new file and its directory entry are fsynced before any
+   * record goes into it.
+   */
+  private void roll() throws IOException {
+    dirty = true;
+    sync();
+    out.close();
+    int id = nextId.getAndIncrement();
+    Path path = FileNames.data(dir, id);
+    out = files.openAppend(path);
+    files.sync(out);
+    files.syncDirectory(dir);
+    Segment next = new Segment(id, path, files, 0);
+    keydir.addSegment(next);
+    active = next;
+    onRoll.run();
+  }
+
+  private void finish(Stop stop) {
+    try {
+      if (failure == null) {
+        flush();
+        sync();
+      }
+      out.close();
+      stop.future().complete(null);
+    } catch (IOException e) {
+      stop.future().completeExceptionally(e);
+    }
+  }
+
+  private KvException refusedError() {
+    return new KvException(
+        ErrorCode.INSUFFICIENT_STORAGE, "the node stopped taking writes (" + failure + ")");
+  }
+
+  private static KvException closedError() {
+    return new KvException(ErrorCode.UNAVAILABLE, "the storage engine is closed");
+  }
+
+  private static void fail(Op op, Throwable error) {
+    CompletableFuture<?> f =
+        op instanceof Put p ? p.future()
+            : op instanceof Delete d ? d.future()
+            : op instanceof Import i ? i.future()
+            : op instanceof Roll r ? r.future()
+            : ((Stop) op).future();
+    f.completeExceptionally(error);
+  }
+}

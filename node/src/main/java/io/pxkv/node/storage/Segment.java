@@ -1,0 +1,131 @@
+package io.pxkv.node.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One segment file as the engine sees it: its id, its size so far, how many of its bytes are still
+ * live (the newest record of their key, or a tombstone still in force), the smallest version it
+ * holds, and a shared read channel. Reads are positional, so any number of threads can read at
+ * once. Thread-safe.
+ *
+ * <p>A thread interrupted in the middle of a read closes a {@link FileChannel} for everyone; the
+ * channel is then reopened by the next reader rather than failing every read after it. Once the
+ * segment is {@link #retire retired} (deleted by compaction) reads fail with {@link
+ * ClosedChannelException} and the caller looks the key up again.
+ */
+final class Segment {
+  private final int id;
+  private final Path path;
+  private final StorageFiles files;
+  private final AtomicLong size;
+  private final AtomicLong liveBytes = new AtomicLong();
+  private final AtomicLong minVersion = new AtomicLong(Long.MAX_VALUE);
+  private FileChannel reader;
+  private boolean retired;
+
+  Segment(int id, Path path, StorageFiles files, long size) {
+    this.id = id;
+    this.path = path;
+    this.files = files;
+    this.size = new AtomicLong(size);
+  }
+
+  int id() {
+    return id;
+  }
+
+  Path path() {
+    return path;
+  }
+
+  long size() {
+    return size.get();
+  }
+
+  void grow(long bytes) {
+    size.addAndGet(bytes);
+  }
+
+  long liveBytes() {
+    return liveBytes.get();
+  }
+
+  void addLive(long delta) {
+    liveBytes.addAndGet(delta);
+  }
+
+  /** The smallest version of any record here, {@code Long.MAX_VALUE} while empty. */
+  long minVersion() {
+    return minVersion.get();
+  }
+
+  void sawVersion(long version) {
+    minVersion.accumulateAndGet(version, Math::min);
+  }
+
+  /** Reads exactly {@code length} bytes at {@code offset}. */
+  ByteBuffer read(long offset, int length) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(length);
+    for (int attempt = 0; ; attempt++) {
+      FileChannel channel = channel();
+      try {
+        while (buf.hasRemaining()) {
+          int n = channel.read(buf, offset + buf.position());
+          if (n < 0) {
+            throw new IOException(
+                "unexpected end of " + path.getFileName() + " at byte " + (offset + buf.position()));
+          }
+        }
+        return buf.flip();
+      } catch (ClosedChannelException e) {
+        if (attempt > 0 || isRetired()) throw e;
+        reopen(channel);
+        buf.clear();
+      }
+    }
+  }
+
+  private synchronized FileChannel channel() throws IOException {
+    if (retired) throw new ClosedChannelException();
+    if (reader == null) reader = files.openRead(path);
+    return reader;
+  }
+
+  private synchronized void reopen(FileChannel broken) {
+    if (reader == broken) reader = null;
+  }
+
+  synchronized boolean isRetired() {
+    return retired;
+  }
+
+  /** Closes the read channel for good: the file is about to be deleted. */
+  synchronized void retire() {
+    retired = true;
+    closeReader();
+  }
+
+  synchronized void close() {
+    closeReader();
+  }
+
+  private void closeReader() {
+    if (reader == null) return;
+    try {
+      reader.close();
+    } catch (IOException e) {
+      // Read-only channel: closing cannot lose data, and the engine is letting go of it anyway.
+    }
+    reader = null;
+  }
+
+  @Override
+  public String toString() {
+    return path.getFileName().toString();
+  }
+}

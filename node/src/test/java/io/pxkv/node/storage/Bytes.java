@@ -1,0 +1,43 @@
+package io.pxkv.node.storage;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.channels.FileChannel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Byte and file helpers for storage tests, after leveldb's log_test. */
+final class Bytes {
+  private Bytes() {}
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String text(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  static void flipByte(Path file, long offset) throws IOException {
+    byte[] all = Files.readAllBytes(file);
+    all[(int) offset] ^= 0x5a;
+    Files.write(file, all);
+  }
+
+  static void truncateTo(Path file, long size) throws IOException {
+    try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      c.truncate(size);
+    }
+  }
+
+  static <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("future did not complete", e);
+    }
+  }
+}
