@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +21,9 @@ import java.io.IOException;
  * copied as written, so {@code 1.10} and {@code 12345678901234567890123} come back unchanged.
  */
 public final class KvJson {
-  private static final JsonFactory FACTORY = new JsonFactory();
+  /** Characters outside the BMP are written as 4 UTF-8 bytes, not as escaped surrogate pairs. */
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
 
   private KvJson() {}
 

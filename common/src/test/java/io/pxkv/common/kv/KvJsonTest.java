@@ -29,7 +29,7 @@ class KvJsonTest {
   @ValueSource(
       strings = {
         "\"text\"", "42", "-1.10", "12345678901234567890123", "1e300", "true", "false", "null",
-        "[]", "{}", "[1,\"a\",null,{\"b\":[true]}]", "{\"z\":1,\"a\":{\"nested\":\"\\u00e9\\n\"}}"
+        "[]", "{}", "\"\uD83D\uDE00 emoji\"", "[1,\"a\",null,{\"b\":[true]}]", "{\"z\":1,\"a\":{\"nested\":\"\\u00e9\\n\"}}"
       })
   void everyJsonTypeIsStoredCompactAndUnchanged(String value) {
     var put = KvJson.parsePutBody(utf8("{\"key\":\"k\",\"value\":" + value + "}"), ValueLimits.DEFAULTS);

@@ -1,0 +1,77 @@
+package io.pxkv.node;
+
+import io.pxkv.common.cli.Flags;
+import io.pxkv.common.cli.UsageException;
+import io.pxkv.common.kv.ValueLimits;
+import io.pxkv.node.storage.StorageOptions;
+import io.pxkv.node.storage.SyncMode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one node process needs, immutable and validated. Built from flags and {@code PXKV_*}
+ * environment variables by {@link #fromArgs}, or directly in tests.
+ *
+ * @param id the node's name in the cluster config
+ * @param host the address to bind
+ * @param port the port to bind; 0 picks a free one
+ * @param storage the storage engine's options
+ * @param limits value size and depth limits
+ */
+public record NodeConfig(String id, String host, int port, StorageOptions storage, ValueLimits limits) {
+  public static final String DEFAULT_HOST = "0.0.0.0";
+  public static final int DEFAULT_PORT = 9001;
+
+  /** A node on a free loopback port with default storage in {@code dataDir}: for tests. */
+  public static NodeConfig forTest(String id, Path dataDir) {
+    return new NodeConfig(id, "127.0.0.1", 0, StorageOptions.defaults(dataDir), ValueLimits.DEFAULTS);
+  }
+
+  static Flags flags() {
+    return new Flags("px-kvstore node")
+        .option("id", "node-1", "this node's id, as named in the cluster config")
+        .option("host", DEFAULT_HOST, "address to listen on")
+        .option("port", String.valueOf(DEFAULT_PORT), "port to listen on (0 = any free port)")
+        .option("data", null, "data directory (default: ./data/<id>)")
+        .option("engine", "disk", "storage engine: disk (log-structured, durable) or memory (nothing on disk)")
+        .option("fsync", "always", "when writes are fsynced: always (before the ack, group commit), interval, never")
+        .option("fsync-interval-ms", String.valueOf(StorageOptions.DEFAULT_SYNC_INTERVAL_MILLIS), "with --fsync interval: the most data a power loss can take, in ms")
+        .option("cache-bytes", "64m", "LRU value cache size in bytes (k/m/g suffixes; 0 = no cache)")
+        .option("segment-bytes", "64m", "segment file size before a new one is started")
+        .option("max-value-bytes", "1m", "largest value accepted, in bytes of compact JSON")
+        .option("max-depth", String.valueOf(ValueLimits.DEFAULT_MAX_DEPTH), "deepest nesting of arrays/objects in a value")
+        .toggle("recover", "start even if records are damaged: drop them and report how many");
+  }
+
+  /** Parses flags and the environment. Returns null when {@code --help} was asked for. */
+  static NodeConfig fromArgs(String[] args, Map<String, String> env) throws UsageException {
+    Flags f = flags();
+    if (!f.parse(args, env)) return null;
+    String id = f.string("id");
+    if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw new UsageException("--id must be 1-64 letters, digits, '.', '_' or '-' (was '" + id + "')");
+    }
+    String data = env.containsKey(Flags.envName("data")) || contains(args, "--data") ? f.string("data") : "data/" + id;
+    String engine = f.choice("engine", List.of("disk", "memory"));
+    SyncMode sync = SyncMode.valueOf(f.choice("fsync", List.of("always", "interval", "never")).toUpperCase());
+    StorageOptions storage =
+        StorageOptions.defaults(Path.of(data))
+            .withEngine(engine)
+            .withSyncMode(sync)
+            .withSyncIntervalMillis(f.integer("fsync-interval-ms", 1, 3_600_000))
+            .withCacheBytes(f.bytes("cache-bytes", 0, 1L << 40))
+            .withSegmentBytes(f.bytes("segment-bytes", 4096, 1L << 31))
+            .withRecover(f.bool("recover"));
+    ValueLimits limits =
+        new ValueLimits((int) f.bytes("max-value-bytes", 1, 256L << 20), f.integer("max-depth", 1, 1000));
+    return new NodeConfig(id, f.string("host"), f.integer("port", 0, 65535), storage, limits);
+  }
+
+  private static boolean contains(String[] args, String flag) {
+    for (String a : args) {
+      if (a.equals(flag) || a.startsWith(flag + "=")) return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,63 @@
+package io.pxkv.node;
+
+import io.pxkv.common.cli.UsageException;
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code px-kvstore node}: parses flags, opens the storage, serves until SIGTERM or Ctrl-C, then
+ * closes cleanly. Exit codes: 2 for bad flags (nothing started, nothing written), 1 when the node
+ * cannot start (directory locked, damaged data).
+ */
+public final class NodeMain {
+  private NodeMain() {}
+
+  public static void main(String[] args) {
+    int code = run(args);
+    if (code != 0) System.exit(code);
+  }
+
+  /** Starts the node and returns 0 once it is serving (it keeps serving), or an exit code. */
+  public static int run(String[] args) {
+    NodeConfig config;
+    try {
+      config = NodeConfig.fromArgs(args, System.getenv());
+    } catch (UsageException e) {
+      System.err.println("px-kvstore node: " + e.getMessage());
+      return 2;
+    }
+    if (config == null) {
+      System.out.print(NodeConfig.flags().help());
+      return 0;
+    }
+    Vertx vertx = Vertx.vertx();
+    NodeServer server;
+    try {
+      server = NodeServer.start(vertx, config).await(5, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      System.err.println("px-kvstore node: cannot start " + config.id() + ": " + rootMessage(e));
+      vertx.close();
+      return 1;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    server.close().transform(ignored -> vertx.close()).await(30, TimeUnit.SECONDS);
+                  } catch (Exception e) {
+                    System.err.println("px-kvstore node: unclean shutdown: " + rootMessage(e));
+                  }
+                },
+                "node-shutdown"));
+    System.out.println(
+        "node " + config.id() + " listening on port " + server.port() + " (data " + config.storage().dataDir() + ")");
+    return 0;
+  }
+
+  static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    return root.getMessage() == null ? root.toString() : root.getMessage();
+  }
+}

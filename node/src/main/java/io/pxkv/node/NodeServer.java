@@ -1,0 +1,65 @@
+package io.pxkv.node;
+
+import io.pxkv.node.async.StorageService;
+import io.pxkv.node.storage.StorageEngines;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A running node: the storage opened once, then one {@link NodeVerticle} per event loop sharing it
+ * and one listening port.
+ */
+public final class NodeServer {
+  private final Vertx vertx;
+  private final StorageService storage;
+  private final int port;
+  private final String deploymentId;
+
+  private NodeServer(Vertx vertx, StorageService storage, int port, String deploymentId) {
+    this.vertx = vertx;
+    this.storage = storage;
+    this.port = port;
+    this.deploymentId = deploymentId;
+  }
+
+  /** Event loops to serve on: one per core, the Vert.x default. */
+  static int instances() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
+
+  public static Future<NodeServer> start(Vertx vertx, NodeConfig config) {
+    // Port 0 would give each instance its own random port; a negative port makes Vert.x pick one
+    // random port and share it among the instances.
+    int bindPort = config.port() == 0 ? -1 : config.port();
+    List<NodeVerticle> deployed = new CopyOnWriteArrayList<>();
+    return StorageService.open(vertx, () -> StorageEngines.open(config.storage()))
+        .compose(
+            storage ->
+                vertx
+                    .deployVerticle(
+                        () -> {
+                          NodeVerticle v = new NodeVerticle(config, storage, bindPort);
+                          deployed.add(v);
+                          return v;
+                        },
+                        new DeploymentOptions().setInstances(instances()))
+                    .map(id -> new NodeServer(vertx, storage, deployed.get(0).actualPort(), id))
+                    .recover(t -> storage.close().transform(ignored -> Future.failedFuture(t))));
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public StorageService storage() {
+    return storage;
+  }
+
+  /** Stops serving, then closes the storage (which flushes and fsyncs what it holds). */
+  public Future<Void> close() {
+    return vertx.undeploy(deploymentId).transform(ignored -> storage.close());
+  }
+}

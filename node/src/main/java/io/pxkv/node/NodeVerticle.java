@@ -1,0 +1,82 @@
+package io.pxkv.node;
+
+import io.pxkv.common.http.ErrorResponses;
+import io.pxkv.common.http.Requests;
+import io.pxkv.common.kv.KeyPaths;
+import io.pxkv.node.async.StorageService;
+import io.pxkv.node.http.BackupHandler;
+import io.pxkv.node.http.KeyValueHandler;
+import io.pxkv.node.http.StatusHandler;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * One event loop's HTTP server for a node. Several instances share the port and the one {@link
+ * StorageService}. Routing is a plain switch on the path: for a handful of routes it is clearer and
+ * cheaper per request than a general router.
+ */
+public final class NodeVerticle extends VerticleBase {
+  private final NodeConfig config;
+  private final StorageService storage;
+  private final int port;
+  private HttpServer server;
+  private KeyValueHandler kv;
+  private StatusHandler status;
+  private BackupHandler backup;
+
+  /** {@code port} is the port to bind; a negative one is a random port shared by all instances. */
+  public NodeVerticle(NodeConfig config, StorageService storage, int port) {
+    this.config = config;
+    this.storage = storage;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    kv = new KeyValueHandler(storage, config.limits());
+    status = new StatusHandler(config.id(), storage.engine());
+    backup = new BackupHandler(storage, config.limits());
+    HttpServerOptions options =
+        new HttpServerOptions().setHost(config.host()).setPort(port).setTcpNoDelay(true).setIdleTimeout(0);
+    server = vertx.createHttpServer(options).requestHandler(this::handle);
+    return server.listen();
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void handle(HttpServerRequest request) {
+    try {
+      String path = request.path();
+      if (path.equals("/kv")) {
+        kv.handleCollection(request);
+      } else if (KeyPaths.isKeyPath(path)) {
+        kv.handleItem(request);
+      } else if (path.equals("/health")) {
+        Requests.requireMethod(request, HttpMethod.GET);
+        status.health(request);
+      } else if (path.equals("/admin/stats")) {
+        Requests.requireMethod(request, HttpMethod.GET);
+        status.stats(request);
+      } else if (path.equals("/admin/export")) {
+        backup.export(request);
+      } else if (path.equals("/admin/import")) {
+        backup.importLines(request);
+      } else {
+        throw Requests.noSuchPath(request);
+      }
+    } catch (RuntimeException e) {
+      ErrorResponses.send(request.response(), e);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.pxkv.node.async;
+
+import io.pxkv.node.storage.StorageEngine;
+import io.pxkv.node.storage.StorageEngine.Entry;
+import io.pxkv.node.storage.StorageEngine.PutResult;
+import io.pxkv.node.storage.StorageEngine.Versioned;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The only bridge between the event loop and the storage engine: every call returns a Vert.x
+ * {@link Future} completed on the caller's context, and no call blocks the caller.
+ *
+ * <ul>
+ *   <li>Cache hits and misses on absent keys are answered inline (no thread hop).
+ *   <li>Disk reads run on the {@code kv-read} worker pool, unordered, so one slow read does not
+ *       hold up the others.
+ *   <li>Writes are queued to the engine, whose own {@code kv-write} thread appends, fsyncs and
+ *       completes them; the result hops back to the caller's event loop.
+ * </ul>
+ */
+public final class StorageService {
+  /** Positional reads are cheap and parallel; a few threads beyond the cores hide disk latency. */
+  private static final int READ_THREADS = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+
+  private final Vertx vertx;
+  private final StorageEngine engine;
+  private final WorkerExecutor readers;
+
+  private StorageService(Vertx vertx, StorageEngine engine) {
+    this.vertx = vertx;
+    this.engine = engine;
+    this.readers = vertx.createSharedWorkerExecutor("kv-read", READ_THREADS);
+  }
+
+  /** Opens the engine off the event loop (the startup scan can take a while). */
+  public static Future<StorageService> open(Vertx vertx, Callable<StorageEngine> opener) {
+    return vertx.executeBlocking(opener).map(engine -> new StorageService(vertx, engine));
+  }
+
+  public StorageEngine engine() {
+    return engine;
+  }
+
+  public Future<Optional<Versioned>> get(String key) {
+    Optional<Versioned> inMemory = engine.getIfCached(key);
+    if (inMemory != null) {
+      return Future.succeededFuture(inMemory);
+    }
+    return readers.executeBlocking(() -> engine.get(key), false);
+  }
+
+  public Future<PutResult> put(String key, byte[] value) {
+    return onCaller(engine.put(key, value));
+  }
+
+  public Future<Optional<Long>> delete(String key) {
+    return onCaller(engine.delete(key));
+  }
+
+  public Future<List<Entry>> scan(String prefix, String after, int limit) {
+    return readers.executeBlocking(() -> engine.scan(prefix, after, limit), false);
+  }
+
+  public Future<Void> close() {
+    return readers
+        .close()
+        .transform(
+            ignored ->
+                vertx.executeBlocking(
+                    () -> {
+                      engine.close();
+                      return null;
+                    }));
+  }
+
+  private <T> Future<T> onCaller(CompletionStage<T> stage) {
+    return Future.fromCompletionStage(stage, vertx.getOrCreateContext());
+  }
+}

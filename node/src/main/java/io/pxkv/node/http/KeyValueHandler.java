@@ -1,0 +1,218 @@
+package io.pxkv.node.http;
+
+import io.pxkv.common.error.ErrorCode;
+import io.pxkv.common.error.KvException;
+import io.pxkv.common.http.BodyReader;
+import io.pxkv.common.http.ErrorResponses;
+import io.pxkv.common.http.Headers;
+import io.pxkv.common.http.Requests;
+import io.pxkv.common.kv.Cursors;
+import io.pxkv.common.kv.KeyPaths;
+import io.pxkv.common.kv.KeyRules;
+import io.pxkv.common.kv.KvJson;
+import io.pxkv.common.kv.ValueLimits;
+import io.pxkv.node.async.StorageService;
+import io.pxkv.node.storage.StorageEngine.Entry;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
+
+/**
+ * The {@code /kv} API of one node (CONTRACT.md): query-style, body-style and path-style calls,
+ * paged and whole listing. Runs on an event loop; every disk touch goes through {@link
+ * StorageService}. Failures go to {@link ErrorResponses}; handlers never write error statuses.
+ */
+public final class KeyValueHandler {
+  /** Page size used when streaming the whole listing. */
+  private static final int STREAM_BATCH = 1000;
+
+  private final StorageService storage;
+  private final ValueLimits limits;
+
+  public KeyValueHandler(StorageService storage, ValueLimits limits) {
+    this.storage = storage;
+    this.limits = limits;
+  }
+
+  /** {@code /kv}: the key comes from {@code ?key=} or from the JSON body. */
+  public void handleCollection(HttpServerRequest request) {
+    HttpMethod method = request.method();
+    if (method == HttpMethod.GET) {
+      String key = request.getParam("key");
+      if (key != null) {
+        get(request, key);
+      } else if (Cursors.isPaged(
+          request.getParam("prefix"), request.getParam("limit"), request.getParam("cursor"))) {
+        page(request);
+      } else if (hasBody(request)) {
+        // Clients that send GET with a {"key":K} body, as the original JSON-body API did.
+        readBody(request).map(KvJson::parseKeyBody).onSuccess(k -> get(request, k)).onFailure(fail(request));
+      } else {
+        listAll(request);
+      }
+    } else if (method == HttpMethod.PUT) {
+      readBody(request)
+          .map(body -> KvJson.parsePutBody(body, limits))
+          .onSuccess(put -> put(request, put.key(), put.value()))
+          .onFailure(fail(request));
+    } else if (method == HttpMethod.DELETE) {
+      String key = request.getParam("key");
+      if (key != null) {
+        delete(request, key);
+      } else {
+        readBody(request).map(KvJson::parseKeyBody).onSuccess(k -> delete(request, k)).onFailure(fail(request));
+      }
+    } else {
+      methodNotAllowed(request);
+    }
+  }
+
+  /** {@code /kv/{key}}: the key is the percent-encoded rest of the path; PUT's body is the value. */
+  public void handleItem(HttpServerRequest request) {
+    String key = KeyPaths.keyOf(request.path());
+    HttpMethod method = request.method();
+    if (method == HttpMethod.GET) {
+      get(request, key);
+    } else if (method == HttpMethod.PUT) {
+      readBody(request)
+          .map(body -> KvJson.parseBareValue(body, limits))
+          .onSuccess(value -> put(request, key, value))
+          .onFailure(fail(request));
+    } else if (method == HttpMethod.DELETE) {
+      delete(request, key);
+    } else {
+      methodNotAllowed(request);
+    }
+  }
+
+  private void get(HttpServerRequest request, String key) {
+    KeyRules.validate(key);
+    storage
+        .get(key)
+        .onSuccess(
+            found -> {
+              if (found.isEmpty()) {
+                ErrorResponses.send(request.response(), KvException.notFound(key));
+              } else {
+                KvResponses.value(request.response(), 200, key, found.get().value(), found.get().version());
+              }
+            })
+        .onFailure(fail(request));
+  }
+
+  private void put(HttpServerRequest request, String key, byte[] value) {
+    storage
+        .put(key, value)
+        .onSuccess(r -> KvResponses.value(request.response(), r.created() ? 201 : 200, key, value, r.version()))
+        .onFailure(fail(request));
+  }
+
+  private void delete(HttpServerRequest request, String key) {
+    KeyRules.validate(key);
+    storage
+        .delete(key)
+        .onSuccess(
+            version -> {
+              if (version.isEmpty()) {
+                ErrorResponses.send(request.response(), KvException.notFound(key));
+              } else {
+                KvResponses.deleted(request.response(), key, version.get());
+              }
+            })
+        .onFailure(fail(request));
+  }
+
+  /** {@code GET /kv?prefix=&limit=&cursor=}: one page in key order, with a cursor if more remain. */
+  private void page(HttpServerRequest request) {
+    String prefix = request.getParam("prefix", "");
+    int limit = Cursors.parseLimit(request.getParam("limit"));
+    String rawCursor = request.getParam("cursor");
+    String after = rawCursor == null || rawCursor.isEmpty() ? null : Cursors.decode(rawCursor);
+    storage
+        .scan(prefix, after, limit + 1)
+        .onSuccess(entries -> KvResponses.json(request.response(), 200, pageBody(entries, limit)))
+        .onFailure(fail(request));
+  }
+
+  static Buffer pageBody(List<Entry> entries, int limit) {
+    boolean more = entries.size() > limit;
+    int n = Math.min(limit, entries.size());
+    Buffer body = Buffer.buffer(64 + n * 48).appendString("{\"items\":[");
+    for (int i = 0; i < n; i++) {
+      Entry e = entries.get(i);
+      if (i > 0) body.appendByte((byte) ',');
+      body.appendString("{\"key\":")
+          .appendBytes(KvJson.quote(e.key()))
+          .appendString(",\"value\":")
+          .appendBytes(e.value())
+          .appendString(",\"version\":")
+          .appendString(Long.toString(e.version()))
+          .appendByte((byte) '}');
+    }
+    body.appendByte((byte) ']');
+    if (more) {
+      body.appendString(",\"cursor\":").appendBytes(KvJson.quote(Cursors.encode(entries.get(n - 1).key())));
+    }
+    return body.appendByte((byte) '}');
+  }
+
+  /**
+   * {@code GET /kv}: every live pair as one JSON object, streamed in batches with backpressure, so
+   * the node never holds more than one batch in memory. A failure mid-stream resets the connection:
+   * a client must never mistake a cut listing for a complete one.
+   */
+  private void listAll(HttpServerRequest request) {
+    HttpServerResponse response = request.response();
+    response.setChunked(true).putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON);
+    response.write(Buffer.buffer("{"));
+    streamFrom(response, null, true);
+  }
+
+  private void streamFrom(HttpServerResponse response, String after, boolean first) {
+    storage
+        .scan("", after, STREAM_BATCH)
+        .onSuccess(
+            entries -> {
+              if (response.closed()) return;
+              Buffer chunk = Buffer.buffer(entries.size() * 48 + 2);
+              boolean needComma = !first;
+              for (Entry e : entries) {
+                if (needComma) chunk.appendByte((byte) ',');
+                needComma = true;
+                chunk.appendBytes(KvJson.quote(e.key())).appendByte((byte) ':').appendBytes(e.value());
+              }
+              if (entries.size() < STREAM_BATCH) {
+                response.end(chunk.appendByte((byte) '}'));
+                return;
+              }
+              String last = entries.get(entries.size() - 1).key();
+              response.write(chunk);
+              if (response.writeQueueFull()) {
+                response.drainHandler(v -> streamFrom(response, last, false));
+              } else {
+                streamFrom(response, last, false);
+              }
+            })
+        .onFailure(t -> response.reset());
+  }
+
+  private Future<byte[]> readBody(HttpServerRequest request) {
+    return BodyReader.read(request, limits.maxBodyBytes()).map(Buffer::getBytes);
+  }
+
+  private static boolean hasBody(HttpServerRequest request) {
+    String length = request.getHeader(Headers.CONTENT_LENGTH);
+    return (length != null && !length.equals("0")) || request.getHeader("Transfer-Encoding") != null;
+  }
+
+  private static void methodNotAllowed(HttpServerRequest request) {
+    throw Requests.methodNotAllowed(request, "GET, PUT, DELETE");
+  }
+
+  private static io.vertx.core.Handler<Throwable> fail(HttpServerRequest request) {
+    return t -> ErrorResponses.send(request.response(), t);
+  }
+}

@@ -1,0 +1,54 @@
+package io.pxkv.node.http;
+
+import io.pxkv.common.http.Headers;
+import io.pxkv.common.kv.KvJson;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * Writes the success bodies of {@code /kv} by concatenating bytes: the stored value is already
+ * compact JSON, so it is copied in as it is and never parsed again on the way out.
+ */
+final class KvResponses {
+  private static final byte[] KEY_OPEN = "{\"key\":".getBytes();
+  private static final byte[] VALUE_FIELD = ",\"value\":".getBytes();
+  private static final byte[] VERSION_FIELD = ",\"version\":".getBytes();
+  private static final byte[] DELETED_TAIL = ",\"deleted\":true".getBytes();
+
+  private KvResponses() {}
+
+  /** {@code {"key":K,"value":V,"version":N}}. */
+  static void value(HttpServerResponse response, int status, String key, byte[] value, long version) {
+    byte[] quotedKey = KvJson.quote(key);
+    Buffer body = Buffer.buffer(quotedKey.length + value.length + 48);
+    body.appendBytes(KEY_OPEN)
+        .appendBytes(quotedKey)
+        .appendBytes(VALUE_FIELD)
+        .appendBytes(value)
+        .appendBytes(VERSION_FIELD)
+        .appendString(Long.toString(version))
+        .appendByte((byte) '}');
+    json(response, status, body);
+  }
+
+  /** {@code {"key":K,"deleted":true,"version":N}}. */
+  static void deleted(HttpServerResponse response, String key, long version) {
+    byte[] quotedKey = KvJson.quote(key);
+    Buffer body = Buffer.buffer(quotedKey.length + 48);
+    body.appendBytes(KEY_OPEN)
+        .appendBytes(quotedKey)
+        .appendBytes(DELETED_TAIL)
+        .appendBytes(VERSION_FIELD)
+        .appendString(Long.toString(version))
+        .appendByte((byte) '}');
+    json(response, 200, body);
+  }
+
+  static void json(HttpServerResponse response, int status, Buffer body) {
+    response
+        .setStatusCode(status)
+        .putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)
+        .putHeader(Headers.CONTENT_LENGTH, String.valueOf(body.length()))
+        .end(body);
+  }
+}

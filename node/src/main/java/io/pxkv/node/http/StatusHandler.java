@@ -1,0 +1,59 @@
+package io.pxkv.node.http;
+
+import io.pxkv.node.storage.StorageEngine;
+import io.pxkv.node.storage.StorageStats;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * {@code GET /health} and {@code GET /admin/stats}. Both read in-memory counters only, so they run
+ * on the event loop.
+ */
+public final class StatusHandler {
+  private final String nodeId;
+  private final StorageEngine engine;
+
+  public StatusHandler(String nodeId, StorageEngine engine) {
+    this.nodeId = nodeId;
+    this.engine = engine;
+  }
+
+  /**
+   * 200 while the node takes reads and writes. 503 with the reason once writes are refused (a
+   * failed write or fsync): reads are still served, but the node is not healthy.
+   */
+  public void health(HttpServerRequest request) {
+    String failure = engine.writeFailure();
+    JsonObject body = new JsonObject().put("node", nodeId);
+    if (failure == null) {
+      body.put("status", "ok");
+      KvResponses.json(request.response(), 200, body.toBuffer());
+    } else {
+      body.put("status", "read_only").put("reason", "writes refused: " + failure);
+      KvResponses.json(request.response(), 503, body.toBuffer());
+    }
+  }
+
+  public void stats(HttpServerRequest request) {
+    StorageStats s = engine.stats();
+    JsonObject cache =
+        new JsonObject()
+            .put("hits", s.cacheHits())
+            .put("misses", s.cacheMisses())
+            .put("evictions", s.cacheEvictions())
+            .put("bytes", s.cacheBytes())
+            .put("capacityBytes", s.cacheCapacityBytes())
+            .put("hitRatio", s.cacheHitRatio());
+    JsonObject body =
+        new JsonObject()
+            .put("node", nodeId)
+            .put("keys", s.keys())
+            .put("diskBytes", s.diskBytes())
+            .put("liveBytes", s.liveBytes())
+            .put("segments", s.segments())
+            .put("cacheHitRatio", s.cacheHitRatio())
+            .put("cache", cache)
+            .put("writeFailure", engine.writeFailure());
+    KvResponses.json(request.response(), 200, body.toBuffer());
+  }
+}
