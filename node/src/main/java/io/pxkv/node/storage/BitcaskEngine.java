@@ -199,6 +199,11 @@ public final class BitcaskEngine implements StorageEngine {
     return compactor.compact();
   }
 
+  /** Compacts exactly the closed segments {@code ids}: for tests of partial compactions. */
+  CompletableFuture<CompactionResult> compactSegments(List<Integer> ids) {
+    return compactor.compact(ids);
+  }
+
   @Override
   public RecoveryReport recoveryReport() {
     return report;

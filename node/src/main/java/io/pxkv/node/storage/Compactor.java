@@ -85,9 +85,27 @@ final class Compactor {
     }
   }
 
+  /** Compacts exactly the given closed segments; for tests of partial compactions. */
+  CompletableFuture<CompactionResult> compact(List<Integer> ids) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        List<Segment> inputs = new ArrayList<>();
+        for (int id : ids) inputs.add(keydir.segment(id));
+        return rewrite(inputs);
+      } catch (IOException e) {
+        throw new CompletionException(e);
+      }
+    }, thread);
+  }
+
   /** Called after a roll-over: checks the policy on {@code kv-compact}. */
   void segmentRolled() {
-    if (policy.enabled() && !thread.isShutdown()) thread.execute(this::compactByPolicy);
+    if (!policy.enabled()) return;
+    try {
+      thread.execute(this::compactByPolicy);
+    } catch (RejectedExecutionException e) {
+      // Closing: the roll-over itself must not fail because no compaction can follow it.
+    }
   }
 
   void close() throws InterruptedException {
@@ -113,14 +131,18 @@ final class Compactor {
 
   private CompactionResult compact(boolean all) throws IOException {
     if (writer.failure() != null) return CompactionResult.NOTHING;
-    List<Segment> inputs = new ArrayList<>();
+    if (all) return rewrite(null);
     int activeId = writer.active().id();
-    if (!all) {
-      List<Segment> closed = new ArrayList<>();
-      for (Segment s : keydir.segments()) if (s.id() != activeId) closed.add(s);
-      inputs = policy.pick(closed);
-      if (inputs.isEmpty()) return CompactionResult.NOTHING;
-    }
+    List<Segment> closed = new ArrayList<>();
+    for (Segment s : keydir.segments()) if (s.id() != activeId) closed.add(s);
+    List<Segment> picked = policy.pick(closed);
+    return picked.isEmpty() ? CompactionResult.NOTHING : rewrite(picked);
+  }
+
+  /** Compacts {@code chosen} closed segments, or all segments (after a roll-over) when null. */
+  private CompactionResult rewrite(List<Segment> chosen) throws IOException {
+    boolean all = chosen == null;
+    List<Segment> inputs = all ? new ArrayList<>() : chosen;
     int reserve = (all ? keydir.segments().size() : inputs.size()) + 1;
     CompletableFuture<RollResult> rolled = new CompletableFuture<>();
     writer.submit(new LogWriter.Roll(reserve, rolled));

@@ -8,6 +8,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Byte and file helpers for storage tests, after leveldb's log_test. */
 final class Bytes {
@@ -30,6 +33,15 @@ final class Bytes {
   static void truncateTo(Path file, long size) throws IOException {
     try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
       c.truncate(size);
+    }
+  }
+
+  /** Polls {@code condition} every millisecond until it holds, failing after 20 s. */
+  static void eventually(BooleanSupplier condition, Supplier<String> failure) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError(failure.get());
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
     }
   }
 

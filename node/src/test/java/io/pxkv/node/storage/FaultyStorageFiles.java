@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Real files, except that the next write, fsync or rename can be told to fail with an IOException,
@@ -18,6 +19,7 @@ final class FaultyStorageFiles implements StorageFiles {
   private final AtomicBoolean failNextWrite = new AtomicBoolean();
   private final AtomicBoolean failNextSync = new AtomicBoolean();
   private final AtomicBoolean failNextRename = new AtomicBoolean();
+  private final AtomicReference<Runnable> beforeNextRename = new AtomicReference<>();
   private final AtomicInteger writes = new AtomicInteger();
   private final AtomicInteger syncs = new AtomicInteger();
 
@@ -31,6 +33,11 @@ final class FaultyStorageFiles implements StorageFiles {
 
   void failNextRename() {
     failNextRename.set(true);
+  }
+
+  /** Runs {@code action} on the renaming thread just before the next rename. */
+  void beforeNextRename(Runnable action) {
+    beforeNextRename.set(action);
   }
 
   int writes() {
@@ -71,6 +78,8 @@ final class FaultyStorageFiles implements StorageFiles {
 
   @Override
   public void rename(Path from, Path to) throws IOException {
+    Runnable before = beforeNextRename.getAndSet(null);
+    if (before != null) before.run();
     if (failNextRename.getAndSet(false)) throw new IOException("injected rename failure");
     disk.rename(from, to);
   }

@@ -1,0 +1,96 @@
+package io.pxkv.node.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills a compacting child JVM with destroyForcibly() at random points, reopens the store each
+ * time, and checks that the live data is exactly what was written before compaction began.
+ */
+class CompactionCrashTest {
+  private static final int KILLS = 22;
+
+  @TempDir Path dir;
+
+  @Test
+  void killedCompactionNeverLosesOrResurrectsData() throws Exception {
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    Map<String, String> expected = CompactionCrashChild.dataset();
+    runChild(true, 0, "seed " + seed + ", load");
+    verify(expected, "seed " + seed + " after loading");
+    int interrupted = 0;
+    for (int kill = 0; kill < KILLS; kill++) {
+      String where = "seed " + seed + ", kill " + kill;
+      runChild(false, random.nextInt(300), where);
+      if (!verify(expected, where).events().isEmpty()) interrupted++;
+    }
+    // Recovery only has something to clean up when the kill landed inside a compaction.
+    assertTrue(interrupted > 0, "seed " + seed + ": no kill interrupted a compaction");
+  }
+
+  /**
+   * Starts the child and kills it: after its "loaded" line when loading, else after {@code
+   * fileOps} announced file operations of its compactions.
+   */
+  private void runChild(boolean load, int fileOps, String where) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-ea");
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(CompactionCrashChild.class.getName());
+    command.add(dir.toString());
+    if (load) command.add("load");
+    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+        BufferedReader out =
+            new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        int seen = 0;
+        StringBuilder log = new StringBuilder();
+        while (load ? !log.toString().contains(CompactionCrashChild.LOADED) : seen < fileOps) {
+          String line = out.readLine();
+          assertTrue(line != null, where + ": child exited early:\n" + log);
+          if (log.length() < 10_000) log.append(line).append('\n');
+          if (line.startsWith(CompactionCrashChild.FILE_OP)) seen++;
+        }
+      }, where);
+    } finally {
+      child.destroyForcibly();
+      assertTrue(child.waitFor(30, TimeUnit.SECONDS), where + ": child did not die");
+    }
+  }
+
+  private RecoveryReport verify(Map<String, String> expected, String where) throws IOException {
+    try (BitcaskEngine e = BitcaskEngine.open(CompactionCrashChild.options(dir))) {
+      assertEquals(0, e.recoveryReport().droppedRecords(), where);
+      Map<String, String> actual = new TreeMap<>();
+      for (StorageEngine.Entry x : e.scan("", null, 1_000_000)) {
+        actual.put(x.key(), new String(x.value(), StandardCharsets.UTF_8));
+      }
+      assertEquals(expected, actual, where);
+      assertEquals(expected.size(), e.size(), where);
+      e.checkInvariants();
+      return e.recoveryReport();
+    }
+  }
+}

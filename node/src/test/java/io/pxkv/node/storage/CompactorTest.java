@@ -1,0 +1,204 @@
+package io.pxkv.node.storage;
+
+import static io.pxkv.node.storage.Bytes.await;
+import static io.pxkv.node.storage.Bytes.eventually;
+import static io.pxkv.node.storage.Bytes.text;
+import static io.pxkv.node.storage.Bytes.utf8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CompactorTest {
+  private static final String FILLER = "\"" + "f".repeat(200) + "\"";
+
+  @TempDir Path dir;
+  private final FaultyStorageFiles files = new FaultyStorageFiles();
+
+  private BitcaskEngine open() throws IOException {
+    return BitcaskEngine.open(
+        StorageOptions.defaults(dir)
+            .withCacheBytes(0)
+            .withSegmentBytes(4096)
+            .withCompaction(CompactionPolicy.MANUAL),
+        files);
+  }
+
+  private static String value(BitcaskEngine e, String key) throws IOException {
+    return e.get(key).map(v -> text(v.value())).orElse(null);
+  }
+
+  /** Writes filler until the active segment rolls over; returns the id of the segment it left. */
+  private static int fillSegment(BitcaskEngine e, String tag) {
+    int start = e.keyDirectory().segments().size();
+    for (int i = 0; e.keyDirectory().segments().size() == start; i++) {
+      await(e.put(tag + "-filler-" + i, utf8(FILLER)));
+    }
+    List<Segment> segments = List.copyOf(e.keyDirectory().segments());
+    return segments.get(segments.size() - 2).id();
+  }
+
+  @Test
+  void compactionReclaimsDeadBytesAndKeepsEveryLiveValueAndVersion() throws Exception {
+    try (BitcaskEngine e = open()) {
+      for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < 40; i++) await(e.put("k" + i, utf8("\"" + round + "x".repeat(90) + "\"")));
+      }
+      long version = e.get("k7").orElseThrow().version();
+      long before = e.stats().diskBytes();
+      CompactionResult r = await(e.compact());
+      assertTrue(r.segmentsIn() > 1, r.toString());
+      assertTrue(r.bytesReclaimed() > before / 2, r + " of " + before);
+      assertEquals(before - r.bytesReclaimed(), e.stats().diskBytes());
+      assertEquals(40, e.size());
+      assertEquals(version, e.get("k7").orElseThrow().version(), "compaction keeps versions");
+      assertEquals("\"4" + "x".repeat(90) + "\"", value(e, "k39"));
+      e.checkInvariants();
+    }
+    try (BitcaskEngine e = open()) {
+      assertEquals(40, e.size());
+      assertEquals("\"4" + "x".repeat(90) + "\"", value(e, "k0"));
+      e.checkInvariants();
+    }
+  }
+
+  @Test
+  void racingOverwriteWinsOverTheCompactedCopy() throws Exception {
+    try (BitcaskEngine e = open()) {
+      await(e.put("hot", utf8("\"old\"")));
+      fillSegment(e, "a");
+      // The overwrite lands after compaction copied "old" and before it swaps the key directory.
+      files.beforeNextRename(() -> await(e.put("hot", utf8("\"new\""))));
+      await(e.compact());
+      assertEquals("\"new\"", value(e, "hot"));
+      e.checkInvariants();
+    }
+    try (BitcaskEngine e = open()) {
+      assertEquals("\"new\"", value(e, "hot"));
+      e.checkInvariants();
+    }
+  }
+
+  @Test
+  void racingDeleteWinsOverTheCompactedCopy() throws Exception {
+    try (BitcaskEngine e = open()) {
+      await(e.put("hot", utf8("\"old\"")));
+      fillSegment(e, "a");
+      files.beforeNextRename(() -> await(e.delete("hot")));
+      await(e.compact());
+      assertEquals(Optional.empty(), e.get("hot"));
+      e.checkInvariants();
+    }
+    try (BitcaskEngine e = open()) {
+      assertEquals(Optional.empty(), e.get("hot"));
+    }
+  }
+
+  @Test
+  void tombstoneIsKeptWhileAnOlderSegmentMayHoldTheKey() throws Exception {
+    int tombstoneSegment;
+    try (BitcaskEngine e = open()) {
+      await(e.put("gone", utf8("\"v\"")));
+      fillSegment(e, "a");
+      await(e.delete("gone"));
+      tombstoneSegment = fillSegment(e, "b");
+      CompactionResult r = await(e.compactSegments(List.of(tombstoneSegment)));
+      assertEquals(1, r.segmentsIn());
+      assertTrue(e.keyDirectory().tombstone("gone") != null, "the tombstone was copied");
+      e.checkInvariants();
+    }
+    try (BitcaskEngine e = open()) {
+      assertEquals(Optional.empty(), e.get("gone"), "the older put must not come back");
+      e.checkInvariants();
+    }
+  }
+
+  @Test
+  void deletedKeyStaysDeletedAfterFullCompactionAndReopen() throws Exception {
+    try (BitcaskEngine e = open()) {
+      await(e.put("gone", utf8("\"v\"")));
+      await(e.put("kept", utf8("\"v\"")));
+      fillSegment(e, "a");
+      await(e.delete("gone"));
+      fillSegment(e, "b");
+      await(e.compact());
+      assertEquals(Optional.empty(), e.get("gone"));
+      assertTrue(e.keyDirectory().tombstones().isEmpty(), "a full compaction drops tombstones");
+      e.checkInvariants();
+    }
+    try (BitcaskEngine e = open()) {
+      assertEquals(Optional.empty(), e.get("gone"));
+      assertEquals("\"v\"", value(e, "kept"));
+      await(e.compact());
+    }
+    try (BitcaskEngine e = open()) {
+      assertEquals(Optional.empty(), e.get("gone"));
+    }
+  }
+
+  @Test
+  void failedPublishLeavesTheStoreAsItWas() throws Exception {
+    try (BitcaskEngine e = open()) {
+      for (int i = 0; i < 60; i++) await(e.put("k" + (i % 20), utf8(FILLER)));
+      int segments = e.stats().segments();
+      files.failNextRename();
+      ExecutionException ex =
+          assertThrows(ExecutionException.class, () -> e.compact().get(30, TimeUnit.SECONDS));
+      assertTrue(ex.getCause() instanceof IOException, ex.toString());
+      assertTrue(e.stats().segments() >= segments, "no input was deleted");
+      assertEquals(20, e.size());
+      e.checkInvariants();
+      assertTrue(await(e.compact()).segmentsIn() > 0, "the next compaction succeeds");
+      e.checkInvariants();
+    }
+    try (BitcaskEngine e = open();
+        Stream<Path> names = Files.list(dir)) {
+      assertTrue(names.noneMatch(p -> p.toString().endsWith(".tmp")));
+      assertEquals(20, e.size());
+    }
+  }
+
+  @Test
+  void writesGoOnDuringCompaction() throws Exception {
+    try (BitcaskEngine e = open()) {
+      for (int i = 0; i < 100; i++) await(e.put("k" + i, utf8(FILLER)));
+      var compaction = e.compact();
+      for (int i = 0; i < 100; i++) await(e.put("k" + i, utf8("\"" + i + "\"")));
+      await(compaction);
+      for (int i = 0; i < 100; i++) assertEquals("\"" + i + "\"", value(e, "k" + i));
+      e.checkInvariants();
+    }
+    try (BitcaskEngine e = open()) {
+      for (int i = 0; i < 100; i++) assertEquals("\"" + i + "\"", value(e, "k" + i));
+    }
+  }
+
+  @Test
+  void policyCompactsSegmentsWithEnoughDeadBytesInTheBackground() throws Exception {
+    StorageOptions options =
+        StorageOptions.defaults(dir)
+            .withCacheBytes(0)
+            .withSegmentBytes(4096)
+            .withCompaction(new CompactionPolicy(true, 0.5, 1024, 20));
+    try (BitcaskEngine e = BitcaskEngine.open(options, files)) {
+      for (int round = 0; round < 10; round++) {
+        for (int i = 0; i < 10; i++) await(e.put("k" + i, utf8(FILLER)));
+      }
+      eventually(
+          () -> e.stats().diskBytes() <= 3 * e.stats().liveBytes() + 8192,
+          () -> "no background compaction: " + e.stats());
+      assertEquals(10, e.size());
+      e.checkInvariants();
+    }
+  }
+}

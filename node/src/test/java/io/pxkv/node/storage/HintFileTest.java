@@ -1,0 +1,124 @@
+package io.pxkv.node.storage;
+
+import static io.pxkv.node.storage.Bytes.await;
+import static io.pxkv.node.storage.Bytes.text;
+import static io.pxkv.node.storage.Bytes.utf8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HintFileTest {
+  @TempDir Path dir;
+  private Map<String, String> expected;
+
+  private BitcaskEngine open() throws IOException {
+    return BitcaskEngine.open(
+        StorageOptions.defaults(dir)
+            .withCacheBytes(0)
+            .withSegmentBytes(4096)
+            .withCompaction(CompactionPolicy.MANUAL));
+  }
+
+  private static Map<String, String> contents(BitcaskEngine e) throws IOException {
+    Map<String, String> all = new TreeMap<>();
+    for (StorageEngine.Entry x : e.scan("", null, 100_000)) all.put(x.key(), text(x.value()));
+    return all;
+  }
+
+  private List<Path> hints() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.toString().endsWith(".hint")).sorted().toList();
+    }
+  }
+
+  @BeforeEach
+  void compactedStore() throws IOException {
+    try (BitcaskEngine e = open()) {
+      for (int i = 0; i < 150; i++) await(e.put("k" + (i % 60), utf8("\"" + "v".repeat(150) + i + "\"")));
+      for (int i = 0; i < 10; i++) await(e.delete("k" + i));
+      await(e.compact());
+      expected = contents(e);
+    }
+    assertTrue(hints().size() > 1);
+  }
+
+  @Test
+  void restartReadsTheHintsOfCompactedSegments() throws IOException {
+    try (BitcaskEngine e = open()) {
+      assertEquals(hints().size(), e.recoveryReport().hintsUsed());
+      assertEquals(expected, contents(e));
+      e.checkInvariants();
+    }
+  }
+
+  @Test
+  void corruptHintGivesTheSameDataAsNoHint() throws IOException {
+    Path hint = hints().get(0);
+    Bytes.flipByte(hint, Files.size(hint) / 2);
+    try (BitcaskEngine e = open()) {
+      assertEquals(1, e.recoveryReport().hintsRejected());
+      assertEquals(expected, contents(e));
+      e.checkInvariants();
+    }
+  }
+
+  @Test
+  void truncatedHintGivesTheSameDataAsNoHint() throws IOException {
+    Path hint = hints().get(0);
+    Bytes.truncateTo(hint, Files.size(hint) - 5);
+    try (BitcaskEngine e = open()) {
+      assertEquals(1, e.recoveryReport().hintsRejected());
+      assertEquals(expected, contents(e));
+    }
+  }
+
+  @Test
+  void missingHintGivesTheSameDataAsWithIt() throws IOException {
+    for (Path hint : hints()) Files.delete(hint);
+    try (BitcaskEngine e = open()) {
+      assertEquals(0, e.recoveryReport().hintsUsed());
+      assertEquals(expected, contents(e));
+      e.checkInvariants();
+    }
+  }
+
+  @Test
+  void hintPointingPastItsDataFileIsIgnored() throws IOException {
+    Path hint = hints().get(0);
+    ByteBuffer lying =
+        HintFile.encode(List.of(new HintFile.Entry("k99", 1 << 20, 40, 1, false)));
+    Files.write(hint, lying.array());
+    try (BitcaskEngine e = open()) {
+      assertEquals(1, e.recoveryReport().hintsRejected());
+      assertEquals(expected, contents(e));
+    }
+  }
+
+  @Test
+  void hintRoundTripsAndRejectsAnyFlippedByte() throws IOException {
+    List<HintFile.Entry> entries =
+        List.of(new HintFile.Entry("a", 0, 30, 5, false), new HintFile.Entry("b\u00e9", 30, 24, 6, true));
+    byte[] bytes = HintFile.encode(entries).array();
+    Path file = dir.resolve("x.hint");
+    Files.write(file, bytes);
+    assertEquals(entries, HintFile.read(StorageFiles.DISK, file, 54));
+    for (int i = 0; i < bytes.length; i++) {
+      byte[] bad = bytes.clone();
+      bad[i] ^= 1;
+      Files.write(file, bad);
+      assertThrows(IOException.class, () -> HintFile.read(StorageFiles.DISK, file, 54), "byte " + i);
+    }
+  }
+}
