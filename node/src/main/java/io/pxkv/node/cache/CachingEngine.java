@@ -69,20 +69,22 @@ public final class CachingEngine implements StorageEngine {
     byte[] copy = value.clone();
     return inner
         .put(key, value)
-        .thenApply(r -> {
-          cache.putIfNewer(key, new Versioned(copy, r.version()), () -> true);
-          return r;
-        });
+        .thenApply(
+            r -> {
+              cache.putIfNewer(key, new Versioned(copy, r.version()), () -> true);
+              return r;
+            });
   }
 
   @Override
   public CompletableFuture<Optional<Long>> delete(String key) {
     return inner
         .delete(key)
-        .thenApply(v -> {
-          v.ifPresent(version -> cache.removeIfOlder(key, version));
-          return v;
-        });
+        .thenApply(
+            v -> {
+              v.ifPresent(version -> cache.removeIfOlder(key, version));
+              return v;
+            });
   }
 
   @Override
@@ -90,10 +92,11 @@ public final class CachingEngine implements StorageEngine {
     byte[] copy = value.clone();
     return inner
         .putIfNewer(key, value, version)
-        .thenApply(wrote -> {
-          if (wrote) cache.putIfNewer(key, new Versioned(copy, version), () -> true);
-          return wrote;
-        });
+        .thenApply(
+            wrote -> {
+              if (wrote) cache.putIfNewer(key, new Versioned(copy, version), () -> true);
+              return wrote;
+            });
   }
 
   @Override

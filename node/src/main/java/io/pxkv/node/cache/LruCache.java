@@ -7,14 +7,14 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * A value cache bounded in bytes: each entry weighs its key (two bytes a char, as held on the
- * heap) plus its value plus {@link #ENTRY_OVERHEAD_BYTES}; the least recently used entries are
- * evicted to stay under the bound, and values heavier than an eighth of it are not cached at all
- * (one huge value must not flush everything else). Entries carry their version, and an entry is
- * never replaced by an older version, so late updates cannot make it go back in time.
+ * A value cache bounded in bytes: each entry weighs its key (two bytes a char, as held on the heap)
+ * plus its value plus {@link #ENTRY_OVERHEAD_BYTES}; the least recently used entries are evicted to
+ * stay under the bound, and values heavier than an eighth of it are not cached at all (one huge
+ * value must not flush everything else). Entries carry their version, and an entry is never
+ * replaced by an older version, so late updates cannot make it go back in time.
  *
- * <p>Thread-safe: an access-ordered {@link LinkedHashMap} behind one lock; every operation is
- * short and never does I/O under the lock.
+ * <p>Thread-safe: an access-ordered {@link LinkedHashMap} behind one lock; every operation is short
+ * and never does I/O under the lock.
  */
 public final class LruCache {
   /** Rough heap cost of one entry beyond key and value: map node, record, array headers. */
@@ -52,7 +52,8 @@ public final class LruCache {
    * under the lock, so no invalidation can slip in between) says it is stale. A value too heavy to
    * cache still removes an older entry. Returns whether it was cached.
    */
-  public synchronized boolean putIfNewer(String key, Versioned value, BooleanSupplier stillCurrent) {
+  public synchronized boolean putIfNewer(
+      String key, Versioned value, BooleanSupplier stillCurrent) {
     Versioned old = map.get(key);
     if (old != null && old.version() >= value.version()) return false;
     if (old != null) remove(key, old);

@@ -18,13 +18,14 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The disk engine: a log-structured store in the manner of Bitcask. Records are appended to
- * segment files ({@link RecordCodec}); an in-memory {@link KeyDirectory} maps each live key to its
- * newest record, so a read is one positional read; closed segments are rewritten without dead
- * records by the {@link Compactor}.
+ * The disk engine: a log-structured store in the manner of Bitcask. Records are appended to segment
+ * files ({@link RecordCodec}); an in-memory {@link KeyDirectory} maps each live key to its newest
+ * record, so a read is one positional read; closed segments are rewritten without dead records by
+ * the {@link Compactor}.
  *
  * <p>Implementation notes. The work is split by thread: {@link LogWriter} ({@code kv-write}) does
  * every append and fsync; {@link Compactor} ({@code kv-compact}) rewrites closed segments; reads
@@ -42,6 +43,7 @@ public final class BitcaskEngine implements StorageEngine {
   private final LogWriter writer;
   private final Thread writerThread;
   private final RecoveryReport report;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Compactor compactor;
 
   private BitcaskEngine(
@@ -75,17 +77,25 @@ public final class BitcaskEngine implements StorageEngine {
     try {
       KeyDirectory keydir = new KeyDirectory();
       HybridClock clock = new HybridClock();
-      Recovery.Result recovered =
-          new Recovery(dir, files, options.recover(), keydir, clock).run();
+      Recovery.Result recovered = new Recovery(dir, files, options.recover(), keydir, clock).run();
       AtomicInteger nextId = new AtomicInteger(recovered.maxId() + 1);
       Segment active = recovered.newest();
       if (active == null) active = createFirstSegment(dir, files, keydir, nextId);
       Compactor[] compactor = new Compactor[1];
       LogWriter writer =
-          new LogWriter(dir, files, keydir, clock, options, active, nextId, () -> {
-            if (compactor[0] != null) compactor[0].segmentRolled();
-          });
-      BitcaskEngine engine = new BitcaskEngine(dir, files, lock, keydir, writer, recovered.report());
+          new LogWriter(
+              dir,
+              files,
+              keydir,
+              clock,
+              options,
+              active,
+              nextId,
+              () -> {
+                if (compactor[0] != null) compactor[0].segmentRolled();
+              });
+      BitcaskEngine engine =
+          new BitcaskEngine(dir, files, lock, keydir, writer, recovered.report());
       compactor[0] =
           new Compactor(dir, files, keydir, writer, options.compaction(), options.segmentBytes());
       engine.compactor = compactor[0];
@@ -163,7 +173,9 @@ public final class BitcaskEngine implements StorageEngine {
     String p = prefix == null ? "" : prefix;
     NavigableMap<String, KeyDirEntry> live = keydir.live();
     NavigableMap<String, KeyDirEntry> from =
-        after != null && after.compareTo(p) >= 0 ? live.tailMap(after, false) : live.tailMap(p, true);
+        after != null && after.compareTo(p) >= 0
+            ? live.tailMap(after, false)
+            : live.tailMap(p, true);
     List<Entry> page = new ArrayList<>();
     for (String key : from.keySet()) {
       if (page.size() >= limit || !key.startsWith(p)) break;
@@ -225,6 +237,7 @@ public final class BitcaskEngine implements StorageEngine {
    */
   @Override
   public void close() throws IOException {
+    if (!closed.compareAndSet(false, true)) return;
     try {
       compactor.close();
       writer.close().get();
@@ -235,7 +248,7 @@ public final class BitcaskEngine implements StorageEngine {
     } catch (ExecutionException e) {
       throw new IOException("closing " + dir + " failed", e.getCause());
     } finally {
-      for (Segment s : keydir.segments()) s.close();
+      for (Segment s : keydir.segments()) s.retire();
       lock.close();
     }
   }
@@ -287,7 +300,8 @@ public final class BitcaskEngine implements StorageEngine {
   private static KvException damaged(Segment s, KeyDirEntry e, String why) {
     return new KvException(
         ErrorCode.STORAGE_FAILURE,
-        String.format("the stored record of a key (%d bytes at byte offset %d of %s) is damaged: %s",
+        String.format(
+            "the stored record of a key (%d bytes at byte offset %d of %s) is damaged: %s",
             e.size(), e.offset(), s, why));
   }
 

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The files one compaction writes: segments with ids from the range the writer reserved, each
- * with its hint, first as {@code *.tmp} and then {@link #publish published}; and the key-directory
+ * The files one compaction writes: segments with ids from the range the writer reserved, each with
+ * its hint, first as {@code *.tmp} and then {@link #publish published}; and the key-directory
  * changes to make once they are durable. Confined to {@code kv-compact}.
  */
 final class CompactionOutput {
@@ -66,8 +66,9 @@ final class CompactionOutput {
     RecordCodec.encode(buffer, key, r.value(), r.version());
     part.hints.add(new HintFile.Entry(r.key(), offset, size, r.version(), r.tombstone()));
     part.minVersion = Math.min(part.minVersion, r.version());
-    moves.add(new Move(r.key(), from, new KeyDirEntry(part.id, offset, size, r.version()),
-        r.tombstone()));
+    moves.add(
+        new Move(
+            r.key(), from, new KeyDirEntry(part.id, offset, size, r.version()), r.tombstone()));
   }
 
   /** Leaves a tombstone out: no segment outside the inputs can hold an older record of its key. */

@@ -24,6 +24,7 @@ public record CompactionPolicy(
   public static final CompactionPolicy DEFAULT =
       new CompactionPolicy(
           true, DEFAULT_DEAD_RATIO, DEFAULT_MIN_DEAD_BYTES, DEFAULT_CHECK_INTERVAL_MILLIS);
+
   /** Background compaction off: only an explicit {@code compact()} rewrites segments. */
   public static final CompactionPolicy MANUAL =
       new CompactionPolicy(

@@ -87,15 +87,17 @@ final class Compactor {
 
   /** Compacts exactly the given closed segments; for tests of partial compactions. */
   CompletableFuture<CompactionResult> compact(List<Integer> ids) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        List<Segment> inputs = new ArrayList<>();
-        for (int id : ids) inputs.add(keydir.segment(id));
-        return rewrite(inputs);
-      } catch (IOException e) {
-        throw new CompletionException(e);
-      }
-    }, thread);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            List<Segment> inputs = new ArrayList<>();
+            for (int id : ids) inputs.add(keydir.segment(id));
+            return rewrite(inputs);
+          } catch (IOException e) {
+            throw new CompletionException(e);
+          }
+        },
+        thread);
   }
 
   /** Called after a roll-over: checks the policy on {@code kv-compact}. */
@@ -154,7 +156,8 @@ final class Compactor {
     for (Segment s : inputs) inputIds.add(s.id());
     long floor = Long.MAX_VALUE;
     for (Segment s : keydir.segments()) {
-      if (s.id() < roll.active() && !inputIds.contains(s.id())) floor = Math.min(floor, s.minVersion());
+      if (s.id() < roll.active() && !inputIds.contains(s.id()))
+        floor = Math.min(floor, s.minVersion());
     }
     CompactionOutput output =
         new CompactionOutput(dir, files, roll.firstReserved(), roll.reserved(), segmentBytes);

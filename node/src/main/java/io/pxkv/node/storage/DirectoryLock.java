@@ -10,9 +10,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The {@code LOCK} file of a data directory, held with {@link FileChannel#tryLock} for as long as
- * an engine has the directory open, so that a second engine (in this or another process) fails
- * fast instead of interleaving appends with the first. The OS drops the lock when the process
- * dies, so a crash never leaves a stale lock behind.
+ * an engine has the directory open, so that a second engine (in this or another process) fails fast
+ * instead of interleaving appends with the first. The OS drops the lock when the process dies, so a
+ * crash never leaves a stale lock behind.
  */
 final class DirectoryLock implements Closeable {
   private final FileChannel channel;

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * The key directory of one compacted segment, so that a restart reads a small file instead of
- * every record of the segment. Only an optimization: a hint that fails any check is ignored and
- * its segment scanned, which gives the same result. Written to disk: never change without bumping
+ * The key directory of one compacted segment, so that a restart reads a small file instead of every
+ * record of the segment. Only an optimization: a hint that fails any check is ignored and its
+ * segment scanned, which gives the same result. Written to disk: never change without bumping
  * {@link #FORMAT_VERSION}.
  *
  * <pre>
@@ -80,7 +80,8 @@ final class HintFile {
     try {
       while (buf.position() < n - TRAILER_BYTES) {
         int keyLen = buf.getInt();
-        if (keyLen < 1 || keyLen > RecordCodec.MAX_KEY_BYTES) throw new IOException("bad key length");
+        if (keyLen < 1 || keyLen > RecordCodec.MAX_KEY_BYTES)
+          throw new IOException("bad key length");
         byte[] key = new byte[keyLen];
         buf.get(key);
         Entry e =
@@ -90,7 +91,9 @@ final class HintFile {
                 buf.getInt(),
                 buf.getLong(),
                 (buf.get() & 1) != 0);
-        if (e.offset() < 0 || e.size() < RecordCodec.HEADER_BYTES || e.offset() + e.size() > dataSize) {
+        if (e.offset() < 0
+            || e.size() < RecordCodec.HEADER_BYTES
+            || e.offset() + e.size() > dataSize) {
           throw new IOException("hint points past the end of its data file");
         }
         entries.add(e);

@@ -1,10 +1,10 @@
 package io.pxkv.node.storage;
 
 /**
- * Issues write versions: {@code max(last + 1, wall clock in microseconds)}, a hybrid logical
- * clock. Versions grow strictly, survive restarts (the engine {@link #observe}s every version it
- * finds on disk before issuing new ones), and stay close to wall-clock time so versions from
- * different nodes compare roughly by age. Thread-safe.
+ * Issues write versions: {@code max(last + 1, wall clock in microseconds)}, a hybrid logical clock.
+ * Versions grow strictly, survive restarts (the engine {@link #observe}s every version it finds on
+ * disk before issuing new ones), and stay close to wall-clock time so versions from different nodes
+ * compare roughly by age. Thread-safe.
  */
 final class HybridClock {
   private long last;

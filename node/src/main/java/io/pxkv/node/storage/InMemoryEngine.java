@@ -19,8 +19,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 public final class InMemoryEngine implements StorageEngine {
   private final ConcurrentSkipListMap<String, Versioned> map = new ConcurrentSkipListMap<>();
+
   /** Versions of deleted keys, so that an older import cannot bring a key back. */
   private final Map<String, Long> tombstones = new HashMap<>();
+
   private final HybridClock clock = new HybridClock();
   private volatile boolean closed;
 
@@ -60,7 +62,8 @@ public final class InMemoryEngine implements StorageEngine {
   }
 
   @Override
-  public synchronized CompletableFuture<Boolean> putIfNewer(String key, byte[] value, long version) {
+  public synchronized CompletableFuture<Boolean> putIfNewer(
+      String key, byte[] value, long version) {
     if (closed) return closedFuture();
     Versioned current = map.get(key);
     long latest = current != null ? current.version() : tombstones.getOrDefault(key, 0L);

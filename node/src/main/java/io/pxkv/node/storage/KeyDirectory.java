@@ -84,8 +84,7 @@ final class KeyDirectory {
 
   /** Points {@code key} at {@code to} if it still points at {@code from}; false if a write won. */
   boolean relocate(String key, KeyDirEntry from, KeyDirEntry to, boolean tombstone) {
-    boolean moved =
-        tombstone ? tombstones.replace(key, from, to) : live.replace(key, from, to);
+    boolean moved = tombstone ? tombstones.replace(key, from, to) : live.replace(key, from, to);
     if (moved) {
       count(to, +1);
       count(from, -1);

@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class LogWriter implements Runnable {
   private static final int MAX_BATCH = 4096;
   private static final int BUFFER_BYTES = 1 << 20;
+  private static final int MAX_BUFFER_BYTES = 16 << 20;
 
   sealed interface Op permits Put, Delete, Import, Roll, Stop {}
 
@@ -183,8 +184,10 @@ final class LogWriter implements Runnable {
     } catch (IOException | RuntimeException e) {
       failure = "write failed: " + e;
       KvException error =
-          new KvException(ErrorCode.INSUFFICIENT_STORAGE, "the write failed and the node stopped"
-              + " taking writes: " + e, e);
+          new KvException(
+              ErrorCode.INSUFFICIENT_STORAGE,
+              "the write failed and the node stopped" + " taking writes: " + e,
+              e);
       for (Op op : batch) fail(op, error);
       return stop;
     }
@@ -199,15 +202,15 @@ final class LogWriter implements Runnable {
     return stop;
   }
 
-  private void append(Op op, Map<String, Long> overlay, List<Written> written)
-      throws IOException {
+  private void append(Op op, Map<String, Long> overlay, List<Written> written) throws IOException {
     if (op instanceof Put p) {
       long version = clock.next();
       boolean created = !isLive(p.key(), overlay);
       KeyDirEntry e = appendRecord(p.key(), p.value(), version);
       overlay.put(p.key(), version);
-      written.add(new Written(p.key(), e, false,
-          () -> complete(p.future(), new PutResult(version, created))));
+      written.add(
+          new Written(
+              p.key(), e, false, () -> complete(p.future(), new PutResult(version, created))));
     } else if (op instanceof Delete d) {
       if (!isLive(d.key(), overlay)) {
         d.future().complete(Optional.empty());
@@ -216,8 +219,7 @@ final class LogWriter implements Runnable {
       long version = clock.next();
       KeyDirEntry e = appendRecord(d.key(), null, version);
       overlay.put(d.key(), -version);
-      written.add(new Written(d.key(), e, true,
-          () -> complete(d.future(), Optional.of(version))));
+      written.add(new Written(d.key(), e, true, () -> complete(d.future(), Optional.of(version))));
     } else if (op instanceof Import i) {
       if (i.version() <= latestVersion(i.key(), overlay)) {
         i.future().complete(false);
@@ -259,8 +261,16 @@ final class LogWriter implements Runnable {
       roll();
     }
     if (buffer.remaining() < size) {
-      flush();
-      if (buffer.capacity() < size) buffer = ByteBuffer.allocate(size);
+      int needed = buffer.position() + size;
+      if (needed <= MAX_BUFFER_BYTES) {
+        // Grow rather than flush, so a large batch still goes out in one write().
+        ByteBuffer bigger = ByteBuffer.allocate(Math.min(MAX_BUFFER_BYTES, 2 * needed));
+        buffer.flip();
+        buffer = bigger.put(buffer);
+      } else {
+        flush();
+        if (buffer.capacity() < size) buffer = ByteBuffer.allocate(size);
+      }
     }
     long offset = active.size() + buffer.position();
     RecordCodec.encode(buffer, keyBytes, value, version);
@@ -341,11 +351,13 @@ final class LogWriter implements Runnable {
 
   private static void fail(Op op, Throwable error) {
     CompletableFuture<?> f =
-        op instanceof Put p ? p.future()
-            : op instanceof Delete d ? d.future()
-            : op instanceof Import i ? i.future()
-            : op instanceof Roll r ? r.future()
-            : ((Stop) op).future();
+        op instanceof Put p
+            ? p.future()
+            : op instanceof Delete d
+                ? d.future()
+                : op instanceof Import i
+                    ? i.future()
+                    : op instanceof Roll r ? r.future() : ((Stop) op).future();
     f.completeExceptionally(error);
   }
 }

@@ -29,8 +29,10 @@ import java.util.zip.CRC32C;
 final class RecordCodec {
   /** Bump on any change to the layout above. Version 1 is the layout above. */
   static final int FORMAT_VERSION = 1;
+
   static final int HEADER_BYTES = 20;
   static final int TOMBSTONE = -1;
+
   /**
    * Sanity bounds, not API limits (the HTTP layer enforces 1 KiB keys and 1 MiB values): they only
    * stop a corrupt length from passing for a plausible record. Part of the format.
@@ -82,8 +84,8 @@ final class RecordCodec {
   }
 
   /**
-   * The size of the record whose header starts at {@code at} in {@code buf} (which must hold the
-   * 20 header bytes), or -1 when the lengths are out of range, so the header cannot be a record's.
+   * The size of the record whose header starts at {@code at} in {@code buf} (which must hold the 20
+   * header bytes), or -1 when the lengths are out of range, so the header cannot be a record's.
    */
   static int sizeFromHeader(ByteBuffer buf, int at) {
     int keyLen = buf.getInt(at + 12);

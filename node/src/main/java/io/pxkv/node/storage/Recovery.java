@@ -83,8 +83,14 @@ final class Recovery {
     }
     RecoveryReport report =
         new RecoveryReport(
-            data.size(), hintsUsed, hintsRejected, tornRecords, tornBytes, droppedRecords,
-            droppedBytes, events);
+            data.size(),
+            hintsUsed,
+            hintsRejected,
+            tornRecords,
+            tornBytes,
+            droppedRecords,
+            droppedBytes,
+            events);
     return new Result(report, newest, maxId);
   }
 
@@ -116,11 +122,15 @@ final class Recovery {
       entries = HintFile.read(files, hint, segment.size());
     } catch (IOException e) {
       hintsRejected++;
-      events.add(hint.getFileName() + ": ignored, segment scanned instead (" + e.getMessage() + ")");
+      events.add(
+          hint.getFileName() + ": ignored, segment scanned instead (" + e.getMessage() + ")");
       return false;
     }
     for (HintFile.Entry h : entries) {
-      apply(segment, h.key(), new KeyDirEntry(segment.id(), h.offset(), h.size(), h.version()),
+      apply(
+          segment,
+          h.key(),
+          new KeyDirEntry(segment.id(), h.offset(), h.size(), h.version()),
           h.tombstone());
     }
     hintsUsed++;
@@ -137,7 +147,10 @@ final class Recovery {
         Step step = scanner.read(pos);
         if (step.problem() == null) {
           var r = step.record();
-          apply(segment, r.key(), new KeyDirEntry(segment.id(), pos, step.size(), r.version()),
+          apply(
+              segment,
+              r.key(),
+              new KeyDirEntry(segment.id(), pos, step.size(), r.version()),
               r.tombstone());
           pos += step.size();
           continue;
@@ -151,8 +164,10 @@ final class Recovery {
         long end = next < 0 ? size : next;
         droppedRecords++;
         droppedBytes += end - pos;
-        events.add(String.format("%s: dropped %d damaged bytes at byte offset %d (%s)",
-            file.getFileName(), end - pos, pos, step.problem()));
+        events.add(
+            String.format(
+                "%s: dropped %d damaged bytes at byte offset %d (%s)",
+                file.getFileName(), end - pos, pos, step.problem()));
         pos = end;
       }
     }
@@ -164,8 +179,10 @@ final class Recovery {
     segment.grow(-cut);
     tornRecords++;
     tornBytes += cut;
-    events.add(String.format("%s: cut torn record at byte offset %d (%d bytes: %s)",
-        segment.path().getFileName(), pos, cut, problem));
+    events.add(
+        String.format(
+            "%s: cut torn record at byte offset %d (%d bytes: %s)",
+            segment.path().getFileName(), pos, cut, problem));
   }
 
   private void apply(Segment segment, String key, KeyDirEntry entry, boolean tombstone) {

@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A thread interrupted in the middle of a read closes a {@link FileChannel} for everyone; the
  * channel is then reopened by the next reader rather than failing every read after it. Once the
- * segment is {@link #retire retired} (deleted by compaction) reads fail with {@link
- * ClosedChannelException} and the caller looks the key up again.
+ * segment is {@link #retire retired} (deleted by compaction, or the engine closed) reads fail with
+ * {@link ClosedChannelException} and the caller looks the key up again.
  */
 final class Segment {
   private final int id;
@@ -78,7 +78,10 @@ final class Segment {
           int n = channel.read(buf, offset + buf.position());
           if (n < 0) {
             throw new IOException(
-                "unexpected end of " + path.getFileName() + " at byte " + (offset + buf.position()));
+                "unexpected end of "
+                    + path.getFileName()
+                    + " at byte "
+                    + (offset + buf.position()));
           }
         }
         return buf.flip();
@@ -104,13 +107,9 @@ final class Segment {
     return retired;
   }
 
-  /** Closes the read channel for good: the file is about to be deleted. */
+  /** Closes the read channel for good: the file is being deleted or the engine closed. */
   synchronized void retire() {
     retired = true;
-    closeReader();
-  }
-
-  synchronized void close() {
     closeReader();
   }
 

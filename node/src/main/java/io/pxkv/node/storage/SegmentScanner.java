@@ -8,10 +8,9 @@ import java.nio.channels.FileChannel;
 
 /**
  * Reads the records of one segment file in order, through a read-ahead window so that a scan costs
- * a few large reads rather than one per record. Used by recovery and by compaction. It never
- * skips anything on its own: {@link #read} says what is at an offset, and the caller decides what
- * a bad record means (torn tail, corruption) and whether to {@link #resync}. Confined to one
- * thread.
+ * a few large reads rather than one per record. Used by recovery and by compaction. It never skips
+ * anything on its own: {@link #read} says what is at an offset, and the caller decides what a bad
+ * record means (torn tail, corruption) and whether to {@link #resync}. Confined to one thread.
  */
 final class SegmentScanner {
   private static final int WINDOW_BYTES = 256 * 1024;

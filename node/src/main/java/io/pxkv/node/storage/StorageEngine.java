@@ -10,12 +10,12 @@ import java.util.concurrent.CompletableFuture;
  * The key-value store of one node. Keys are strings; values are the compact JSON bytes of a value,
  * stored and returned byte for byte. Plain Java: no Vert.x here.
  *
- * <p>Threading: every method is thread-safe. {@link #getIfCached}, {@link #size} and {@link
- * #stats} never touch the disk and may run on an event loop. {@link #get} and {@link #scan} may
- * read the disk and must not. Writes are asynchronous: {@link #put} and {@link #delete} queue the
- * write and return at once; the engine's own writer thread appends queued writes in order and
- * completes each future only when its bytes are written (and, per the sync mode, fsynced), so
- * many concurrent writes share one fsync (group commit).
+ * <p>Threading: every method is thread-safe. {@link #getIfCached}, {@link #size} and {@link #stats}
+ * never touch the disk and may run on an event loop. {@link #get} and {@link #scan} may read the
+ * disk and must not. Writes are asynchronous: {@link #put} and {@link #delete} queue the write and
+ * return at once; the engine's own writer thread appends queued writes in order and completes each
+ * future only when its bytes are written (and, per the sync mode, fsynced), so many concurrent
+ * writes share one fsync (group commit).
  *
  * <p>Versions: every write gets a version larger than every version this engine issued before,
  * including across restarts ({@code max(last + 1, wall clock in microseconds)}, a hybrid logical
@@ -56,8 +56,8 @@ public interface StorageEngine extends Closeable {
   CompletableFuture<Optional<Long>> delete(String key);
 
   /**
-   * Up to {@code limit} live pairs in key order whose key starts with {@code prefix} and is strictly
-   * greater than {@code after} ({@code null} to start at the beginning). Blocking.
+   * Up to {@code limit} live pairs in key order whose key starts with {@code prefix} and is
+   * strictly greater than {@code after} ({@code null} to start at the beginning). Blocking.
    */
   List<Entry> scan(String prefix, String after, int limit) throws IOException;
 
@@ -67,8 +67,8 @@ public interface StorageEngine extends Closeable {
   StorageStats stats();
 
   /**
-   * Why the engine no longer takes writes (a failed write or fsync), or {@code null} while it
-   * does. Reads go on either way.
+   * Why the engine no longer takes writes (a failed write or fsync), or {@code null} while it does.
+   * Reads go on either way.
    */
   String writeFailure();
 

@@ -5,9 +5,9 @@ import java.io.IOException;
 
 /**
  * Opens the engine a node's options ask for: {@link BitcaskEngine} for {@code "disk"}, {@link
- * InMemoryEngine} for {@code "memory"}, wrapped in a {@link CachingEngine} when {@code cacheBytes
- * > 0} (the memory engine holds every value in memory already and is never wrapped). Blocking: run
- * it off the event loop.
+ * InMemoryEngine} for {@code "memory"}, wrapped in a {@link CachingEngine} when {@code cacheBytes >
+ * 0} (the memory engine holds every value in memory already and is never wrapped). Blocking: run it
+ * off the event loop.
  */
 public final class StorageEngines {
   private StorageEngines() {}

@@ -36,6 +36,7 @@ public record StorageOptions(
   public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
   public static final long DEFAULT_CACHE_BYTES = 64L << 20;
   public static final boolean DEFAULT_RECOVER = false;
+
   /** Smallest accepted segment size: anything smaller rolls over on almost every write. */
   public static final long MIN_SEGMENT_BYTES = 4096;
 
@@ -75,7 +76,14 @@ public record StorageOptions(
 
   public StorageOptions withEngine(String value) {
     return new StorageOptions(
-        value, dataDir, syncMode, syncIntervalMillis, segmentBytes, cacheBytes, recover, compaction);
+        value,
+        dataDir,
+        syncMode,
+        syncIntervalMillis,
+        segmentBytes,
+        cacheBytes,
+        recover,
+        compaction);
   }
 
   public StorageOptions withDataDir(Path value) {

@@ -25,8 +25,8 @@ class CachingEngineTest {
 
   /**
    * An engine whose disk reads can be held after reading and before returning, to replay a slow
-   * read finishing after a concurrent write. Like the disk engine, it answers getIfCached with
-   * null for keys it holds.
+   * read finishing after a concurrent write. Like the disk engine, it answers getIfCached with null
+   * for keys it holds.
    */
   static final class PausingEngine implements StorageEngine {
     final InMemoryEngine data = new InMemoryEngine();
@@ -100,13 +100,14 @@ class CachingEngineTest {
     inner.readDone = new CountDownLatch(1);
     inner.release = new CountDownLatch(1);
     CompletableFuture<Optional<StorageEngine.Versioned>> read =
-        CompletableFuture.supplyAsync(() -> {
-          try {
-            return engine.get(key);
-          } catch (IOException e) {
-            throw new IllegalStateException(e);
-          }
-        });
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return engine.get(key);
+              } catch (IOException e) {
+                throw new IllegalStateException(e);
+              }
+            });
     inner.readDone.await(30, TimeUnit.SECONDS);
     return read;
   }
@@ -160,7 +161,8 @@ class CachingEngineTest {
   }
 
   @Test
-  void slowReadOfAnOverwrittenValueLeavesNoStaleEntryEvenWhenTheNewValueIsTooBig() throws Exception {
+  void slowReadOfAnOverwrittenValueLeavesNoStaleEntryEvenWhenTheNewValueIsTooBig()
+      throws Exception {
     engine.put("k", utf8("old")).join();
     engine.cache().invalidate("k");
     CompletableFuture<Optional<StorageEngine.Versioned>> read = startHeldRead("k");

@@ -12,9 +12,9 @@ import java.util.TreeMap;
 /**
  * The child JVM of {@link CompactionCrashTest}: opens the store, loads {@link #dataset()} if asked
  * to, then compacts in a loop until it is killed. Once compacting, it prints a line before every
- * file operation, so that the parent, killing it after a random number of lines, lands anywhere
- * in a compaction: among the output writes, the fsyncs, the renames or the deletes. Not a test: a
- * main class on the test classpath.
+ * file operation, so that the parent, killing it after a random number of lines, lands anywhere in
+ * a compaction: among the output writes, the fsyncs, the renames or the deletes. Not a test: a main
+ * class on the test classpath.
  */
 public final class CompactionCrashChild {
   static final String LOADED = "loaded";

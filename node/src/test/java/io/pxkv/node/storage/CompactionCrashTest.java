@@ -47,8 +47,8 @@ class CompactionCrashTest {
   }
 
   /**
-   * Starts the child and kills it: after its "loaded" line when loading, else after {@code
-   * fileOps} announced file operations of its compactions.
+   * Starts the child and kills it: after its "loaded" line when loading, else after {@code fileOps}
+   * announced file operations of its compactions.
    */
   private void runChild(boolean load, int fileOps, String where) throws Exception {
     List<String> command = new ArrayList<>();
@@ -62,18 +62,22 @@ class CompactionCrashTest {
     if (load) command.add("load");
     Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
-      assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-        BufferedReader out =
-            new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        int seen = 0;
-        StringBuilder log = new StringBuilder();
-        while (load ? !log.toString().contains(CompactionCrashChild.LOADED) : seen < fileOps) {
-          String line = out.readLine();
-          assertTrue(line != null, where + ": child exited early:\n" + log);
-          if (log.length() < 10_000) log.append(line).append('\n');
-          if (line.startsWith(CompactionCrashChild.FILE_OP)) seen++;
-        }
-      }, where);
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(60),
+          () -> {
+            BufferedReader out =
+                new BufferedReader(
+                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            int seen = 0;
+            StringBuilder log = new StringBuilder();
+            while (load ? !log.toString().contains(CompactionCrashChild.LOADED) : seen < fileOps) {
+              String line = out.readLine();
+              assertTrue(line != null, where + ": child exited early:\n" + log);
+              if (log.length() < 10_000) log.append(line).append('\n');
+              if (line.startsWith(CompactionCrashChild.FILE_OP)) seen++;
+            }
+          },
+          where);
     } finally {
       child.destroyForcibly();
       assertTrue(child.waitFor(30, TimeUnit.SECONDS), where + ": child did not die");

@@ -52,7 +52,8 @@ class CompactorTest {
   void compactionReclaimsDeadBytesAndKeepsEveryLiveValueAndVersion() throws Exception {
     try (BitcaskEngine e = open()) {
       for (int round = 0; round < 5; round++) {
-        for (int i = 0; i < 40; i++) await(e.put("k" + i, utf8("\"" + round + "x".repeat(90) + "\"")));
+        for (int i = 0; i < 40; i++)
+          await(e.put("k" + i, utf8("\"" + round + "x".repeat(90) + "\"")));
       }
       long version = e.get("k7").orElseThrow().version();
       long before = e.stats().diskBytes();

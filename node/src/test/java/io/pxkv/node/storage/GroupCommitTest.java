@@ -34,20 +34,22 @@ class GroupCommitTest {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
         int thread = t;
-        done.add(pool.submit(() -> {
-          start.await();
-          List<CompletableFuture<?>> mine = new ArrayList<>();
-          // Each thread keeps a few writes in flight, as concurrent HTTP clients would.
-          for (int i = 0; i < PUTS_PER_THREAD; i++) {
-            mine.add(e.put("t" + thread + "-" + i, utf8("\"v\"")));
-            if (mine.size() == 5) {
-              for (CompletableFuture<?> f : mine) await(f);
-              mine.clear();
-            }
-          }
-          for (CompletableFuture<?> f : mine) await(f);
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  List<CompletableFuture<?>> mine = new ArrayList<>();
+                  // Each thread keeps a few writes in flight, as concurrent HTTP clients would.
+                  for (int i = 0; i < PUTS_PER_THREAD; i++) {
+                    mine.add(e.put("t" + thread + "-" + i, utf8("\"v\"")));
+                    if (mine.size() == 5) {
+                      for (CompletableFuture<?> f : mine) await(f);
+                      mine.clear();
+                    }
+                  }
+                  for (CompletableFuture<?> f : mine) await(f);
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : done) f.get();

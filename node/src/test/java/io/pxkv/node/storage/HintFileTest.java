@@ -46,7 +46,8 @@ class HintFileTest {
   @BeforeEach
   void compactedStore() throws IOException {
     try (BitcaskEngine e = open()) {
-      for (int i = 0; i < 150; i++) await(e.put("k" + (i % 60), utf8("\"" + "v".repeat(150) + i + "\"")));
+      for (int i = 0; i < 150; i++)
+        await(e.put("k" + (i % 60), utf8("\"" + "v".repeat(150) + i + "\"")));
       for (int i = 0; i < 10; i++) await(e.delete("k" + i));
       await(e.compact());
       expected = contents(e);
@@ -97,8 +98,7 @@ class HintFileTest {
   @Test
   void hintPointingPastItsDataFileIsIgnored() throws IOException {
     Path hint = hints().get(0);
-    ByteBuffer lying =
-        HintFile.encode(List.of(new HintFile.Entry("k99", 1 << 20, 40, 1, false)));
+    ByteBuffer lying = HintFile.encode(List.of(new HintFile.Entry("k99", 1 << 20, 40, 1, false)));
     Files.write(hint, lying.array());
     try (BitcaskEngine e = open()) {
       assertEquals(1, e.recoveryReport().hintsRejected());
@@ -109,7 +109,9 @@ class HintFileTest {
   @Test
   void hintRoundTripsAndRejectsAnyFlippedByte() throws IOException {
     List<HintFile.Entry> entries =
-        List.of(new HintFile.Entry("a", 0, 30, 5, false), new HintFile.Entry("b\u00e9", 30, 24, 6, true));
+        List.of(
+            new HintFile.Entry("a", 0, 30, 5, false),
+            new HintFile.Entry("b\u00e9", 30, 24, 6, true));
     byte[] bytes = HintFile.encode(entries).array();
     Path file = dir.resolve("x.hint");
     Files.write(file, bytes);
@@ -118,7 +120,8 @@ class HintFileTest {
       byte[] bad = bytes.clone();
       bad[i] ^= 1;
       Files.write(file, bad);
-      assertThrows(IOException.class, () -> HintFile.read(StorageFiles.DISK, file, 54), "byte " + i);
+      assertThrows(
+          IOException.class, () -> HintFile.read(StorageFiles.DISK, file, 54), "byte " + i);
     }
   }
 }

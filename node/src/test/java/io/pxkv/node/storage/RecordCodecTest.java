@@ -49,7 +49,9 @@ class RecordCodecTest {
         byte[] bad = good.clone();
         bad[i] ^= (byte) (1 << bit);
         int at = i;
-        assertThrows(CorruptRecordException.class, () -> RecordCodec.decode(ByteBuffer.wrap(bad)),
+        assertThrows(
+            CorruptRecordException.class,
+            () -> RecordCodec.decode(ByteBuffer.wrap(bad)),
             () -> "flip of bit " + at + "." + " went unnoticed");
       }
     }
@@ -69,7 +71,12 @@ class RecordCodecTest {
     // The worked example of docs/STORAGE.md: key "user:1", value "alice" as JSON, version 1.
     byte[] bytes = RecordCodec.encode(utf8("user:1"), utf8("\"alice\""), 1L);
     assertEquals(
-        "42041707" + "0000000000000001" + "00000006" + "00000007" + "757365723a31" + "22616c69636522",
+        "42041707"
+            + "0000000000000001"
+            + "00000006"
+            + "00000007"
+            + "757365723a31"
+            + "22616c69636522",
         HexFormat.of().formatHex(bytes));
   }
 }

@@ -92,7 +92,8 @@ class SegmentRecoveryTest {
     }
     Bytes.flipByte(onlySegment(), secondRecord + RecordCodec.HEADER_BYTES);
     StorageCorruptionException ex = assertThrows(StorageCorruptionException.class, this::open);
-    assertTrue(ex.getMessage().contains(onlySegment().toAbsolutePath().toString()), ex.getMessage());
+    assertTrue(
+        ex.getMessage().contains(onlySegment().toAbsolutePath().toString()), ex.getMessage());
     assertTrue(ex.getMessage().contains("byte offset " + secondRecord), ex.getMessage());
     assertEquals(secondRecord, ex.offset());
   }

@@ -37,7 +37,8 @@ class StorageEnginesTest {
   @Test
   void memoryEngineWritesNothingToDisk() throws Exception {
     Path unused = dir.resolve("unused");
-    try (StorageEngine e = StorageEngines.open(StorageOptions.defaults(unused).withEngine("memory"))) {
+    try (StorageEngine e =
+        StorageEngines.open(StorageOptions.defaults(unused).withEngine("memory"))) {
       assertInstanceOf(InMemoryEngine.class, e);
       await(e.put("k", utf8("1")));
       assertEquals(1, e.size());
@@ -47,11 +48,14 @@ class StorageEnginesTest {
 
   @Test
   void optionsRejectNonsenseNamingTheField() {
-    var ex = assertThrows(IllegalArgumentException.class,
-        () -> StorageOptions.defaults(dir).withSegmentBytes(10));
+    var ex =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> StorageOptions.defaults(dir).withSegmentBytes(10));
     assertTrue(ex.getMessage().startsWith("segmentBytes"), ex.getMessage());
-    ex = assertThrows(IllegalArgumentException.class,
-        () -> StorageOptions.defaults(dir).withEngine("tape"));
+    ex =
+        assertThrows(
+            IllegalArgumentException.class, () -> StorageOptions.defaults(dir).withEngine("tape"));
     assertTrue(ex.getMessage().startsWith("engine"), ex.getMessage());
   }
 }

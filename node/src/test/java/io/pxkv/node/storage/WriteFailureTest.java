@@ -37,7 +37,8 @@ class WriteFailureTest {
   }
 
   private static KvException failure(CompletableFuture<?> f) {
-    ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
     return assertInstanceOf(KvException.class, e.getCause());
   }
 
