@@ -44,7 +44,9 @@ public final class NodeMain {
             new Thread(
                 () -> {
                   try {
-                    server.close().transform(ignored -> vertx.close()).await(30, TimeUnit.SECONDS);
+                    server.close().await(30, TimeUnit.SECONDS);
+                    // Not chained after close(): its callback would need a stopped event loop.
+                    vertx.close().await(30, TimeUnit.SECONDS);
                   } catch (Exception e) {
                     System.err.println("px-kvstore node: unclean shutdown: " + rootMessage(e));
                   }

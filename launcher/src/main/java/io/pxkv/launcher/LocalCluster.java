@@ -1,0 +1,149 @@
+package io.pxkv.launcher;
+
+import io.pxkv.common.cli.Flags;
+import io.pxkv.common.cli.UsageException;
+import io.pxkv.common.cluster.ClusterConfig;
+import io.pxkv.common.cluster.NodeInfo;
+import io.pxkv.common.kv.ValueLimits;
+import io.pxkv.node.NodeConfig;
+import io.pxkv.node.NodeServer;
+import io.pxkv.node.storage.StorageOptions;
+import io.pxkv.node.storage.SyncMode;
+import io.pxkv.router.RouterConfig;
+import io.pxkv.router.RunningRouter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code px-kvstore local}: the whole cluster in one process for a laptop. N nodes (default 3) on
+ * consecutive ports, each with its data in {@code <data>/<id>}, and a router in front of them, all
+ * talking real HTTP over loopback. The cluster file it routes by is written to {@code
+ * <data>/cluster.json}. Ctrl-C closes the router, then the nodes (flushing their writes).
+ */
+final class LocalCluster {
+  private LocalCluster() {}
+
+  static Flags flags() {
+    return new Flags("px-kvstore local")
+        .option("port", "8080", "the router's port")
+        .option("node-port", "9001", "the first node's port; the others follow")
+        .option("nodes", "3", "how many nodes")
+        .option("data", "data", "parent data directory: each node uses <data>/<node id>")
+        .option("fsync", "always", "the nodes' sync mode: always, interval or never")
+        .option("cache-bytes", "64m", "each node's value cache size (0 = off)");
+  }
+
+  static int run(String[] args) {
+    Flags f = flags();
+    List<NodeConfig> nodes = new ArrayList<>();
+    int routerPort;
+    Path data;
+    try {
+      if (!f.parse(args, System.getenv())) {
+        System.out.print(f.help());
+        return 0;
+      }
+      routerPort = f.integer("port", 1, 65535);
+      int firstNodePort = f.integer("node-port", 1, 65535);
+      int count = f.integer("nodes", 1, 64);
+      if (firstNodePort + count - 1 > 65535) throw new UsageException("--node-port + --nodes runs past port 65535");
+      data = Path.of(f.string("data"));
+      SyncMode sync = SyncMode.valueOf(f.choice("fsync", List.of("always", "interval", "never")).toUpperCase(Locale.ROOT));
+      long cacheBytes = f.bytes("cache-bytes", 0, 1L << 40);
+      for (int i = 1; i <= count; i++) {
+        String id = "node-" + i;
+        StorageOptions storage =
+            StorageOptions.defaults(data.resolve(id)).withSyncMode(sync).withCacheBytes(cacheBytes);
+        nodes.add(new NodeConfig(id, "127.0.0.1", firstNodePort + i - 1, storage, ValueLimits.DEFAULTS));
+      }
+    } catch (UsageException e) {
+      System.err.println("px-kvstore local: " + e.getMessage());
+      return 2;
+    }
+
+    Vertx vertx = Vertx.vertx();
+    List<NodeServer> started = new ArrayList<>();
+    RunningRouter router;
+    try {
+      for (NodeConfig node : nodes) {
+        started.add(NodeServer.start(vertx, node).await(5, TimeUnit.MINUTES));
+        System.out.println("node " + node.id() + " listening on port " + node.port() + " (data " + node.storage().dataDir() + ")");
+      }
+      ClusterConfig cluster = clusterOf(nodes);
+      Path clusterFile = writeClusterFile(data, cluster);
+      RouterConfig routerConfig =
+          new RouterConfig(
+              RouterConfig.DEFAULT_HOST,
+              routerPort,
+              clusterFile.toString(),
+              cluster,
+              RouterConfig.DEFAULT_TIMEOUT_MS,
+              RouterConfig.DEFAULT_CONNECT_TIMEOUT_MS,
+              RouterConfig.DEFAULT_POOL_SIZE,
+              RouterConfig.defaultInstances(),
+              ValueLimits.DEFAULTS);
+      router = RunningRouter.start(vertx, routerConfig).await(1, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      System.err.println("px-kvstore local: cannot start: " + rootMessage(e));
+      closeAll(vertx, null, started);
+      return 1;
+    }
+    RunningRouter running = router;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> closeAll(vertx, running, started), "local-shutdown"));
+    System.out.println("router listening on port " + router.port() + " in front of " + nodes.size() + " nodes; Ctrl-C to stop");
+    return 0;
+  }
+
+  private static ClusterConfig clusterOf(List<NodeConfig> nodes) {
+    List<NodeInfo> infos = new ArrayList<>();
+    for (NodeConfig n : nodes) {
+      infos.add(NodeInfo.of(n.id(), "127.0.0.1", n.port()));
+    }
+    return new ClusterConfig(ClusterConfig.DEFAULT_VIRTUAL_NODES, infos);
+  }
+
+  private static Path writeClusterFile(Path data, ClusterConfig cluster) throws IOException {
+    Files.createDirectories(data);
+    Path file = data.resolve("cluster.json");
+    JsonArray list = new JsonArray();
+    for (NodeInfo n : cluster.nodes()) {
+      list.add(new JsonObject().put("id", n.id()).put("url", n.url()));
+    }
+    String json = new JsonObject().put("virtualNodes", cluster.virtualNodes()).put("nodes", list).encodePrettily();
+    Files.writeString(file, json + "\n", StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private static void closeAll(Vertx vertx, RunningRouter router, List<NodeServer> nodes) {
+    try {
+      Future<Void> chain = router == null ? Future.succeededFuture() : router.close();
+      for (NodeServer n : nodes) {
+        chain = chain.transform(ignored -> n.close());
+      }
+      chain.await(30, TimeUnit.SECONDS);
+      // Awaited on its own: a callback chained after close() would need an event loop that the
+      // close has already stopped, and would never run.
+      vertx.close().await(30, TimeUnit.SECONDS);
+      System.out.println("px-kvstore local: stopped");
+    } catch (Exception e) {
+      System.err.println("px-kvstore local: unclean shutdown: " + rootMessage(e));
+    }
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    return root.getMessage() == null ? root.toString() : root.getMessage();
+  }
+
+}

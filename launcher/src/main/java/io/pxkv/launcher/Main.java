@@ -1,0 +1,42 @@
+package io.pxkv.launcher;
+
+import io.pxkv.node.NodeMain;
+import io.pxkv.router.RouterMain;
+import java.util.Arrays;
+
+/** {@code bin/px-kvstore}: dispatches to the {@code node}, {@code router} and {@code local} sub-commands. */
+public final class Main {
+  private static final String USAGE =
+      """
+      Usage: px-kvstore <command> [flags]
+
+      Commands:
+        local    a router on :8080 in front of 3 nodes on :9001-9003, data in ./data, in one process
+        node     one storage node
+        router   the router, in front of the nodes named in a cluster file
+
+      Run 'px-kvstore <command> --help' for a command's flags and their PXKV_* variables.
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+      System.out.print(USAGE);
+      if (args.length == 0) System.exit(2);
+      return;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    int code =
+        switch (args[0]) {
+          case "node" -> NodeMain.run(rest);
+          case "router" -> RouterMain.run(rest);
+          case "local" -> LocalCluster.run(rest);
+          default -> {
+            System.err.println("px-kvstore: unknown command '" + args[0] + "' (expected local, node or router)");
+            yield 2;
+          }
+        };
+    if (code != 0) System.exit(code);
+  }
+}

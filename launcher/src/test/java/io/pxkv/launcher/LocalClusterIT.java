@@ -1,0 +1,132 @@
+package io.pxkv.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's way in: {@code bin/px-kvstore local} started as a user would (on free ports, in a
+ * temp directory), the README's curl examples run against it by {@code
+ * scripts/readme-examples.sh}, then a stop with SIGTERM (what Ctrl-C does) and a second start that
+ * finds the same data.
+ */
+class LocalClusterIT {
+  private static final Path REPO = Path.of(System.getProperty("pxkv.repo", "..")).toAbsolutePath().normalize();
+
+  @Test
+  void readmeExamplesWorkAgainstTheLocalClusterAndDataSurvivesARestart(@TempDir Path dir) throws Exception {
+    int routerPort = freePort();
+    int nodePort = freePortRun(3);
+    String base = "http://127.0.0.1:" + routerPort;
+
+    Process first = startLocal(dir, routerPort, nodePort);
+    try {
+      Process examples = new ProcessBuilder("bash", REPO.resolve("scripts/readme-examples.sh").toString(), base)
+          .redirectErrorStream(true).start();
+      String out = new String(examples.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(examples.waitFor(120, TimeUnit.SECONDS));
+      System.out.print(out);
+      assertEquals(0, examples.exitValue(), out);
+      assertTrue(out.contains(" passed, 0 failed"), out);
+      assertEquals(0, curl("-X", "PUT", base + "/kv/kept", "-d", "{\"kept\":true}").exitCode());
+    } finally {
+      stop(first);
+    }
+    assertTrue(Files.exists(dir.resolve("data/node-1")), "node data under ./data");
+
+    Process second = startLocal(dir, routerPort, nodePort);
+    try {
+      Curl kept = curl(base + "/kv/kept");
+      assertTrue(kept.body().contains("\"value\":{\"kept\":true}"), kept.body());
+    } finally {
+      stop(second);
+    }
+  }
+
+  private static Process startLocal(Path dir, int routerPort, int nodePort) throws Exception {
+    List<String> command = new ArrayList<>(List.of(REPO.resolve("bin/px-kvstore").toString(), "local",
+        "--port", String.valueOf(routerPort), "--node-port", String.valueOf(nodePort), "--fsync", "never"));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    pb.environment().put("PXKV_JAR", System.getProperty("pxkv.jar"));
+    Process p = pb.start();
+    List<String> lines = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = in.readLine()) != null; ) {
+          lines.add(line);
+          if (line.startsWith("router listening")) ready.complete(null);
+        }
+      } catch (IOException ignored) {
+        // process ended
+      }
+      ready.completeExceptionally(new IllegalStateException("local cluster exited: " + lines));
+    });
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      ready.get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      p.destroyForcibly();
+      throw new AssertionError("local cluster did not start: " + lines, e);
+    }
+    return p;
+  }
+
+  /** SIGTERM, as Ctrl-C's SIGINT does: the shutdown hook must close everything promptly. */
+  private static void stop(Process p) throws InterruptedException {
+    p.destroy();
+    boolean exited = p.waitFor(30, TimeUnit.SECONDS);
+    if (!exited) p.destroyForcibly();
+    assertTrue(exited, "local cluster did not stop within 30 s of SIGTERM");
+  }
+
+  private record Curl(int exitCode, String body) {}
+
+  private static Curl curl(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("curl", "-sS", "-m", "10"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String body = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    return new Curl(p.exitValue(), body);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** The first of {@code n} consecutive free ports. */
+  private static int freePortRun(int n) throws IOException {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int start = freePort();
+      if (start + n > 65535) continue;
+      boolean allFree = true;
+      for (int i = 1; i < n && allFree; i++) {
+        try (ServerSocket s = new ServerSocket(start + i)) {
+          allFree = true;
+        } catch (IOException taken) {
+          allFree = false;
+        }
+      }
+      if (allFree) return start;
+    }
+    throw new IOException("no run of " + n + " free ports");
+  }
+}
