@@ -11,10 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +64,8 @@ class CompactorTest {
       assertTrue(r.segmentsIn() > 1, r.toString());
       assertTrue(r.bytesReclaimed() > before / 2, r + " of " + before);
       assertEquals(before - r.bytesReclaimed(), e.stats().diskBytes());
+      assertEquals(e.stats().liveBytes(), e.stats().diskBytes(), "only live records are left");
+      assertEquals(40, e.stats().keys());
       assertEquals(40, e.size());
       assertEquals(version, e.get("k7").orElseThrow().version(), "compaction keeps versions");
       assertEquals("\"4" + "x".repeat(90) + "\"", value(e, "k39"));
@@ -199,6 +204,41 @@ class CompactorTest {
           () -> e.stats().diskBytes() <= 3 * e.stats().liveBytes() + 8192,
           () -> "no background compaction: " + e.stats());
       assertEquals(10, e.size());
+      e.checkInvariants();
+    }
+  }
+
+  @Test
+  void readsDuringCompactionAlwaysFindTheirRecord() throws Exception {
+    try (BitcaskEngine e = open()) {
+      for (int i = 0; i < 200; i++) await(e.put("k" + i, utf8("\"" + i + "\"")));
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      List<Thread> readers = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        Thread reader =
+            new Thread(
+                () -> {
+                  for (int n = 0; !stop.get(); n++) {
+                    String key = "k" + (n % 200);
+                    try {
+                      String v = value(e, key);
+                      if (!("\"" + (n % 200) + "\"").equals(v)) {
+                        throw new AssertionError(key + " read as " + v);
+                      }
+                    } catch (Throwable x) {
+                      failure.compareAndSet(null, x);
+                      return;
+                    }
+                  }
+                });
+        reader.start();
+        readers.add(reader);
+      }
+      for (int i = 0; i < 8; i++) await(e.compact());
+      stop.set(true);
+      for (Thread reader : readers) reader.join();
+      if (failure.get() != null) throw new AssertionError("a read failed", failure.get());
       e.checkInvariants();
     }
   }
