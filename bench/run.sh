@@ -22,6 +22,7 @@
 #   BENCH_START_TIMEOUT=60    seconds a server gets to answer its readiness probe
 #   BENCH_NOTE=""             a paragraph put at the top of the report (e.g. "preliminary")
 #   BENCH_REPORT=docs/BENCHMARKS.md  where the report goes
+#   BENCH_REBUILD=0           1 rebuilds the px-kvstore and bench jars even if they exist
 #   PXKV_TARGET=target        Maven output folder name (-Dpxkv.target) for both builds
 #   PXKV_JAR=launcher/$PXKV_TARGET/px-kvstore.jar  the px-kvstore launcher jar
 set -euo pipefail
@@ -41,6 +42,7 @@ BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-}
 BENCH_START_TIMEOUT=${BENCH_START_TIMEOUT:-60}
 BENCH_NOTE=${BENCH_NOTE:-}
 BENCH_REPORT=${BENCH_REPORT:-$ROOT/docs/BENCHMARKS.md}
+BENCH_REBUILD=${BENCH_REBUILD:-0}
 PXKV_TARGET=${PXKV_TARGET:-target}
 PXKV_JAR=${PXKV_JAR:-$ROOT/launcher/$PXKV_TARGET/px-kvstore.jar}
 BENCH_JAR=$BENCH_DIR/$PXKV_TARGET/bench.jar
@@ -57,10 +59,13 @@ RESULTS_TSV=$RESULTS_DIR/results.tsv     # scenario, op, req/s, p99 ms, errors, 
 SCENARIOS_TSV=$RESULTS_DIR/scenarios.tsv # scenario, title, description, status
 EXTRA_TSV=$RESULTS_DIR/extra.tsv         # scenario, label, value (non-wrk numbers)
 RUN_DIR=""
-PXKV_SKIP_REASON=""
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+die() {
+  log "error: $*"
+  [[ -n $RUN_DIR && -d $RUN_DIR ]] && echo "$*" >"$RUN_DIR/last-error"
+  exit 1
+}
 
 # ---------------------------------------------------------------------------------------------
 # Processes: every one started is recorded with its pid in the current scenario's pid file and
@@ -142,6 +147,7 @@ wait_ready() {
     if ! alive "$pid"; then
       log "$name exited before it was ready; last lines of its log:"
       tail -n 20 "$RESULTS_DIR/$name.log" >&2 || true
+      echo "$name exited before it was ready: $(grep -v '^[[:space:]]*at ' "$RESULTS_DIR/$name.log" | tail -n 1)" >"$RUN_DIR/last-error"
       return 1
     fi
     if body=$(curl -fsS --max-time 1 "$url" 2>/dev/null) && [[ -z $want || $body == *"$want"* ]]; then
@@ -152,6 +158,7 @@ wait_ready() {
   done
   log "$name not ready at $url within ${BENCH_START_TIMEOUT} s; last lines of its log:"
   tail -n 20 "$RESULTS_DIR/$name.log" >&2 || true
+  echo "$name did not answer $url within ${BENCH_START_TIMEOUT} s" >"$RUN_DIR/last-error"
   return 1
 }
 
@@ -200,13 +207,30 @@ start_router() {
 # preload API URL: writes bench-0 .. bench-(BENCH_KEYS-1); API is kv or webdis
 preload() {
   local started=$SECONDS
-  java -cp "$BENCH_JAR" io.pxkv.bench.Preload --api "$1" --url "$2" --keys "$BENCH_KEYS" --concurrency 32 >&2
+  if ! java -cp "$BENCH_JAR" io.pxkv.bench.Preload --api "$1" --url "$2" --keys "$BENCH_KEYS" --concurrency 32 \
+    2>"$RUN_DIR/preload.err" >&2; then
+    cat "$RUN_DIR/preload.err" >&2
+    die "preloading keys failed: $(tail -n 1 "$RUN_DIR/preload.err")"
+  fi
   log "preloaded $BENCH_KEYS keys via $2 in $((SECONDS - started)) s"
 }
 
+# require_pxkv SCENARIO: true when the launcher jar is there, building it on first need (once
+# per run); otherwise records the scenario as skipped, with the reason, and returns false.
 require_pxkv() {
-  if [[ -n $PXKV_SKIP_REASON ]]; then
-    skip_scenario "$1" "$PXKV_SKIP_REASON"
+  local reason_file=$RUN_DIR/pxkv-skip-reason
+  if [[ ($BENCH_REBUILD == 1 || ! -f $PXKV_JAR) && ! -f $reason_file && ! -f $RUN_DIR/pxkv-built ]]; then
+    touch "$RUN_DIR/pxkv-built"
+    log "building the px-kvstore jar ($PXKV_JAR), log in $RESULTS_DIR/build.log"
+    if ! (cd "$ROOT" && mvn -q -Dpxkv.target="$PXKV_TARGET" -DskipTests package) >"$RESULTS_DIR/build.log" 2>&1; then
+      log "the px-kvstore build failed (see $RESULTS_DIR/build.log)"
+      echo "the px-kvstore build (\`mvn -DskipTests package\`) failed; its output is in bench/results/$STAMP/build.log" >"$reason_file"
+    elif [[ ! -f $PXKV_JAR ]]; then
+      echo "no px-kvstore jar at ${PXKV_JAR#"$ROOT"/} (\`mvn -DskipTests package\` did not produce it)" >"$reason_file"
+    fi
+  fi
+  if [[ -f $reason_file ]]; then
+    skip_scenario "$1" "$(cat "$reason_file")"
     return 1
   fi
 }
@@ -580,20 +604,10 @@ ensure_tools() {
 build_jars() {
   local stale
   stale=$(find "$BENCH_DIR/src" "$BENCH_DIR/pom.xml" -newer "$BENCH_JAR" 2>/dev/null | head -n 1 || true)
-  if [[ ! -f $BENCH_JAR || -n $stale ]]; then
+  if [[ $BENCH_REBUILD == 1 || ! -f $BENCH_JAR || -n $stale ]]; then
     log "building $BENCH_JAR"
     (cd "$ROOT" && mvn -q -f bench/pom.xml -Dpxkv.target="$PXKV_TARGET" -DskipTests package) ||
       die "the bench module does not build"
-  fi
-  if [[ ! -f $PXKV_JAR ]]; then
-    log "building the px-kvstore jar ($PXKV_JAR)"
-    if ! (cd "$ROOT" && mvn -q -Dpxkv.target="$PXKV_TARGET" -DskipTests package) >"$RESULTS_DIR/build.log" 2>&1; then
-      log "the px-kvstore build failed (see $RESULTS_DIR/build.log)"
-    fi
-  fi
-  if [[ ! -f $PXKV_JAR ]]; then
-    PXKV_SKIP_REASON="no px-kvstore jar at ${PXKV_JAR#"$ROOT"/} (the build did not produce it)"
-    log "px-kvstore scenarios will be skipped: $PXKV_SKIP_REASON"
   fi
 }
 
@@ -614,12 +628,22 @@ run_scenario() {
   rc=$?
   set -e
   if ((rc != 0)); then
-    log "scenario $name failed (exit $rc); logs in $RESULTS_DIR"
-    record_extra "$name" failed "the scenario stopped with exit code $rc; see the logs in bench/results/$STAMP/"
+    local why="exit code $rc"
+    if [[ -f $RUN_DIR/last-error ]]; then
+      why=$(tr '\t\n' '  ' <"$RUN_DIR/last-error")
+      rm -f "$RUN_DIR/last-error"
+    fi
+    log "scenario $name failed ($why); logs in $RESULTS_DIR"
+    record_extra "$name" failed "$why (logs in bench/results/$STAMP/)"
   fi
 }
 
 main() {
+  if [[ ${1:-} == -h || ${1:-} == --help ]]; then
+    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
+    return 0
+  fi
+  (($# == 0)) || die "no arguments expected (settings are environment variables, see --help)"
   ensure_tools
   mkdir -p "$RESULTS_DIR"
   : >"$RESULTS_TSV"
