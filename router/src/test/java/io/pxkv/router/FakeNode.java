@@ -30,6 +30,8 @@ final class FakeNode {
   /** One request as the node saw it. */
   record Seen(HttpMethod method, String uri, String contentType, String body) {}
 
+  private static final int CHUNK_BYTES = 1001;
+
   private final Vertx vertx;
   private final String id;
   private final NavigableMap<String, String> data = new ConcurrentSkipListMap<>();
@@ -193,21 +195,29 @@ final class FakeNode {
     json(request.response(), 200, sb.append('}').toString());
   }
 
-  /** Streams {@code {K:V,...}} in small chunks, or cuts the connection halfway if told to. */
+  /**
+   * Streams {@code {K:V,...}} in odd-sized chunks, so chunk boundaries split multi-byte characters,
+   * or cuts the connection halfway if told to.
+   */
   private void listAll(HttpServerResponse response) {
     response.setChunked(true).putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON);
-    response.write("{");
-    int n = 0;
+    StringBuilder sb = new StringBuilder("{");
     for (Map.Entry<String, String> e : data.entrySet()) {
-      String pair = (n > 0 ? "," : "") + new String(KvJson.quote(e.getKey())) + ":" + e.getValue();
-      response.write(pair);
-      n++;
-      if (breakListing && n >= data.size() / 2) {
-        response.reset();
-        return;
+      if (sb.length() > 1) {
+        sb.append(',');
       }
+      sb.append(new String(KvJson.quote(e.getKey()))).append(':').append(e.getValue());
     }
-    response.end("}");
+    Buffer all = Buffer.buffer(sb.append('}').toString());
+    int cut = breakListing ? all.length() / 2 : all.length();
+    for (int from = 0; from < cut; from += CHUNK_BYTES) {
+      response.write(all.slice(from, Math.min(cut, from + CHUNK_BYTES)));
+    }
+    if (breakListing) {
+      response.reset();
+    } else {
+      response.end();
+    }
   }
 
   private static String item(String key, String value) {

@@ -196,6 +196,20 @@ class RouterVerticleTest {
   }
 
   @Test
+  void getKvKeepsEveryByteOfMultiByteCharactersAcrossChunks() throws Exception {
+    String text = "значение-🚀-".repeat(40);
+    for (int i = 0; i < 300; i++) {
+      String key = "ключ-" + i + "-ü";
+      node(ring().owner(key)).data().put(key, "\"" + text + i + "\"");
+    }
+    JsonObject merged = send(HttpMethod.GET, "/kv", null).bodyAsJsonObject();
+    assertEquals(300, merged.size());
+    for (int i = 0; i < 300; i++) {
+      assertEquals(text + i, merged.getString("ключ-" + i + "-ü"));
+    }
+  }
+
+  @Test
   void getKvOfAnEmptyClusterIsAnEmptyObject() throws Exception {
     assertEquals("{}", send(HttpMethod.GET, "/kv", null).bodyAsString());
   }

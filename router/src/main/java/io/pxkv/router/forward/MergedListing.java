@@ -39,7 +39,7 @@ final class MergedListing {
     private boolean anyPair;
     private HttpClientResponse current;
     // Per node: whether its '{' was seen, whether it had a pair, and its last byte held back
-    // (which must turn out to be its closing '}').
+    // (which must turn out to be its closing '}'), unsigned, -1 when none.
     private boolean opened;
     private boolean nodeHasPair;
     private int held = -1;
@@ -156,7 +156,7 @@ final class MergedListing {
       if (length - 1 > start) {
         appendPair(spliced).appendBuffer(chunk, start, length - 1 - start);
       }
-      held = chunk.getByte(length - 1);
+      held = chunk.getByte(length - 1) & 0xff;
       return spliced;
     }
 

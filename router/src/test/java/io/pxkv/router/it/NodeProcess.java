@@ -61,7 +61,11 @@ final class NodeProcess {
                 "--port",
                 String.valueOf(port),
                 "--data",
-                dataDir.toString())
+                dataDir.toString(),
+                // A killed process loses no acknowledged write in any sync mode (the kernel has
+                // the bytes); per-write fsync would only slow this routing test down.
+                "--fsync",
+                "interval")
             .redirectErrorStream(true);
     process = builder.start();
     CompletableFuture<Void> ready = new CompletableFuture<>();
