@@ -186,7 +186,7 @@ final class LogWriter implements Runnable {
       KvException error =
           new KvException(
               ErrorCode.INSUFFICIENT_STORAGE,
-              "the write failed and the node stopped" + " taking writes: " + e,
+              "the write failed and the node stopped taking writes: " + e,
               e);
       for (Op op : batch) fail(op, error);
       return stop;
