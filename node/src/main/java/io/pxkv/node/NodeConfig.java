@@ -3,6 +3,7 @@ package io.pxkv.node;
 import io.pxkv.common.cli.Flags;
 import io.pxkv.common.cli.UsageException;
 import io.pxkv.common.kv.ValueLimits;
+import io.pxkv.node.storage.CompactionPolicy;
 import io.pxkv.node.storage.StorageOptions;
 import io.pxkv.node.storage.SyncMode;
 import java.nio.file.Path;
@@ -41,6 +42,9 @@ public record NodeConfig(String id, String host, int port, StorageOptions storag
         .option("segment-bytes", "64m", "segment file size before a new one is started")
         .option("max-value-bytes", "1m", "largest value accepted, in bytes of compact JSON")
         .option("max-depth", String.valueOf(ValueLimits.DEFAULT_MAX_DEPTH), "deepest nesting of arrays/objects in a value")
+        .option("compact-dead-ratio", String.valueOf(CompactionPolicy.DEFAULT_DEAD_RATIO), "compact a closed segment once this share of it is dead (overwritten or deleted)")
+        .option("compact-min-dead-bytes", "16m", "...and it holds at least this many dead bytes")
+        .toggle("no-auto-compact", "compact only when asked (POST /admin/compact)")
         .toggle("recover", "start even if records are damaged: drop them and report how many");
   }
 
@@ -61,8 +65,14 @@ public record NodeConfig(String id, String host, int port, StorageOptions storag
             .withSyncMode(sync)
             .withSyncIntervalMillis(f.integer("fsync-interval-ms", 1, 3_600_000))
             .withCacheBytes(f.bytes("cache-bytes", 0, 1L << 40))
-            .withSegmentBytes(f.bytes("segment-bytes", 4096, 1L << 31))
-            .withRecover(f.bool("recover"));
+            .withSegmentBytes(f.bytes("segment-bytes", StorageOptions.MIN_SEGMENT_BYTES, Integer.MAX_VALUE))
+            .withRecover(f.bool("recover"))
+            .withCompaction(
+                new CompactionPolicy(
+                    !f.bool("no-auto-compact"),
+                    f.fraction("compact-dead-ratio"),
+                    f.bytes("compact-min-dead-bytes", 0, Long.MAX_VALUE),
+                    CompactionPolicy.DEFAULT_CHECK_INTERVAL_MILLIS));
     ValueLimits limits =
         new ValueLimits((int) f.bytes("max-value-bytes", 1, 256L << 20), f.integer("max-depth", 1, 1000));
     return new NodeConfig(id, f.string("host"), f.integer("port", 0, 65535), storage, limits);

@@ -52,6 +52,10 @@ public final class NodeMain {
                   }
                 },
                 "node-shutdown"));
+    System.out.println("node " + config.id() + " recovery: " + server.storage().engine().recoveryReport().summary());
+    for (String event : server.storage().engine().recoveryReport().events()) {
+      System.out.println("node " + config.id() + " recovery: " + event);
+    }
     System.out.println(
         "node " + config.id() + " listening on port " + server.port() + " (data " + config.storage().dataDir() + ")");
     return 0;

@@ -1,11 +1,13 @@
 package io.pxkv.node;
 
 import io.pxkv.node.async.StorageService;
+import io.pxkv.node.storage.StorageEngine;
 import io.pxkv.node.storage.StorageEngines;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -31,11 +33,16 @@ public final class NodeServer {
   }
 
   public static Future<NodeServer> start(Vertx vertx, NodeConfig config) {
+    return start(vertx, config, () -> StorageEngines.open(config.storage()));
+  }
+
+  /** Starts a node on the engine {@code opener} returns (tests pass one with injected faults). */
+  public static Future<NodeServer> start(Vertx vertx, NodeConfig config, Callable<StorageEngine> opener) {
     // Port 0 would give each instance its own random port; a negative port makes Vert.x pick one
     // random port and share it among the instances.
     int bindPort = config.port() == 0 ? -1 : config.port();
     List<NodeVerticle> deployed = new CopyOnWriteArrayList<>();
-    return StorageService.open(vertx, () -> StorageEngines.open(config.storage()))
+    return StorageService.open(vertx, opener)
         .compose(
             storage ->
                 vertx

@@ -68,6 +68,9 @@ public final class NodeVerticle extends VerticleBase {
       } else if (path.equals("/admin/stats")) {
         Requests.requireMethod(request, HttpMethod.GET);
         status.stats(request);
+      } else if (path.equals("/admin/compact")) {
+        Requests.requireMethod(request, HttpMethod.POST);
+        status.compact(request, storage);
       } else if (path.equals("/admin/export")) {
         backup.export(request);
       } else if (path.equals("/admin/import")) {

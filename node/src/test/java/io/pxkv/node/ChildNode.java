@@ -33,18 +33,7 @@ public final class ChildNode implements AutoCloseable {
 
   /** Starts {@code NodeMain} with {@code flags} (add {@code --port 0} for a free port) and waits until it listens. */
   public static ChildNode start(Path dataDir, String... flags) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx512m");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(NodeMain.class.getName());
-    command.add("--host");
-    command.add("127.0.0.1");
-    command.add("--data");
-    command.add(dataDir.toString());
-    command.addAll(List.of(flags));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Process process = new ProcessBuilder(command(dataDir, flags)).redirectErrorStream(true).start();
     List<String> output = new CopyOnWriteArrayList<>();
     CompletableFuture<Integer> ready = new CompletableFuture<>();
     Thread reader =
@@ -71,6 +60,34 @@ public final class ChildNode implements AutoCloseable {
       process.destroyForcibly();
       throw new IOException("node did not start: " + output, e);
     }
+  }
+
+  /** Runs a node that is expected not to start; returns its exit code and everything it printed. */
+  public static Exited runExpectingExit(Path dataDir, String... flags) throws Exception {
+    Process process = new ProcessBuilder(command(dataDir, flags)).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("node kept running: " + output);
+    }
+    return new Exited(process.exitValue(), output);
+  }
+
+  public record Exited(int code, String output) {}
+
+  private static List<String> command(Path dataDir, String... flags) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx512m");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(NodeMain.class.getName());
+    command.add("--host");
+    command.add("127.0.0.1");
+    command.add("--data");
+    command.add(dataDir.toString());
+    command.addAll(List.of(flags));
+    return command;
   }
 
   public int port() {

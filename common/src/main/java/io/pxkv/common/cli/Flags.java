@@ -115,6 +115,18 @@ public final class Flags {
     return v;
   }
 
+  /** A number in (0, 1]. */
+  public double fraction(String name) throws UsageException {
+    String v = string(name);
+    try {
+      double d = Double.parseDouble(v.trim());
+      if (d > 0 && d <= 1) return d;
+    } catch (NumberFormatException e) {
+      // reported below with the rule
+    }
+    throw new UsageException("--" + name + " must be a number in (0, 1] (was '" + v + "')");
+  }
+
   public boolean bool(String name) throws UsageException {
     String v = string(name).toLowerCase(Locale.ROOT);
     return switch (v) {

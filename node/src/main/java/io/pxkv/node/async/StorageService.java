@@ -1,5 +1,6 @@
 package io.pxkv.node.async;
 
+import io.pxkv.node.storage.CompactionResult;
 import io.pxkv.node.storage.StorageEngine;
 import io.pxkv.node.storage.StorageEngine.Entry;
 import io.pxkv.node.storage.StorageEngine.PutResult;
@@ -61,6 +62,11 @@ public final class StorageService {
 
   public Future<Optional<Long>> delete(String key) {
     return onCaller(engine.delete(key));
+  }
+
+  /** Starts a compaction now; completes when it is done. */
+  public Future<CompactionResult> compact() {
+    return onCaller(engine.compact());
   }
 
   public Future<List<Entry>> scan(String prefix, String after, int limit) {

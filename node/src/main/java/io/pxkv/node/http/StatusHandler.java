@@ -1,5 +1,7 @@
 package io.pxkv.node.http;
 
+import io.pxkv.common.http.ErrorResponses;
+import io.pxkv.node.async.StorageService;
 import io.pxkv.node.storage.StorageEngine;
 import io.pxkv.node.storage.StorageStats;
 import io.vertx.core.http.HttpServerRequest;
@@ -34,6 +36,23 @@ public final class StatusHandler {
     }
   }
 
+  /** {@code POST /admin/compact}: compacts now and answers with what it did. */
+  public void compact(HttpServerRequest request, StorageService storage) {
+    storage
+        .compact()
+        .onSuccess(
+            r ->
+                KvResponses.json(
+                    request.response(),
+                    200,
+                    new JsonObject()
+                        .put("segmentsIn", r.segmentsIn())
+                        .put("segmentsOut", r.segmentsOut())
+                        .put("bytesReclaimed", r.bytesReclaimed())
+                        .toBuffer()))
+        .onFailure(t -> ErrorResponses.send(request.response(), t));
+  }
+
   public void stats(HttpServerRequest request) {
     StorageStats s = engine.stats();
     JsonObject cache =
@@ -53,7 +72,8 @@ public final class StatusHandler {
             .put("segments", s.segments())
             .put("cacheHitRatio", s.cacheHitRatio())
             .put("cache", cache)
-            .put("writeFailure", engine.writeFailure());
+            .put("writeFailure", engine.writeFailure())
+            .put("recovery", engine.recoveryReport().summary());
     KvResponses.json(request.response(), 200, body.toBuffer());
   }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * as a full or failing disk would. Counts writes and fsyncs so tests can check group commit.
  * Thread-safe.
  */
-final class FaultyStorageFiles implements StorageFiles {
+public final class FaultyStorageFiles implements StorageFiles {
   private final StorageFiles disk = StorageFiles.DISK;
   private final AtomicBoolean failNextWrite = new AtomicBoolean();
   private final AtomicBoolean failNextSync = new AtomicBoolean();
@@ -23,15 +23,15 @@ final class FaultyStorageFiles implements StorageFiles {
   private final AtomicInteger writes = new AtomicInteger();
   private final AtomicInteger syncs = new AtomicInteger();
 
-  void failNextWrite() {
+  public void failNextWrite() {
     failNextWrite.set(true);
   }
 
-  void failNextSync() {
+  public void failNextSync() {
     failNextSync.set(true);
   }
 
-  void failNextRename() {
+  public void failNextRename() {
     failNextRename.set(true);
   }
 
