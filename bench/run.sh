@@ -23,6 +23,7 @@
 #   BENCH_NOTE=""             a paragraph put at the top of the report (e.g. "preliminary")
 #   BENCH_REPORT=docs/BENCHMARKS.md  where the report goes
 #   BENCH_REBUILD=0           1 rebuilds the px-kvstore and bench jars even if they exist
+#   BENCH_DISTURBED_PERCENT=10  verdicts of runs where other processes used more CPU are marked
 #   PXKV_TARGET=target        Maven output folder name (-Dpxkv.target) for both builds
 #   PXKV_JAR=launcher/$PXKV_TARGET/px-kvstore.jar  the px-kvstore launcher jar
 set -euo pipefail
@@ -43,6 +44,7 @@ BENCH_START_TIMEOUT=${BENCH_START_TIMEOUT:-60}
 BENCH_NOTE=${BENCH_NOTE:-}
 BENCH_REPORT=${BENCH_REPORT:-$ROOT/docs/BENCHMARKS.md}
 BENCH_REBUILD=${BENCH_REBUILD:-0}
+BENCH_DISTURBED_PERCENT=${BENCH_DISTURBED_PERCENT:-10}
 PXKV_TARGET=${PXKV_TARGET:-target}
 PXKV_JAR=${PXKV_JAR:-$ROOT/launcher/$PXKV_TARGET/px-kvstore.jar}
 BENCH_JAR=$BENCH_DIR/$PXKV_TARGET/bench.jar
@@ -56,7 +58,7 @@ BENCH_SCENARIOS=${BENCH_SCENARIOS:-$ALL_SCENARIOS}
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS_DIR=$BENCH_DIR/results/$STAMP
 RESULTS_TSV=$RESULTS_DIR/results.tsv     # scenario, op, req/s, p99 ms, errors, requests, other load %
-SCENARIOS_TSV=$RESULTS_DIR/scenarios.tsv # scenario, title, description, status
+SCENARIOS_TSV=$RESULTS_DIR/scenarios.tsv # scenario, title, description
 EXTRA_TSV=$RESULTS_DIR/extra.tsv         # scenario, label, value (non-wrk numbers)
 RUN_DIR=""
 
@@ -240,7 +242,7 @@ require_pxkv() {
 # ---------------------------------------------------------------------------------------------
 # describe SCENARIO TITLE DESCRIPTION: the report's heading and text for the scenario.
 describe() {
-  printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "run" >>"$SCENARIOS_TSV"
+  printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$SCENARIOS_TSV"
 }
 
 skip_scenario() {
@@ -484,6 +486,9 @@ goal() {
   else
     verdict=$(awk -v r="$ratio" -v m="$min" 'BEGIN { print (r + 0 >= m + 0 ? "PASS" : "MISS") }')
   fi
+  if [[ $verdict != - ]] && awk -v o="${other%\%}" -v lim="$BENCH_DISTURBED_PERCENT" 'BEGIN { exit !(o + 0 > lim + 0) }'; then
+    verdict="$verdict (disturbed)"
+  fi
   echo "| $label | $a | $b | ${ratio}x | $target | $verdict | $other |"
 }
 
@@ -509,7 +514,7 @@ machine_facts() {
 }
 
 write_report() {
-  local out=$RESULTS_DIR/BENCHMARKS.md s title desc status op
+  local out=$RESULTS_DIR/BENCHMARKS.md s title desc
   {
     echo "# Benchmarks"
     echo
@@ -531,7 +536,7 @@ write_report() {
     echo "- px-kvstore nodes run with \`--cache-bytes <N>${BENCH_NODE_FLAGS:+ $BENCH_NODE_FLAGS}\`.$([[ $BENCH_NODE_FLAGS == *"--fsync never"* ]] && echo " PUT is measured with \`--fsync never\`: these runs are about the HTTP and forwarding cost, not the disk; fsync-mode PUT is its own scenario.")"
     echo "- JVM options for every JVM under test: \`${BENCH_JAVA_OPTS:-(defaults)}\`."
     echo "- \`errors\` counts non-2xx answers and socket errors; a goal whose runs had errors is not judged."
-    echo "- \`other load\` is the CPU that processes outside this benchmark (neither wrk nor the servers under test) used during the measured run, as a share of the whole machine: above a few percent the run was disturbed and its ratios are suspect."
+    echo "- \`other load\` is the CPU that processes outside this benchmark (neither wrk nor the servers under test) used during the measured run, as a share of the whole machine: above a few percent the run was disturbed and its ratios are suspect; a verdict whose runs saw more than ${BENCH_DISTURBED_PERCENT}% is marked \`(disturbed)\`."
     echo
     echo "## Goals"
     echo
@@ -540,7 +545,7 @@ write_report() {
     goals
     echo
     echo "## Scenarios"
-    while IFS=$'\t' read -r s title desc status; do
+    while IFS=$'\t' read -r s title desc; do
       echo
       echo "### $title (\`$s\`)"
       echo
