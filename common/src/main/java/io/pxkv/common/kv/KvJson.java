@@ -11,6 +11,8 @@ import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads the bodies of /kv calls and writes JSON strings, on the hot path, with Jackson's streaming
@@ -59,6 +61,55 @@ public final class KvJson {
     KeyRules.validate(key);
     if (value == null) throw new KvException(ErrorCode.MISSING_VALUE, "field 'value' is required");
     return new PutBody(key, value);
+  }
+
+  /** One listed pair with its version, the value's bytes exactly as the node sent them. */
+  public record VersionedItem(String key, byte[] value, long version) {}
+
+  /** A node's listing page: {@code {"items":[{"key","value","version"}...],"cursor":C}}. */
+  public record Page(List<VersionedItem> items, String cursor) {}
+
+  /**
+   * Parses a listing page as a node writes it. Values are copied token by token, so their bytes
+   * (already compact on the node) come through unchanged; no limit applies, the node checked them.
+   */
+  public static Page parsePage(byte[] body) {
+    List<VersionedItem> items = new ArrayList<>();
+    String cursor = null;
+    ValueLimits unlimited = new ValueLimits(Integer.MAX_VALUE, Integer.MAX_VALUE);
+    try (JsonParser p = FACTORY.createParser(body)) {
+      expectObjectStart(p);
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        if ("cursor".equals(field) && v == JsonToken.VALUE_STRING) {
+          cursor = p.getText();
+        } else if ("items".equals(field) && v == JsonToken.START_ARRAY) {
+          while (p.nextToken() == JsonToken.START_OBJECT) {
+            String key = null;
+            byte[] value = null;
+            long version = 0;
+            for (JsonToken f = p.nextToken(); f != JsonToken.END_OBJECT; f = p.nextToken()) {
+              String name = p.currentName();
+              JsonToken fv = p.nextToken();
+              if ("key".equals(name)) key = readKey(p, fv);
+              else if ("value".equals(name)) value = copyValue(p, unlimited);
+              else if ("version".equals(name) && fv == JsonToken.VALUE_NUMBER_INT) version = p.getLongValue();
+              else p.skipChildren();
+            }
+            if (key == null || value == null) throw KvException.invalidJson("listing item without key or value");
+            items.add(new VersionedItem(key, value, version));
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+    } catch (JsonProcessingException e) {
+      throw malformed(e);
+    } catch (IOException e) {
+      throw new KvException(ErrorCode.INTERNAL, "could not read a listing page", e);
+    }
+    return new Page(items, cursor);
   }
 
   /** Parses {@code {"key":K}} (the body of {@code DELETE /kv}, and of a body-style GET). */

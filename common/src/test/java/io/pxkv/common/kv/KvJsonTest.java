@@ -101,4 +101,20 @@ class KvJsonTest {
   void quoteEscapesForJson() {
     assertArrayEquals(utf8("\"a\\\"b\\\\c\\n\u00e9\uD83D\uDE00\""), KvJson.quote("a\"b\\c\n\u00e9\uD83D\uDE00"));
   }
+
+  @Test
+  void listingPagesKeepValueBytesAndVersions() {
+    KvJson.Page page =
+        KvJson.parsePage(
+            utf8("{\"items\":[{\"key\":\"a\",\"value\":1.10,\"version\":7},"
+                + "{\"key\":\"b\u00e9\",\"value\":{\"x\":[1e5,\"\uD83D\uDE00\"]},\"version\":1795693776986000}],\"cursor\":\"Yg\"}"));
+    assertEquals(2, page.items().size());
+    assertEquals("1.10", text(page.items().get(0).value()));
+    assertEquals(7, page.items().get(0).version());
+    assertEquals("b\u00e9", page.items().get(1).key());
+    assertEquals("{\"x\":[1e5,\"\uD83D\uDE00\"]}", text(page.items().get(1).value()));
+    assertEquals(1795693776986000L, page.items().get(1).version());
+    assertEquals("Yg", page.cursor());
+    assertEquals(null, KvJson.parsePage(utf8("{\"items\":[]}")).cursor());
+  }
 }
