@@ -39,7 +39,7 @@ public record RouterConfig(
   public static final int DEFAULT_TIMEOUT_MS = 5000;
   public static final int DEFAULT_CONNECT_TIMEOUT_MS = 1000;
   /** Enough to keep two cores busy against a local node; more only queues inside the node. */
-  public static final int DEFAULT_POOL_SIZE = 32;
+  public static final int DEFAULT_POOL_SIZE = 64;
 
   public RouterConfig {
     if (port < 0 || port > 65535) {

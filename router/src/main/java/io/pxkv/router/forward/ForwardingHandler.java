@@ -22,9 +22,10 @@ import java.util.function.Supplier;
 
 /**
  * {@code /kv} and {@code /kv/{key}} on the router. Single-key calls find the key (query, path or
- * body), check it and the body the way a node would, so bad input gets the node's error without a
- * hop, then forward the original method, URI and body to the key's owner and hand the node's
- * status, Content-Type and body back untouched. Listings go to {@link MergedListing} and {@link
+ * body) and check it and the body's size the way a node would, so a bad key or an oversized body
+ * gets the node's error without a hop; then they forward the original method, URI and body to the
+ * key's owner and hand the node's status, Content-Type and body back untouched. Values are not
+ * parsed here: the owner checks them anyway, and its error is passed on as it is. Listings go to {@link MergedListing} and {@link
  * PagedListing}.
  *
  * <p>Runs on the event loop of the verticle that owns it; it keeps no per-request state.
@@ -52,19 +53,20 @@ public final class ForwardingHandler {
           request.getParam("prefix"), request.getParam("limit"), request.getParam("cursor"))) {
         paged.handle(request, view.get());
       } else if (hasBody(request)) {
-        forwardWithBody(request, body -> KvJson.parseKeyBody(body));
+        forwardWithBody(request, KvJson::parseKeyBody);
       } else {
         merged.handle(request, view.get());
       }
     } else if (method == HttpMethod.PUT) {
-      forwardWithBody(request, body -> KvJson.parsePutBody(body, limits).key());
+      // Only the key is checked here; the owner checks the value and its answer is passed on.
+      forwardWithBody(request, KvJson::parseKeyBody);
     } else if (method == HttpMethod.DELETE) {
       String key = request.getParam("key");
       if (key != null) {
         KeyRules.validate(key);
         reply(request, forward(request, key, null));
       } else {
-        forwardWithBody(request, body -> KvJson.parseKeyBody(body));
+        forwardWithBody(request, KvJson::parseKeyBody);
       }
     } else {
       throw methodNotAllowed(request, "GET, PUT, DELETE");
@@ -78,12 +80,7 @@ public final class ForwardingHandler {
     if (method == HttpMethod.GET || method == HttpMethod.DELETE) {
       reply(request, forward(request, key, null));
     } else if (method == HttpMethod.PUT) {
-      forwardWithBody(
-          request,
-          body -> {
-            KvJson.parseBareValue(body, limits);
-            return key;
-          });
+      forwardWithBody(request, body -> key);
     } else {
       throw methodNotAllowed(request, "GET, PUT, DELETE");
     }

@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -78,14 +79,18 @@ public final class NodeClient {
   /** Like {@link #call(HttpMethod, String, String, Buffer)} with its own, shorter deadline. */
   public Future<NodeReply> call(
       HttpMethod method, String uri, String contentType, Buffer body, long deadlineMs) {
-    Promise<NodeReply> result = Promise.promise();
-    long timer = vertx.setTimer(deadlineMs, id -> result.tryFail(NodeFailures.timeout(node, deadlineMs)));
+    InFlight call = new InFlight();
+    long timer = vertx.setTimer(deadlineMs, id -> call.expire(NodeFailures.timeout(node, deadlineMs)));
     client
         .request(options(method, uri))
         .compose(
             request -> {
-              // When the deadline wins, drop the request so its connection is not left waiting.
-              result.future().onFailure(e -> request.reset());
+              if (call.result.future().isComplete()) {
+                // The deadline passed while waiting for a connection: give it straight back.
+                request.reset();
+                return Future.failedFuture(NodeFailures.timeout(node, deadlineMs));
+              }
+              call.request = request;
               if (contentType != null) {
                 request.putHeader(Headers.CONTENT_TYPE, contentType);
               }
@@ -100,13 +105,37 @@ public final class NodeClient {
             ar -> {
               vertx.cancelTimer(timer);
               if (ar.succeeded()) {
-                lastError = null;
-                result.tryComplete(ar.result());
+                if (call.result.tryComplete(ar.result())) {
+                  lastError = null;
+                }
               } else {
-                result.tryFail(NodeFailures.map(node, ar.cause(), deadlineMs));
+                call.fail(NodeFailures.map(node, ar.cause(), deadlineMs));
               }
             });
-    return result.future().onFailure(e -> lastError = e.getMessage());
+    return call.result.future();
+  }
+
+  /**
+   * One call's state, confined to the event loop: its result and, once a connection was lent, its
+   * request, which the deadline resets so the connection is not left waiting on a silent node.
+   */
+  private final class InFlight {
+    final Promise<NodeReply> result = Promise.promise();
+    HttpClientRequest request;
+
+    void expire(KvException timeout) {
+      if (fail(timeout) && request != null) {
+        request.reset();
+      }
+    }
+
+    boolean fail(KvException failure) {
+      if (!result.tryFail(failure)) {
+        return false;
+      }
+      lastError = failure.getMessage();
+      return true;
+    }
   }
 
   /**

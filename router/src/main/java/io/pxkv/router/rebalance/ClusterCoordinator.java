@@ -1,0 +1,188 @@
+package io.pxkv.router.rebalance;
+
+import io.pxkv.common.cluster.ClusterConfig;
+import io.pxkv.common.cluster.NodeInfo;
+import io.pxkv.common.ring.ConsistentHashRing;
+import io.pxkv.router.RouterConfig;
+import io.pxkv.router.cluster.ClusterConfigWatcher;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.logging.Logger;
+import io.vertx.core.internal.logging.LoggerFactory;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The router's one place for membership: it watches the cluster file, decides the routing every
+ * {@code RouterVerticle} uses, runs the {@link Rebalancer} and remembers, in a state file, what a
+ * restarted router must finish.
+ *
+ * <p>On a valid new config it logs the plan, makes the new ring the routing target at once (writes
+ * go to new owners, reads fall back to the other holders on a miss), and sweeps until every key is
+ * on its owner; then it forgets the old holders, and a removed node is no longer used. A config
+ * change during a sweep restarts the sweep toward the newest target, with every holder seen since
+ * the cluster last settled.
+ *
+ * <p>One instance per router process, on its own event loop; the state file is written with
+ * {@code executeBlocking}.
+ */
+public final class ClusterCoordinator extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(ClusterCoordinator.class);
+  private static final long WATCH_PERIOD_MS = 1000;
+  private static final long PROGRESS_LOG_MS = 5000;
+
+  /** Applies a routing to every router event loop: the target layout and the nodes that may hold keys. */
+  public interface RoutingPublisher {
+    Future<Void> publish(ClusterConfig target, List<NodeInfo> holders);
+  }
+
+  private final RouterConfig settings;
+  private final Path stateFile;
+  private final long keysPerSecond;
+  private final RoutingPublisher routing;
+  private ClusterConfigWatcher watcher;
+  private Rebalancer rebalancer;
+  private RebalanceState state;
+  private ClusterConfig target;
+  private RebalancePlan plan;
+  private long progressTimer = -1;
+
+  public ClusterCoordinator(RouterConfig settings, Path stateFile, long keysPerSecond, RoutingPublisher routing) {
+    this.settings = settings;
+    this.stateFile = stateFile;
+    this.keysPerSecond = keysPerSecond;
+    this.routing = routing;
+  }
+
+  @Override
+  public Future<?> start() {
+    rebalancer = new Rebalancer(vertx, settings, keysPerSecond);
+    target = settings.cluster();
+    return vertx
+        .executeBlocking(this::loadState)
+        .compose(
+            loaded -> {
+              state = loaded.state();
+              watcher = new ClusterConfigWatcher(vertx, settings.clusterFile(), WATCH_PERIOD_MS, this::onConfig);
+              watcher.start(loaded.clusterFile());
+              if (state.unsettled(target)) {
+                log.info("rebalance: resuming toward " + describe(target) + " (settled layout: " + describe(state.settled()) + ")");
+                return beginToward(target);
+              }
+              return routing.publish(target, target.nodes());
+            });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (watcher != null) watcher.stop();
+    if (progressTimer >= 0) vertx.cancelTimer(progressTimer);
+    return rebalancer == null ? Future.succeededFuture() : rebalancer.close();
+  }
+
+  /** {@code GET /admin/rebalance}. Safe to call from any thread (reads are of immutable snapshots). */
+  public JsonObject status() {
+    JsonObject s = rebalancer == null ? new JsonObject().put("phase", "starting") : rebalancer.status();
+    s.put("target", describeJson(target));
+    if (state != null) {
+      s.put("settled", describeJson(state.settled()));
+      JsonArray holders = new JsonArray();
+      for (NodeInfo n : state.holders()) holders.add(n.id());
+      s.put("holders", holders);
+    }
+    if (plan != null) s.put("plan", plan.toJson()).put("movedShare", plan.movedShare());
+    if (watcher != null && watcher.lastError() != null) s.put("configError", watcher.lastError());
+    return s;
+  }
+
+  /** Why the newest cluster file was refused, or null. */
+  public String configError() {
+    return watcher == null ? null : watcher.lastError();
+  }
+
+  private void onConfig(ClusterConfig next) {
+    if (next.equals(target)) return;
+    log.info("cluster config changed: " + describe(target) + " -> " + describe(next));
+    RebalancePlan change = RebalancePlan.between(ConsistentHashRing.of(target), ConsistentHashRing.of(next));
+    for (String line : change.describe()) log.info("rebalance plan: " + line);
+    target = next;
+    beginToward(next)
+        .onFailure(e -> log.error("rebalance: cannot start toward " + describe(next) + ": " + e.getMessage()));
+  }
+
+  /** Records the new target and its holders durably, routes by it, then sweeps in the background. */
+  private Future<Void> beginToward(ClusterConfig next) {
+    RebalanceState moving = state.target(next);
+    plan = RebalancePlan.between(ConsistentHashRing.of(moving.settled()), ConsistentHashRing.of(next));
+    return saveState(moving)
+        .compose(v -> routing.publish(next, moving.holders()))
+        .onSuccess(
+            v -> {
+              startProgressLog();
+              rebalancer
+                  .run(next, moving.holders(), plan, ConsistentHashRing.of(moving.settled()).shares())
+                  .compose(done -> settle(next))
+                  .onFailure(
+                      e -> {
+                        if (!(e instanceof Rebalancer.Superseded)) log.error("rebalance stopped: " + e.getMessage());
+                      });
+            });
+  }
+
+  private Future<Void> settle(ClusterConfig done) {
+    if (!done.equals(target)) return Future.succeededFuture();
+    log.info(rebalancer.logLine());
+    log.info("rebalance complete: every key is on its owner in " + describe(done));
+    stopProgressLog();
+    return saveState(RebalanceState.settledOn(done)).compose(v -> routing.publish(done, done.nodes()));
+  }
+
+  private Future<Void> saveState(RebalanceState next) {
+    return vertx
+        .executeBlocking(
+            () -> {
+              next.save(stateFile);
+              return null;
+            })
+        .<Void>mapEmpty()
+        .onSuccess(v -> state = next);
+  }
+
+  private record Loaded(RebalanceState state, Buffer clusterFile) {}
+
+  /** Blocking: the saved state (or a settled one on a first start) and the cluster file as read. */
+  private Loaded loadState() throws java.io.IOException {
+    RebalanceState loaded;
+    if (Files.exists(stateFile)) {
+      loaded = RebalanceState.load(stateFile);
+    } else {
+      loaded = RebalanceState.settledOn(target);
+      loaded.save(stateFile);
+    }
+    Path file = Path.of(settings.clusterFile());
+    Buffer content = Files.exists(file) ? Buffer.buffer(Files.readAllBytes(file)) : null;
+    return new Loaded(loaded, content);
+  }
+
+  private void startProgressLog() {
+    if (progressTimer >= 0) return;
+    progressTimer = vertx.setPeriodic(PROGRESS_LOG_MS, id -> log.info(rebalancer.logLine()));
+  }
+
+  private void stopProgressLog() {
+    if (progressTimer >= 0) vertx.cancelTimer(progressTimer);
+    progressTimer = -1;
+  }
+
+  private static String describe(ClusterConfig c) {
+    return c.nodes().stream().map(NodeInfo::id).toList().toString();
+  }
+
+  private static JsonObject describeJson(ClusterConfig c) {
+    return RebalanceState.toJson(c);
+  }
+}

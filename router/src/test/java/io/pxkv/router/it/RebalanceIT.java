@@ -1,0 +1,406 @@
+package io.pxkv.router.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pxkv.common.cluster.ClusterConfig;
+import io.pxkv.common.cluster.NodeInfo;
+import io.pxkv.common.ring.ConsistentHashRing;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Growing and shrinking a live cluster through its config file, with real processes: four nodes
+ * and a router in child JVMs, 50,000 keys, 16 clients reading and writing throughout. Each step
+ * changes the file, waits for the router to report the cluster settled, and checks that no read
+ * failed or went backwards, no acknowledged write was lost, and every key sits on its owner only.
+ * The steps run in order on one cluster, so they also show several changes in a row.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RebalanceIT {
+  private static final int KEYS = 50_000;
+  private static final int CLIENTS = 16;
+  /** Keys below this are the clients' own (client t owns i % CLIENTS == t); the rest stay put. */
+  private static final int CLIENT_KEYS = 16_000;
+  private static final long DEADLINE_MS = 180_000;
+
+  private Path root;
+  private Path clusterFile;
+  private final Map<String, Integer> ports = new LinkedHashMap<>();
+  private final Map<String, ChildJvm> nodes = new HashMap<>();
+  private ChildJvm router;
+  private int routerPort;
+  private final Map<String, JsonObject> expected = new ConcurrentHashMap<>();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  void startClusterAndLoad(@TempDir Path root) throws Exception {
+    this.root = root;
+    clusterFile = root.resolve("cluster.json");
+    for (int i = 1; i <= 4; i++) {
+      String id = "node-" + i;
+      ports.put(id, freePort());
+      startNode(id);
+    }
+    writeCluster("node-1", "node-2", "node-3");
+    routerPort = freePort();
+    startRouter(20_000);
+    ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+    List<Future<?>> loads = new ArrayList<>();
+    for (int t = 0; t < CLIENTS; t++) {
+      int first = t;
+      loads.add(
+          pool.submit(
+              () -> {
+                for (int i = first; i < KEYS; i += CLIENTS) {
+                  JsonObject value = new JsonObject().put("i", i).put("w", 0);
+                  HttpResponse<String> r = send("PUT", routerPort, "/kv/key-" + i, value.encode());
+                  if (r.statusCode() != 201) throw new AssertionError("load failed: " + r.statusCode() + " " + r.body());
+                  expected.put("key-" + i, value);
+                }
+                return null;
+              }));
+    }
+    for (Future<?> f : loads) f.get(DEADLINE_MS, TimeUnit.MILLISECONDS);
+    pool.shutdown();
+    assertEquals(KEYS, expected.size());
+  }
+
+  @AfterAll
+  void stopEverything() throws Exception {
+    if (router != null) router.kill();
+    for (ChildJvm n : nodes.values()) n.kill();
+  }
+
+  @Test
+  @Order(1)
+  void addingANodeUnderLoadMovesAQuarterOfTheKeysToItWithNoFailedRead() throws Exception {
+    Load load = Load.start(this);
+    writeCluster("node-1", "node-2", "node-3", "node-4");
+    JsonObject status = awaitSettled("node-1", "node-2", "node-3", "node-4");
+    Load.Result result = load.stop();
+    result.assertClean();
+
+    Map<String, Integer> counts = verifyPlacement("node-1", "node-2", "node-3", "node-4");
+    assertQuarter(counts.get("node-4"), "keys on the new node");
+    assertQuarter(status.getJsonObject("progress").getLong("keysMoved"), "keys moved");
+  }
+
+  @Test
+  @Order(2)
+  void removingANodeUnderLoadDrainsItWithNoFailedRead() throws Exception {
+    Load load = Load.start(this);
+    writeCluster("node-1", "node-3", "node-4");
+    JsonObject status = awaitSettled("node-1", "node-3", "node-4");
+    Load.Result result = load.stop();
+    result.assertClean();
+
+    Map<String, Integer> counts = verifyPlacement("node-1", "node-3", "node-4");
+    assertEquals(0, counts.getOrDefault("node-2", 0), "the removed node is drained");
+    assertQuarter(status.getJsonObject("progress").getLong("keysMoved"), "keys moved");
+  }
+
+  @Test
+  @Order(3)
+  void deletesAndOverwritesMadeDuringTheMoveWinOverTheMovedCopies() throws Exception {
+    // node-2 comes back: it still has the tombstones its drain left, which must not block the keys
+    // now moving back to it. Moves are slowed down so that the writes below race them.
+    restartRouter(2_000);
+    ConsistentHashRing next = ring("node-1", "node-2", "node-3", "node-4");
+    List<String> moving = new ArrayList<>();
+    for (int i = CLIENT_KEYS; i < KEYS && moving.size() < 2000; i++) {
+      if (next.owner("key-" + i).equals("node-2")) moving.add("key-" + i);
+    }
+    writeCluster("node-1", "node-2", "node-3", "node-4");
+    awaitPhase("moving");
+    for (int n = 0; n < moving.size(); n++) {
+      String key = moving.get(n);
+      if (n % 2 == 0) {
+        JsonObject value = new JsonObject().put("overwritten", n);
+        assertEquals(200, send("PUT", routerPort, "/kv/" + key, value.encode()).statusCode(), key);
+        expected.put(key, value);
+      } else {
+        assertEquals(200, send("DELETE", routerPort, "/kv/" + key, null).statusCode(), key);
+        expected.remove(key);
+      }
+    }
+    awaitSettled("node-1", "node-2", "node-3", "node-4");
+    for (int n = 1; n < moving.size(); n += 2) {
+      String key = moving.get(n);
+      assertEquals(404, send("GET", routerPort, "/kv/" + key, null).statusCode(), "deleted during the move: " + key);
+      for (int port : ports.values()) {
+        assertEquals(404, send("GET", port, "/kv/" + key, null).statusCode(), "a copy came back on " + port);
+      }
+    }
+    verifyPlacement("node-1", "node-2", "node-3", "node-4");
+  }
+
+  @Test
+  @Order(4)
+  void aRouterKilledMidMoveResumesAndFinishesAfterRestart() throws Exception {
+    writeCluster("node-1", "node-2", "node-3");
+    awaitProgress();
+    router.kill();
+    startRouter(20_000);
+    Load load = Load.start(this);
+    awaitSettled("node-1", "node-2", "node-3");
+    load.stop().assertClean();
+    Map<String, Integer> counts = verifyPlacement("node-1", "node-2", "node-3");
+    assertEquals(0, counts.getOrDefault("node-4", 0), "the removed node is drained");
+  }
+
+  @Test
+  @Order(5)
+  void aReceivingNodeKilledMidMoveCatchesUpAfterRestart() throws Exception {
+    restartRouter(2_000);
+    writeCluster("node-1", "node-2", "node-3", "node-4");
+    awaitProgress();
+    nodes.get("node-4").kill();
+    awaitPhase("waiting");
+    startNode("node-4");
+    awaitSettled("node-1", "node-2", "node-3", "node-4");
+    Load load = Load.start(this);
+    await("2,000 reads after the move", () -> load.reads.get() >= 2000, () -> load.reads.get() + " reads");
+    load.stop().assertClean();
+    Map<String, Integer> counts = verifyPlacement("node-1", "node-2", "node-3", "node-4");
+    assertQuarter(counts.get("node-4"), "keys on the node that was killed");
+  }
+
+  // ---- the cluster
+
+  private void startNode(String id) throws Exception {
+    ChildJvm node =
+        new ChildJvm(
+            id,
+            "io.pxkv.node.NodeMain",
+            List.of("--id", id, "--host", "127.0.0.1", "--port", String.valueOf(ports.get(id)),
+                "--data", root.resolve(id).toString(), "--fsync", "never"));
+    nodes.put(id, node.start("listening on port", 60_000));
+  }
+
+  private void startRouter(int keysPerSecond) throws Exception {
+    router =
+        new ChildJvm(
+                "router",
+                "io.pxkv.router.RouterMain",
+                List.of("--host", "127.0.0.1", "--port", String.valueOf(routerPort), "--cluster", clusterFile.toString(),
+                    "--state-dir", root.resolve("router").toString(), "--rebalance-rate", String.valueOf(keysPerSecond)))
+            .start("router listening on port", 60_000);
+  }
+
+  private void restartRouter(int keysPerSecond) throws Exception {
+    router.kill();
+    startRouter(keysPerSecond);
+  }
+
+  /** Replaces the cluster file in one step, as an editor or a config tool would. */
+  private void writeCluster(String... ids) throws IOException {
+    JsonArray list = new JsonArray();
+    for (String id : ids) list.add(new JsonObject().put("id", id).put("url", "http://127.0.0.1:" + ports.get(id)));
+    Path tmp = root.resolve("cluster.json.tmp");
+    Files.writeString(tmp, new JsonObject().put("virtualNodes", 128).put("nodes", list).encodePrettily());
+    Files.move(tmp, clusterFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private ConsistentHashRing ring(String... ids) {
+    List<NodeInfo> infos = new ArrayList<>();
+    for (String id : ids) infos.add(NodeInfo.of(id, "127.0.0.1", ports.get(id)));
+    return ConsistentHashRing.of(new ClusterConfig(128, infos));
+  }
+
+  private JsonObject rebalanceStatus() {
+    HttpResponse<String> r = send("GET", routerPort, "/admin/rebalance", null);
+    assertEquals(200, r.statusCode(), r.body());
+    return new JsonObject(r.body());
+  }
+
+  /** Waits until the router routes by exactly {@code ids} and no other node may hold keys. */
+  private JsonObject awaitSettled(String... ids) throws InterruptedException {
+    List<String> want = List.of(ids);
+    JsonObject[] last = new JsonObject[1];
+    await("settled on " + want, () -> {
+      last[0] = rebalanceStatus();
+      JsonArray holders = last[0].getJsonArray("holders", new JsonArray());
+      String phase = last[0].getString("phase");
+      return (phase.equals("done") || phase.equals("idle")) && holders.getList().equals(want);
+    }, () -> String.valueOf(last[0]));
+    return last[0];
+  }
+
+  private void awaitPhase(String phase) throws InterruptedException {
+    JsonObject[] last = new JsonObject[1];
+    await("phase " + phase, () -> phase.equals((last[0] = rebalanceStatus()).getString("phase")), () -> String.valueOf(last[0]));
+  }
+
+  /** Waits until the sweep has moved some keys, so that what follows lands mid-move. */
+  private void awaitProgress() throws InterruptedException {
+    JsonObject[] last = new JsonObject[1];
+    await("keys moving", () -> {
+      last[0] = rebalanceStatus();
+      JsonObject p = last[0].getJsonObject("progress");
+      return last[0].getString("phase").equals("moving") && p != null && p.getLong("keysMoved") > 0;
+    }, () -> String.valueOf(last[0]));
+  }
+
+  private static void await(String what, BooleanSupplier done, java.util.function.Supplier<String> state) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + DEADLINE_MS;
+    while (!done.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) throw new AssertionError("not " + what + " within " + DEADLINE_MS + " ms: " + state.get());
+      Thread.sleep(50);
+    }
+  }
+
+  /**
+   * Reads every node's whole listing straight from the node: each expected key is on exactly one
+   * node, the one the ring names, with its expected value, and no other key exists anywhere.
+   */
+  private Map<String, Integer> verifyPlacement(String... ids) {
+    ConsistentHashRing ring = ring(ids);
+    Map<String, String> foundOn = new HashMap<>();
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (Map.Entry<String, Integer> node : ports.entrySet()) {
+      HttpResponse<String> all = send("GET", node.getValue(), "/kv", null);
+      assertEquals(200, all.statusCode(), node.getKey());
+      JsonObject pairs = new JsonObject(all.body());
+      counts.put(node.getKey(), pairs.size());
+      for (String key : pairs.fieldNames()) {
+        String other = foundOn.put(key, node.getKey());
+        assertEquals(null, other, key + " is on both " + other + " and " + node.getKey());
+        assertEquals(ring.owner(key), node.getKey(), key + " is not on its owner");
+        assertEquals(expected.get(key), pairs.getJsonObject(key), "value of " + key);
+      }
+    }
+    assertEquals(expected.keySet(), foundOn.keySet(), "every live key, and nothing else");
+    System.out.println("placement " + List.of(ids) + ": " + counts);
+    return counts;
+  }
+
+  private static void assertQuarter(long n, String what) {
+    assertTrue(n >= KEYS * 0.20 && n <= KEYS * 0.30, what + ": " + n + " of " + KEYS + " (expected 20%..30%)");
+  }
+
+  HttpResponse<String> send(String method, int port, String path, String body) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(method + " " + path + " on " + port + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /**
+   * 16 clients, each reading and writing its own keys through the router as fast as it can. Each
+   * knows the last value it had acknowledged for each of its keys, so any read that fails or
+   * returns anything older is counted.
+   */
+  private static final class Load {
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong reads = new AtomicLong();
+    private final AtomicLong writes = new AtomicLong();
+    private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<Thread> threads = new ArrayList<>();
+
+    record Result(long reads, long writes, List<String> problems) {
+      void assertClean() {
+        System.out.printf("load: %d reads, %d writes, %d problems%n", reads, writes, problems.size());
+        assertTrue(problems.isEmpty(), problems.size() + " failed or stale operations, first: " + problems.subList(0, Math.min(5, problems.size())));
+        assertTrue(reads > 100, "the load ran: " + reads + " reads");
+      }
+    }
+
+    static Load start(RebalanceIT it) {
+      Load load = new Load();
+      for (int t = 0; t < CLIENTS; t++) {
+        int client = t;
+        Thread thread = new Thread(() -> load.run(it, client), "load-" + t);
+        load.threads.add(thread);
+        thread.start();
+      }
+      return load;
+    }
+
+    private void run(RebalanceIT it, int client) {
+      Random random = new Random(client);
+      int writesDone = 0;
+      while (running.get()) {
+        int i = client + CLIENTS * random.nextInt(CLIENT_KEYS / CLIENTS);
+        String key = "key-" + i;
+        try {
+          if (random.nextInt(5) == 0) {
+            JsonObject value = new JsonObject().put("i", i).put("w", ++writesDone).put("by", client);
+            HttpResponse<String> r = it.send("PUT", it.routerPort, "/kv/" + key, value.encode());
+            if (r.statusCode() / 100 != 2) {
+              problems.add("PUT " + key + " -> " + r.statusCode() + " " + r.body());
+            } else {
+              it.expected.put(key, value);
+              writes.incrementAndGet();
+            }
+          } else {
+            HttpResponse<String> r = it.send("GET", it.routerPort, "/kv/" + key, null);
+            reads.incrementAndGet();
+            if (r.statusCode() != 200) {
+              problems.add("GET " + key + " -> " + r.statusCode() + " " + r.body());
+            } else if (!it.expected.get(key).equals(new JsonObject(r.body()).getJsonObject("value"))) {
+              problems.add("GET " + key + " went backwards: " + r.body() + ", expected " + it.expected.get(key));
+            }
+          }
+        } catch (RuntimeException e) {
+          problems.add(key + ": " + e.getMessage());
+        }
+      }
+    }
+
+    Result stop() throws InterruptedException {
+      running.set(false);
+      for (Thread t : threads) t.join(60_000);
+      return new Result(reads.get(), writes.get(), List.copyOf(problems));
+    }
+  }
+}
