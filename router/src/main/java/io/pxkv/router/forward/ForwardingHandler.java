@@ -45,7 +45,7 @@ public final class ForwardingHandler {
   public void collection(HttpServerRequest request) {
     HttpMethod method = request.method();
     if (method == HttpMethod.GET) {
-      String key = request.getParam("key");
+      String key = keyParam(request);
       if (key != null) {
         KeyRules.validate(key);
         reply(request, forward(request, key, null));
@@ -84,6 +84,26 @@ public final class ForwardingHandler {
     } else {
       throw methodNotAllowed(request, "GET, PUT, DELETE");
     }
+  }
+
+  /**
+   * The {@code key} query parameter. A query that is exactly {@code key=<plain text>} (no escapes,
+   * separators or '+') is its own decoded form, so the common case skips decoding the whole query
+   * into a map; anything else goes through Vert.x's decoder, as on the node.
+   */
+  static String keyParam(HttpServerRequest request) {
+    String query = request.query();
+    if (query != null && query.startsWith("key=")) {
+      boolean plain = true;
+      for (int i = 4; i < query.length() && plain; i++) {
+        char c = query.charAt(i);
+        plain = c != '%' && c != '+' && c != '&' && c != ';' && c != '=';
+      }
+      if (plain) {
+        return query.substring(4);
+      }
+    }
+    return request.getParam("key");
   }
 
   /** The 405 for {@code request}, with the Allow header a client needs to correct itself. */
