@@ -12,7 +12,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A {@link StorageEngine} that keeps recently read and written values in an {@link LruCache} in
  * front of another engine. The cache only ever follows the engine: it is filled on a read miss,
- * updated after the engine confirms a write, and cleared of a key after a confirmed delete.
+ * updated after the engine confirms a write, and cleared of a key after a confirmed delete,
+ * tombstone or delete-if-version.
  *
  * <p>The stale-fill race: a disk read that started before a concurrent write can finish after it.
  * Its value is cached only if, under the cache lock, the engine's key directory still names the
@@ -94,8 +95,36 @@ public final class CachingEngine implements StorageEngine {
         .putIfNewer(key, value, version)
         .thenApply(
             wrote -> {
-              if (wrote) cache.putIfNewer(key, new Versioned(copy, version), () -> true);
+              if (wrote) {
+                // Checked like a read fill: a tombstone or write confirmed meanwhile wins.
+                cache.putIfNewer(
+                    key, new Versioned(copy, version), () -> inner.currentVersion(key) == version);
+              }
               return wrote;
+            });
+  }
+
+  @Override
+  public CompletableFuture<TombstoneResult> tombstone(String key) {
+    return inner
+        .tombstone(key)
+        .thenApply(
+            r -> {
+              cache.removeIfOlder(key, r.version());
+              return r;
+            });
+  }
+
+  @Override
+  public CompletableFuture<Boolean> deleteIfVersion(String key, long version) {
+    return inner
+        .deleteIfVersion(key, version)
+        .thenApply(
+            deleted -> {
+              // The removed value had exactly this version; anything cached at or below it is
+              // stale, anything above it was written after the delete and stays.
+              if (deleted) cache.removeIfAtMost(key, version);
+              return deleted;
             });
   }
 

@@ -71,6 +71,12 @@ public final class LruCache {
     if (old != null && old.version() < version) remove(key, old);
   }
 
+  /** Removes the entry for {@code key} if its version is {@code version} or older. */
+  public synchronized void removeIfAtMost(String key, long version) {
+    Versioned old = map.get(key);
+    if (old != null && old.version() <= version) remove(key, old);
+  }
+
   public synchronized void invalidate(String key) {
     Versioned old = map.get(key);
     if (old != null) remove(key, old);

@@ -162,8 +162,25 @@ public final class BitcaskEngine implements StorageEngine {
 
   @Override
   public CompletableFuture<Boolean> putIfNewer(String key, byte[] value, long version) {
+    if (!StorageEngine.isImportableVersion(version)) {
+      return CompletableFuture.failedFuture(StorageEngine.badImportVersion(version));
+    }
     CompletableFuture<Boolean> f = new CompletableFuture<>();
     writer.submit(new LogWriter.Import(key, value.clone(), version, f));
+    return f;
+  }
+
+  @Override
+  public CompletableFuture<TombstoneResult> tombstone(String key) {
+    CompletableFuture<TombstoneResult> f = new CompletableFuture<>();
+    writer.submit(new LogWriter.Tombstone(key, f));
+    return f;
+  }
+
+  @Override
+  public CompletableFuture<Boolean> deleteIfVersion(String key, long version) {
+    CompletableFuture<Boolean> f = new CompletableFuture<>();
+    writer.submit(new LogWriter.DeleteIfVersion(key, version, f));
     return f;
   }
 

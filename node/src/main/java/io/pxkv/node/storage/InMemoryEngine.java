@@ -20,7 +20,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
 public final class InMemoryEngine implements StorageEngine {
   private final ConcurrentSkipListMap<String, Versioned> map = new ConcurrentSkipListMap<>();
 
-  /** Versions of deleted keys, so that an older import cannot bring a key back. */
+  /**
+   * Versions of deleted keys, so that an older import cannot bring a key back. Never dropped: there
+   * is no compaction here, so unlike the disk engine this one remembers every delete.
+   */
   private final Map<String, Long> tombstones = new HashMap<>();
 
   private final HybridClock clock = new HybridClock();
@@ -65,12 +68,38 @@ public final class InMemoryEngine implements StorageEngine {
   public synchronized CompletableFuture<Boolean> putIfNewer(
       String key, byte[] value, long version) {
     if (closed) return closedFuture();
+    if (!StorageEngine.isImportableVersion(version)) {
+      return CompletableFuture.failedFuture(StorageEngine.badImportVersion(version));
+    }
+    clock.observe(version); // also when skipped, as the disk engine does
     Versioned current = map.get(key);
     long latest = current != null ? current.version() : tombstones.getOrDefault(key, 0L);
     if (version <= latest) return CompletableFuture.completedFuture(false);
-    clock.observe(version);
     map.put(key, new Versioned(value.clone(), version));
     tombstones.remove(key);
+    return CompletableFuture.completedFuture(true);
+  }
+
+  @Override
+  public synchronized CompletableFuture<TombstoneResult> tombstone(String key) {
+    if (closed) return closedFuture();
+    Versioned previous = map.remove(key);
+    long version = clock.next();
+    tombstones.put(key, version);
+    return CompletableFuture.completedFuture(
+        new TombstoneResult(
+            version, previous == null ? Optional.empty() : Optional.of(previous.version())));
+  }
+
+  @Override
+  public synchronized CompletableFuture<Boolean> deleteIfVersion(String key, long version) {
+    if (closed) return closedFuture();
+    Versioned current = map.get(key);
+    if (current == null || current.version() != version) {
+      return CompletableFuture.completedFuture(false);
+    }
+    map.remove(key);
+    tombstones.put(key, clock.next());
     return CompletableFuture.completedFuture(true);
   }
 

@@ -3,6 +3,7 @@ package io.pxkv.node.storage;
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import io.pxkv.node.storage.StorageEngine.PutResult;
+import io.pxkv.node.storage.StorageEngine.TombstoneResult;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -35,13 +36,22 @@ final class LogWriter implements Runnable {
   private static final int BUFFER_BYTES = 1 << 20;
   private static final int MAX_BUFFER_BYTES = 16 << 20;
 
-  sealed interface Op permits Put, Delete, Import, Roll, Stop {}
+  sealed interface Op permits Put, Delete, Import, Tombstone, DeleteIfVersion, Roll, Stop {
+    CompletableFuture<?> future();
+  }
 
   record Put(String key, byte[] value, CompletableFuture<PutResult> future) implements Op {}
 
   record Delete(String key, CompletableFuture<Optional<Long>> future) implements Op {}
 
   record Import(String key, byte[] value, long version, CompletableFuture<Boolean> future)
+      implements Op {}
+
+  /** A tombstone written whether or not the key is live. */
+  record Tombstone(String key, CompletableFuture<TombstoneResult> future) implements Op {}
+
+  /** A delete that happens only if the key is live with exactly {@code version}. */
+  record DeleteIfVersion(String key, long version, CompletableFuture<Boolean> future)
       implements Op {}
 
   /** Reserves {@code reserve} segment ids for compaction output, then starts a new segment. */
@@ -52,8 +62,17 @@ final class LogWriter implements Runnable {
   /** Ids {@code [firstReserved, firstReserved + reserved)} are free; {@code active} is newer. */
   record RollResult(int firstReserved, int reserved, int active) {}
 
-  /** A record appended in this batch, applied to the key directory once the batch is durable. */
-  private record Written(String key, KeyDirEntry entry, boolean tombstone, Runnable ack) {}
+  /**
+   * The outcome of one op of this batch: a record appended (applied to the key directory once the
+   * batch is durable), or none ({@code entry == null}: a delete of an absent key, a skipped
+   * import). Either way the ack runs only after the batch is durable, since a decision not to write
+   * may rest on an earlier write of the same batch, which a failed fsync takes back.
+   */
+  private record Written(String key, KeyDirEntry entry, boolean tombstone, Runnable ack) {
+    static Written nothing(Runnable ack) {
+      return new Written(null, null, false, ack);
+    }
+  }
 
   private final Path dir;
   private final StorageFiles files;
@@ -192,7 +211,9 @@ final class LogWriter implements Runnable {
       return stop;
     }
     for (Written w : written) {
-      if (w.tombstone()) {
+      if (w.entry() == null) {
+        continue;
+      } else if (w.tombstone()) {
         keydir.putTombstone(w.key(), w.entry());
       } else {
         keydir.putLive(w.key(), w.entry());
@@ -213,7 +234,7 @@ final class LogWriter implements Runnable {
               p.key(), e, false, () -> complete(p.future(), new PutResult(version, created))));
     } else if (op instanceof Delete d) {
       if (!isLive(d.key(), overlay)) {
-        d.future().complete(Optional.empty());
+        written.add(Written.nothing(() -> complete(d.future(), Optional.empty())));
         return;
       }
       long version = clock.next();
@@ -221,14 +242,33 @@ final class LogWriter implements Runnable {
       overlay.put(d.key(), -version);
       written.add(new Written(d.key(), e, true, () -> complete(d.future(), Optional.of(version))));
     } else if (op instanceof Import i) {
+      // Observed even when skipped: no later local write may get a version at or below one this
+      // node has been shown.
+      clock.observe(i.version());
       if (i.version() <= latestVersion(i.key(), overlay)) {
-        i.future().complete(false);
+        written.add(Written.nothing(() -> complete(i.future(), false)));
         return;
       }
-      clock.observe(i.version());
       KeyDirEntry e = appendRecord(i.key(), i.value(), i.version());
       overlay.put(i.key(), i.version());
       written.add(new Written(i.key(), e, false, () -> complete(i.future(), true)));
+    } else if (op instanceof Tombstone t) {
+      Optional<Long> previous = liveVersion(t.key(), overlay);
+      long version = clock.next();
+      KeyDirEntry e = appendRecord(t.key(), null, version);
+      overlay.put(t.key(), -version);
+      TombstoneResult result = new TombstoneResult(version, previous);
+      written.add(new Written(t.key(), e, true, () -> complete(t.future(), result)));
+    } else if (op instanceof DeleteIfVersion d) {
+      Optional<Long> live = liveVersion(d.key(), overlay);
+      if (live.isEmpty() || live.get() != d.version()) {
+        written.add(Written.nothing(() -> complete(d.future(), false)));
+        return;
+      }
+      long version = clock.next();
+      KeyDirEntry e = appendRecord(d.key(), null, version);
+      overlay.put(d.key(), -version);
+      written.add(new Written(d.key(), e, true, () -> complete(d.future(), true)));
     } else if (op instanceof Roll r) {
       flush();
       int first = nextId.getAndAdd(r.reserve());
@@ -243,8 +283,15 @@ final class LogWriter implements Runnable {
   }
 
   private boolean isLive(String key, Map<String, Long> overlay) {
+    return liveVersion(key, overlay).isPresent();
+  }
+
+  /** The version of the key's live value, counting this batch's writes; empty if not live. */
+  private Optional<Long> liveVersion(String key, Map<String, Long> overlay) {
     Long v = overlay.get(key);
-    return v != null ? v > 0 : keydir.get(key) != null;
+    if (v != null) return v > 0 ? Optional.of(v) : Optional.empty();
+    KeyDirEntry e = keydir.get(key);
+    return e == null ? Optional.empty() : Optional.of(e.version());
   }
 
   private long latestVersion(String key, Map<String, Long> overlay) {
@@ -350,14 +397,6 @@ final class LogWriter implements Runnable {
   }
 
   private static void fail(Op op, Throwable error) {
-    CompletableFuture<?> f =
-        op instanceof Put p
-            ? p.future()
-            : op instanceof Delete d
-                ? d.future()
-                : op instanceof Import i
-                    ? i.future()
-                    : op instanceof Roll r ? r.future() : ((Stop) op).future();
-    f.completeExceptionally(error);
+    op.future().completeExceptionally(error);
   }
 }

@@ -12,7 +12,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Threading: every method is thread-safe. {@link #getIfCached}, {@link #size} and {@link #stats}
  * never touch the disk and may run on an event loop. {@link #get} and {@link #scan} may read the
- * disk and must not. Writes are asynchronous: {@link #put} and {@link #delete} queue the write and
+ * disk and must not. Writes are asynchronous: {@link #put}, {@link #delete} and the rebalancing
+ * writes ({@link #putIfNewer}, {@link #tombstone}, {@link #deleteIfVersion}) queue the write and
  * return at once; the engine's own writer thread appends queued writes in order and completes each
  * future only when its bytes are written (and, per the sync mode, fsynced), so many concurrent
  * writes share one fsync (group commit).
@@ -32,6 +33,36 @@ public interface StorageEngine extends Closeable {
 
   /** One live pair. */
   record Entry(String key, byte[] value, long version) {}
+
+  /**
+   * What {@link #tombstone} wrote: the tombstone's version, and the version of the live value it
+   * replaced (empty when the key was absent).
+   */
+  record TombstoneResult(long version, Optional<Long> previous) {
+    public boolean existed() {
+      return previous.isPresent();
+    }
+  }
+
+  /**
+   * The largest version an import may carry. Versions are wall-clock microseconds (about 2^51
+   * today), so this leaves thousands of years of room while keeping {@code last + 1} of the clock
+   * far from overflowing.
+   */
+  long MAX_VERSION = 1L << 62;
+
+  /**
+   * Whether {@code version} may be imported with {@link #putIfNewer}: at most {@code MAX_VERSION}.
+   */
+  static boolean isImportableVersion(long version) {
+    return version <= MAX_VERSION;
+  }
+
+  /** The exception {@link #putIfNewer} fails with for a version above {@code MAX_VERSION}. */
+  static IllegalArgumentException badImportVersion(long version) {
+    return new IllegalArgumentException(
+        "version: must be at most " + MAX_VERSION + " (was " + version + ")");
+  }
 
   /** The live value of {@code key}, reading the disk if needed. Blocking. */
   Optional<Versioned> get(String key) throws IOException;
@@ -84,12 +115,36 @@ public interface StorageEngine extends Closeable {
   /**
    * Writes {@code value} with the given {@code version}, for backups and rebalancing, but only if
    * the key's newest known write (live, or a tombstone still on disk) is older; a moved older copy
-   * never overwrites a newer write. Completes with whether it wrote. Engines without imports fail
-   * the future with {@link UnsupportedOperationException}.
+   * never overwrites a newer write. Completes with whether it wrote. Whether it writes or not, the
+   * engine's clock is advanced to at least {@code version}, so every later local write of the key
+   * gets a larger version. Durable per the sync mode, like {@link #put}. A version of 0 or less is
+   * never newer (completes false); one above {@link #MAX_VERSION} fails the future with {@link
+   * IllegalArgumentException}. Engines without imports fail the future with {@link
+   * UnsupportedOperationException}.
    */
   default CompletableFuture<Boolean> putIfNewer(String key, byte[] value, long version) {
-    return CompletableFuture.failedFuture(
-        new UnsupportedOperationException(getClass().getSimpleName() + " cannot import"));
+    return unsupported("import");
+  }
+
+  /**
+   * Writes a tombstone for {@code key} with a fresh version, whether or not the key is live, for
+   * deletes while keys move between nodes: as long as the tombstone is on disk, {@link #putIfNewer}
+   * of any older version of the key is refused, so a moved copy cannot bring a deleted key back.
+   * Durable per the sync mode, like {@link #delete}.
+   */
+  default CompletableFuture<TombstoneResult> tombstone(String key) {
+    return unsupported("write tombstones");
+  }
+
+  /**
+   * Deletes {@code key} (writes a tombstone) only if it is live with exactly {@code version};
+   * completes with whether it deleted. Decided by the writer in order with every other write, so a
+   * write that lands between a caller's read and this call makes it a no-op: a moved copy is only
+   * removed from the old node if it was not overwritten there since it was read. Durable per the
+   * sync mode, like {@link #delete}.
+   */
+  default CompletableFuture<Boolean> deleteIfVersion(String key, long version) {
+    return unsupported("delete by version");
   }
 
   /** Rewrites storage without dead records; completes with what it did. Nothing for memory. */
@@ -100,5 +155,10 @@ public interface StorageEngine extends Closeable {
   /** What opening the engine found and repaired, for the startup log. */
   default RecoveryReport recoveryReport() {
     return RecoveryReport.EMPTY;
+  }
+
+  private <T> CompletableFuture<T> unsupported(String what) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(getClass().getSimpleName() + " cannot " + what));
   }
 }
