@@ -6,6 +6,7 @@ import io.pxkv.common.kv.KeyPaths;
 import io.pxkv.node.async.StorageService;
 import io.pxkv.node.http.BackupHandler;
 import io.pxkv.node.http.KeyValueHandler;
+import io.pxkv.node.http.MigrationHandler;
 import io.pxkv.node.http.StatusHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -27,6 +28,7 @@ public final class NodeVerticle extends VerticleBase {
   private KeyValueHandler kv;
   private StatusHandler status;
   private BackupHandler backup;
+  private MigrationHandler migration;
 
   /** {@code port} is the port to bind; a negative one is a random port shared by all instances. */
   public NodeVerticle(NodeConfig config, StorageService storage, int port) {
@@ -40,6 +42,7 @@ public final class NodeVerticle extends VerticleBase {
     kv = new KeyValueHandler(storage, config.limits());
     status = new StatusHandler(config.id(), storage.engine());
     backup = new BackupHandler(storage, config.limits());
+    migration = new MigrationHandler(storage, config.limits());
     HttpServerOptions options =
         new HttpServerOptions().setHost(config.host()).setPort(port).setTcpNoDelay(true).setIdleTimeout(0);
     server = vertx.createHttpServer(options).requestHandler(this::handle);
@@ -75,6 +78,12 @@ public final class NodeVerticle extends VerticleBase {
         backup.export(request);
       } else if (path.equals("/admin/import")) {
         backup.importLines(request);
+      } else if (path.equals("/internal/import")) {
+        migration.importLines(request);
+      } else if (path.equals("/internal/remove")) {
+        migration.removeLines(request);
+      } else if (path.equals("/internal/tombstone")) {
+        migration.tombstone(request);
       } else {
         throw Requests.noSuchPath(request);
       }

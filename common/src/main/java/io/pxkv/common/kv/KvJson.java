@@ -138,6 +138,84 @@ public final class KvJson {
     return key;
   }
 
+  /** A key with a value and the version it was written at, as moved between nodes. */
+  public record VersionedLine(String key, byte[] value, long version) {}
+
+  /** A key and the version of one of its writes. */
+  public record KeyVersion(String key, long version) {}
+
+  /**
+   * Parses {@code {"key":K,"value":V,"version":N}} (one line of an import); {@code N} must be a
+   * positive integer that fits in 64 bits. Unknown fields are ignored.
+   */
+  public static VersionedLine parseVersionedLine(byte[] line, ValueLimits limits) {
+    VersionedLine parsed = parseVersioned(line, limits);
+    if (parsed.value() == null) {
+      throw new KvException(ErrorCode.MISSING_VALUE, "field 'value' is required");
+    }
+    return parsed;
+  }
+
+  /**
+   * Parses {@code {"key":K,"version":N}}; {@code N} must be a positive integer that fits in 64
+   * bits. Other fields, a value among them, are ignored.
+   */
+  public static KeyVersion parseKeyVersionLine(byte[] line) {
+    VersionedLine parsed = parseVersioned(line, null);
+    return new KeyVersion(parsed.key(), parsed.version());
+  }
+
+  /** The fields key (required), version (required) and, with {@code limits}, value (optional). */
+  private static VersionedLine parseVersioned(byte[] body, ValueLimits limits) {
+    String key = null;
+    byte[] value = null;
+    Long version = null;
+    try (JsonParser p = FACTORY.createParser(body)) {
+      expectObjectStart(p);
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        if ("key".equals(field)) {
+          if (key != null) throw KvException.invalidJson("field 'key' appears twice");
+          key = readKey(p, v);
+        } else if ("value".equals(field) && limits != null) {
+          if (value != null) throw KvException.invalidJson("field 'value' appears twice");
+          value = copyValue(p, limits);
+        } else if ("version".equals(field)) {
+          if (version != null) throw KvException.invalidJson("field 'version' appears twice");
+          version = readVersion(p, v);
+        } else {
+          p.skipChildren();
+        }
+      }
+      expectEnd(p);
+    } catch (JsonProcessingException e) {
+      throw malformed(e);
+    } catch (IOException e) {
+      throw new KvException(ErrorCode.INTERNAL, "could not read request body", e);
+    }
+    if (key == null) throw KvException.invalidKey("field 'key' is required");
+    KeyRules.validate(key);
+    if (version == null) {
+      throw new KvException(ErrorCode.INVALID_REQUEST, "field 'version' is required");
+    }
+    return new VersionedLine(key, value, version);
+  }
+
+  private static long readVersion(JsonParser p, JsonToken t) throws IOException {
+    boolean fits =
+        t == JsonToken.VALUE_NUMBER_INT
+            && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+            && p.getLongValue() > 0;
+    if (!fits) {
+      String was = t == JsonToken.VALUE_NUMBER_INT ? p.getText() : describe(t);
+      throw new KvException(
+          ErrorCode.INVALID_REQUEST,
+          "field 'version' must be a positive 64-bit integer (was " + was + ")");
+    }
+    return p.getLongValue();
+  }
+
   /** Parses a body that is one bare JSON value (the body of {@code PUT /kv/{key}}). */
   public static byte[] parseBareValue(byte[] body, ValueLimits limits) {
     try (JsonParser p = FACTORY.createParser(body)) {

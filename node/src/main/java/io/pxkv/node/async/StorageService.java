@@ -4,6 +4,7 @@ import io.pxkv.node.storage.CompactionResult;
 import io.pxkv.node.storage.StorageEngine;
 import io.pxkv.node.storage.StorageEngine.Entry;
 import io.pxkv.node.storage.StorageEngine.PutResult;
+import io.pxkv.node.storage.StorageEngine.TombstoneResult;
 import io.pxkv.node.storage.StorageEngine.Versioned;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -64,7 +65,22 @@ public final class StorageService {
     return onCaller(engine.delete(key));
   }
 
-  /** Starts a compaction now; completes when it is done. */
+  /** {@link StorageEngine#putIfNewer}: completes with whether the copy was written. */
+  public Future<Boolean> putIfNewer(String key, byte[] value, long version) {
+    return onCaller(engine.putIfNewer(key, value, version));
+  }
+
+  /** {@link StorageEngine#tombstone}: a tombstone whether or not the key is live. */
+  public Future<TombstoneResult> tombstone(String key) {
+    return onCaller(engine.tombstone(key));
+  }
+
+  /** {@link StorageEngine#deleteIfVersion}: completes with whether it deleted. */
+  public Future<Boolean> deleteIfVersion(String key, long version) {
+    return onCaller(engine.deleteIfVersion(key, version));
+  }
+
+    /** Starts a compaction now; completes when it is done. */
   public Future<CompactionResult> compact() {
     return onCaller(engine.compact());
   }
