@@ -84,6 +84,8 @@ public final class NodeVerticle extends VerticleBase {
         migration.removeLines(request);
       } else if (path.equals("/internal/tombstone")) {
         migration.tombstone(request);
+      } else if (path.equals("/internal/clock")) {
+        migration.clock(request);
       } else {
         throw Requests.noSuchPath(request);
       }

@@ -66,8 +66,8 @@ public final class StorageService {
   }
 
   /** {@link StorageEngine#putIfNewer}: completes with whether the copy was written. */
-  public Future<Boolean> putIfNewer(String key, byte[] value, long version) {
-    return onCaller(engine.putIfNewer(key, value, version));
+  public Future<Boolean> putIfNewer(String key, byte[] value, long version, long tombstonesFrom) {
+    return onCaller(engine.putIfNewer(key, value, version, tombstonesFrom));
   }
 
   /** {@link StorageEngine#tombstone}: a tombstone whether or not the key is live. */

@@ -89,10 +89,11 @@ public final class CachingEngine implements StorageEngine {
   }
 
   @Override
-  public CompletableFuture<Boolean> putIfNewer(String key, byte[] value, long version) {
+  public CompletableFuture<Boolean> putIfNewer(
+      String key, byte[] value, long version, long tombstonesFrom) {
     byte[] copy = value.clone();
     return inner
-        .putIfNewer(key, value, version)
+        .putIfNewer(key, value, version, tombstonesFrom)
         .thenApply(
             wrote -> {
               if (wrote) {
@@ -102,6 +103,11 @@ public final class CachingEngine implements StorageEngine {
               }
               return wrote;
             });
+  }
+
+  @Override
+  public long clockReading() {
+    return inner.clockReading();
   }
 
   @Override

@@ -48,16 +48,33 @@ public final class MigrationHandler {
     this.limits = limits;
   }
 
-  /** {@code POST /internal/import}. */
+  /**
+   * {@code POST /internal/import[?since=V]}. Tombstones older than {@code since} (the version clock
+   * reading when the rebalance began) do not block an import: they are keys that left this node in
+   * an earlier move, coming back now.
+   */
   public void importLines(HttpServerRequest request) {
     Requests.requireMethod(request, HttpMethod.POST);
+    long since = sinceParam(request);
     JsonLinesReader.read(
             request,
             limits.maxBodyBytes(),
             this::parseImportLine,
-            (VersionedLine l) -> storage.putIfNewer(l.key(), l.value(), l.version()))
+            (VersionedLine l) -> storage.putIfNewer(l.key(), l.value(), l.version(), since))
         .onSuccess(c -> counts(request, "imported", c))
         .onFailure(t -> JsonLinesReader.sendFailure(request, t));
+  }
+
+  private static long sinceParam(HttpServerRequest request) {
+    String raw = request.getParam("since");
+    if (raw == null) return 0;
+    try {
+      long since = Long.parseLong(raw);
+      if (since >= 0) return since;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new KvException(ErrorCode.INVALID_REQUEST, "since must be a version, a whole number >= 0 (was '" + raw + "')");
   }
 
   /** {@code POST /internal/remove}. */
@@ -70,6 +87,19 @@ public final class MigrationHandler {
             (KeyVersion l) -> storage.deleteIfVersion(l.key(), l.version()))
         .onSuccess(c -> counts(request, "removed", c))
         .onFailure(t -> JsonLinesReader.sendFailure(request, t));
+  }
+
+  /**
+   * {@code POST /internal/clock}: {@code {"version":N}}, a version between every write so far and
+   * every later one (a rebalance's {@code since}). A POST, since each call consumes a version.
+   */
+  public void clock(HttpServerRequest request) {
+    Requests.requireMethod(request, HttpMethod.POST);
+    long reading = storage.engine().clockReading();
+    request
+        .response()
+        .putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("version", reading).toBuffer());
   }
 
   /** {@code POST /internal/tombstone}. */

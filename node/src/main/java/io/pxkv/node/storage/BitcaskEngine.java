@@ -43,6 +43,7 @@ public final class BitcaskEngine implements StorageEngine {
   private final LogWriter writer;
   private final Thread writerThread;
   private final RecoveryReport report;
+  private final HybridClock clock;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Compactor compactor;
 
@@ -52,8 +53,10 @@ public final class BitcaskEngine implements StorageEngine {
       DirectoryLock lock,
       KeyDirectory keydir,
       LogWriter writer,
-      RecoveryReport report) {
+      RecoveryReport report,
+      HybridClock clock) {
     this.dir = dir;
+    this.clock = clock;
     this.files = files;
     this.lock = lock;
     this.keydir = keydir;
@@ -95,7 +98,7 @@ public final class BitcaskEngine implements StorageEngine {
                 if (compactor[0] != null) compactor[0].segmentRolled();
               });
       BitcaskEngine engine =
-          new BitcaskEngine(dir, files, lock, keydir, writer, recovered.report());
+          new BitcaskEngine(dir, files, lock, keydir, writer, recovered.report(), clock);
       compactor[0] =
           new Compactor(dir, files, keydir, writer, options.compaction(), options.segmentBytes());
       engine.compactor = compactor[0];
@@ -161,13 +164,19 @@ public final class BitcaskEngine implements StorageEngine {
   }
 
   @Override
-  public CompletableFuture<Boolean> putIfNewer(String key, byte[] value, long version) {
+  public CompletableFuture<Boolean> putIfNewer(
+      String key, byte[] value, long version, long tombstonesFrom) {
     if (!StorageEngine.isImportableVersion(version)) {
       return CompletableFuture.failedFuture(StorageEngine.badImportVersion(version));
     }
     CompletableFuture<Boolean> f = new CompletableFuture<>();
-    writer.submit(new LogWriter.Import(key, value.clone(), version, f));
+    writer.submit(new LogWriter.Import(key, value.clone(), version, tombstonesFrom, f));
     return f;
+  }
+
+  @Override
+  public long clockReading() {
+    return clock.next();
   }
 
   @Override

@@ -66,18 +66,24 @@ public final class InMemoryEngine implements StorageEngine {
 
   @Override
   public synchronized CompletableFuture<Boolean> putIfNewer(
-      String key, byte[] value, long version) {
+      String key, byte[] value, long version, long tombstonesFrom) {
     if (closed) return closedFuture();
     if (!StorageEngine.isImportableVersion(version)) {
       return CompletableFuture.failedFuture(StorageEngine.badImportVersion(version));
     }
     clock.observe(version); // also when skipped, as the disk engine does
     Versioned current = map.get(key);
-    long latest = current != null ? current.version() : tombstones.getOrDefault(key, 0L);
+    long tombstone = tombstones.getOrDefault(key, 0L);
+    long latest = current != null ? current.version() : tombstone >= tombstonesFrom ? tombstone : 0;
     if (version <= latest) return CompletableFuture.completedFuture(false);
     map.put(key, new Versioned(value.clone(), version));
     tombstones.remove(key);
     return CompletableFuture.completedFuture(true);
+  }
+
+  @Override
+  public long clockReading() {
+    return clock.next();
   }
 
   @Override

@@ -40,6 +40,17 @@ final class KeyDirectory {
     return t == null ? 0 : t.version();
   }
 
+  /**
+   * The version an import must beat: the live one, else a tombstone's if it is at least {@code
+   * tombstonesFrom}; 0 when nothing blocks.
+   */
+  long blockingVersion(String key, long tombstonesFrom) {
+    KeyDirEntry e = live.get(key);
+    if (e != null) return e.version();
+    KeyDirEntry t = tombstones.get(key);
+    return t == null || t.version() < tombstonesFrom ? 0 : t.version();
+  }
+
   NavigableMap<String, KeyDirEntry> live() {
     return live;
   }

@@ -44,7 +44,8 @@ final class LogWriter implements Runnable {
 
   record Delete(String key, CompletableFuture<Optional<Long>> future) implements Op {}
 
-  record Import(String key, byte[] value, long version, CompletableFuture<Boolean> future)
+  record Import(
+      String key, byte[] value, long version, long tombstonesFrom, CompletableFuture<Boolean> future)
       implements Op {}
 
   /** A tombstone written whether or not the key is live. */
@@ -245,7 +246,7 @@ final class LogWriter implements Runnable {
       // Observed even when skipped: no later local write may get a version at or below one this
       // node has been shown.
       clock.observe(i.version());
-      if (i.version() <= latestVersion(i.key(), overlay)) {
+      if (i.version() <= blockingVersion(i.key(), overlay, i.tombstonesFrom())) {
         written.add(Written.nothing(() -> complete(i.future(), false)));
         return;
       }
@@ -297,6 +298,13 @@ final class LogWriter implements Runnable {
   private long latestVersion(String key, Map<String, Long> overlay) {
     Long v = overlay.get(key);
     return v != null ? Math.abs(v) : keydir.latestVersion(key);
+  }
+
+  /** The overlay holds this batch's writes: positive versions live, negative ones tombstones. */
+  private long blockingVersion(String key, Map<String, Long> overlay, long tombstonesFrom) {
+    Long v = overlay.get(key);
+    if (v == null) return keydir.blockingVersion(key, tombstonesFrom);
+    return v > 0 || -v >= tombstonesFrom ? Math.abs(v) : 0;
   }
 
   private KeyDirEntry appendRecord(String key, byte[] value, long version) throws IOException {

@@ -123,7 +123,27 @@ public interface StorageEngine extends Closeable {
    * UnsupportedOperationException}.
    */
   default CompletableFuture<Boolean> putIfNewer(String key, byte[] value, long version) {
+    return putIfNewer(key, value, version, 0);
+  }
+
+  /**
+   * {@link #putIfNewer(String, byte[], long)}, where a tombstone older than {@code tombstonesFrom}
+   * does not block the import. A rebalance passes the moment it began: a tombstone from before
+   * then is a key that left this node in an earlier move (or a delete that every node saw), while a
+   * delete made during the move is newer and still wins over the moved copy.
+   */
+  default CompletableFuture<Boolean> putIfNewer(
+      String key, byte[] value, long version, long tombstonesFrom) {
     return unsupported("import");
+  }
+
+  /**
+   * A version no write of this engine has or will have: every write so far has a smaller one,
+   * every later write a larger one. A rebalance takes one from each node before it starts, to tell
+   * tombstones of earlier moves from deletes made during this one.
+   */
+  default long clockReading() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no version clock");
   }
 
   /**

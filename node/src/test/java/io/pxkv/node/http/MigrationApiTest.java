@@ -168,6 +168,28 @@ class MigrationApiTest {
   }
 
   @Test
+  void aKeyThatLeftInAnEarlierMoveComesBackWhenTombstonesBeforeTheMoveAreIgnored() {
+    long written = put("returning", "\"v1\"");
+    assertCounts(post("/internal/remove", removeLine("returning", written)), "removed", 1, 0);
+    HttpResponse<String> clock = post("/internal/clock", "");
+    assertEquals(200, clock.statusCode(), clock.body());
+    long moveBegan = json(clock).getLong("version");
+    assertTrue(moveBegan > written);
+    // Without a floor, the removal's tombstone blocks the copy coming back.
+    assertCounts(post("/internal/import", importLine("returning", "\"v1\"", written)), "imported", 0, 1);
+    assertCounts(
+        post("/internal/import?since=" + moveBegan, importLine("returning", "\"v1\"", written)), "imported", 1, 0);
+    assertValue("returning", "\"v1\"", written);
+    // A delete made during this move is newer than the floor and still wins.
+    HttpResponse<String> t = post("/internal/tombstone", "{\"key\":\"returning\"}");
+    assertEquals(200, t.statusCode(), t.body());
+    assertCounts(
+        post("/internal/import?since=" + moveBegan, importLine("returning", "\"v1\"", written)), "imported", 0, 1);
+    assertEquals(404, client.getKey("returning").statusCode());
+    assertEquals(400, post("/internal/import?since=soon", importLine("x", "1", written)).statusCode());
+  }
+
+  @Test
   void importAdvancesTheNodeClockSoLaterWritesWin() {
     long ahead = System.currentTimeMillis() * 1000 + TimeUnit.HOURS.toMicros(1);
     assertCounts(
