@@ -12,6 +12,7 @@
 #   BENCH_SECONDS=10          measured wrk run length per call
 #   BENCH_WARMUP_SECONDS=30   at most this long unmeasured wrk runs before each measured one,
 #   BENCH_WARMUP_WINDOW=3     in windows of this length, until two windows agree within 5%
+#   BENCH_WARMUP_MIN_SECONDS=12  and at least this long
 #   BENCH_THREADS=2           wrk threads
 #   BENCH_CONNECTIONS=64      wrk connections
 #   BENCH_KEYS=10000          keys preloaded and addressed (bench-0 .. bench-(N-1))
@@ -34,6 +35,7 @@ BENCH_DIR=$ROOT/bench
 BENCH_SECONDS=${BENCH_SECONDS:-10}
 BENCH_WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-30}
 BENCH_WARMUP_WINDOW=${BENCH_WARMUP_WINDOW:-3}
+BENCH_WARMUP_MIN_SECONDS=${BENCH_WARMUP_MIN_SECONDS:-12}
 BENCH_THREADS=${BENCH_THREADS:-2}
 BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-64}
 BENCH_KEYS=${BENCH_KEYS:-10000}
@@ -279,8 +281,9 @@ wrk_errors() {
        END { print n + 0 }' "$1"
 }
 
-# warm_up SCENARIO OP URL SCRIPT: wrk windows of BENCH_WARMUP_WINDOW seconds until two in a row
-# are within 5% of each other (the JIT has settled) or BENCH_WARMUP_SECONDS have been spent.
+# warm_up SCENARIO OP URL SCRIPT: wrk windows of BENCH_WARMUP_WINDOW seconds until, after at
+# least BENCH_WARMUP_MIN_SECONDS, two in a row are within 5% of each other (the JIT has settled),
+# or BENCH_WARMUP_SECONDS have been spent.
 warm_up() {
   local scenario=$1 op=$2 url=$3 script=$4 spent=0 prev="" rps n=0
   local out=$RESULTS_DIR/$scenario-$op.warmup.txt
@@ -292,7 +295,7 @@ warm_up() {
     cat "$out.tmp" >>"$out"
     rps=$(wrk_rps "$out.tmp")
     spent=$((spent + BENCH_WARMUP_WINDOW))
-    if [[ -n $prev && $rps != NA && $prev != NA ]] &&
+    if ((spent >= BENCH_WARMUP_MIN_SECONDS)) && [[ -n $prev && $rps != NA && $prev != NA ]] &&
       awk -v a="$rps" -v b="$prev" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b > 0 && d / b < 0.05) }'; then
       break
     fi
@@ -313,6 +316,8 @@ measure() {
   echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$raw"
   stat0=$(cpu_ticks)
   own0=$(own_ticks)
+  local per0
+  per0=$(per_process_ticks)
   {
     time wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_SECONDS}s" --latency -s "$script" "$url" \
       -- "$BENCH_KEYS" >>"$raw" 2>&1
@@ -332,6 +337,10 @@ measure() {
     if (other < 0) other = 0
     printf "%.0f", (total > 0 ? 100 * other / total : 0) }')
   echo "# CPU used outside this benchmark during the run: ${other}% of the machine" >>"$raw"
+  awk -v hz="$CLK_TCK" -v secs="$BENCH_SECONDS" -v w="$wrk_cpu" 'NR == FNR { before[$1] = $3; next }
+    { printf "# CPU used by %s during the run: %.0f%% of one core\n", $2, 100 * ($3 - before[$1]) / hz / secs }
+    END { split(w, c, " "); printf "# CPU used by wrk during the run: %.0f%% of one core\n", 100 * (c[1] + c[2]) / secs }' \
+    <(echo "$per0") <(per_process_ticks) >>"$raw"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$op" "$rps" "$p99" "$errors" "$requests" "$other" >>"$RESULTS_TSV"
   log "$scenario $op: $rps req/s, p99 $p99 ms, $errors errors of $requests requests, other load ${other}%"
 }
@@ -341,16 +350,20 @@ cpu_ticks() {
   awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat
 }
 
+# per_process_ticks: "pid name ticks" for each server this scenario started (CPU clock ticks
+# used so far, user + system, all threads).
+per_process_ticks() {
+  local pid name t
+  [[ -f $PIDS_FILE ]] || return 0
+  while read -r pid name; do
+    t=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }') || t=0
+    echo "$pid $name ${t:-0}"
+  done <"$PIDS_FILE"
+}
+
 # own_ticks: CPU clock ticks used so far by the servers this scenario started.
 own_ticks() {
-  local pid name sum=0 t
-  if [[ -f $PIDS_FILE ]]; then
-    while read -r pid name; do
-      t=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }') || t=0
-      sum=$((sum + ${t:-0}))
-    done <"$PIDS_FILE"
-  fi
-  echo "$sum"
+  per_process_ticks | awk '{ sum += $3 } END { print sum + 0 }'
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -530,7 +543,7 @@ write_report() {
     echo
     echo "## Method"
     echo
-    echo "- One \`wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d${BENCH_SECONDS}s --latency\` per call, after an unmeasured warm-up with the same settings: ${BENCH_WARMUP_WINDOW} s wrk windows until two in a row agree within 5% (the JIT has settled), at most ${BENCH_WARMUP_SECONDS} s."
+    echo "- One \`wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d${BENCH_SECONDS}s --latency\` per call, after an unmeasured warm-up with the same settings: ${BENCH_WARMUP_WINDOW} s wrk windows, at least ${BENCH_WARMUP_MIN_SECONDS} s, until two in a row agree within 5% (the JIT has settled), at most ${BENCH_WARMUP_SECONDS} s."
     echo "- Everything on loopback (127.0.0.1) on the same $(nproc) cores: wrk and the servers under test share them, so absolute numbers are low and the ratios between scenarios measured side by side in one run are what counts."
     echo "- $BENCH_KEYS keys (\`bench-0\` .. \`bench-$((BENCH_KEYS - 1))\`, values like \`{\"n\":42,\"s\":\"bench-value\"}\`) are preloaded before the GET runs; GET and PUT pick a uniformly random key per request (Lua scripts in \`bench/wrk/\`)."
     echo "- px-kvstore nodes run with \`--cache-bytes <N>${BENCH_NODE_FLAGS:+ $BENCH_NODE_FLAGS}\`.$([[ $BENCH_NODE_FLAGS == *"--fsync never"* ]] && echo " PUT is measured with \`--fsync never\`: these runs are about the HTTP and forwarding cost, not the disk; fsync-mode PUT is its own scenario.")"
