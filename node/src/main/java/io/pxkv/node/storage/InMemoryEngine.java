@@ -76,7 +76,10 @@ public final class InMemoryEngine implements StorageEngine {
     long tombstone = tombstones.getOrDefault(key, 0L);
     long latest = current != null ? current.version() : tombstone >= tombstonesFrom ? tombstone : 0;
     if (version <= latest) return CompletableFuture.completedFuture(false);
-    map.put(key, new Versioned(value.clone(), version));
+    // Stored above an ignored tombstone, as the disk engine does (its recovery keeps the highest).
+    long stored = Math.max(version, tombstone + 1);
+    clock.observe(stored);
+    map.put(key, new Versioned(value.clone(), stored));
     tombstones.remove(key);
     return CompletableFuture.completedFuture(true);
   }

@@ -250,8 +250,12 @@ final class LogWriter implements Runnable {
         written.add(Written.nothing(() -> complete(i.future(), false)));
         return;
       }
-      KeyDirEntry e = appendRecord(i.key(), i.value(), i.version());
-      overlay.put(i.key(), i.version());
+      // Recovery keeps the highest version per key, so a copy let past an older-than-the-move
+      // tombstone must be stored above that tombstone, or a restart would bring the delete back.
+      long stored = Math.max(i.version(), latestVersion(i.key(), overlay) + 1);
+      clock.observe(stored);
+      KeyDirEntry e = appendRecord(i.key(), i.value(), stored);
+      overlay.put(i.key(), stored);
       written.add(new Written(i.key(), e, false, () -> complete(i.future(), true)));
     } else if (op instanceof Tombstone t) {
       Optional<Long> previous = liveVersion(t.key(), overlay);

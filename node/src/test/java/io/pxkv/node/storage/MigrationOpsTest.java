@@ -76,6 +76,20 @@ class MigrationOpsTest {
 
   @ParameterizedTest
   @EnumSource(Kind.class)
+  void aKeyComingBackPastAnOldTombstoneSurvivesReopen(Kind k) throws Exception {
+    StorageEngine e = open(k);
+    long v = e.put("back", "\"v\"".getBytes()).get().version();
+    assertTrue(e.deleteIfVersion("back", v).get(), "moved away");
+    long since = e.clockReading();
+    assertTrue(e.putIfNewer("back", "\"v\"".getBytes(), v, since).get(), "moving back");
+    long stored = e.currentVersion("back");
+    e = reopen();
+    assertEquals("\"v\"", new String(e.get("back").orElseThrow().value()), "not hidden by the old tombstone");
+    assertEquals(stored, e.currentVersion("back"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
   void tombstoneOnAnAbsentKeyBlocksAnOlderImportAfterReopen(Kind k) throws IOException {
     StorageEngine e = open(k);
     long movedVersion = await(e.put("other", utf8("1"))).version();
