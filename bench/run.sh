@@ -536,6 +536,12 @@ write_report() {
       echo
       echo "> **Note:** $BENCH_NOTE"
     fi
+    local disturbed
+    disturbed=$(awk -F'\t' -v lim="$BENCH_DISTURBED_PERCENT" '$7 + 0 > lim + 0 { n++ } END { print n + 0 }' "$RESULTS_TSV")
+    if ((disturbed > 0)); then
+      echo
+      echo "> **Preliminary:** in $disturbed of $(grep -c . "$RESULTS_TSV") measured runs, processes outside this benchmark used more than ${BENCH_DISTURBED_PERCENT}% of the machine (column \`other load\`), so these ratios are not yet evidence either way. Re-run on a quiet machine."
+    fi
     echo
     echo "## Machine"
     echo
