@@ -59,7 +59,7 @@ BENCH_SCENARIOS=${BENCH_SCENARIOS:-$ALL_SCENARIOS}
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS_DIR=$BENCH_DIR/results/$STAMP
-RESULTS_TSV=$RESULTS_DIR/results.tsv     # scenario, op, req/s, p99 ms, errors, requests, other load %
+RESULTS_TSV=$RESULTS_DIR/results.tsv     # scenario, op, req/s, p99 ms, errors, requests, other load %, server CPU us/request
 SCENARIOS_TSV=$RESULTS_DIR/scenarios.tsv # scenario, title, description
 EXTRA_TSV=$RESULTS_DIR/extra.tsv         # scenario, label, value (non-wrk numbers)
 RUN_DIR=""
@@ -325,7 +325,7 @@ measure() {
   stat1=$(cpu_ticks)
   own1=$(own_ticks)
   wrk_cpu=$(cat "$RUN_DIR/wrk-cpu")
-  local rps p99 errors requests other
+  local rps p99 errors requests other cpu_per_req
   rps=$(wrk_rps "$raw")
   p99=$(wrk_p99_ms "$raw")
   errors=$(wrk_errors "$raw")
@@ -336,12 +336,15 @@ measure() {
     other = busy - (o1 - o0) - (c[1] + c[2]) * hz
     if (other < 0) other = 0
     printf "%.0f", (total > 0 ? 100 * other / total : 0) }')
+  cpu_per_req=$(awk -v o0="$own0" -v o1="$own1" -v hz="$CLK_TCK" -v n="$requests" \
+    'BEGIN { if (n + 0 > 0) printf "%.0f", (o1 - o0) / hz * 1000000 / n; else printf "NA" }')
   echo "# CPU used outside this benchmark during the run: ${other}% of the machine" >>"$raw"
+  echo "# CPU the servers under test used per request: ${cpu_per_req} us" >>"$raw"
   awk -v hz="$CLK_TCK" -v secs="$BENCH_SECONDS" -v w="$wrk_cpu" 'NR == FNR { before[$1] = $3; next }
     { printf "# CPU used by %s during the run: %.0f%% of one core\n", $2, 100 * ($3 - before[$1]) / hz / secs }
     END { split(w, c, " "); printf "# CPU used by wrk during the run: %.0f%% of one core\n", 100 * (c[1] + c[2]) / secs }' \
     <(echo "$per0") <(per_process_ticks) >>"$raw"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$op" "$rps" "$p99" "$errors" "$requests" "$other" >>"$RESULTS_TSV"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$op" "$rps" "$p99" "$errors" "$requests" "$other" "$cpu_per_req" >>"$RESULTS_TSV"
   log "$scenario $op: $rps req/s, p99 $p99 ms, $errors errors of $requests requests, other load ${other}%"
 }
 
@@ -554,6 +557,7 @@ write_report() {
     echo "- $BENCH_KEYS keys (\`bench-0\` .. \`bench-$((BENCH_KEYS - 1))\`, values like \`{\"n\":42,\"s\":\"bench-value\"}\`) are preloaded before the GET runs; GET and PUT pick a uniformly random key per request (Lua scripts in \`bench/wrk/\`)."
     echo "- px-kvstore nodes run with \`--cache-bytes <N>${BENCH_NODE_FLAGS:+ $BENCH_NODE_FLAGS}\`.$([[ $BENCH_NODE_FLAGS == *"--fsync never"* ]] && echo " PUT is measured with \`--fsync never\`: these runs are about the HTTP and forwarding cost, not the disk; fsync-mode PUT is its own scenario.")"
     echo "- JVM options for every JVM under test: \`${BENCH_JAVA_OPTS:-(defaults)}\`."
+    echo "- \`server CPU per request\` is the CPU time (user + system, all threads) that the processes under test (for the router: the router and its 3 nodes) used during the measured run, divided by the requests served. It is less sensitive than req/s to other work on the machine, and says where a gap comes from."
     echo "- \`errors\` counts non-2xx answers and socket errors; a goal whose runs had errors is not judged."
     echo "- \`other load\` is the CPU that processes outside this benchmark (neither wrk nor the servers under test) used during the measured run, as a share of the whole machine: above a few percent the run was disturbed and its ratios are suspect; a verdict whose runs saw more than ${BENCH_DISTURBED_PERCENT}% is marked \`(disturbed)\`."
     echo
@@ -579,9 +583,9 @@ write_report() {
         echo
       fi
       if awk -F'\t' -v s="$s" '$1 == s { f = 1 } END { exit !f }' "$RESULTS_TSV"; then
-        echo "| call | req/s | p99 (ms) | errors | requests | other load |"
-        echo "|---|---:|---:|---:|---:|---:|"
-        awk -F'\t' -v s="$s" '$1 == s { printf "| %s | %s | %s | %s | %s | %s%% |\n", $2, $3, $4, $5, $6, $7 }' "$RESULTS_TSV"
+        echo "| call | req/s | p99 (ms) | errors | requests | server CPU per request (µs) | other load |"
+        echo "|---|---:|---:|---:|---:|---:|---:|"
+        awk -F'\t' -v s="$s" '$1 == s { printf "| %s | %s | %s | %s | %s | %s | %s%% |\n", $2, $3, $4, $5, $6, $8, $7 }' "$RESULTS_TSV"
       fi
       if awk -F'\t' -v s="$s" '$1 == s && $2 != "skipped" && $2 != "failed" { f = 1 } END { exit !f }' "$EXTRA_TSV"; then
         echo
