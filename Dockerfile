@@ -20,7 +20,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /var/lib/pxkv pxkv \
- && mkdir -p /var/lib/pxkv/data /etc/pxkv \
+ && mkdir -p /var/lib/pxkv/data /var/lib/pxkv/router /etc/pxkv \
  && chown -R pxkv /var/lib/pxkv
 COPY --from=build /src/launcher/target/px-kvstore.jar /opt/pxkv/px-kvstore.jar
 USER pxkv

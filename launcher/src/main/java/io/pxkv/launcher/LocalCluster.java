@@ -27,8 +27,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code px-kvstore local}: the whole cluster in one process for a laptop. N nodes (default 3) on
  * consecutive ports, each with its data in {@code <data>/<id>}, and a router in front of them, all
- * talking real HTTP over loopback. The cluster file it routes by is written to {@code
- * <data>/cluster.json}. Ctrl-C closes the router, then the nodes (flushing their writes).
+ * talking real HTTP over loopback. The router routes by {@code <data>/cluster.json}, written on the
+ * first start and watched like any cluster file. Ctrl-C closes the router, then the nodes
+ * (flushing their writes).
  */
 final class LocalCluster {
   private LocalCluster() {}
@@ -79,8 +80,8 @@ final class LocalCluster {
         started.add(NodeServer.start(vertx, node).await(5, TimeUnit.MINUTES));
         System.out.println("node " + node.id() + " listening on port " + node.port() + " (data " + node.storage().dataDir() + ")");
       }
-      ClusterConfig cluster = clusterOf(nodes);
-      Path clusterFile = writeClusterFile(data, cluster);
+      Path clusterFile = clusterFile(data, clusterOf(nodes));
+      ClusterConfig cluster = ClusterConfig.load(clusterFile);
       RouterConfig routerConfig =
           new RouterConfig(
               RouterConfig.DEFAULT_HOST,
@@ -91,7 +92,9 @@ final class LocalCluster {
               RouterConfig.DEFAULT_CONNECT_TIMEOUT_MS,
               RouterConfig.DEFAULT_POOL_SIZE,
               RouterConfig.defaultInstances(),
-              ValueLimits.DEFAULTS);
+              ValueLimits.DEFAULTS,
+              data.resolve("router").toString(),
+              RouterConfig.DEFAULT_REBALANCE_KEYS_PER_SECOND);
       router = RunningRouter.start(vertx, routerConfig).await(1, TimeUnit.MINUTES);
     } catch (Exception e) {
       System.err.println("px-kvstore local: cannot start: " + rootMessage(e));
@@ -112,14 +115,20 @@ final class LocalCluster {
     return new ClusterConfig(ClusterConfig.DEFAULT_VIRTUAL_NODES, infos);
   }
 
-  private static Path writeClusterFile(Path data, ClusterConfig cluster) throws IOException {
+  /**
+   * The cluster file the router routes by and watches: written on the first start, then left to
+   * the user, who may add nodes to it (started with {@code px-kvstore node}); so a restart keeps
+   * the membership it had.
+   */
+  private static Path clusterFile(Path data, ClusterConfig local) throws IOException {
     Files.createDirectories(data);
     Path file = data.resolve("cluster.json");
+    if (Files.exists(file)) return file;
     JsonArray list = new JsonArray();
-    for (NodeInfo n : cluster.nodes()) {
+    for (NodeInfo n : local.nodes()) {
       list.add(new JsonObject().put("id", n.id()).put("url", n.url()));
     }
-    String json = new JsonObject().put("virtualNodes", cluster.virtualNodes()).put("nodes", list).encodePrettily();
+    String json = new JsonObject().put("virtualNodes", local.virtualNodes()).put("nodes", list).encodePrettily();
     Files.writeString(file, json + "\n", StandardCharsets.UTF_8);
     return file;
   }

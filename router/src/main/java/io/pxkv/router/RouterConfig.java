@@ -22,6 +22,8 @@ import java.util.Map;
  * @param poolSize keep-alive connections per node, per event loop
  * @param instances event loops serving HTTP, one {@link RouterVerticle} each
  * @param limits request size limits, checked before a body is forwarded
+ * @param stateDir where the rebalance state is kept across restarts; null keeps it in memory only
+ * @param rebalanceKeysPerSecond the pace at which keys are moved between nodes
  */
 public record RouterConfig(
     String host,
@@ -32,12 +34,16 @@ public record RouterConfig(
     int connectTimeoutMs,
     int poolSize,
     int instances,
-    ValueLimits limits) {
+    ValueLimits limits,
+    String stateDir,
+    long rebalanceKeysPerSecond) {
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_CLUSTER_FILE = "config/cluster.json";
   public static final int DEFAULT_TIMEOUT_MS = 5000;
   public static final int DEFAULT_CONNECT_TIMEOUT_MS = 1000;
+  public static final String DEFAULT_STATE_DIR = "data/router";
+  public static final long DEFAULT_REBALANCE_KEYS_PER_SECOND = 20_000;
   /** Enough to keep two cores busy against a local node; more only queues inside the node. */
   public static final int DEFAULT_POOL_SIZE = 64;
 
@@ -45,8 +51,8 @@ public record RouterConfig(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535 (was " + port + ")");
     }
-    if (timeoutMs < 1 || connectTimeoutMs < 1 || poolSize < 1 || instances < 1) {
-      throw new IllegalArgumentException("timeouts, pool size and instances must be >= 1");
+    if (timeoutMs < 1 || connectTimeoutMs < 1 || poolSize < 1 || instances < 1 || rebalanceKeysPerSecond < 1) {
+      throw new IllegalArgumentException("timeouts, pool size, instances and rebalance rate must be >= 1");
     }
     connectTimeoutMs = Math.min(connectTimeoutMs, timeoutMs);
   }
@@ -62,17 +68,21 @@ public record RouterConfig(
         DEFAULT_CONNECT_TIMEOUT_MS,
         DEFAULT_POOL_SIZE,
         defaultInstances(),
-        ValueLimits.DEFAULTS);
+        ValueLimits.DEFAULTS,
+        null,
+        DEFAULT_REBALANCE_KEYS_PER_SECOND);
   }
 
   public RouterConfig withTimeoutMs(int newTimeoutMs) {
     return new RouterConfig(
-        host, port, clusterFile, cluster, newTimeoutMs, connectTimeoutMs, poolSize, instances, limits);
+        host, port, clusterFile, cluster, newTimeoutMs, connectTimeoutMs, poolSize, instances, limits,
+        stateDir, rebalanceKeysPerSecond);
   }
 
   public RouterConfig withInstances(int newInstances) {
     return new RouterConfig(
-        host, port, clusterFile, cluster, timeoutMs, connectTimeoutMs, poolSize, newInstances, limits);
+        host, port, clusterFile, cluster, timeoutMs, connectTimeoutMs, poolSize, newInstances, limits,
+        stateDir, rebalanceKeysPerSecond);
   }
 
   /** One event loop per core, as Vert.x sizes its pool. */
@@ -96,7 +106,12 @@ public record RouterConfig(
         .option(
             "max-value-bytes",
             String.valueOf(ValueLimits.DEFAULT_MAX_VALUE_BYTES),
-            "largest value accepted (k, m suffixes)");
+            "largest value accepted (k, m suffixes)")
+        .option("state-dir", DEFAULT_STATE_DIR, "where the router keeps what a restart must finish of a rebalance")
+        .option(
+            "rebalance-rate",
+            String.valueOf(DEFAULT_REBALANCE_KEYS_PER_SECOND),
+            "keys per second moved between nodes when the cluster changes");
   }
 
   /**
@@ -116,6 +131,8 @@ public record RouterConfig(
     int poolSize = flags.integer("pool-size", 1, 10_000);
     int instances = flags.integer("instances", 1, 1024);
     long maxValue = flags.bytes("max-value-bytes", 1, 512L << 20);
+    String stateDir = flags.string("state-dir");
+    int rebalanceRate = flags.integer("rebalance-rate", 1, 10_000_000);
     ClusterConfig cluster;
     try {
       cluster = ClusterConfig.load(Path.of(clusterFile));
@@ -131,6 +148,8 @@ public record RouterConfig(
         connectTimeoutMs,
         poolSize,
         instances,
-        new ValueLimits((int) maxValue, ValueLimits.DEFAULT_MAX_DEPTH));
+        new ValueLimits((int) maxValue, ValueLimits.DEFAULT_MAX_DEPTH),
+        stateDir,
+        rebalanceRate);
   }
 }

@@ -7,13 +7,18 @@ import io.pxkv.common.kv.KeyPaths;
 import io.pxkv.router.cluster.ClusterView;
 import io.pxkv.router.cluster.RingHolder;
 import io.pxkv.router.cluster.StatusHandler;
+import io.pxkv.router.rebalance.ClusterCoordinator;
 import io.pxkv.router.forward.ForwardingHandler;
+import io.pxkv.common.cluster.ClusterConfig;
+import io.pxkv.common.cluster.NodeInfo;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
 
 /**
  * One event loop's router: an HTTP server and its own {@link RingHolder}, so the node clients,
@@ -27,22 +32,37 @@ import io.vertx.core.http.HttpServerRequest;
 public final class RouterVerticle extends VerticleBase {
   private final RouterConfig config;
   private final int port;
+  private final ClusterCoordinator coordinator;
   private HttpServer server;
   private RingHolder ring;
   private ForwardingHandler kv;
   private StatusHandler status;
 
-  /** {@code port} is the port to bind; negative shares one random port among instances. */
-  public RouterVerticle(RouterConfig config, int port) {
+  /**
+   * {@code port} is the port to bind; negative shares one random port among instances. {@code
+   * coordinator} answers {@code /admin/rebalance}.
+   */
+  public RouterVerticle(RouterConfig config, int port, ClusterCoordinator coordinator) {
     this.config = config;
     this.port = port;
+    this.coordinator = coordinator;
+  }
+
+  /**
+   * Routes by {@code target}; while {@code moving}, misses and deletes also go to the other {@code
+   * holders}. Runs on this verticle's event loop.
+   */
+  public Future<Void> route(ClusterConfig target, List<NodeInfo> holders, boolean moving) {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> ring.swap(target, holders, moving).onComplete(done));
+    return done.future();
   }
 
   @Override
   public Future<?> start() {
     ring = new RingHolder(vertx, config);
     kv = new ForwardingHandler(ring::current, config.limits());
-    status = new StatusHandler(ring::current);
+    status = new StatusHandler(ring::current, coordinator::configError);
     HttpServerOptions options =
         new HttpServerOptions().setHost(config.host()).setPort(port).setTcpNoDelay(true);
     server = vertx.createHttpServer(options).requestHandler(this::handle);
@@ -82,6 +102,12 @@ public final class RouterVerticle extends VerticleBase {
       } else if (path.equals("/admin/cluster")) {
         requireGet(request);
         status.cluster(request);
+      } else if (path.equals("/admin/rebalance")) {
+        requireGet(request);
+        coordinator
+            .statusNow()
+            .onSuccess(s -> StatusHandler.json(request.response(), s))
+            .onFailure(e -> ErrorResponses.send(request.response(), e));
       } else {
         throw new KvException(ErrorCode.NOT_FOUND, "no such resource: " + path);
       }

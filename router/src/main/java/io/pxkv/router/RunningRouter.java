@@ -3,6 +3,8 @@ package io.pxkv.router;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.pxkv.router.rebalance.ClusterCoordinator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -21,27 +23,41 @@ public final class RunningRouter {
   private final RouterConfig config;
   private final List<RouterVerticle> verticles;
   private final String deploymentId;
+  private final String coordinatorId;
 
   private RunningRouter(
-      Vertx vertx, RouterConfig config, List<RouterVerticle> verticles, String deploymentId) {
+      Vertx vertx, RouterConfig config, List<RouterVerticle> verticles, String deploymentId, String coordinatorId) {
     this.vertx = vertx;
     this.config = config;
     this.verticles = List.copyOf(verticles);
     this.deploymentId = deploymentId;
+    this.coordinatorId = coordinatorId;
   }
 
   public static Future<RunningRouter> start(Vertx vertx, RouterConfig config) {
     int port = config.port() == 0 ? -1 : config.port();
     List<RouterVerticle> started = new CopyOnWriteArrayList<>();
+    ClusterCoordinator coordinator = new ClusterCoordinator(config);
+    coordinator.publishTo(
+        (target, holders, moving) -> {
+          List<Future<Void>> routed = new ArrayList<>();
+          for (RouterVerticle v : started) routed.add(v.route(target, holders, moving));
+          return Future.all(routed).mapEmpty();
+        });
     return vertx
         .deployVerticle(
             () -> {
-              RouterVerticle verticle = new RouterVerticle(config, port);
+              RouterVerticle verticle = new RouterVerticle(config, port, coordinator);
               started.add(verticle);
               return verticle;
             },
             new DeploymentOptions().setInstances(config.instances()))
-        .map(id -> new RunningRouter(vertx, config, started, id));
+        .compose(
+            routersId ->
+                vertx
+                    .deployVerticle(coordinator)
+                    .map(coordinatorId -> new RunningRouter(vertx, config, started, routersId, coordinatorId))
+                    .recover(t -> vertx.undeploy(routersId).transform(ignored -> Future.failedFuture(t))));
   }
 
   /** The port clients connect to (the one picked, when the config asked for 0). */
@@ -63,6 +79,6 @@ public final class RunningRouter {
   }
 
   public Future<Void> close() {
-    return vertx.undeploy(deploymentId);
+    return vertx.undeploy(coordinatorId).transform(ignored -> vertx.undeploy(deploymentId));
   }
 }

@@ -22,7 +22,7 @@ public final class ClusterConfigWatcher {
   private final long periodMs;
   private final Consumer<ClusterConfig> onChange;
   private Buffer lastContent;
-  private String lastError;
+  private volatile String lastError;
   private long timerId = -1;
 
   public ClusterConfigWatcher(Vertx vertx, String file, long periodMs, Consumer<ClusterConfig> onChange) {

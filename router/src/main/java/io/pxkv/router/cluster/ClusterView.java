@@ -11,14 +11,35 @@ import java.util.Map;
  * node in it. Immutable; a request reads one view at its start and uses it to the end, so a ring
  * swap never mixes two layouts inside one call.
  *
- * @param clients one per node, in config order (the order listings walk the nodes in)
+ * <p>While keys move between nodes ({@code moving}), {@code clients} also holds the nodes that
+ * may still have keys but are no longer in the config (they are being drained): listings walk them
+ * too, and a read that misses on the owner asks them and the other nodes.
+ *
+ * @param config the target layout: the ring routes by it
+ * @param clients one per node that may hold keys: the config's nodes in config order (the order
+ *     listings walk the nodes in), then any node being drained
+ * @param moving whether keys may still be on nodes other than their owner
  */
 public record ClusterView(
-    ClusterConfig config, ConsistentHashRing ring, List<NodeClient> clients, Map<String, NodeClient> byId) {
+    ClusterConfig config,
+    ConsistentHashRing ring,
+    List<NodeClient> clients,
+    Map<String, NodeClient> byId,
+    boolean moving) {
 
   public ClusterView {
     clients = List.copyOf(clients);
     byId = Map.copyOf(byId);
+  }
+
+  /** While moving: every node but {@code owner} that may hold a key. Empty otherwise. */
+  public List<NodeClient> othersThan(NodeClient owner) {
+    if (!moving) return List.of();
+    List<NodeClient> others = new java.util.ArrayList<>(clients.size() - 1);
+    for (NodeClient c : clients) {
+      if (c != owner) others.add(c);
+    }
+    return others;
   }
 
   /** The client of the node that owns {@code key}. */

@@ -31,17 +31,21 @@ public final class RingHolder {
   public RingHolder(Vertx vertx, RouterConfig settings) {
     this.vertx = vertx;
     this.settings = settings;
-    current.set(build(settings.cluster(), Map.of()));
+    current.set(build(settings.cluster(), settings.cluster().nodes(), false, Map.of()));
   }
 
   public ClusterView current() {
     return current.get();
   }
 
-  /** Publishes a view of {@code next}; completes when clients of departed nodes are closed. */
-  public Future<Void> swap(ClusterConfig next) {
+  /**
+   * Publishes a view that routes by {@code next} and knows {@code holders} (every node that may hold
+   * keys: more than {@code next}'s nodes while keys move); completes when the clients of nodes that
+   * left are closed.
+   */
+  public Future<Void> swap(ClusterConfig next, List<NodeInfo> holders, boolean moving) {
     ClusterView old = current.get();
-    ClusterView fresh = build(next, old.byId());
+    ClusterView fresh = build(next, holders, moving, old.byId());
     current.set(fresh);
     List<Future<Void>> closing = new ArrayList<>();
     for (NodeClient c : old.clients()) {
@@ -61,12 +65,17 @@ public final class RingHolder {
     return Future.join(closing).mapEmpty();
   }
 
-  private ClusterView build(ClusterConfig config, Map<String, NodeClient> reusable) {
+  private ClusterView build(
+      ClusterConfig config, List<NodeInfo> holders, boolean moving, Map<String, NodeClient> reusable) {
     ConsistentHashRing ring = ConsistentHashRing.of(config);
     List<NodeClient> clients = new ArrayList<>();
     Map<String, NodeClient> byId = new LinkedHashMap<>();
     Map<String, NodeClient> keep = new HashMap<>(reusable);
-    for (NodeInfo node : config.nodes()) {
+    List<NodeInfo> all = new ArrayList<>(config.nodes());
+    for (NodeInfo h : holders) {
+      if (config.node(h.id()) == null) all.add(h);
+    }
+    for (NodeInfo node : all) {
       NodeClient existing = keep.get(node.id());
       NodeClient client =
           existing != null && existing.node().equals(node)
@@ -76,6 +85,6 @@ public final class RingHolder {
       clients.add(client);
       byId.put(node.id(), client);
     }
-    return new ClusterView(config, ring, clients, byId);
+    return new ClusterView(config, ring, clients, byId, moving);
   }
 }

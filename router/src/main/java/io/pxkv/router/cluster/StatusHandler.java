@@ -28,9 +28,12 @@ import java.util.function.Supplier;
  */
 public final class StatusHandler {
   private final Supplier<ClusterView> view;
+  private final Supplier<String> configError;
 
-  public StatusHandler(Supplier<ClusterView> view) {
+  /** {@code configError} tells why the newest cluster file was refused (null when it is in force). */
+  public StatusHandler(Supplier<ClusterView> view, Supplier<String> configError) {
     this.view = view;
+    this.configError = configError;
   }
 
   public void health(HttpServerRequest request) {
@@ -73,7 +76,8 @@ public final class StatusHandler {
                     new JsonObject()
                         .put("id", id)
                         .put("url", r.client().node().url())
-                        .put("share", shares.get(id))
+                        .put("share", shares.getOrDefault(id, 0.0))
+                        .put("draining", current.config().node(id) == null)
                         .put("state", r.up() ? "up" : "down")
                         .put("lastError", r.up() ? r.client().lastError() : r.error());
                 if (r.up()) {
@@ -90,12 +94,15 @@ public final class StatusHandler {
                       .put("virtualNodes", ring.virtualNodes())
                       .put("hash", "murmur3_x64_128/64")
                       .put("up", up)
+                      .put("rebalancing", current.moving())
+                      .put("configError", configError.get())
                       .put("nodes", nodes);
               json(response, body);
             });
   }
 
-  private static void json(HttpServerResponse response, JsonObject body) {
+  /** A 200 with {@code body}. */
+  public static void json(HttpServerResponse response, JsonObject body) {
     Buffer bytes = body.toBuffer();
     response.setStatusCode(200).putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(bytes);
   }

@@ -25,8 +25,9 @@ import java.util.function.Supplier;
  * body) and check it and the body's size the way a node would, so a bad key or an oversized body
  * gets the node's error without a hop; then they forward the original method, URI and body to the
  * key's owner and hand the node's status, Content-Type and body back untouched. Values are not
- * parsed here: the owner checks them anyway, and its error is passed on as it is. Listings go to {@link MergedListing} and {@link
- * PagedListing}.
+ * parsed here: the owner checks them anyway, and its error is passed on as it is. Listings go to
+ * {@link MergedListing} and {@link PagedListing}; while keys move between nodes, reads and deletes
+ * go through {@link DuringRebalance}.
  *
  * <p>Runs on the event loop of the verticle that owns it; it keeps no per-request state.
  */
@@ -124,7 +125,20 @@ public final class ForwardingHandler {
 
   private Future<NodeReply> forward(HttpServerRequest request, String key, Buffer body) {
     String contentType = body == null ? null : request.getHeader(Headers.CONTENT_TYPE);
-    return view.get().ownerOf(key).call(request.method(), request.uri(), contentType, body);
+    ClusterView current = view.get();
+    NodeClient owner = current.ownerOf(key);
+    HttpMethod method = request.method();
+    String uri = request.uri();
+    if (current.moving()) {
+      Function<NodeClient, Future<NodeReply>> same = node -> node.call(method, uri, contentType, body);
+      if (method == HttpMethod.GET) {
+        return DuringRebalance.read(current, owner, same.apply(owner), same);
+      }
+      if (method == HttpMethod.DELETE) {
+        return DuringRebalance.delete(current, owner, key, same);
+      }
+    }
+    return owner.call(method, uri, contentType, body);
   }
 
   private static void reply(HttpServerRequest request, Future<NodeReply> answer) {

@@ -6,6 +6,7 @@ import io.pxkv.common.ring.ConsistentHashRing;
 import io.pxkv.router.RouterConfig;
 import io.pxkv.router.cluster.ClusterConfigWatcher;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.logging.Logger;
@@ -37,13 +38,13 @@ public final class ClusterCoordinator extends VerticleBase {
 
   /** Applies a routing to every router event loop: the target layout and the nodes that may hold keys. */
   public interface RoutingPublisher {
-    Future<Void> publish(ClusterConfig target, List<NodeInfo> holders);
+    /** {@code moving}: keys may still be off their owners, on any of {@code holders}. */
+    Future<Void> publish(ClusterConfig target, List<NodeInfo> holders, boolean moving);
   }
 
   private final RouterConfig settings;
   private final Path stateFile;
   private final long keysPerSecond;
-  private final RoutingPublisher routing;
   private ClusterConfigWatcher watcher;
   private Rebalancer rebalancer;
   private RebalanceState state;
@@ -51,10 +52,17 @@ public final class ClusterCoordinator extends VerticleBase {
   private RebalancePlan plan;
   private long progressTimer = -1;
 
-  public ClusterCoordinator(RouterConfig settings, Path stateFile, long keysPerSecond, RoutingPublisher routing) {
+  private volatile RoutingPublisher routing;
+
+  /** A coordinator for {@code settings}; its state file lives in {@code settings.stateDir()} (none if null). */
+  public ClusterCoordinator(RouterConfig settings) {
     this.settings = settings;
-    this.stateFile = stateFile;
-    this.keysPerSecond = keysPerSecond;
+    this.stateFile = settings.stateDir() == null ? null : Path.of(settings.stateDir(), RebalanceState.FILE_NAME);
+    this.keysPerSecond = settings.rebalanceKeysPerSecond();
+  }
+
+  /** Where routings go; set before deploying this verticle. */
+  public void publishTo(RoutingPublisher routing) {
     this.routing = routing;
   }
 
@@ -67,13 +75,15 @@ public final class ClusterCoordinator extends VerticleBase {
         .compose(
             loaded -> {
               state = loaded.state();
-              watcher = new ClusterConfigWatcher(vertx, settings.clusterFile(), WATCH_PERIOD_MS, this::onConfig);
-              watcher.start(loaded.clusterFile());
+              if (loaded.clusterFile() != null) {
+                watcher = new ClusterConfigWatcher(vertx, settings.clusterFile(), WATCH_PERIOD_MS, this::onConfig);
+                watcher.start(loaded.clusterFile());
+              }
               if (state.unsettled(target)) {
                 log.info("rebalance: resuming toward " + describe(target) + " (settled layout: " + describe(state.settled()) + ")");
                 return beginToward(target);
               }
-              return routing.publish(target, target.nodes());
+              return routing.publish(target, target.nodes(), false);
             });
   }
 
@@ -84,8 +94,14 @@ public final class ClusterCoordinator extends VerticleBase {
     return rebalancer == null ? Future.succeededFuture() : rebalancer.close();
   }
 
-  /** {@code GET /admin/rebalance}. Safe to call from any thread (reads are of immutable snapshots). */
-  public JsonObject status() {
+  /** {@code GET /admin/rebalance}, computed on this verticle's event loop. */
+  public Future<JsonObject> statusNow() {
+    Promise<JsonObject> result = Promise.promise();
+    context.runOnContext(v -> result.complete(status()));
+    return result.future();
+  }
+
+  private JsonObject status() {
     JsonObject s = rebalancer == null ? new JsonObject().put("phase", "starting") : rebalancer.status();
     s.put("target", describeJson(target));
     if (state != null) {
@@ -114,23 +130,33 @@ public final class ClusterCoordinator extends VerticleBase {
         .onFailure(e -> log.error("rebalance: cannot start toward " + describe(next) + ": " + e.getMessage()));
   }
 
-  /** Records the new target and its holders durably, routes by it, then sweeps in the background. */
+  /**
+   * Takes clock readings from new holders, records the target and its holders durably, routes by
+   * it, then sweeps in the background. Completes once routing has switched.
+   */
   private Future<Void> beginToward(ClusterConfig next) {
     RebalanceState moving = state.target(next);
     plan = RebalancePlan.between(ConsistentHashRing.of(moving.settled()), ConsistentHashRing.of(next));
-    return saveState(moving)
-        .compose(v -> routing.publish(next, moving.holders()))
-        .onSuccess(
-            v -> {
-              startProgressLog();
-              rebalancer
-                  .run(next, moving.holders(), plan, ConsistentHashRing.of(moving.settled()).shares())
-                  .compose(done -> settle(next))
-                  .onFailure(
-                      e -> {
-                        if (!(e instanceof Rebalancer.Superseded)) log.error("rebalance stopped: " + e.getMessage());
-                      });
+    Promise<Void> routed = Promise.promise();
+    startProgressLog();
+    rebalancer
+        .run(
+            next,
+            moving.holders(),
+            plan,
+            ConsistentHashRing.of(moving.settled()).shares(),
+            moving,
+            withReadings ->
+                saveState(withReadings)
+                    .compose(v -> routing.publish(next, withReadings.holders(), true))
+                    .onComplete(routed))
+        .compose(done -> settle(next))
+        .onFailure(
+            e -> {
+              routed.tryFail(e);
+              if (!(e instanceof Rebalancer.Superseded)) log.error("rebalance stopped: " + e.getMessage());
             });
+    return routed.future();
   }
 
   private Future<Void> settle(ClusterConfig done) {
@@ -138,14 +164,14 @@ public final class ClusterCoordinator extends VerticleBase {
     log.info(rebalancer.logLine());
     log.info("rebalance complete: every key is on its owner in " + describe(done));
     stopProgressLog();
-    return saveState(RebalanceState.settledOn(done)).compose(v -> routing.publish(done, done.nodes()));
+    return saveState(RebalanceState.settledOn(done)).compose(v -> routing.publish(done, done.nodes(), false));
   }
 
   private Future<Void> saveState(RebalanceState next) {
     return vertx
         .executeBlocking(
             () -> {
-              next.save(stateFile);
+              if (stateFile != null) next.save(stateFile);
               return null;
             })
         .<Void>mapEmpty()
@@ -157,11 +183,11 @@ public final class ClusterCoordinator extends VerticleBase {
   /** Blocking: the saved state (or a settled one on a first start) and the cluster file as read. */
   private Loaded loadState() throws java.io.IOException {
     RebalanceState loaded;
-    if (Files.exists(stateFile)) {
+    if (stateFile != null && Files.exists(stateFile)) {
       loaded = RebalanceState.load(stateFile);
     } else {
       loaded = RebalanceState.settledOn(target);
-      loaded.save(stateFile);
+      if (stateFile != null) loaded.save(stateFile);
     }
     Path file = Path.of(settings.clusterFile());
     Buffer content = Files.exists(file) ? Buffer.buffer(Files.readAllBytes(file)) : null;

@@ -27,17 +27,20 @@ import java.util.Map;
  *
  * @param settled the layout every key was on when the last rebalance finished
  * @param holders nodes that may hold keys not yet on their owner (settled's, removed ones, added ones)
+ * @param since per holder, its clock reading taken before any key moved to it in this rebalance:
+ *     its tombstones older than that are from earlier moves and must not block keys coming back
  */
-public record RebalanceState(ClusterConfig settled, List<NodeInfo> holders) {
+public record RebalanceState(ClusterConfig settled, List<NodeInfo> holders, Map<String, Long> since) {
   public static final String FILE_NAME = "rebalance-state.json";
 
   public RebalanceState {
     holders = List.copyOf(holders);
+    since = Map.copyOf(since);
   }
 
   /** The state of a cluster at rest on {@code config}. */
   public static RebalanceState settledOn(ClusterConfig config) {
-    return new RebalanceState(config, config.nodes());
+    return new RebalanceState(config, config.nodes(), Map.of());
   }
 
   /** The state after {@code next} became the target: every node seen so far may still hold keys. */
@@ -45,7 +48,19 @@ public record RebalanceState(ClusterConfig settled, List<NodeInfo> holders) {
     Map<String, NodeInfo> union = new LinkedHashMap<>();
     for (NodeInfo n : holders) union.put(n.id(), n);
     for (NodeInfo n : next.nodes()) union.put(n.id(), n);
-    return new RebalanceState(settled, new ArrayList<>(union.values()));
+    return new RebalanceState(settled, new ArrayList<>(union.values()), since);
+  }
+
+  /** The holders that still need a clock reading. */
+  public List<NodeInfo> withoutReading() {
+    return holders.stream().filter(n -> !since.containsKey(n.id())).toList();
+  }
+
+  /** This state with more clock readings. */
+  public RebalanceState withReadings(Map<String, Long> readings) {
+    Map<String, Long> all = new LinkedHashMap<>(since);
+    all.putAll(readings);
+    return new RebalanceState(settled, holders, all);
   }
 
   /** Whether keys may be off their owners in {@code target}. */
@@ -63,13 +78,19 @@ public record RebalanceState(ClusterConfig settled, List<NodeInfo> holders) {
       ClusterConfig one = ClusterConfig.fromJson(new JsonObject().put("nodes", new JsonArray().add(n)).encode(), file + " (holders)");
       holders.add(one.nodes().get(0));
     }
-    return new RebalanceState(settled, holders);
+    Map<String, Long> since = new LinkedHashMap<>();
+    JsonObject readings = json.getJsonObject("since", new JsonObject());
+    for (String id : readings.fieldNames()) since.put(id, readings.getLong(id));
+    return new RebalanceState(settled, holders, since);
   }
 
   public void save(Path file) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    JsonObject json = new JsonObject().put("settled", toJson(settled)).put("holders", nodesJson(holders));
+    JsonObject readings = new JsonObject();
+    since.forEach(readings::put);
+    JsonObject json =
+        new JsonObject().put("settled", toJson(settled)).put("holders", nodesJson(holders)).put("since", readings);
     Files.writeString(tmp, json.encodePrettily() + "\n", StandardCharsets.UTF_8);
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
       ch.force(true);

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -77,23 +78,49 @@ final class Rebalancer {
    * done; fails with {@link Superseded} if {@link #run} or {@link #stop} is called again first.
    */
   Future<Void> run(
-      ClusterConfig target, List<NodeInfo> holders, RebalancePlan plan, Map<String, Double> settledShares) {
+      ClusterConfig target,
+      List<NodeInfo> holders,
+      RebalancePlan plan,
+      Map<String, Double> settledShares,
+      RebalanceState state,
+      Function<RebalanceState, Future<Void>> beforeMoving) {
     long mine = ++epoch;
     phase = "starting";
-    Sweep sweep = new Sweep(mine, ConsistentHashRing.of(target), target);
-    return countKeys(mine, holders)
+    return readClocks(mine, state)
+        .compose(withReadings -> beforeMoving.apply(withReadings).map(withReadings))
         .compose(
-            keysPerNode -> {
-              long total = keysPerNode.values().stream().mapToLong(Long::longValue).sum();
-              progress = new RebalanceProgress(plan.estimatedKeys(keysPerNode, settledShares), total, holders.size());
-              phase = "moving";
-              return sweep(sweep, holders, 0);
-            })
+            ready ->
+                countKeys(mine, holders)
+                    .compose(
+                        keysPerNode -> {
+                          long total = keysPerNode.values().stream().mapToLong(Long::longValue).sum();
+                          progress =
+                              new RebalanceProgress(plan.estimatedKeys(keysPerNode, settledShares), total, holders.size());
+                          phase = "moving";
+                          return sweep(new Sweep(mine, ConsistentHashRing.of(target), target, ready.since()), holders, 0);
+                        }))
         .onSuccess(v -> phase = "done");
   }
 
+  /** Takes a clock reading from every holder that has none yet (retrying until each answers). */
+  private Future<RebalanceState> readClocks(long mine, RebalanceState state) {
+    Map<String, Long> readings = new LinkedHashMap<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (NodeInfo n : state.withoutReading()) {
+      chain =
+          chain.compose(
+              v ->
+                  retrying(mine, () -> call(n, HttpMethod.POST, "/internal/clock", null, null))
+                      .map(r -> {
+                        readings.put(n.id(), new JsonObject(r.body()).getLong("version"));
+                        return null;
+                      }));
+    }
+    return chain.map(v -> state.withReadings(readings));
+  }
+
   /** One sweep's fixed inputs. */
-  private record Sweep(long epoch, ConsistentHashRing ring, ClusterConfig target) {}
+  private record Sweep(long epoch, ConsistentHashRing ring, ClusterConfig target, Map<String, Long> since) {}
 
   /** Abandons the running sweep, if any. */
   void stop() {
@@ -145,28 +172,34 @@ final class Rebalancer {
         .compose(
             page ->
                 moveStrays(sweep, node, page.items())
-                    .compose(v -> pace(page.items().size()))
+                    .compose(moved -> pace(moved))
                     .compose(v -> page.cursor() == null ? Future.succeededFuture() : drain(sweep, node, page.cursor())));
   }
 
-  private Future<Void> moveStrays(Sweep sweep, NodeInfo node, List<VersionedItem> items) {
+  /** Moves the page's keys that {@code node} does not own; completes with how many moved. */
+  private Future<Integer> moveStrays(Sweep sweep, NodeInfo node, List<VersionedItem> items) {
     progress.keysScanned += items.size();
     Map<String, List<VersionedItem>> byOwner = new LinkedHashMap<>();
     for (VersionedItem item : items) {
       String owner = sweep.ring().owner(item.key());
       if (!owner.equals(node.id())) byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(item);
     }
+    int strays = 0;
     Future<Void> chain = Future.succeededFuture();
     for (Map.Entry<String, List<VersionedItem>> e : byOwner.entrySet()) {
+      strays += e.getValue().size();
       NodeInfo owner = sweep.target().node(e.getKey());
       List<VersionedItem> batch = e.getValue();
-      chain = chain.compose(v -> moveBatch(sweep.epoch(), node, owner, batch));
+      String importUri = "/internal/import?since=" + sweep.since().getOrDefault(owner.id(), 0L);
+      chain = chain.compose(v -> moveBatch(sweep.epoch(), node, owner, importUri, batch));
     }
-    return chain;
+    int moved = strays;
+    return chain.map(v -> moved);
   }
 
   /** Copy to the owner, then remove from the holder only the versions that were copied. */
-  private Future<Void> moveBatch(long mine, NodeInfo from, NodeInfo to, List<VersionedItem> batch) {
+  private Future<Void> moveBatch(
+      long mine, NodeInfo from, NodeInfo to, String importUri, List<VersionedItem> batch) {
     Buffer imports = Buffer.buffer(batch.size() * 64);
     Buffer removals = Buffer.buffer(batch.size() * 48);
     long bytes = 0;
@@ -179,7 +212,7 @@ final class Rebalancer {
       bytes += key.length + item.value().length;
     }
     long movedBytes = bytes;
-    return retrying(mine, () -> call(to, HttpMethod.POST, "/internal/import", NDJSON, imports))
+    return retrying(mine, () -> call(to, HttpMethod.POST, importUri, NDJSON, imports))
         .compose(
             imported -> {
               JsonObject counts = new JsonObject(imported.body());
@@ -234,7 +267,7 @@ final class Rebalancer {
             });
   }
 
-  /** Waits as long as needed to keep the average under {@code keysPerSecond}. */
+  /** Waits as long as needed to keep the keys moved under {@code keysPerSecond} on average. */
   private Future<Void> pace(int keys) {
     long now = System.nanoTime();
     pacedUntilNanos = Math.max(pacedUntilNanos, now) + keys * 1_000_000_000L / keysPerSecond;
