@@ -8,6 +8,7 @@ import io.pxkv.router.cluster.ClusterView;
 import io.pxkv.router.cluster.RingHolder;
 import io.pxkv.router.cluster.StatusHandler;
 import io.pxkv.router.rebalance.ClusterCoordinator;
+import io.pxkv.router.forward.ClusterBackup;
 import io.pxkv.router.forward.ForwardingHandler;
 import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.NodeInfo;
@@ -37,6 +38,7 @@ public final class RouterVerticle extends VerticleBase {
   private RingHolder ring;
   private ForwardingHandler kv;
   private StatusHandler status;
+  private ClusterBackup backup;
 
   /**
    * {@code port} is the port to bind; negative shares one random port among instances. {@code
@@ -63,6 +65,7 @@ public final class RouterVerticle extends VerticleBase {
     ring = new RingHolder(vertx, config);
     kv = new ForwardingHandler(ring::current, config.limits());
     status = new StatusHandler(ring::current, coordinator::configError);
+    backup = new ClusterBackup(ring::current, config.limits());
     HttpServerOptions options =
         new HttpServerOptions().setHost(config.host()).setPort(port).setTcpNoDelay(true);
     server = vertx.createHttpServer(options).requestHandler(this::handle);
@@ -102,6 +105,12 @@ public final class RouterVerticle extends VerticleBase {
       } else if (path.equals("/admin/cluster")) {
         requireGet(request);
         status.cluster(request);
+      } else if (path.equals("/admin/export")) {
+        requireGet(request);
+        backup.export(request);
+      } else if (path.equals("/admin/import")) {
+        if (request.method() != HttpMethod.POST) throw ForwardingHandler.methodNotAllowed(request, "POST");
+        backup.importLines(request);
       } else if (path.equals("/admin/rebalance")) {
         requireGet(request);
         coordinator

@@ -1,6 +1,7 @@
 package io.pxkv.node.http;
 
 import io.pxkv.common.http.Headers;
+import io.pxkv.common.http.JsonLinesReader;
 import io.pxkv.common.http.Requests;
 import io.pxkv.common.kv.KvJson;
 import io.pxkv.common.kv.ValueLimits;

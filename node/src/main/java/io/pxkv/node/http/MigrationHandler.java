@@ -4,6 +4,7 @@ import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.BodyReader;
 import io.pxkv.common.http.ErrorResponses;
+import io.pxkv.common.http.JsonLinesReader;
 import io.pxkv.common.http.Requests;
 import io.pxkv.common.kv.KvJson;
 import io.pxkv.common.kv.KvJson.KeyVersion;

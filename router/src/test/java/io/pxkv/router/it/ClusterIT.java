@@ -193,6 +193,36 @@ class ClusterIT {
     }
   }
 
+  @Test
+  @Order(6)
+  void aBackupExportedThroughTheRouterRestoresDeletedKeys() throws Exception {
+    HttpResponse<Buffer> export =
+        send(router.port(), HttpMethod.GET, "/admin/export", null).await(WAIT_S, TimeUnit.SECONDS);
+    assertEquals(200, export.statusCode());
+    String[] lines = export.bodyAsString().split("\n");
+    assertEquals(KEYS, lines.length);
+    List<Integer> doomed = new ArrayList<>();
+    for (int i = 0; i < KEYS; i += 100) doomed.add(i);
+    List<Integer> deleted =
+        all(doomed, i -> send(router.port(), HttpMethod.DELETE, "/kv?key=" + encode(key(i)), null).map(HttpResponse::statusCode));
+    deleted.forEach(st -> assertEquals(200, st));
+
+    HttpResponse<Buffer> restored =
+        send(router.port(), HttpMethod.POST, "/admin/import", export.bodyAsString()).await(WAIT_S, TimeUnit.SECONDS);
+    assertEquals(200, restored.statusCode(), restored.bodyAsString());
+    assertEquals(KEYS, restored.bodyAsJsonObject().getLong("imported"));
+    List<String> back =
+        all(doomed, i -> send(router.port(), HttpMethod.GET, "/kv?key=" + encode(key(i)), null).map(this::value));
+    for (int n = 0; n < doomed.size(); n++) {
+      assertEquals(value(doomed.get(n)), back.get(n), key(doomed.get(n)));
+    }
+
+    HttpResponse<Buffer> bad =
+        send(router.port(), HttpMethod.POST, "/admin/import", lines[0] + "\n{\"key\":\"\"}\n").await(WAIT_S, TimeUnit.SECONDS);
+    assertEquals(400, bad.statusCode(), bad.bodyAsString());
+    assertTrue(bad.bodyAsJsonObject().getString("message").startsWith("line 2:"), bad.bodyAsString());
+  }
+
   /** Keys cover the awkward cases: spaces, '/', '?', '&', '+', '%' and characters beyond ASCII. */
   private static String key(int i) {
     return switch (i % 5) {

@@ -1,9 +1,7 @@
-package io.pxkv.node.http;
+package io.pxkv.common.http;
 
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
-import io.pxkv.common.http.ErrorResponses;
-import io.pxkv.common.http.Headers;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -14,8 +12,8 @@ import java.util.function.Function;
 /**
  * Reads a JSON-lines request body as it arrives and applies each line to storage, with a bounded
  * number of writes in flight: the request is paused while the writer catches up, so a body of any
- * size is never held in memory. Used by {@code POST /admin/import} and the {@code /internal/*}
- * calls of rebalancing.
+ * size is never held in memory. Used by {@code POST /admin/import} (node and router) and the
+ * node's {@code /internal/*} calls of rebalancing.
  *
  * <p>Lines are parsed in order and their writes queued in order (the engine applies queued writes
  * in order). Blank lines are ignored. At the first bad line, or the first failed write, reading
@@ -28,12 +26,12 @@ import java.util.function.Function;
  *
  * @param <T> what a line parses to
  */
-final class JsonLinesReader<T> {
+public final class JsonLinesReader<T> {
   /** Writes queued to the engine at once; enough to fill group-commit batches. */
-  static final int MAX_WRITES_IN_FLIGHT = 256;
+  public static final int MAX_WRITES_IN_FLIGHT = 256;
 
   /** What applying a body did: lines whose write happened, and lines the engine declined. */
-  record Counts(long applied, long skipped) {}
+  public record Counts(long applied, long skipped) {}
 
   private final HttpServerRequest request;
   private final RecordParser lines;
@@ -67,7 +65,7 @@ final class JsonLinesReader<T> {
    * Reads the body of {@code request}: each non-blank line through {@code parse} (which throws a
    * {@link KvException} for a bad line), then {@code apply} (true: applied, false: skipped).
    */
-  static <T> Future<Counts> read(
+  public static <T> Future<Counts> read(
       HttpServerRequest request,
       long maxLineBytes,
       Function<byte[], T> parse,
@@ -81,7 +79,7 @@ final class JsonLinesReader<T> {
    * Sends {@code failure} as the JSON error. The rest of the body may be unread, so the connection
    * cannot carry another request and is closed.
    */
-  static void sendFailure(HttpServerRequest request, Throwable failure) {
+  public static void sendFailure(HttpServerRequest request, Throwable failure) {
     if (!request.response().headWritten()) {
       request.response().putHeader(Headers.CONNECTION, "close");
     }
