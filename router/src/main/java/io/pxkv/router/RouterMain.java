@@ -52,7 +52,9 @@ public final class RouterMain {
             new Thread(
                 () -> {
                   try {
-                    router.close().transform(ignored -> vertx.close()).await(30, TimeUnit.SECONDS);
+                    router.close().await(30, TimeUnit.SECONDS);
+                    // Not chained after close(): its callback would need a stopped event loop.
+                    vertx.close().await(30, TimeUnit.SECONDS);
                   } catch (Exception e) {
                     System.err.println("px-kvstore router: unclean shutdown: " + rootMessage(e));
                   }

@@ -54,10 +54,8 @@ public final class CachingEngine implements StorageEngine {
   public Optional<Versioned> getIfCached(String key) {
     Optional<Versioned> known = inner.getIfCached(key);
     if (known != null) return known;
-    Versioned cached = cache.lookup(key);
-    if (cached == null) return null;
-    cache.recordHit();
-    return Optional.of(cached);
+    Versioned cached = cache.hit(key);
+    return cached == null ? null : Optional.of(cached);
   }
 
   @Override

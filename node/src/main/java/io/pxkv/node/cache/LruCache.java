@@ -39,6 +39,13 @@ public final class LruCache {
     return map.get(key);
   }
 
+  /** The entry for {@code key}, marking it recently used and counting a hit, or null (no count). */
+  public synchronized Versioned hit(String key) {
+    Versioned v = map.get(key);
+    if (v != null) hits++;
+    return v;
+  }
+
   public synchronized void recordHit() {
     hits++;
   }

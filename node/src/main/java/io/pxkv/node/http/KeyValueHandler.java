@@ -13,12 +13,14 @@ import io.pxkv.common.kv.KvJson;
 import io.pxkv.common.kv.ValueLimits;
 import io.pxkv.node.async.StorageService;
 import io.pxkv.node.storage.StorageEngine.Entry;
+import io.pxkv.node.storage.StorageEngine.Versioned;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The {@code /kv} API of one node (CONTRACT.md): query-style, body-style and path-style calls,
@@ -41,7 +43,7 @@ public final class KeyValueHandler {
   public void handleCollection(HttpServerRequest request) {
     HttpMethod method = request.method();
     if (method == HttpMethod.GET) {
-      String key = request.getParam("key");
+      String key = Requests.keyParam(request);
       if (key != null) {
         get(request, key);
       } else if (Cursors.isPaged(
@@ -90,17 +92,21 @@ public final class KeyValueHandler {
 
   private void get(HttpServerRequest request, String key) {
     KeyRules.validate(key);
-    storage
-        .get(key)
-        .onSuccess(
-            found -> {
-              if (found.isEmpty()) {
-                ErrorResponses.send(request.response(), KvException.notFound(key));
-              } else {
-                KvResponses.value(request.response(), 200, key, found.get().value(), found.get().version());
-              }
-            })
-        .onFailure(fail(request));
+    // The hot path: answered from memory without a future (cache hit, or absent key).
+    Optional<Versioned> inMemory = storage.engine().getIfCached(key);
+    if (inMemory != null) {
+      answerGet(request, key, inMemory);
+      return;
+    }
+    storage.get(key).onSuccess(found -> answerGet(request, key, found)).onFailure(fail(request));
+  }
+
+  private static void answerGet(HttpServerRequest request, String key, Optional<Versioned> found) {
+    if (found.isEmpty()) {
+      ErrorResponses.send(request.response(), KvException.notFound(key));
+    } else {
+      KvResponses.value(request.response(), 200, key, found.get().value(), found.get().version());
+    }
   }
 
   private void put(HttpServerRequest request, String key, byte[] value) {

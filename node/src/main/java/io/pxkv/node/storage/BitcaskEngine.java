@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -197,13 +197,11 @@ public final class BitcaskEngine implements StorageEngine {
   public List<Entry> scan(String prefix, String after, int limit) throws IOException {
     assertOffEventLoop();
     String p = prefix == null ? "" : prefix;
-    NavigableMap<String, KeyDirEntry> live = keydir.live();
-    NavigableMap<String, KeyDirEntry> from =
-        after != null && after.compareTo(p) >= 0
-            ? live.tailMap(after, false)
-            : live.tailMap(p, true);
+    NavigableSet<String> keys = keydir.sortedKeys();
+    NavigableSet<String> from =
+        after != null && after.compareTo(p) >= 0 ? keys.tailSet(after, false) : keys.tailSet(p, true);
     List<Entry> page = new ArrayList<>();
-    for (String key : from.keySet()) {
+    for (String key : from) {
       if (page.size() >= limit || !key.startsWith(p)) break;
       Optional<Versioned> v = get(key); // empty if deleted since the walk passed it
       if (v.isPresent()) page.add(new Entry(key, v.get().value(), v.get().version()));

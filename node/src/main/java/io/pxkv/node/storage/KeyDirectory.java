@@ -2,15 +2,21 @@ package io.pxkv.node.storage;
 
 import java.util.Collection;
 import java.util.Map;
-import java.util.NavigableMap;
+import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The in-memory index of a disk engine: for each live key, where its newest record is; for each
  * deleted key whose tombstone is still on disk, where that tombstone is; and the segments
- * themselves with their live-byte counts. Sorted by key, for paged scans.
+ * themselves with their live-byte counts.
+ *
+ * <p>Live keys are held twice: a hash map for the point lookups every read does (a skip list
+ * lookup cost more than the rest of a cached GET), and a sorted set of the same keys for paged
+ * scans. Only the {@code kv-write} thread adds or removes live keys, updating the map first; a scan
+ * that meets a key the map no longer has skips it.
  *
  * <p>Thread-safe. Only the {@code kv-write} thread changes whether a key is live ({@link #putLive},
  * {@link #putTombstone}); {@code kv-compact} only moves entries ({@link #relocate}) and forgets
@@ -19,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the counts stay exact under that race.
  */
 final class KeyDirectory {
-  private final ConcurrentSkipListMap<String, KeyDirEntry> live = new ConcurrentSkipListMap<>();
+  private final ConcurrentHashMap<String, KeyDirEntry> live = new ConcurrentHashMap<>();
+  private final ConcurrentSkipListSet<String> sortedLive = new ConcurrentSkipListSet<>();
   private final ConcurrentHashMap<String, KeyDirEntry> tombstones = new ConcurrentHashMap<>();
   private final ConcurrentSkipListMap<Integer, Segment> segments = new ConcurrentSkipListMap<>();
   private final AtomicLong liveBytes = new AtomicLong();
@@ -51,8 +58,14 @@ final class KeyDirectory {
     return t == null || t.version() < tombstonesFrom ? 0 : t.version();
   }
 
-  NavigableMap<String, KeyDirEntry> live() {
+  /** Every live key and its entry, in no order. */
+  Map<String, KeyDirEntry> live() {
     return live;
+  }
+
+  /** The live keys in order, for scans; may briefly hold a key just deleted. */
+  NavigableSet<String> sortedKeys() {
+    return sortedLive;
   }
 
   Map<String, KeyDirEntry> tombstones() {
@@ -69,13 +82,17 @@ final class KeyDirectory {
 
   void putLive(String key, KeyDirEntry entry) {
     count(entry, +1);
-    count(live.put(key, entry), -1);
+    KeyDirEntry replaced = live.put(key, entry);
+    if (replaced == null) sortedLive.add(key);
+    count(replaced, -1);
     count(tombstones.remove(key), -1);
   }
 
   void putTombstone(String key, KeyDirEntry entry) {
     count(entry, +1);
-    count(live.remove(key), -1);
+    KeyDirEntry removed = live.remove(key);
+    if (removed != null) sortedLive.remove(key);
+    count(removed, -1);
     count(tombstones.put(key, entry), -1);
   }
 

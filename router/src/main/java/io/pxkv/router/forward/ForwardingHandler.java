@@ -5,6 +5,7 @@ import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.BodyReader;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Headers;
+import io.pxkv.common.http.Requests;
 import io.pxkv.common.kv.Cursors;
 import io.pxkv.common.kv.KeyPaths;
 import io.pxkv.common.kv.KeyRules;
@@ -46,7 +47,7 @@ public final class ForwardingHandler {
   public void collection(HttpServerRequest request) {
     HttpMethod method = request.method();
     if (method == HttpMethod.GET) {
-      String key = keyParam(request);
+      String key = Requests.keyParam(request);
       if (key != null) {
         KeyRules.validate(key);
         reply(request, forward(request, key, null));
@@ -85,26 +86,6 @@ public final class ForwardingHandler {
     } else {
       throw methodNotAllowed(request, "GET, PUT, DELETE");
     }
-  }
-
-  /**
-   * The {@code key} query parameter. A query that is exactly {@code key=<plain text>} (no escapes,
-   * separators or '+') is its own decoded form, so the common case skips decoding the whole query
-   * into a map; anything else goes through Vert.x's decoder, as on the node.
-   */
-  static String keyParam(HttpServerRequest request) {
-    String query = request.query();
-    if (query != null && query.startsWith("key=")) {
-      boolean plain = true;
-      for (int i = 4; i < query.length() && plain; i++) {
-        char c = query.charAt(i);
-        plain = c != '%' && c != '+' && c != '&' && c != ';' && c != '=';
-      }
-      if (plain) {
-        return query.substring(4);
-      }
-    }
-    return request.getParam("key");
   }
 
   /** The 405 for {@code request}, with the Allow header a client needs to correct itself. */
