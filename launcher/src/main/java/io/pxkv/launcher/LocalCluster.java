@@ -91,6 +91,7 @@ final class LocalCluster {
               RouterConfig.DEFAULT_TIMEOUT_MS,
               RouterConfig.DEFAULT_CONNECT_TIMEOUT_MS,
               RouterConfig.DEFAULT_POOL_SIZE,
+              RouterConfig.DEFAULT_PIPELINING,
               RouterConfig.defaultInstances(),
               ValueLimits.DEFAULTS,
               data.resolve("router").toString(),

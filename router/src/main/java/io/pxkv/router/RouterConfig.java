@@ -20,6 +20,7 @@ import java.util.Map;
  * @param timeoutMs the deadline of each forwarded call, from sending to the last byte of the answer
  * @param connectTimeoutMs the deadline for opening a connection to a node (never above timeoutMs)
  * @param poolSize keep-alive connections per node, per event loop
+ * @param pipelining requests in flight per connection to a node (HTTP/1.1 pipelining); 1 is off
  * @param instances event loops serving HTTP, one {@link RouterVerticle} each
  * @param limits request size limits, checked before a body is forwarded
  * @param stateDir where the rebalance state is kept across restarts; null keeps it in memory only
@@ -33,6 +34,7 @@ public record RouterConfig(
     int timeoutMs,
     int connectTimeoutMs,
     int poolSize,
+    int pipelining,
     int instances,
     ValueLimits limits,
     String stateDir,
@@ -44,14 +46,19 @@ public record RouterConfig(
   public static final int DEFAULT_CONNECT_TIMEOUT_MS = 1000;
   public static final String DEFAULT_STATE_DIR = "data/router";
   public static final long DEFAULT_REBALANCE_KEYS_PER_SECOND = 20_000;
-  /** Enough to keep two cores busy against a local node; more only queues inside the node. */
-  public static final int DEFAULT_POOL_SIZE = 64;
+  /**
+   * Few connections with several requests in flight on each: measured here, pipelining 16 deep on
+   * 8 connections carried a third more GETs than 64 connections one at a time.
+   */
+  public static final int DEFAULT_POOL_SIZE = 8;
+  public static final int DEFAULT_PIPELINING = 16;
 
   public RouterConfig {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535 (was " + port + ")");
     }
-    if (timeoutMs < 1 || connectTimeoutMs < 1 || poolSize < 1 || instances < 1 || rebalanceKeysPerSecond < 1) {
+    if (timeoutMs < 1 || connectTimeoutMs < 1 || poolSize < 1 || pipelining < 1 || instances < 1
+        || rebalanceKeysPerSecond < 1) {
       throw new IllegalArgumentException("timeouts, pool size, instances and rebalance rate must be >= 1");
     }
     connectTimeoutMs = Math.min(connectTimeoutMs, timeoutMs);
@@ -67,6 +74,7 @@ public record RouterConfig(
         DEFAULT_TIMEOUT_MS,
         DEFAULT_CONNECT_TIMEOUT_MS,
         DEFAULT_POOL_SIZE,
+        DEFAULT_PIPELINING,
         defaultInstances(),
         ValueLimits.DEFAULTS,
         null,
@@ -75,13 +83,13 @@ public record RouterConfig(
 
   public RouterConfig withTimeoutMs(int newTimeoutMs) {
     return new RouterConfig(
-        host, port, clusterFile, cluster, newTimeoutMs, connectTimeoutMs, poolSize, instances, limits,
+        host, port, clusterFile, cluster, newTimeoutMs, connectTimeoutMs, poolSize, pipelining, instances, limits,
         stateDir, rebalanceKeysPerSecond);
   }
 
   public RouterConfig withInstances(int newInstances) {
     return new RouterConfig(
-        host, port, clusterFile, cluster, timeoutMs, connectTimeoutMs, poolSize, newInstances, limits,
+        host, port, clusterFile, cluster, timeoutMs, connectTimeoutMs, poolSize, pipelining, newInstances, limits,
         stateDir, rebalanceKeysPerSecond);
   }
 
@@ -102,6 +110,7 @@ public record RouterConfig(
             String.valueOf(DEFAULT_CONNECT_TIMEOUT_MS),
             "deadline for connecting to a node")
         .option("pool-size", String.valueOf(DEFAULT_POOL_SIZE), "connections per node per event loop")
+        .option("pipelining", String.valueOf(DEFAULT_PIPELINING), "requests in flight per connection to a node (1 = no pipelining)")
         .option("instances", String.valueOf(defaultInstances()), "event loops serving HTTP")
         .option(
             "max-value-bytes",
@@ -129,6 +138,7 @@ public record RouterConfig(
     int timeoutMs = flags.integer("timeout-ms", 1, 3_600_000);
     int connectTimeoutMs = flags.integer("connect-timeout-ms", 1, 3_600_000);
     int poolSize = flags.integer("pool-size", 1, 10_000);
+    int pipelining = flags.integer("pipelining", 1, 1024);
     int instances = flags.integer("instances", 1, 1024);
     long maxValue = flags.bytes("max-value-bytes", 1, 512L << 20);
     String stateDir = flags.string("state-dir");
@@ -147,6 +157,7 @@ public record RouterConfig(
         timeoutMs,
         connectTimeoutMs,
         poolSize,
+        pipelining,
         instances,
         new ValueLimits((int) maxValue, ValueLimits.DEFAULT_MAX_DEPTH),
         stateDir,

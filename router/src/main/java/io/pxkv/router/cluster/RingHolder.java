@@ -81,7 +81,7 @@ public final class RingHolder {
           existing != null && existing.node().equals(node)
               ? existing
               : new NodeClient(
-                  vertx, node, settings.timeoutMs(), settings.connectTimeoutMs(), settings.poolSize());
+                  vertx, node, settings.timeoutMs(), settings.connectTimeoutMs(), settings.poolSize(), settings.pipelining());
       clients.add(client);
       byId.put(node.id(), client);
     }

@@ -298,7 +298,7 @@ final class Rebalancer {
     NodeClient c = clients.get(node.id());
     if (c == null || !c.node().equals(node)) {
       if (c != null) c.close();
-      c = new NodeClient(vertx, node, settings.timeoutMs(), settings.connectTimeoutMs(), 8);
+      c = new NodeClient(vertx, node, settings.timeoutMs(), settings.connectTimeoutMs(), 8, 1);
       clients.put(node.id(), c);
     }
     return c;
