@@ -1,6 +1,7 @@
 package io.pxkv.launcher;
 
 import io.pxkv.common.cli.Flags;
+import io.pxkv.common.cli.Shutdown;
 import io.pxkv.common.cli.UsageException;
 import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.NodeInfo;
@@ -98,12 +99,17 @@ final class LocalCluster {
               RouterConfig.DEFAULT_REBALANCE_KEYS_PER_SECOND);
       router = RunningRouter.start(vertx, routerConfig).await(1, TimeUnit.MINUTES);
     } catch (Exception e) {
-      System.err.println("px-kvstore local: cannot start: " + rootMessage(e));
-      closeAll(vertx, null, started);
+      System.err.println("px-kvstore local: cannot start: " + Shutdown.rootMessage(e));
+      try {
+        closeAll(null, started).await(30, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // already failing; the start error above is the one to report
+      }
+      vertx.close();
       return 1;
     }
     RunningRouter running = router;
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> closeAll(vertx, running, started), "local-shutdown"));
+    Shutdown.onSignal("px-kvstore local", vertx, () -> closeAll(running, started));
     System.out.println("router listening on port " + router.port() + " in front of " + nodes.size() + " nodes; Ctrl-C to stop");
     return 0;
   }
@@ -134,26 +140,12 @@ final class LocalCluster {
     return file;
   }
 
-  private static void closeAll(Vertx vertx, RunningRouter router, List<NodeServer> nodes) {
-    try {
-      Future<Void> chain = router == null ? Future.succeededFuture() : router.close();
-      for (NodeServer n : nodes) {
-        chain = chain.transform(ignored -> n.close());
-      }
-      chain.await(30, TimeUnit.SECONDS);
-      // Awaited on its own: a callback chained after close() would need an event loop that the
-      // close has already stopped, and would never run.
-      vertx.close().await(30, TimeUnit.SECONDS);
-      System.out.println("px-kvstore local: stopped");
-    } catch (Exception e) {
-      System.err.println("px-kvstore local: unclean shutdown: " + rootMessage(e));
+  /** The router first, so no request reaches a closing node; then each node. */
+  private static Future<Void> closeAll(RunningRouter router, List<NodeServer> nodes) {
+    Future<Void> chain = router == null ? Future.succeededFuture() : router.close();
+    for (NodeServer n : nodes) {
+      chain = chain.transform(ignored -> n.close());
     }
+    return chain.onSuccess(v -> System.out.println("px-kvstore local: stopped"));
   }
-
-  private static String rootMessage(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-    return root.getMessage() == null ? root.toString() : root.getMessage();
-  }
-
 }

@@ -1,5 +1,6 @@
 package io.pxkv.node;
 
+import io.pxkv.common.cli.Shutdown;
 import io.pxkv.common.cli.UsageException;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
@@ -35,23 +36,11 @@ public final class NodeMain {
     try {
       server = NodeServer.start(vertx, config).await(5, TimeUnit.MINUTES);
     } catch (Exception e) {
-      System.err.println("px-kvstore node: cannot start " + config.id() + ": " + rootMessage(e));
+      System.err.println("px-kvstore node: cannot start " + config.id() + ": " + Shutdown.rootMessage(e));
       vertx.close();
       return 1;
     }
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    server.close().await(30, TimeUnit.SECONDS);
-                    // Not chained after close(): its callback would need a stopped event loop.
-                    vertx.close().await(30, TimeUnit.SECONDS);
-                  } catch (Exception e) {
-                    System.err.println("px-kvstore node: unclean shutdown: " + rootMessage(e));
-                  }
-                },
-                "node-shutdown"));
+    Shutdown.onSignal("px-kvstore node", vertx, server::close);
     System.out.println("node " + config.id() + " recovery: " + server.storage().engine().recoveryReport().summary());
     for (String event : server.storage().engine().recoveryReport().events()) {
       System.out.println("node " + config.id() + " recovery: " + event);
@@ -59,11 +48,5 @@ public final class NodeMain {
     System.out.println(
         "node " + config.id() + " listening on port " + server.port() + " (data " + config.storage().dataDir() + ")");
     return 0;
-  }
-
-  static String rootMessage(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-    return root.getMessage() == null ? root.toString() : root.getMessage();
   }
 }

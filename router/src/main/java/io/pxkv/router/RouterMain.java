@@ -1,5 +1,6 @@
 package io.pxkv.router;
 
+import io.pxkv.common.cli.Shutdown;
 import io.pxkv.common.cli.UsageException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -43,23 +44,11 @@ public final class RouterMain {
     try {
       router = RunningRouter.start(vertx, config).await(1, TimeUnit.MINUTES);
     } catch (Exception e) {
-      System.err.println("px-kvstore router: cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e));
+      System.err.println("px-kvstore router: cannot listen on " + config.host() + ":" + config.port() + ": " + Shutdown.rootMessage(e));
       vertx.close();
       return 1;
     }
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    router.close().await(30, TimeUnit.SECONDS);
-                    // Not chained after close(): its callback would need a stopped event loop.
-                    vertx.close().await(30, TimeUnit.SECONDS);
-                  } catch (Exception e) {
-                    System.err.println("px-kvstore router: unclean shutdown: " + rootMessage(e));
-                  }
-                },
-                "router-shutdown"));
+    Shutdown.onSignal("px-kvstore router", vertx, router::close);
     System.out.println(
         "router listening on port " + router.port() + " (" + config.cluster().nodes().size()
             + " nodes from " + config.clusterFile() + ")");
@@ -74,13 +63,5 @@ public final class RouterMain {
     Vertx vertx = Vertx.vertx();
     return RunningRouter.start(vertx, config)
         .recover(t -> vertx.close().transform(ignored -> Future.failedFuture(t)));
-  }
-
-  static String rootMessage(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getMessage() == null ? root.toString() : root.getMessage();
   }
 }
