@@ -189,6 +189,9 @@ public final class NodeClient {
         .setHost(node.host())
         .setPort(node.port())
         .setURI(uri)
-        .setConnectTimeout(connectTimeoutMs);
+        // A request's "connect" timeout also covers waiting for a pooled connection, which under
+        // load can take longer than opening one; the call's own deadline bounds both. Opening a
+        // TCP connection is bounded by connectTimeoutMs in the client options.
+        .setConnectTimeout(timeoutMs);
   }
 }

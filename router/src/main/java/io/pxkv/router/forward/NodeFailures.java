@@ -27,7 +27,10 @@ public final class NodeFailures {
       return e;
     }
     if (failure instanceof TimeoutException) {
-      return timeout(node, timeoutMs);
+      // Not our deadline timer (that one makes its own error): say what Vert.x said.
+      return new KvException(
+          ErrorCode.UPSTREAM_TIMEOUT,
+          "node " + node.id() + " (" + node.url() + ") did not answer in time: " + describe(failure));
     }
     return new KvException(
         ErrorCode.NODE_UNAVAILABLE,

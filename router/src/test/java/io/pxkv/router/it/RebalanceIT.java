@@ -219,8 +219,11 @@ class RebalanceIT {
         new ChildJvm(
                 "router",
                 "io.pxkv.router.RouterMain",
+                // A generous deadline: this test is about where keys are, and a busy machine can
+                // stall a node for seconds; a timeout would be counted as a failed read.
                 List.of("--host", "127.0.0.1", "--port", String.valueOf(routerPort), "--cluster", clusterFile.toString(),
-                    "--state-dir", root.resolve("router").toString(), "--rebalance-rate", String.valueOf(keysPerSecond)))
+                    "--state-dir", root.resolve("router").toString(), "--rebalance-rate", String.valueOf(keysPerSecond),
+                    "--timeout-ms", "30000"))
             .start("router listening on port", 60_000);
   }
 
