@@ -25,6 +25,15 @@
 #   BENCH_REPORT=docs/BENCHMARKS.md  where the report goes
 #   BENCH_REBUILD=0           1 rebuilds the px-kvstore and bench jars even if they exist
 #   BENCH_DISTURBED_PERCENT=10  verdicts of runs where other processes used more CPU are marked
+#   BENCH_FSYNC_COUNT=2000    fsync_modes: appends + fsyncs timed by FsyncLatency
+#   BENCH_RESTART_KEYS=1000000  restart_time: keys loaded before the restarts
+#   BENCH_RESTART_CHUNK=100000  restart_time: lines per POST /admin/import body
+#   BENCH_COMPACTION_KEYS=100000  compaction_p99: keys, each written BENCH_COMPACTION_ROUNDS=5 times
+#   BENCH_REBALANCE_KEYS=200000  rebalance: keys loaded through the router
+#   BENCH_REBALANCE_RATE=2500  rebalance: the router's --rebalance-rate (keys/s), low enough that
+#                             moving a quarter of the keys outlasts the two measured runs
+#   BENCH_REBALANCE_TIMEOUT=300  rebalance: seconds to wait for "done" after the measured runs
+#   BENCH_STOP_TIMEOUT=60     seconds a stopped node gets to exit before it is killed
 #   PXKV_TARGET=target        Maven output folder name (-Dpxkv.target) for both builds
 #   PXKV_JAR=launcher/$PXKV_TARGET/px-kvstore.jar  the px-kvstore launcher jar
 set -euo pipefail
@@ -47,6 +56,15 @@ BENCH_NOTE=${BENCH_NOTE:-}
 BENCH_REPORT=${BENCH_REPORT:-$ROOT/docs/BENCHMARKS.md}
 BENCH_REBUILD=${BENCH_REBUILD:-0}
 BENCH_DISTURBED_PERCENT=${BENCH_DISTURBED_PERCENT:-10}
+BENCH_FSYNC_COUNT=${BENCH_FSYNC_COUNT:-2000}
+BENCH_RESTART_KEYS=${BENCH_RESTART_KEYS:-1000000}
+BENCH_RESTART_CHUNK=${BENCH_RESTART_CHUNK:-100000}
+BENCH_COMPACTION_KEYS=${BENCH_COMPACTION_KEYS:-100000}
+BENCH_COMPACTION_ROUNDS=${BENCH_COMPACTION_ROUNDS:-5}
+BENCH_REBALANCE_KEYS=${BENCH_REBALANCE_KEYS:-200000}
+BENCH_REBALANCE_RATE=${BENCH_REBALANCE_RATE:-2500}
+BENCH_REBALANCE_TIMEOUT=${BENCH_REBALANCE_TIMEOUT:-300}
+BENCH_STOP_TIMEOUT=${BENCH_STOP_TIMEOUT:-60}
 PXKV_TARGET=${PXKV_TARGET:-target}
 PXKV_JAR=${PXKV_JAR:-$ROOT/launcher/$PXKV_TARGET/px-kvstore.jar}
 BENCH_JAR=$BENCH_DIR/$PXKV_TARGET/bench.jar
@@ -54,7 +72,7 @@ BENCH_JAR=$BENCH_DIR/$PXKV_TARGET/bench.jar
 CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
 TIMEFORMAT='%3U %3S' # bash's time: user and system CPU seconds of wrk
 
-ALL_SCENARIOS="bare_server bare_chain webdis node_cache_on node_cache_off router"
+ALL_SCENARIOS="bare_server bare_chain webdis node_cache_on node_cache_off router fsync_modes restart_time compaction_p99 rebalance"
 BENCH_SCENARIOS=${BENCH_SCENARIOS:-$ALL_SCENARIOS}
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
@@ -285,8 +303,8 @@ wrk_errors() {
 # least BENCH_WARMUP_MIN_SECONDS, two in a row are within 5% of each other (the JIT has settled),
 # or BENCH_WARMUP_SECONDS have been spent.
 warm_up() {
-  local scenario=$1 op=$2 url=$3 script=$4 spent=0 prev="" rps n=0
-  local out=$RESULTS_DIR/$scenario-$op.warmup.txt
+  local scenario=$1 op=$2 url=$3 script=$4 spent=0 prev="" rps=NA n=0
+  local out=$RESULTS_DIR/$scenario-${op// /-}.warmup.txt
   : >"$out"
   while ((spent < BENCH_WARMUP_SECONDS)); do
     n=$((n + 1))
@@ -307,9 +325,17 @@ warm_up() {
 
 # measure SCENARIO OP BASE_URL LUA_SCRIPT: a warm-up, then the measured run.
 measure() {
+  warm_up "$1" "$2" "$3" "$BENCH_DIR/wrk/$4"
+  measure_run "$@"
+}
+
+# measure_run SCENARIO OP BASE_URL LUA_SCRIPT: the measured run alone, no warm-up (for a server
+# already warm, or a run that must start at a given moment). The wrk settings are the globals
+# BENCH_THREADS, BENCH_CONNECTIONS, BENCH_SECONDS and BENCH_KEYS: a scenario may shadow them with
+# `local`. OP may hold spaces; the raw output file name gets dashes instead.
+measure_run() {
   local scenario=$1 op=$2 url=$3 script=$BENCH_DIR/wrk/$4
-  local raw=$RESULTS_DIR/$scenario-$op.wrk.txt
-  warm_up "$scenario" "$op" "$url" "$script"
+  local raw=$RESULTS_DIR/$scenario-${op// /-}.wrk.txt
   log "$scenario $op: measuring ${BENCH_SECONDS} s"
   local stat0 stat1 own0 own1 wrk_cpu
   echo "# wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d${BENCH_SECONDS}s --latency -s bench/wrk/$4 $url -- $BENCH_KEYS" >"$raw"
@@ -460,6 +486,311 @@ scenario_router() {
   measure router PUT "http://127.0.0.1:$PORT" put-kv.lua
 }
 
+# ---------------------------------------------------------------------------------------------
+# Storage and cluster scenarios: durability, restart, compaction, rebalance. Helpers first.
+# ---------------------------------------------------------------------------------------------
+# stop_one PID NAME: TERM, then wait for the exit (KILL after BENCH_STOP_TIMEOUT s); prints the
+# milliseconds the process took to exit.
+stop_one() {
+  local pid=$1 name=$2 t0 waited=0
+  t0=$(date +%s%N)
+  alive "$pid" && kill -TERM "$pid" 2>/dev/null || true
+  while alive "$pid" && ((waited < BENCH_STOP_TIMEOUT * 10)); do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  if alive "$pid"; then
+    log "$name (pid $pid) ignored TERM for $BENCH_STOP_TIMEOUT s, killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+  echo $((($(date +%s%N) - t0) / 1000000))
+}
+
+# start_node_in NAME ID DATA_DIR FLAGS...: a node on an existing (or new) data folder; sets PORT,
+# and START_HEALTH_MS / START_LOG_MS: milliseconds from launching the JVM to its first /health 200
+# and to its "listening on port" line (both polled every 20 ms).
+start_node_in() {
+  local name=$1 id=$2 dir=$3 t0 now deadline pid
+  shift 3
+  PORT=$(free_port)
+  mkdir -p "$dir"
+  START_HEALTH_MS=NA
+  START_LOG_MS=NA
+  t0=$(date +%s%N)
+  start_bg "$name" "${JAVA_CMD[@]}" -jar "$PXKV_JAR" node --id "$id" --host 127.0.0.1 --port "$PORT" \
+    --data "$dir" "$@"
+  pid=$LAST_PID
+  deadline=$((SECONDS + BENCH_START_TIMEOUT))
+  while ((SECONDS < deadline)); do
+    now=$(date +%s%N)
+    if [[ $START_LOG_MS == NA ]] && grep -q 'listening on port' "$RESULTS_DIR/$name.log" 2>/dev/null; then
+      START_LOG_MS=$(((now - t0) / 1000000))
+    fi
+    if curl -fsS --max-time 1 "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; then
+      START_HEALTH_MS=$((($(date +%s%N) - t0) / 1000000))
+      [[ $START_LOG_MS == NA ]] && START_LOG_MS=$START_HEALTH_MS
+      log "$name ready at http://127.0.0.1:$PORT/health after $START_HEALTH_MS ms (log line after $START_LOG_MS ms)"
+      return 0
+    fi
+    if ! alive "$pid"; then
+      wait_ready "$name" "$pid" "http://127.0.0.1:$PORT/health" # reports the exit and the log
+      return 1
+    fi
+    sleep 0.02
+  done
+  wait_ready "$name" "$pid" "http://127.0.0.1:$PORT/health"
+}
+
+# import_file URL FILE: POST /admin/import with FILE's JSON lines; fails unless every line was taken.
+import_file() {
+  local url=$1 file=$2 answer lines
+  lines=$(wc -l <"$file")
+  answer=$(curl -sS --max-time 600 -X POST -H 'Content-Type: application/x-ndjson' --data-binary "@$file" \
+    "$url/admin/import") || die "POST $url/admin/import failed: $answer"
+  [[ $(jq -r '.imported // empty' <<<"$answer" 2>/dev/null) == "$lines" ]] ||
+    die "POST $url/admin/import of $lines lines answered: $answer"
+}
+
+# json URL JQ_FILTER: one field of a JSON answer.
+json() {
+  curl -fsS --max-time 10 "$1" | jq -r "$2"
+}
+
+ms_to_s() { awk -v m="$1" 'BEGIN { if (m == "NA") print "NA"; else printf "%.2f", m / 1000 }'; }
+
+fs_facts() { # fs_facts DIR: "ext4 on /dev/vda"
+  local fs src
+  fs=$(df --output=fstype "$1" 2>/dev/null | tail -n 1 | tr -d ' ')
+  src=$(df --output=source "$1" 2>/dev/null | tail -n 1 | tr -d ' ')
+  echo "${fs:-unknown} on ${src:-unknown}"
+}
+
+scenario_fsync_modes() {
+  describe fsync_modes "Storage node PUT by fsync mode" \
+    "One node per sync mode (\`--fsync always\`: group commit, fsync before the ack; \`--fsync interval\`: fsync every 1000 ms; \`--fsync never\`), cache \`$BENCH_CACHE_BYTES\`, $BENCH_KEYS keys preloaded, each measured with wrk PUT (random key, small JSON value) at \`-t1 -c1\`, \`-t2 -c16\` and \`-t2 -c64\` after one warm-up at \`-t2 -c64\`; the nodes run one after the other. Before them \`io.pxkv.bench.FsyncLatency\` appends 4 KiB and calls \`FileChannel.force(false)\` $BENCH_FSYNC_COUNT times in the benchmark's temp dir, the same filesystem the nodes keep their data on ($(fs_facts "$RUN_DIR")): the floor under an \`always\` PUT at one connection. Redis with \`appendfsync always\` keeps about 0.67x of its no-fsync SET throughput on such a machine."
+  require_pxkv fsync_modes || return 0
+  local out mode spec t c url
+  log "fsync_modes: disk fsync latency, $BENCH_FSYNC_COUNT x (4 KiB append + force) in $RUN_DIR/data"
+  out=$(java -cp "$BENCH_JAR" io.pxkv.bench.FsyncLatency --dir "$RUN_DIR/data/fsync-latency" \
+    --count "$BENCH_FSYNC_COUNT") || die "FsyncLatency failed"
+  echo "$out" >"$RESULTS_DIR/fsync-latency.txt"
+  log "fsync_modes: $out"
+  record_extra fsync_modes "disk fsync latency, 4 KiB append + \`force(false)\` x $BENCH_FSYNC_COUNT ($(fs_facts "$RUN_DIR"), same filesystem as the node data)" \
+    "$(awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+      END { printf "mean %s ms, p50 %s ms, p99 %s ms, max %s ms", v["mean_ms"], v["p50_ms"], v["p99_ms"], v["max_ms"] }' <<<"$out")"
+  for mode in always interval never; do
+    start_node "fsync-$mode" bench-node "$BENCH_CACHE_BYTES" --fsync "$mode"
+    url=http://127.0.0.1:$PORT
+    preload kv "$url"
+    BENCH_THREADS=2 BENCH_CONNECTIONS=64 warm_up fsync_modes "PUT $mode" "$url" "$BENCH_DIR/wrk/put-kv.lua"
+    for spec in "1 1" "2 16" "2 64"; do
+      read -r t c <<<"$spec"
+      BENCH_THREADS=$t BENCH_CONNECTIONS=$c measure_run fsync_modes "PUT $mode -c$c" "$url" put-kv.lua
+    done
+    stop_one "$LAST_PID" "fsync-$mode" >/dev/null
+  done
+}
+
+scenario_restart_time() {
+  describe restart_time "Node restart time" \
+    "A node (\`--fsync never --no-auto-compact\`) loaded with $BENCH_RESTART_KEYS keys (\`restart-N\`, 38-byte string values) through \`POST /admin/import\` in bodies of $BENCH_RESTART_CHUNK lines, stopped with SIGTERM, restarted on the same folder: \"without hints\" every segment is scanned to rebuild the key directory. Then \`POST /admin/compact\` (every segment rewritten, one hint file per output segment), SIGTERM, restart again: \"with hints\". Times run from launching the JVM to the first \`/health\` 200 (and to the node's \`listening on port\` line), polled every 20 ms; they include JVM start-up."
+  require_pxkv restart_time || return 0
+  local dir=$RUN_DIR/data/restart gen=$RUN_DIR/restart-import i from to n url pid ms answer
+  mkdir -p "$gen"
+  start_node_in restart-load restart-node "$dir" --fsync never --no-auto-compact --cache-bytes "$BENCH_CACHE_BYTES"
+  url=http://127.0.0.1:$PORT
+  record_extra restart_time "first start, empty folder: to \`/health\` 200 (JVM start-up, the floor under both restarts)" "$(ms_to_s "$START_HEALTH_MS") s"
+  local started=$SECONDS
+  n=0
+  for ((from = 0; from < BENCH_RESTART_KEYS; from += BENCH_RESTART_CHUNK)); do
+    to=$((from + BENCH_RESTART_CHUNK))
+    ((to > BENCH_RESTART_KEYS)) && to=$BENCH_RESTART_KEYS
+    awk -v a="$from" -v b="$to" 'BEGIN { for (i = a; i < b; i++) printf "{\"key\":\"restart-%d\",\"value\":\"value-%030d\"}\n", i, i }' >"$gen/chunk"
+    import_file "$url" "$gen/chunk"
+    n=$((n + 1))
+  done
+  rm -rf "$gen"
+  log "restart_time: imported $BENCH_RESTART_KEYS keys in $n bodies in $((SECONDS - started)) s"
+  record_extra restart_time "keys loaded (import, $n bodies)" "$(json "$url/admin/stats" '.keys') in $((SECONDS - started)) s"
+  record_extra restart_time "data on disk (\`/admin/stats\` diskBytes), before compaction" "$(json "$url/admin/stats" '.diskBytes') bytes"
+  ms=$(stop_one "$LAST_PID" restart-load)
+  record_extra restart_time "stop after load (SIGTERM to exit)" "$(ms_to_s "$ms") s"
+
+  start_node_in restart-no-hints restart-node "$dir" --fsync never --no-auto-compact --cache-bytes "$BENCH_CACHE_BYTES"
+  url=http://127.0.0.1:$PORT
+  record_extra restart_time "restart without hints: to \`/health\` 200 (to \`listening on port\`)" "$(ms_to_s "$START_HEALTH_MS") s ($(ms_to_s "$START_LOG_MS") s)"
+  record_extra restart_time "recovery line without hints" "\`$(grep -m1 'recovery:' "$RESULTS_DIR/restart-no-hints.log" | sed 's/`//g')\`"
+  [[ $(json "$url/admin/stats" '.keys') == "$BENCH_RESTART_KEYS" ]] ||
+    log "restart_time: warning: key count after restart is $(json "$url/admin/stats" '.keys'), expected $BENCH_RESTART_KEYS"
+  local t0
+  t0=$(date +%s%N)
+  answer=$(curl -fsS --max-time 600 -X POST "$url/admin/compact") || die "POST /admin/compact failed"
+  record_extra restart_time "\`POST /admin/compact\`" "$(ms_to_s $((($(date +%s%N) - t0) / 1000000))) s, answer \`$answer\`"
+  record_extra restart_time "data on disk after compaction" "$(json "$url/admin/stats" '.diskBytes') bytes"
+  ms=$(stop_one "$LAST_PID" restart-no-hints)
+  record_extra restart_time "stop after compaction (SIGTERM to exit)" "$(ms_to_s "$ms") s"
+
+  start_node_in restart-hints restart-node "$dir" --fsync never --no-auto-compact --cache-bytes "$BENCH_CACHE_BYTES"
+  url=http://127.0.0.1:$PORT
+  record_extra restart_time "restart with hints: to \`/health\` 200 (to \`listening on port\`)" "$(ms_to_s "$START_HEALTH_MS") s ($(ms_to_s "$START_LOG_MS") s)"
+  record_extra restart_time "recovery line with hints" "\`$(grep -m1 'recovery:' "$RESULTS_DIR/restart-hints.log" | sed 's/`//g')\`"
+  local keys_after
+  keys_after=$(json "$url/admin/stats" '.keys')
+  record_extra restart_time "keys after the restart with hints" "$keys_after"
+  [[ $keys_after == "$BENCH_RESTART_KEYS" ]] || log "restart_time: warning: $keys_after keys after restart, expected $BENCH_RESTART_KEYS"
+  printf '%s\n' "$START_HEALTH_MS" >"$RESULTS_DIR/restart-with-hints-ms"
+  stop_one "$LAST_PID" restart-hints >/dev/null
+}
+
+scenario_compaction_p99() {
+  describe compaction_p99 "GET latency during compaction" \
+    "One node (\`--fsync never --segment-bytes 4m --no-auto-compact --cache-bytes 0\`: every GET reads its segment file) holding $BENCH_COMPACTION_KEYS keys each written $BENCH_COMPACTION_ROUNDS times with a ~200-byte string value (imported, so most of the disk is dead records). wrk GET (\`-t$BENCH_THREADS -c$BENCH_CONNECTIONS\`, random key) for ${BENCH_SECONDS} s before, then for ${BENCH_SECONDS} s with \`POST /admin/compact\` sent half a second after wrk starts."
+  require_pxkv compaction_p99 || return 0
+  local BENCH_KEYS=$BENCH_COMPACTION_KEYS
+  local r url file=$RUN_DIR/compaction-import.jsonl pad
+  start_node compaction-node bench-node 0 --fsync never --segment-bytes 4m --no-auto-compact
+  url=http://127.0.0.1:$PORT
+  pad=$(printf '%0190d' 0 | tr 0 x)
+  local started=$SECONDS
+  for ((r = 1; r <= BENCH_COMPACTION_ROUNDS; r++)); do
+    awk -v k="$BENCH_KEYS" -v r="$r" -v p="$pad" 'BEGIN { for (i = 0; i < k; i++) printf "{\"key\":\"bench-%d\",\"value\":\"r%d-%07d-%s\"}\n", i, r, i, p }' >"$file"
+    import_file "$url" "$file"
+  done
+  rm -f "$file"
+  log "compaction_p99: wrote $BENCH_KEYS keys x $BENCH_COMPACTION_ROUNDS in $((SECONDS - started)) s"
+  curl -fsS "$url/admin/stats" >"$RESULTS_DIR/compaction-stats-before.json"
+  record_extra compaction_p99 "before: diskBytes / liveBytes / segments" \
+    "$(jq -r '"\(.diskBytes) / \(.liveBytes // "NA") / \(.segments // "NA")"' "$RESULTS_DIR/compaction-stats-before.json")"
+  measure compaction_p99 "GET before" "$url" get-kv.lua
+  (
+    sleep 0.5
+    t0=$(date +%s%N)
+    curl -sS --max-time 600 -X POST "$url/admin/compact" >"$RESULTS_DIR/compaction-answer.json" 2>&1
+    echo $((($(date +%s%N) - t0) / 1000000)) >"$RUN_DIR/compaction-ms"
+  ) &
+  local compactor=$!
+  echo "$compactor compaction-call" >>"$PIDS_FILE"
+  measure_run compaction_p99 "GET during compaction" "$url" get-kv.lua
+  local finished_in_window=yes
+  [[ -f $RUN_DIR/compaction-ms ]] || finished_in_window=no
+  wait "$compactor" || true
+  local ms
+  ms=$(cat "$RUN_DIR/compaction-ms" 2>/dev/null || echo NA)
+  record_extra compaction_p99 "\`POST /admin/compact\` took" "$(ms_to_s "$ms") s ($([[ $finished_in_window == yes ]] && echo "finished inside the measured run: the rest of the run saw no compaction" || echo "still running when the measured run ended: the whole run overlapped it"))"
+  record_extra compaction_p99 "compaction answer" "\`$(tr -d '\n' <"$RESULTS_DIR/compaction-answer.json")\`"
+  record_extra compaction_p99 "bytes reclaimed" "$(jq -r '.bytesReclaimed // "NA"' "$RESULTS_DIR/compaction-answer.json" 2>/dev/null || echo NA)"
+  curl -fsS "$url/admin/stats" >"$RESULTS_DIR/compaction-stats-after.json"
+  record_extra compaction_p99 "after: diskBytes / liveBytes / segments" \
+    "$(jq -r '"\(.diskBytes) / \(.liveBytes // "NA") / \(.segments // "NA")"' "$RESULTS_DIR/compaction-stats-after.json")"
+}
+
+# cluster_file FILE PORT...: a cluster file naming node-1.. at the given ports (written to a
+# temp file first and moved over FILE, so a watcher never reads half a file).
+cluster_file() {
+  local file=$1 i=0 p sep=""
+  shift
+  {
+    echo '{'
+    echo '  "virtualNodes": 128,'
+    echo '  "nodes": ['
+    for p in "$@"; do
+      i=$((i + 1))
+      printf '%s    {"id": "node-%d", "url": "http://127.0.0.1:%s"}' "$sep" "$i" "$p"
+      sep=$',\n'
+    done
+    echo
+    echo '  ]'
+    echo '}'
+  } >"$file.tmp"
+  mv "$file.tmp" "$file"
+}
+
+scenario_rebalance() {
+  describe rebalance "Adding a node under load" \
+    "A router (\`--rebalance-rate $BENCH_REBALANCE_RATE\` keys/s, \`--state-dir\` in the temp dir) in front of 3 nodes (configured like the cache-on node), $BENCH_REBALANCE_KEYS keys (\`bench-N\`) imported through the router's \`POST /admin/import\`, and a 4th node running but not in the cluster file. wrk GET and PUT (\`-t$BENCH_THREADS -c$BENCH_CONNECTIONS\`, random key among the $BENCH_REBALANCE_KEYS) against the router ${BENCH_SECONDS} s each, warmed up, \"before\"; then the cluster file is rewritten with node-4 (temp file + \`mv\`), and once \`GET /admin/rebalance\` says \`moving\` the same GET and PUT runs are made \"during\"; then \`/admin/rebalance\` is polled until \`done\`. The rate is lowered from the router's default 20000 so the move outlasts both measured runs (\`BENCH_REBALANCE_RATE\`)."
+  require_pxkv rebalance || return 0
+  local BENCH_KEYS=$BENCH_REBALANCE_KEYS
+  local i ports=() cluster=$RUN_DIR/rebalance-cluster.json url file=$RUN_DIR/rebalance-import.jsonl
+  for i in 1 2 3 4; do
+    start_node "rebalance-node-$i" "node-$i" "$BENCH_CACHE_BYTES"
+    ports+=("$PORT")
+  done
+  cluster_file "$cluster" "${ports[@]:0:3}"
+  cp "$cluster" "$RESULTS_DIR/rebalance-cluster-before.json"
+  PORT=$(free_port)
+  start_bg rebalance-router "${JAVA_CMD[@]}" -jar "$PXKV_JAR" router --host 127.0.0.1 --port "$PORT" \
+    --cluster "$cluster" --state-dir "$RUN_DIR/router-state" --rebalance-rate "$BENCH_REBALANCE_RATE"
+  wait_ready rebalance-router "$LAST_PID" "http://127.0.0.1:$PORT/health"
+  url=http://127.0.0.1:$PORT
+  local started=$SECONDS
+  awk -v k="$BENCH_KEYS" 'BEGIN { for (i = 0; i < k; i++) printf "{\"key\":\"bench-%d\",\"value\":{\"n\":%d,\"s\":\"bench-value\"}}\n", i, i }' >"$file"
+  import_file "$url" "$file"
+  rm -f "$file"
+  log "rebalance: imported $BENCH_KEYS keys through the router in $((SECONDS - started)) s"
+  for i in 1 2 3 4; do
+    record_extra rebalance "keys on node-$i before" "$(json "http://127.0.0.1:${ports[$((i - 1))]}/admin/stats" '.keys')"
+  done
+  measure rebalance "GET before" "$url" get-kv.lua
+  measure rebalance "PUT before" "$url" put-kv.lua
+
+  local progress=$RESULTS_DIR/rebalance-progress.jsonl t0 phase deadline
+  cluster_file "$cluster" "${ports[@]}"
+  cp "$cluster" "$RESULTS_DIR/rebalance-cluster-after.json"
+  t0=$(date +%s%N)
+  log "rebalance: node-4 added to the cluster file"
+  deadline=$((SECONDS + 30))
+  phase=""
+  while ((SECONDS < deadline)); do
+    phase=$(json "$url/admin/rebalance" '.phase' 2>/dev/null || echo "?")
+    [[ $phase == moving || $phase == done ]] && break
+    sleep 0.1
+  done
+  log "rebalance: phase $phase after $((($(date +%s%N) - t0) / 1000000)) ms"
+  [[ $phase == moving || $phase == done ]] || die "the router did not start moving keys within 30 s (phase $phase)"
+  # a background sampler: one /admin/rebalance answer per half second, with a timestamp
+  (
+    while :; do
+      printf '{"t_ms":%d,"status":%s}\n' $((($(date +%s%N) - t0) / 1000000)) \
+        "$(curl -fsS --max-time 2 "$url/admin/rebalance" 2>/dev/null || echo null)"
+      sleep 0.5
+    done
+  ) >"$progress" &
+  local sampler=$!
+  echo "$sampler rebalance-sampler" >>"$PIDS_FILE"
+  local when op
+  for op in GET PUT; do
+    when=$(json "$url/admin/rebalance" '.phase')
+    measure_run rebalance "$op during move" "$url" "$([[ $op == GET ]] && echo get-kv.lua || echo put-kv.lua)"
+    record_extra rebalance "phase at start / end of the $op run" "$when / $(json "$url/admin/rebalance" '.phase')"
+  done
+  deadline=$((SECONDS + BENCH_REBALANCE_TIMEOUT))
+  while ((SECONDS < deadline)); do
+    phase=$(json "$url/admin/rebalance" '.phase' 2>/dev/null || echo "?")
+    [[ $phase == done ]] && break
+    sleep 0.2
+  done
+  local move_ms=$((($(date +%s%N) - t0) / 1000000))
+  kill "$sampler" 2>/dev/null || true
+  wait "$sampler" 2>/dev/null || true
+  curl -fsS "$url/admin/rebalance" >"$RESULTS_DIR/rebalance-final.json" || true
+  [[ $phase == done ]] || die "the rebalance was not done $BENCH_REBALANCE_TIMEOUT s after the measured runs (phase $phase)"
+  local moved reported
+  moved=$(jq -r '.progress.keysMoved // "NA"' "$RESULTS_DIR/rebalance-final.json")
+  reported=$(jq -r '.progress.keysPerSecond // "NA"' "$RESULTS_DIR/rebalance-final.json")
+  record_extra rebalance "keys moved (\`progress.keysMoved\`)" "$moved"
+  record_extra rebalance "move duration (file rewritten to \`done\`, polled every 0.2 s)" "$(ms_to_s "$move_ms") s"
+  record_extra rebalance "keys per second: moved / duration (\`progress.keysPerSecond\`)" \
+    "$(awk -v m="$moved" -v d="$move_ms" 'BEGIN { if (m == "NA" || d <= 0) print "NA"; else printf "%.0f", m / (d / 1000) }') ($reported), paced to $BENCH_REBALANCE_RATE"
+  for i in 1 2 3 4; do
+    record_extra rebalance "keys on node-$i after" "$(json "http://127.0.0.1:${ports[$((i - 1))]}/admin/stats" '.keys')"
+  done
+  local total
+  total=$(for p in "${ports[@]}"; do json "http://127.0.0.1:$p/admin/stats" '.keys'; done | awk '{ s += $1 } END { print s }')
+  record_extra rebalance "keys on all nodes after (expected $BENCH_KEYS)" "$total"
+  grep -E 'rebalance (plan|complete)' "$RESULTS_DIR/rebalance-router.log" | head -n 3 >"$RESULTS_DIR/rebalance-router-lines.txt" || true
+}
+
 # The goals the issues set: goal LABEL SCENARIO OP BASE_SCENARIO BASE_OP MIN_RATIO.
 # MIN_RATIO "-" shows the ratio without a verdict.
 goals() {
@@ -473,6 +804,26 @@ goals() {
   goal "Router GET / direct node GET (cache on)" router GET node_cache_on GET -
   goal "Router PUT / direct node PUT (cache on)" router PUT node_cache_on PUT -
   goal "Bare proxy chain GET / bare server GET" bare_chain GET bare_server GET -
+  goal "Node PUT fsync always / never, 64 connections" fsync_modes "PUT always -c64" fsync_modes "PUT never -c64" 0.8
+  goal "Node PUT fsync interval / never, 64 connections" fsync_modes "PUT interval -c64" fsync_modes "PUT never -c64" -
+  goal "Node PUT fsync always / never, 1 connection" fsync_modes "PUT always -c1" fsync_modes "PUT never -c1" -
+  goal_restart "Node restart with hints, $BENCH_RESTART_KEYS keys (s to /health)" 3
+  goal "Node GET during compaction / before" compaction_p99 "GET during compaction" compaction_p99 "GET before" -
+  goal "Router GET while adding a node / before" rebalance "GET during move" rebalance "GET before" -
+  goal "Router PUT while adding a node / before" rebalance "PUT during move" rebalance "PUT before" -
+}
+
+# goal_restart LABEL MAX_SECONDS: the restart_time scenario's restart with hints, in seconds.
+goal_restart() {
+  local ms s verdict
+  ms=$(cat "$RESULTS_DIR/restart-with-hints-ms" 2>/dev/null || echo NA)
+  if [[ $ms == NA ]]; then
+    echo "| $1 | - | - | - | < $2 s | not measured | - |"
+    return
+  fi
+  s=$(ms_to_s "$ms")
+  verdict=$(awk -v s="$s" -v m="$2" 'BEGIN { print (s + 0 < m + 0 ? "PASS" : "MISS") }')
+  echo "| $1 | ${s} s | - | - | < $2 s | $verdict | - |"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -556,6 +907,7 @@ write_report() {
     echo "- Everything on loopback (127.0.0.1) on the same $(nproc) cores: wrk and the servers under test share them, so absolute numbers are low and the ratios between scenarios measured side by side in one run are what counts."
     echo "- $BENCH_KEYS keys (\`bench-0\` .. \`bench-$((BENCH_KEYS - 1))\`, values like \`{\"n\":42,\"s\":\"bench-value\"}\`) are preloaded before the GET runs; GET and PUT pick a uniformly random key per request (Lua scripts in \`bench/wrk/\`)."
     echo "- px-kvstore nodes run with \`--cache-bytes <N>${BENCH_NODE_FLAGS:+ $BENCH_NODE_FLAGS}\`.$([[ $BENCH_NODE_FLAGS == *"--fsync never"* ]] && echo " PUT is measured with \`--fsync never\`: these runs are about the HTTP and forwarding cost, not the disk; fsync-mode PUT is its own scenario.")"
+    echo "- The storage and cluster scenarios (\`fsync_modes\`, \`restart_time\`, \`compaction_p99\`, \`rebalance\`) set their own node flags, key counts and wrk connections, named in their sections; their extra numbers (times, sizes, keys moved) are in a second table under each."
     echo "- JVM options for every JVM under test: \`${BENCH_JAVA_OPTS:-(defaults)}\`."
     echo "- \`server CPU per request\` is the CPU time (user + system, all threads) that the processes under test (for the router: the router and its 3 nodes) used during the measured run, divided by the requests served. It is less sensitive than req/s to other work on the machine, and says where a gap comes from."
     echo "- \`errors\` counts non-2xx answers and socket errors; a goal whose runs had errors is not judged."

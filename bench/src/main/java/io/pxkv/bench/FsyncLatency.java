@@ -1,0 +1,72 @@
+package io.pxkv.bench;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * How long the disk takes to make an append durable: appends {@code --bytes} (4 KiB) to a file in
+ * {@code --dir} and calls {@link FileChannel#force(boolean) force(false)} (fdatasync), {@code
+ * --count} times, timing each force. Run it in the folder the nodes keep their data in, so it
+ * measures the very filesystem a node with {@code --fsync always} waits on.
+ *
+ * <p>{@code java -cp bench.jar io.pxkv.bench.FsyncLatency --dir D [--count 2000] [--bytes 4096]}
+ *
+ * <p>Prints one line: {@code count=N bytes=B mean_ms=.. p50_ms=.. p99_ms=.. max_ms=..}. The file
+ * is deleted afterwards.
+ */
+public final class FsyncLatency {
+  private FsyncLatency() {
+  }
+
+  public static void main(String[] argv) throws IOException {
+    Args args = Args.parse("FsyncLatency", argv, "--dir", "--count", "--bytes", "--warmup");
+    Path dir = Path.of(args.string("--dir", null));
+    int count = args.integer("--count", 2000);
+    int bytes = args.integer("--bytes", 4096);
+    int warmup = args.integer("--warmup", 50);
+    if (count < 1 || bytes < 1 || warmup < 0) {
+      args.fail("--count and --bytes must be positive, --warmup not negative");
+    }
+    Files.createDirectories(dir);
+    Path file = Files.createTempFile(dir, "fsync-latency-", ".dat");
+    byte[] block = new byte[bytes];
+    Arrays.fill(block, (byte) 'x');
+    ByteBuffer buffer = ByteBuffer.wrap(block);
+    long[] nanos = new long[count];
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      for (int i = -warmup; i < count; i++) {
+        buffer.clear();
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        long t0 = System.nanoTime();
+        channel.force(false);
+        long took = System.nanoTime() - t0;
+        if (i >= 0) {
+          nanos[i] = took;
+        }
+      }
+    } finally {
+      Files.deleteIfExists(file);
+    }
+    Arrays.sort(nanos);
+    double sum = 0;
+    for (long n : nanos) {
+      sum += n;
+    }
+    System.out.println(String.format(Locale.ROOT, "count=%d bytes=%d mean_ms=%.3f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f",
+        count, bytes, sum / count / 1e6, percentile(nanos, 0.50) / 1e6, percentile(nanos, 0.99) / 1e6,
+        nanos[count - 1] / 1e6));
+  }
+
+  private static double percentile(long[] sorted, double q) {
+    int idx = (int) Math.ceil(q * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];
+  }
+}
