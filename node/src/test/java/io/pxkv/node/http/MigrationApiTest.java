@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pxkv.common.kv.ValueLimits;
 import io.pxkv.node.NodeClient;
-import io.pxkv.node.NodeConfig;
-import io.pxkv.node.NodeServer;
+import io.pxkv.node.TestNode;
 import io.pxkv.node.storage.StorageEngine;
-import io.pxkv.node.storage.SyncMode;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -30,29 +27,18 @@ import org.junit.jupiter.api.io.TempDir;
 class MigrationApiTest {
   private static final int MAX_VALUE = 4096;
   @TempDir static Path dataDir;
-  static Vertx vertx;
-  static NodeServer node;
+  static TestNode node;
   static NodeClient client;
 
   @BeforeAll
   static void startNode() throws Exception {
-    vertx = Vertx.vertx();
-    NodeConfig defaults = NodeConfig.forTest("node-m", dataDir);
-    NodeConfig config =
-        new NodeConfig(
-            defaults.id(),
-            defaults.host(),
-            0,
-            defaults.storage().withSyncMode(SyncMode.NEVER),
-            new ValueLimits(MAX_VALUE, 8));
-    node = NodeServer.start(vertx, config).await(30, TimeUnit.SECONDS);
-    client = new NodeClient(node.port());
+    node = TestNode.start("node-m", dataDir, MAX_VALUE);
+    client = node.client();
   }
 
   @AfterAll
   static void stopNode() throws Exception {
-    node.close().await(30, TimeUnit.SECONDS);
-    vertx.close().await(30, TimeUnit.SECONDS);
+    node.close();
   }
 
   private static JsonObject json(HttpResponse<String> r) {

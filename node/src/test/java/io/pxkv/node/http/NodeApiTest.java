@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pxkv.common.kv.ValueLimits;
 import io.pxkv.node.NodeClient;
-import io.pxkv.node.NodeConfig;
-import io.pxkv.node.NodeServer;
-import io.pxkv.node.storage.SyncMode;
-import io.vertx.core.Vertx;
+import io.pxkv.node.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -18,7 +14,6 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,30 +23,18 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeApiTest {
   private static final int MAX_VALUE = 4096;
   @TempDir static Path dataDir;
-  static Vertx vertx;
-  static NodeServer node;
+  static TestNode node;
   static NodeClient client;
 
   @BeforeAll
   static void startNode() throws Exception {
-    vertx = Vertx.vertx();
-    NodeConfig defaults = NodeConfig.forTest("node-t", dataDir);
-    // The API does not depend on the sync mode; "never" keeps 2,500 sequential PUTs fast.
-    NodeConfig config =
-        new NodeConfig(
-            defaults.id(),
-            defaults.host(),
-            0,
-            defaults.storage().withSyncMode(SyncMode.NEVER),
-            new ValueLimits(MAX_VALUE, 8));
-    node = NodeServer.start(vertx, config).await(30, TimeUnit.SECONDS);
-    client = new NodeClient(node.port());
+    node = TestNode.start("node-t", dataDir, MAX_VALUE);
+    client = node.client();
   }
 
   @AfterAll
   static void stopNode() throws Exception {
-    node.close().await(30, TimeUnit.SECONDS);
-    vertx.close().await(30, TimeUnit.SECONDS);
+    node.close();
   }
 
   private static JsonObject json(HttpResponse<String> r) {

@@ -1,0 +1,48 @@
+package io.pxkv.node;
+
+import io.pxkv.common.kv.ValueLimits;
+import io.pxkv.node.storage.SyncMode;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real node on a free loopback port for HTTP tests, on its own Vert.x, with a blocking client.
+ * Writes are not fsynced ({@code never}): these tests are about the API, and a suite of sequential
+ * PUTs would otherwise wait on the disk.
+ */
+public final class TestNode implements AutoCloseable {
+  private final Vertx vertx;
+  private final NodeServer server;
+  private final NodeClient client;
+
+  private TestNode(Vertx vertx, NodeServer server) {
+    this.vertx = vertx;
+    this.server = server;
+    this.client = new NodeClient(server.port());
+  }
+
+  /** Starts node {@code id} on {@code dataDir} with a value limit of {@code maxValueBytes}. */
+  public static TestNode start(String id, Path dataDir, int maxValueBytes) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    NodeConfig defaults = NodeConfig.forTest(id, dataDir);
+    NodeConfig config =
+        new NodeConfig(
+            id,
+            defaults.host(),
+            0,
+            defaults.storage().withSyncMode(SyncMode.NEVER),
+            new ValueLimits(maxValueBytes, 8));
+    return new TestNode(vertx, NodeServer.start(vertx, config).await(30, TimeUnit.SECONDS));
+  }
+
+  public NodeClient client() {
+    return client;
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.close().await(30, TimeUnit.SECONDS);
+    vertx.close().await(30, TimeUnit.SECONDS);
+  }
+}
