@@ -278,7 +278,11 @@ final class LogWriter implements Runnable {
       flush();
       int first = nextId.getAndAdd(r.reserve());
       roll();
-      r.future().complete(new RollResult(first, r.reserve(), active.id()));
+      RollResult result = new RollResult(first, r.reserve(), active.id());
+      // Acknowledged with the batch, after the key directory took this batch's earlier writes:
+      // the compactor waiting on it must see every record now in the segments it will rewrite,
+      // or a key could be left pointing into a segment it deletes.
+      written.add(Written.nothing(() -> r.future().complete(result)));
     }
   }
 
