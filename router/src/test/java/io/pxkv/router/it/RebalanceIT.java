@@ -281,6 +281,10 @@ class RebalanceIT {
     }, () -> String.valueOf(last[0]));
   }
 
+  /**
+   * Polls {@code done} until it holds or the deadline passes. The short pause between polls only
+   * spaces out the status requests; no outcome depends on how long it is.
+   */
   private static void await(String what, BooleanSupplier done, java.util.function.Supplier<String> state) throws InterruptedException {
     long deadline = System.currentTimeMillis() + DEADLINE_MS;
     while (!done.getAsBoolean()) {
