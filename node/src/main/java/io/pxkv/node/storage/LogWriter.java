@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The single writer of a disk engine, running on its own thread {@code kv-write}. Callers queue
  * operations from any thread; the writer drains everything queued, encodes it into one buffer,
  * appends it with one {@code write()} (two around a segment roll-over), fsyncs once per the {@link
- * SyncMode} (group commit), and only then updates the key directory and completes the futures.
+ * SyncMode} (group commit), and only then updates the key directory and completes the futures. In
+ * INTERVAL mode the due fsyncs run on {@link BackgroundSync} instead, so no write waits for one.
  *
  * <p>Failure rule: if a write or fsync throws, no future of that batch succeeds and the writer
  * stops taking writes for good ({@link #failure()}); the key directory never saw the batch, so
@@ -85,6 +86,8 @@ final class LogWriter implements Runnable {
   private final AtomicInteger nextId;
   private final Runnable onRoll;
   private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
+  /** INTERVAL mode only, else null. */
+  private final BackgroundSync backgroundSync;
   private final Object submitLock = new Object();
   private volatile String failure;
   private volatile Segment active;
@@ -115,6 +118,10 @@ final class LogWriter implements Runnable {
     this.onRoll = onRoll;
     this.active = active;
     this.out = files.openAppend(active.path());
+    this.backgroundSync =
+        syncMode == SyncMode.INTERVAL
+            ? new BackgroundSync(files, e -> failure = "fsync failed: " + e)
+            : null;
   }
 
   /** The segment being appended to. */
@@ -150,6 +157,7 @@ final class LogWriter implements Runnable {
 
   @Override
   public void run() {
+    if (backgroundSync != null) backgroundSync.start();
     List<Op> batch = new ArrayList<>();
     while (true) {
       Op first;
@@ -208,7 +216,13 @@ final class LogWriter implements Runnable {
               ErrorCode.INSUFFICIENT_STORAGE,
               "the write failed and the node stopped taking writes: " + e,
               e);
-      for (Op op : batch) fail(op, error);
+      for (Op op : batch) {
+        if (op instanceof Stop s) {
+          stop = s; // a stop still closes the files: finish() answers it
+        } else {
+          fail(op, error);
+        }
+      }
       return stop;
     }
     for (Written w : written) {
@@ -286,8 +300,7 @@ final class LogWriter implements Runnable {
     }
   }
 
-  private <T> void complete(CompletableFuture<T> future, T value) {
-    if (failure != null) return; // the batch failed: process() fails every future instead
+  private static <T> void complete(CompletableFuture<T> future, T value) {
     future.complete(value);
   }
 
@@ -361,13 +374,12 @@ final class LogWriter implements Runnable {
     lastSyncNanos = System.nanoTime();
   }
 
+  /** INTERVAL mode: asks {@code kv-sync} for an fsync when one is due, without waiting for it. */
   private void syncIfDue() {
     if (!dirty || System.nanoTime() - lastSyncNanos < syncIntervalNanos || failure != null) return;
-    try {
-      sync();
-    } catch (IOException e) {
-      failure = "fsync failed: " + e;
-    }
+    dirty = false;
+    lastSyncNanos = System.nanoTime();
+    backgroundSync.request(out);
   }
 
   /**
@@ -376,6 +388,7 @@ final class LogWriter implements Runnable {
    * record goes into it.
    */
   private void roll() throws IOException {
+    if (backgroundSync != null) backgroundSync.awaitIdle(); // it may be syncing the file we close
     dirty = true;
     sync();
     out.close();
@@ -391,6 +404,10 @@ final class LogWriter implements Runnable {
   }
 
   private void finish(Stop stop) {
+    if (backgroundSync != null) {
+      backgroundSync.awaitIdle();
+      backgroundSync.stop();
+    }
     try {
       if (failure == null) {
         flush();

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,6 +23,7 @@ public final class FaultyStorageFiles implements StorageFiles {
   private final AtomicReference<Runnable> beforeNextRename = new AtomicReference<>();
   private final AtomicInteger writes = new AtomicInteger();
   private final AtomicInteger syncs = new AtomicInteger();
+  private volatile CountDownLatch syncGate = new CountDownLatch(0);
 
   public void failNextWrite() {
     failNextWrite.set(true);
@@ -29,6 +31,15 @@ public final class FaultyStorageFiles implements StorageFiles {
 
   public void failNextSync() {
     failNextSync.set(true);
+  }
+
+  /** Makes every fsync from now on wait until {@link #releaseSyncs} (a disk that stalls). */
+  void holdSyncs() {
+    syncGate = new CountDownLatch(1);
+  }
+
+  void releaseSyncs() {
+    syncGate.countDown();
   }
 
   public void failNextRename() {
@@ -102,6 +113,12 @@ public final class FaultyStorageFiles implements StorageFiles {
   @Override
   public void sync(FileChannel channel) throws IOException {
     syncs.incrementAndGet();
+    try {
+      syncGate.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while the fsync was held", e);
+    }
     if (failNextSync.getAndSet(false)) throw new IOException("injected fsync failure (EIO)");
     disk.sync(channel);
   }
