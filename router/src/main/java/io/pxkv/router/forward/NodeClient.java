@@ -16,16 +16,19 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
 /**
- * Calls one storage node over a pooled keep-alive HTTP/1.1 client with deadlines.
+ * Calls one storage node over kept-alive HTTP/1.1 connections with deadlines.
  *
- * <p>{@link #call} is for answers that fit in memory (single keys, pages, stats): it has one
- * deadline from sending to the last body byte, fails with {@code 504 upstream_timeout} when it
- * passes (and resets the request, which frees the connection), and with {@code 503
- * node_unavailable} when the node cannot be reached. A refused connection fails at once; a node
- * that comes back is reconnected to by the pool on the next call, without a restart.
+ * <p>{@link #call} is for answers that fit in memory (single keys, pages, stats), the router's hot
+ * path. It goes through {@link NodeConnections}: a lean pipelining client of the router's own,
+ * which writes each request as bytes and reads back only status, Content-Type and body, because
+ * the general Vert.x client's per-request machinery was most of a forwarded call's cost. One
+ * deadline runs from sending to the last body byte: past it the call fails with {@code 504
+ * upstream_timeout}; a node that cannot be reached gives {@code 503 node_unavailable}. A refused
+ * connection fails at once; a node that comes back is reconnected to on the next call.
  *
- * <p>{@link #stream} is for answers of any size: the deadline covers connecting and the head, then
- * an idle timeout guards every gap between chunks, so a long healthy stream is never cut.
+ * <p>{@link #stream} is for answers of any size, on the Vert.x HTTP client: the deadline covers
+ * connecting and the head, then an idle timeout guards every gap between chunks, so a long healthy
+ * stream is never cut.
  *
  * <p>Threading: one instance per event loop (each {@code RouterVerticle} builds its own), used only
  * from that loop, so its connections and callbacks never hop threads. {@link #lastError} may be
@@ -35,6 +38,8 @@ public final class NodeClient {
   private final Vertx vertx;
   private final NodeInfo node;
   private final HttpClientAgent client;
+  private final NodeConnections connections;
+  private final String hostHeader;
   private final long timeoutMs;
   private final long connectTimeoutMs;
   private volatile String lastError;
@@ -62,6 +67,16 @@ public final class NodeClient {
             .setDecompressionSupported(false);
     if (pipelining > 1) options.setPipelining(true).setPipeliningLimit(pipelining);
     this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(poolSize));
+    this.hostHeader = node.host() + ":" + node.port();
+    // Deadlines are checked a few times per deadline, at most every 50 ms.
+    long sweepMs = Math.max(5, Math.min(50, timeoutMs / 10));
+    this.connections =
+        new NodeConnections(
+            vertx, node, connectTimeoutMs, sweepMs, poolSize, pipelining,
+            error -> lastError = error,
+            () -> {
+              if (lastError != null) lastError = null;
+            });
   }
 
   public NodeInfo node() {
@@ -85,63 +100,11 @@ public final class NodeClient {
   /** Like {@link #call(HttpMethod, String, String, Buffer)} with its own, shorter deadline. */
   public Future<NodeReply> call(
       HttpMethod method, String uri, String contentType, Buffer body, long deadlineMs) {
-    InFlight call = new InFlight();
-    long timer = vertx.setTimer(deadlineMs, id -> call.expire(NodeFailures.timeout(node, deadlineMs)));
-    client
-        .request(options(method, uri))
-        .compose(
-            request -> {
-              if (call.result.future().isComplete()) {
-                // The deadline passed while waiting for a connection: give it straight back.
-                request.reset();
-                return Future.failedFuture(NodeFailures.timeout(node, deadlineMs));
-              }
-              call.request = request;
-              if (contentType != null) {
-                request.putHeader(Headers.CONTENT_TYPE, contentType);
-              }
-              return body == null ? request.send() : request.send(body);
-            })
-        .compose(
-            response ->
-                response
-                    .body()
-                    .map(b -> new NodeReply(response.statusCode(), response.getHeader(Headers.CONTENT_TYPE), b)))
-        .onComplete(
-            ar -> {
-              vertx.cancelTimer(timer);
-              if (ar.succeeded()) {
-                if (call.result.tryComplete(ar.result())) {
-                  lastError = null;
-                }
-              } else {
-                call.fail(NodeFailures.map(node, ar.cause(), deadlineMs));
-              }
-            });
+    NodeConnection.Call call =
+        new NodeConnection.Call(
+            RequestEncoder.encode(method, uri, hostHeader, contentType, body), deadlineMs);
+    connections.submit(call);
     return call.result.future();
-  }
-
-  /**
-   * One call's state, confined to the event loop: its result and, once a connection was lent, its
-   * request, which the deadline resets so the connection is not left waiting on a silent node.
-   */
-  private final class InFlight {
-    final Promise<NodeReply> result = Promise.promise();
-    HttpClientRequest request;
-
-    void expire(KvException timeout) {
-      if (fail(timeout) && request != null) {
-        request.reset();
-      }
-    }
-
-    boolean fail(KvException failure) {
-      if (!result.tryFail(failure)) {
-        return false;
-      }
-      lastError = failure.getMessage();
-      return true;
-    }
   }
 
   /**
@@ -180,7 +143,7 @@ public final class NodeClient {
   }
 
   public Future<Void> close() {
-    return client.close();
+    return Future.join(connections.close(), client.close()).mapEmpty();
   }
 
   private RequestOptions options(HttpMethod method, String uri) {

@@ -1,0 +1,125 @@
+package io.pxkv.router.forward;
+
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.net.NetSocket;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * One kept-alive TCP connection to a node that carries pipelined HTTP/1.1 requests: requests go
+ * out in order, answers come back in the same order, so the oldest call in flight owns the next
+ * answer. Requests handed over in one event-loop turn are written together, in one system call.
+ *
+ * <p>Confined to the event loop of its {@link NodeConnections}.
+ */
+final class NodeConnection {
+  /** A call in flight (or waiting for a connection): its encoded request and deadline. */
+  static final class Call {
+    final Buffer request;
+    final long deadlineNanos;
+    final long deadlineMs;
+    final Promise<NodeReply> result = Promise.promise();
+
+    Call(Buffer request, long deadlineMs) {
+      this.request = request;
+      this.deadlineMs = deadlineMs;
+      this.deadlineNanos = System.nanoTime() + deadlineMs * 1_000_000L;
+    }
+  }
+
+  private final NetSocket socket;
+  private final ContextInternal context;
+  private final ArrayDeque<Call> inFlight = new ArrayDeque<>();
+  private final ResponseParser parser = new ResponseParser(this::answer);
+  private final Consumer<NodeConnection> onAnswer;
+  private final Consumer<NodeConnection> onClose;
+  private final BiConsumer<Call, Throwable> fail;
+  private Buffer unwritten; // requests of this turn, written together by flush()
+  private boolean closed;
+  private Throwable closeReason;
+
+  NodeConnection(
+      NetSocket socket,
+      ContextInternal context,
+      Consumer<NodeConnection> onAnswer,
+      Consumer<NodeConnection> onClose,
+      BiConsumer<Call, Throwable> fail) {
+    this.socket = socket;
+    this.context = context;
+    this.onAnswer = onAnswer;
+    this.onClose = onClose;
+    this.fail = fail;
+    socket.handler(
+        bytes -> {
+          try {
+            parser.feed(bytes);
+            if (parser.closeRequested()) socket.close();
+          } catch (ResponseParser.ProtocolException e) {
+            close(e);
+          }
+        });
+    // A failed read or write closes the socket too; the calls then fail with what went wrong.
+    socket.exceptionHandler(e -> { if (closeReason == null) closeReason = e; });
+    socket.closeHandler(v -> closed());
+  }
+
+  int inFlight() {
+    return inFlight.size();
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** A call in flight whose deadline has passed at {@code nowNanos}, or null. */
+  Call expired(long nowNanos) {
+    for (Call call : inFlight) {
+      if (nowNanos - call.deadlineNanos >= 0) return call;
+    }
+    return null;
+  }
+
+  void send(Call call) {
+    inFlight.addLast(call);
+    if (unwritten == null) {
+      unwritten = call.request; // encoded by NodeConnections for this call alone: ours to extend
+      context.runOnContext(v -> flush());
+    } else {
+      unwritten.appendBuffer(call.request);
+    }
+  }
+
+  /** Closes the connection; every call in flight fails with {@code reason}. */
+  void close(Throwable reason) {
+    if (closeReason == null) closeReason = reason;
+    socket.close();
+  }
+
+  private void flush() {
+    Buffer out = unwritten;
+    unwritten = null;
+    if (out != null && !closed) socket.write(out);
+  }
+
+  private void answer(NodeReply reply) {
+    Call call = inFlight.pollFirst();
+    if (call == null) return; // an answer nobody asked for: the close that follows says why
+    onAnswer.accept(this); // first: whoever the answer wakes may look at the client's state
+    call.result.tryComplete(reply);
+  }
+
+  private void closed() {
+    closed = true;
+    unwritten = null;
+    Throwable reason =
+        closeReason != null ? closeReason : new IOException("the connection was closed");
+    for (Call call; (call = inFlight.pollFirst()) != null; ) {
+      fail.accept(call, reason);
+    }
+    onClose.accept(this);
+  }
+}

@@ -1,0 +1,176 @@
+package io.pxkv.router.forward;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pxkv.common.cluster.NodeInfo;
+import io.pxkv.common.error.ErrorCode;
+import io.pxkv.common.error.KvException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link NodeClient#call} against a raw TCP server that answers, stalls or hangs up on cue. */
+class NodeClientTest {
+  private Vertx vertx;
+  private Context loop;
+  private NetServer server;
+  private final AtomicInteger connections = new AtomicInteger();
+  private final List<NetSocket> sockets = new ArrayList<>();
+  /** What the server does with request number n (from 0): answer it, or stay silent. */
+  private volatile java.util.function.IntPredicate answers = n -> true;
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    loop = vertx.getOrCreateContext();
+    AtomicInteger requests = new AtomicInteger();
+    server =
+        vertx
+            .createNetServer()
+            .connectHandler(
+                socket -> {
+                  connections.incrementAndGet();
+                  synchronized (sockets) {
+                    sockets.add(socket);
+                  }
+                  StringBuilder in = new StringBuilder();
+                  socket.handler(
+                      bytes -> {
+                        in.append(bytes.toString());
+                        int end;
+                        while ((end = in.indexOf("\r\n\r\n")) >= 0) {
+                          String head = in.substring(0, end);
+                          in.delete(0, end + 4);
+                          String target = head.substring(head.indexOf(' ') + 1, head.indexOf(" HTTP/"));
+                          if (answers.test(requests.getAndIncrement())) {
+                            String body = "{\"target\":\"" + target + "\"}";
+                            socket.write(
+                                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: "
+                                    + body.length() + "\r\n\r\n" + body);
+                          }
+                        }
+                      });
+                })
+            .listen(0, "127.0.0.1")
+            .await(10, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  private NodeClient client(long timeoutMs, int poolSize) throws Exception {
+    return onLoop(
+        () ->
+            Future.succeededFuture(
+                new NodeClient(
+                    vertx, NodeInfo.of("n1", "127.0.0.1", server.actualPort()), timeoutMs, 1000, poolSize, 16)));
+  }
+
+  private <T> T onLoop(Supplier<Future<T>> action) throws Exception {
+    CompletableFuture<T> done = new CompletableFuture<>();
+    loop.runOnContext(
+        v -> action.get().onComplete(ar -> {
+          if (ar.succeeded()) done.complete(ar.result());
+          else done.completeExceptionally(ar.cause());
+        }));
+    return done.get(30, TimeUnit.SECONDS);
+  }
+
+  private KvException failure(Supplier<Future<NodeReply>> call) {
+    ExecutionException e =
+        org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> onLoop(call));
+    return (KvException) e.getCause();
+  }
+
+  @Test
+  void pipelinedCallsEachGetTheirOwnAnswer() throws Exception {
+    NodeClient client = client(5000, 1);
+    List<NodeReply> replies =
+        onLoop(
+            () -> {
+              List<Future<NodeReply>> calls = new ArrayList<>();
+              for (int i = 0; i < 50; i++) {
+                calls.add(client.call(HttpMethod.GET, "/kv?key=k" + i, null, null));
+              }
+              return Future.all(calls).map(all -> all.<NodeReply>list());
+            });
+    for (int i = 0; i < 50; i++) {
+      assertEquals("{\"target\":\"/kv?key=k" + i + "\"}", replies.get(i).body().toString());
+    }
+    assertEquals(1, connections.get(), "one connection carried them all");
+  }
+
+  @Test
+  void aSilentNodeIsA504AtTheDeadlineAndTheNextCallGetsAFreshConnection() throws Exception {
+    NodeClient client = client(300, 1);
+    answers = n -> n != 0;
+    long start = System.nanoTime();
+    KvException late = failure(() -> client.call(HttpMethod.GET, "/kv?key=a", null, null));
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertEquals(ErrorCode.UPSTREAM_TIMEOUT, late.code());
+    assertTrue(tookMs >= 300 && tookMs < 3000, "took " + tookMs + " ms");
+    assertTrue(client.lastError().contains("did not answer"), client.lastError());
+    NodeReply next = onLoop(() -> client.call(HttpMethod.GET, "/kv?key=b", null, null));
+    assertEquals(200, next.status());
+    assertEquals(2, connections.get(), "the stuck connection was given up");
+    assertEquals(null, client.lastError());
+  }
+
+  @Test
+  void aConnectionClosedMidCallIsA503() throws Exception {
+    NodeClient client = client(5000, 1);
+    answers = n -> false;
+    Future<NodeReply>[] pending = new Future[1];
+    onLoop(() -> {
+      pending[0] = client.call(HttpMethod.PUT, "/kv/a", "application/json", Buffer.buffer("1"));
+      return Future.succeededFuture();
+    });
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (sockets.isEmpty() && System.nanoTime() < deadline) Thread.onSpinWait();
+    synchronized (sockets) {
+      sockets.get(0).close();
+    }
+    KvException closed = failure(() -> pending[0]);
+    assertEquals(ErrorCode.NODE_UNAVAILABLE, closed.code());
+  }
+
+  @Test
+  void aRefusedConnectionIsA503AtOnce() throws Exception {
+    NodeClient client = client(5000, 2);
+    server.close().await(10, TimeUnit.SECONDS);
+    long start = System.nanoTime();
+    KvException refused = failure(() -> client.call(HttpMethod.GET, "/kv?key=a", null, null));
+    assertEquals(ErrorCode.NODE_UNAVAILABLE, refused.code());
+    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1));
+  }
+
+  @Test
+  void requestsCarryMethodHostLengthTypeAndBody() throws Exception {
+    Buffer encoded =
+        RequestEncoder.encode(HttpMethod.PUT, "/kv/a%20b", "127.0.0.1:9001", "application/json", Buffer.buffer("{\"x\":1}"));
+    assertEquals(
+        "PUT /kv/a%20b HTTP/1.1\r\nHost: 127.0.0.1:9001\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"x\":1}",
+        encoded.toString());
+    assertEquals(
+        "GET /kv?key=a HTTP/1.1\r\nHost: h:1\r\n\r\n",
+        RequestEncoder.encode(HttpMethod.GET, "/kv?key=a", "h:1", null, null).toString());
+  }
+}
