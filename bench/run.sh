@@ -26,6 +26,7 @@
 #   BENCH_REBUILD=0           1 rebuilds the px-kvstore and bench jars even if they exist
 #   BENCH_DISTURBED_PERCENT=10  verdicts of runs where other processes used more CPU are marked
 #   BENCH_FSYNC_COUNT=2000    fsync_modes: appends + fsyncs timed by FsyncLatency
+#   BENCH_FSYNC_ROUNDS=3      fsync_modes: turns of the side-by-side always/never runs
 #   BENCH_RESTART_KEYS=1000000  restart_time: keys loaded before the restarts
 #   BENCH_RESTART_CHUNK=100000  restart_time: lines per POST /admin/import body
 #   BENCH_COMPACTION_KEYS=100000  compaction_p99: keys, each written BENCH_COMPACTION_ROUNDS=5 times
@@ -57,6 +58,7 @@ BENCH_REPORT=${BENCH_REPORT:-$ROOT/docs/BENCHMARKS.md}
 BENCH_REBUILD=${BENCH_REBUILD:-0}
 BENCH_DISTURBED_PERCENT=${BENCH_DISTURBED_PERCENT:-10}
 BENCH_FSYNC_COUNT=${BENCH_FSYNC_COUNT:-2000}
+BENCH_FSYNC_ROUNDS=${BENCH_FSYNC_ROUNDS:-3}
 BENCH_RESTART_KEYS=${BENCH_RESTART_KEYS:-1000000}
 BENCH_RESTART_CHUNK=${BENCH_RESTART_CHUNK:-100000}
 BENCH_COMPACTION_KEYS=${BENCH_COMPACTION_KEYS:-100000}
@@ -568,7 +570,7 @@ fs_facts() { # fs_facts DIR: "ext4 on /dev/vda"
 
 scenario_fsync_modes() {
   describe fsync_modes "Storage node PUT by fsync mode" \
-    "One node per sync mode (\`--fsync always\`: group commit, fsync before the ack; \`--fsync interval\`: fsync every 1000 ms; \`--fsync never\`), cache \`$BENCH_CACHE_BYTES\`, $BENCH_KEYS keys preloaded, each measured with wrk PUT (random key, small JSON value) at \`-t1 -c1\`, \`-t2 -c16\` and \`-t2 -c64\` after one warm-up at \`-t2 -c64\`; the nodes run one after the other. Before them \`io.pxkv.bench.FsyncLatency\` appends 4 KiB and calls \`FileChannel.force(false)\` $BENCH_FSYNC_COUNT times in the benchmark's temp dir, the same filesystem the nodes keep their data on ($(fs_facts "$RUN_DIR")): the floor under an \`always\` PUT at one connection. Redis with \`appendfsync always\` keeps about 0.67x of its no-fsync SET throughput on such a machine."
+    "One node per sync mode (\`--fsync always\`: group commit, fsync before the ack; \`--fsync interval\`: fsync every 1000 ms; \`--fsync never\`), cache \`$BENCH_CACHE_BYTES\`, $BENCH_KEYS keys preloaded, each measured with wrk PUT (random key, small JSON value) at \`-t1 -c1\`, \`-t2 -c16\` and \`-t2 -c64\` after one warm-up at \`-t2 -c64\`; the nodes run one after the other. Then the goal's pair is measured side by side: an \`always\` node and a \`never\` node run at once, both preloaded and warmed up, and are measured in turns at \`-t2 -c64\`, $BENCH_FSYNC_ROUNDS turns each; the goal compares the run with the median req/s of each mode (\`turn N\` rows), so drift of the machine between runs minutes apart cannot decide it. Before them \`io.pxkv.bench.FsyncLatency\` appends 4 KiB and calls \`FileChannel.force(false)\` $BENCH_FSYNC_COUNT times in the benchmark's temp dir, the same filesystem the nodes keep their data on ($(fs_facts "$RUN_DIR")): the floor under an \`always\` PUT at one connection. Redis with \`appendfsync always\` keeps about 0.67x of its no-fsync SET throughput on such a machine."
   require_pxkv fsync_modes || return 0
   local out mode spec t c url
   log "fsync_modes: disk fsync latency, $BENCH_FSYNC_COUNT x (4 KiB append + force) in $RUN_DIR/data"
@@ -590,6 +592,49 @@ scenario_fsync_modes() {
     done
     stop_one "$LAST_PID" "fsync-$mode" >/dev/null
   done
+  fsync_side_by_side
+}
+
+# fsync_side_by_side: the always/never goal at 64 connections, measured so that drift of the
+# machine over the scenario (the runs above are minutes apart) cannot decide it: an always node and
+# a never node run at once, both warm, and are measured in turns, BENCH_FSYNC_ROUNDS times each;
+# the run with the median req/s of each mode is the one the goal compares.
+fsync_side_by_side() {
+  local round mode always_url never_url url
+  start_node fsync-side-always bench-node "$BENCH_CACHE_BYTES" --fsync always
+  always_url=http://127.0.0.1:$PORT
+  start_node fsync-side-never bench-node "$BENCH_CACHE_BYTES" --fsync never
+  never_url=http://127.0.0.1:$PORT
+  for mode in always never; do
+    url=${mode}_url
+    preload kv "${!url}"
+    BENCH_THREADS=2 BENCH_CONNECTIONS=64 warm_up fsync_modes "PUT $mode side by side" "${!url}" "$BENCH_DIR/wrk/put-kv.lua"
+  done
+  for round in $(seq "$BENCH_FSYNC_ROUNDS"); do
+    for mode in always never; do
+      url=${mode}_url
+      BENCH_THREADS=2 BENCH_CONNECTIONS=64 measure_run fsync_modes "PUT $mode -c64 turn $round" "${!url}" put-kv.lua
+    done
+  done
+  for mode in always never; do
+    median_row fsync_modes "PUT $mode -c64 turn " "PUT $mode -c64, median of $BENCH_FSYNC_ROUNDS turns"
+  done
+}
+
+# median_row SCENARIO OP_PREFIX NEW_OP: copies the row with the median req/s among the rows whose op
+# starts with OP_PREFIX, under NEW_OP.
+median_row() {
+  awk -F'\t' -v s="$1" -v p="$2" -v n="$3" 'BEGIN { OFS = FS }
+    $1 == s && index($2, p) == 1 { rows[++k] = $0; rps[k] = $3 + 0 }
+    END {
+      if (k == 0) exit
+      for (i = 1; i <= k; i++) order[i] = i
+      for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (rps[order[j]] < rps[order[i]]) { t = order[i]; order[i] = order[j]; order[j] = t }
+      split(rows[order[int((k + 1) / 2)]], f, FS); f[2] = n
+      line = f[1]; for (i = 2; i <= 8; i++) line = line OFS f[i]; print line
+    }' "$RESULTS_TSV" >>"$RESULTS_TSV.median"
+  cat "$RESULTS_TSV.median" >>"$RESULTS_TSV"
+  rm -f "$RESULTS_TSV.median"
 }
 
 scenario_restart_time() {
@@ -804,7 +849,8 @@ goals() {
   goal "Router GET / direct node GET (cache on)" router GET node_cache_on GET -
   goal "Router PUT / direct node PUT (cache on)" router PUT node_cache_on PUT -
   goal "Bare proxy chain GET / bare server GET" bare_chain GET bare_server GET -
-  goal "Node PUT fsync always / never, 64 connections" fsync_modes "PUT always -c64" fsync_modes "PUT never -c64" 0.8
+  goal "Node PUT fsync always / never, 64 connections (side by side, median of $BENCH_FSYNC_ROUNDS turns)" fsync_modes "PUT always -c64, median of $BENCH_FSYNC_ROUNDS turns" fsync_modes "PUT never -c64, median of $BENCH_FSYNC_ROUNDS turns" 0.8
+  goal "Node PUT fsync always / never, 64 connections (one run each, minutes apart)" fsync_modes "PUT always -c64" fsync_modes "PUT never -c64" -
   goal "Node PUT fsync interval / never, 64 connections" fsync_modes "PUT interval -c64" fsync_modes "PUT never -c64" -
   goal "Node PUT fsync always / never, 1 connection" fsync_modes "PUT always -c1" fsync_modes "PUT never -c1" -
   goal_restart "Node restart with hints, $BENCH_RESTART_KEYS keys (s to /health)" 3
