@@ -1,11 +1,14 @@
 package io.pxkv.node.storage;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Live keys are held twice: a hash map for the point lookups every read does (a skip list
  * lookup cost more than the rest of a cached GET), and a sorted set of the same keys for paged
  * scans. Only the {@code kv-write} thread adds or removes live keys, updating the map first; a scan
- * that meets a key the map no longer has skips it.
+ * that meets a key the map no longer has skips it. After a restart the sorted set is built in the
+ * background ({@link #recovered}); scans wait for it, point reads and writes do not.
  *
  * <p>Thread-safe. Only the {@code kv-write} thread changes whether a key is live ({@link #putLive},
  * {@link #putTombstone}); {@code kv-compact} only moves entries ({@link #relocate}) and forgets
@@ -26,7 +30,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class KeyDirectory {
   private final ConcurrentHashMap<String, KeyDirEntry> live = new ConcurrentHashMap<>();
-  private final ConcurrentSkipListSet<String> sortedLive = new ConcurrentSkipListSet<>();
+  /** Null from {@link #recovering} until the background build {@link #recovered} starts is done. */
+  private volatile ConcurrentSkipListMap<String, Boolean> sortedLive = new ConcurrentSkipListMap<>();
+  private volatile CountDownLatch sortedBuilt = new CountDownLatch(0);
+  private volatile boolean loading;
+  private final Object sortedLock = new Object();
+  private List<String> changedWhileBuilding; // guarded by sortedLock
   private final ConcurrentHashMap<String, KeyDirEntry> tombstones = new ConcurrentHashMap<>();
   private final ConcurrentSkipListMap<Integer, Segment> segments = new ConcurrentSkipListMap<>();
   private final AtomicLong liveBytes = new AtomicLong();
@@ -63,9 +72,22 @@ final class KeyDirectory {
     return live;
   }
 
-  /** The live keys in order, for scans; may briefly hold a key just deleted. */
+  /**
+   * The live keys in order, for scans; may briefly hold a key just deleted. Right after a restart
+   * this waits until the sorted keys are built (blocking: scans run on worker threads).
+   */
   NavigableSet<String> sortedKeys() {
-    return sortedLive;
+    ConcurrentSkipListMap<String, Boolean> sorted = sortedLive;
+    while (sorted == null) {
+      try {
+        sortedBuilt.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while the key index was being built", e);
+      }
+      sorted = sortedLive;
+    }
+    return sorted.keySet();
   }
 
   Map<String, KeyDirEntry> tombstones() {
@@ -83,7 +105,7 @@ final class KeyDirectory {
   void putLive(String key, KeyDirEntry entry) {
     count(entry, +1);
     KeyDirEntry replaced = live.put(key, entry);
-    if (replaced == null) sortedLive.add(key);
+    if (replaced == null) sortedChanged(key, true);
     count(replaced, -1);
     count(tombstones.remove(key), -1);
   }
@@ -91,9 +113,79 @@ final class KeyDirectory {
   void putTombstone(String key, KeyDirEntry entry) {
     count(entry, +1);
     KeyDirEntry removed = live.remove(key);
-    if (removed != null) sortedLive.remove(key);
+    if (removed != null) sortedChanged(key, false);
     count(removed, -1);
     count(tombstones.put(key, entry), -1);
+  }
+
+  /**
+   * Startup: from now on only the hash maps are kept up to date; {@link #recovered} builds the
+   * sorted keys. Inserting a million keys one by one into the skip list was half of a restart.
+   */
+  void recovering() {
+    sortedBuilt = new CountDownLatch(1);
+    sortedLive = null;
+    loading = true;
+  }
+
+  /**
+   * Startup's records are all in: sorts the live keys and builds the skip list from them in one
+   * pass, on a thread of its own ({@code kv-index}), so the node serves point reads and writes
+   * meanwhile. Keys that writes add or remove during the build are applied to it at the end; a scan
+   * waits for it ({@link #sortedKeys}).
+   */
+  void recovered() {
+    synchronized (sortedLock) {
+      changedWhileBuilding = new ArrayList<>();
+      loading = false;
+    }
+    Thread build = new Thread(this::buildSorted, "kv-index");
+    build.setDaemon(true);
+    build.start();
+  }
+
+  private void buildSorted() {
+    ConcurrentSkipListMap<String, Boolean> built;
+    try {
+      String[] keys = live.keySet().toArray(new String[0]);
+      Arrays.parallelSort(keys);
+      built = new ConcurrentSkipListMap<>(new SortedKeys(keys));
+    } catch (RuntimeException | OutOfMemoryError e) {
+      built = new ConcurrentSkipListMap<>();
+      for (String key : live.keySet()) built.put(key, Boolean.TRUE);
+    }
+    synchronized (sortedLock) {
+      for (String key : changedWhileBuilding) {
+        if (live.containsKey(key)) {
+          built.put(key, Boolean.TRUE);
+        } else {
+          built.remove(key);
+        }
+      }
+      changedWhileBuilding = null;
+      sortedLive = built;
+    }
+    sortedBuilt.countDown();
+  }
+
+  /** Keeps the sorted keys in step with {@code live} after {@code key} was added or removed. */
+  private void sortedChanged(String key, boolean added) {
+    ConcurrentSkipListMap<String, Boolean> sorted = sortedLive;
+    if (sorted == null) {
+      if (loading) return; // the build starts from everything loaded
+      synchronized (sortedLock) {
+        sorted = sortedLive;
+        if (sorted == null) {
+          changedWhileBuilding.add(key);
+          return;
+        }
+      }
+    }
+    if (added) {
+      sorted.put(key, Boolean.TRUE);
+    } else {
+      sorted.remove(key);
+    }
   }
 
   /**

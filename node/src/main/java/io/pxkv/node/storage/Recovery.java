@@ -74,6 +74,7 @@ final class Recovery {
       if (!data.containsKey(id)) files.delete(FileNames.hint(dir, id));
     }
     Segment newest = null;
+    keydir.recovering();
     for (var e : data.entrySet()) {
       boolean isNewest = e.getKey().equals(data.lastKey());
       Segment segment = new Segment(e.getKey(), e.getValue(), files, files.size(e.getValue()));
@@ -81,6 +82,7 @@ final class Recovery {
       if (!hints.contains(segment.id()) || !loadHint(segment)) load(segment, isNewest);
       newest = segment;
     }
+    keydir.recovered();
     RecoveryReport report =
         new RecoveryReport(
             data.size(),
