@@ -10,8 +10,8 @@
 #
 # Settings (environment):
 #   BENCH_SECONDS=10          measured wrk run length per call
-#   BENCH_WARMUP_SECONDS=30   at most this long unmeasured wrk runs before each measured one,
-#   BENCH_WARMUP_WINDOW=3     in windows of this length, until two windows agree within 5%
+#   BENCH_WARMUP_SECONDS=45   at most this long unmeasured wrk runs before each measured one,
+#   BENCH_WARMUP_WINDOW=3     in windows of this length, until three windows agree within 5%
 #   BENCH_WARMUP_MIN_SECONDS=12  and at least this long
 #   BENCH_THREADS=2           wrk threads
 #   BENCH_CONNECTIONS=64      wrk connections
@@ -43,7 +43,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH_DIR=$ROOT/bench
 
 BENCH_SECONDS=${BENCH_SECONDS:-10}
-BENCH_WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-30}
+BENCH_WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-45}
 BENCH_WARMUP_WINDOW=${BENCH_WARMUP_WINDOW:-3}
 BENCH_WARMUP_MIN_SECONDS=${BENCH_WARMUP_MIN_SECONDS:-12}
 BENCH_THREADS=${BENCH_THREADS:-2}
@@ -302,10 +302,13 @@ wrk_errors() {
 }
 
 # warm_up SCENARIO OP URL SCRIPT: wrk windows of BENCH_WARMUP_WINDOW seconds until, after at
-# least BENCH_WARMUP_MIN_SECONDS, two in a row are within 5% of each other (the JIT has settled),
-# or BENCH_WARMUP_SECONDS have been spent.
+# least BENCH_WARMUP_MIN_SECONDS, three in a row are each within 5% of the one before (the JIT has
+# settled: two alone were seen to agree in the middle of a slow ramp), or BENCH_WARMUP_SECONDS have
+# been spent.
+within_5_percent() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b > 0 && d / b < 0.05) }'; }
+
 warm_up() {
-  local scenario=$1 op=$2 url=$3 script=$4 spent=0 prev="" rps=NA n=0
+  local scenario=$1 op=$2 url=$3 script=$4 spent=0 prev2="" prev="" rps=NA n=0
   local out=$RESULTS_DIR/$scenario-${op// /-}.warmup.txt
   : >"$out"
   while ((spent < BENCH_WARMUP_SECONDS)); do
@@ -315,10 +318,11 @@ warm_up() {
     cat "$out.tmp" >>"$out"
     rps=$(wrk_rps "$out.tmp")
     spent=$((spent + BENCH_WARMUP_WINDOW))
-    if ((spent >= BENCH_WARMUP_MIN_SECONDS)) && [[ -n $prev && $rps != NA && $prev != NA ]] &&
-      awk -v a="$rps" -v b="$prev" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b > 0 && d / b < 0.05) }'; then
+    if ((spent >= BENCH_WARMUP_MIN_SECONDS)) && [[ -n $prev2 && $rps != NA && $prev != NA && $prev2 != NA ]] &&
+      within_5_percent "$rps" "$prev" && within_5_percent "$prev" "$prev2"; then
       break
     fi
+    prev2=$prev
     prev=$rps
   done
   rm -f "$out.tmp"
@@ -949,7 +953,7 @@ write_report() {
     echo
     echo "## Method"
     echo
-    echo "- One \`wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d${BENCH_SECONDS}s --latency\` per call, after an unmeasured warm-up with the same settings: ${BENCH_WARMUP_WINDOW} s wrk windows, at least ${BENCH_WARMUP_MIN_SECONDS} s, until two in a row agree within 5% (the JIT has settled), at most ${BENCH_WARMUP_SECONDS} s."
+    echo "- One \`wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d${BENCH_SECONDS}s --latency\` per call, after an unmeasured warm-up with the same settings: ${BENCH_WARMUP_WINDOW} s wrk windows, at least ${BENCH_WARMUP_MIN_SECONDS} s, until three in a row agree within 5% (the JIT has settled), at most ${BENCH_WARMUP_SECONDS} s."
     echo "- Everything on loopback (127.0.0.1) on the same $(nproc) cores: wrk and the servers under test share them, so absolute numbers are low and the ratios between scenarios measured side by side in one run are what counts."
     echo "- $BENCH_KEYS keys (\`bench-0\` .. \`bench-$((BENCH_KEYS - 1))\`, values like \`{\"n\":42,\"s\":\"bench-value\"}\`) are preloaded before the GET runs; GET and PUT pick a uniformly random key per request (Lua scripts in \`bench/wrk/\`)."
     echo "- px-kvstore nodes run with \`--cache-bytes <N>${BENCH_NODE_FLAGS:+ $BENCH_NODE_FLAGS}\`.$([[ $BENCH_NODE_FLAGS == *"--fsync never"* ]] && echo " PUT is measured with \`--fsync never\`: these runs are about the HTTP and forwarding cost, not the disk; fsync-mode PUT is its own scenario.")"
