@@ -1,8 +1,8 @@
 package io.pxkv.router.forward;
 
+import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.NetSocket;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -32,7 +32,7 @@ final class NodeConnection {
   }
 
   private final NetSocket socket;
-  private final ContextInternal context;
+  private final Context context;
   private final ArrayDeque<Call> inFlight = new ArrayDeque<>();
   private final ResponseParser parser = new ResponseParser(this::answer);
   private final Consumer<NodeConnection> onAnswer;
@@ -44,7 +44,7 @@ final class NodeConnection {
 
   NodeConnection(
       NetSocket socket,
-      ContextInternal context,
+      Context context,
       Consumer<NodeConnection> onAnswer,
       Consumer<NodeConnection> onClose,
       BiConsumer<Call, Throwable> fail) {

@@ -2,9 +2,9 @@ package io.pxkv.router.forward;
 
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.error.KvException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
@@ -31,7 +31,7 @@ import java.util.function.Consumer;
  */
 final class NodeConnections {
   private final Vertx vertx;
-  private final ContextInternal context;
+  private final Context context;
   private final NodeInfo node;
   private final NetClient client;
   private final int poolSize;
@@ -54,7 +54,7 @@ final class NodeConnections {
       Consumer<String> onError,
       Runnable onAnswer) {
     this.vertx = vertx;
-    this.context = (ContextInternal) vertx.getOrCreateContext();
+    this.context = vertx.getOrCreateContext();
     this.node = node;
     this.poolSize = poolSize;
     this.pipelining = pipelining;
