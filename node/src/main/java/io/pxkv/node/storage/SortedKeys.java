@@ -2,6 +2,7 @@ package io.pxkv.node.storage;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
@@ -10,17 +11,24 @@ import java.util.Set;
 import java.util.SortedMap;
 
 /**
- * A sorted array of distinct keys seen as a read-only {@link SortedMap} (every value {@code TRUE}),
- * only so that {@code new ConcurrentSkipListMap<>(sortedKeys)} can build its skip list in one
- * linear pass instead of a million searching inserts. Nothing else may use it: the sub-map views
- * are not implemented.
+ * A range of a sorted array of distinct keys, seen as a read-only {@link SortedMap} whose values
+ * are all {@code TRUE}. It exists so that {@code new ConcurrentSkipListMap<>(sortedKeys)} builds
+ * its skip list in one linear pass instead of a million searching inserts.
  */
 final class SortedKeys extends AbstractMap<String, Boolean> implements SortedMap<String, Boolean> {
   private final String[] keys;
+  private final int from; // inclusive
+  private final int to; // exclusive
 
-  /** {@code keys} must be sorted in natural order, without duplicates. */
+  /** {@code keys} must be sorted in natural order, without duplicates; it is not copied. */
   SortedKeys(String[] keys) {
+    this(keys, 0, keys.length);
+  }
+
+  private SortedKeys(String[] keys, int from, int to) {
     this.keys = keys;
+    this.from = from;
+    this.to = to;
   }
 
   @Override
@@ -29,21 +37,36 @@ final class SortedKeys extends AbstractMap<String, Boolean> implements SortedMap
   }
 
   @Override
+  public int size() {
+    return to - from;
+  }
+
+  @Override
+  public boolean containsKey(Object key) {
+    return key instanceof String k && Arrays.binarySearch(keys, from, to, k) >= 0;
+  }
+
+  @Override
+  public Boolean get(Object key) {
+    return containsKey(key) ? Boolean.TRUE : null;
+  }
+
+  @Override
   public Set<Entry<String, Boolean>> entrySet() {
     return new AbstractSet<>() {
       @Override
       public Iterator<Entry<String, Boolean>> iterator() {
         return new Iterator<>() {
-          private int next;
+          private int next = from;
 
           @Override
           public boolean hasNext() {
-            return next < keys.length;
+            return next < to;
           }
 
           @Override
           public Entry<String, Boolean> next() {
-            if (next >= keys.length) throw new NoSuchElementException();
+            if (next >= to) throw new NoSuchElementException();
             return Map.entry(keys[next++], Boolean.TRUE);
           }
         };
@@ -51,35 +74,42 @@ final class SortedKeys extends AbstractMap<String, Boolean> implements SortedMap
 
       @Override
       public int size() {
-        return keys.length;
+        return to - from;
       }
     };
   }
 
   @Override
   public String firstKey() {
-    if (keys.length == 0) throw new NoSuchElementException();
-    return keys[0];
+    if (from == to) throw new NoSuchElementException();
+    return keys[from];
   }
 
   @Override
   public String lastKey() {
-    if (keys.length == 0) throw new NoSuchElementException();
-    return keys[keys.length - 1];
+    if (from == to) throw new NoSuchElementException();
+    return keys[to - 1];
   }
 
   @Override
   public SortedMap<String, Boolean> subMap(String fromKey, String toKey) {
-    throw new UnsupportedOperationException();
+    if (fromKey.compareTo(toKey) > 0) throw new IllegalArgumentException(fromKey + " > " + toKey);
+    return new SortedKeys(keys, indexOf(fromKey), indexOf(toKey));
   }
 
   @Override
   public SortedMap<String, Boolean> headMap(String toKey) {
-    throw new UnsupportedOperationException();
+    return new SortedKeys(keys, from, indexOf(toKey));
   }
 
   @Override
   public SortedMap<String, Boolean> tailMap(String fromKey) {
-    throw new UnsupportedOperationException();
+    return new SortedKeys(keys, indexOf(fromKey), to);
+  }
+
+  /** The first index in this range whose key is at least {@code key}. */
+  private int indexOf(String key) {
+    int i = Arrays.binarySearch(keys, from, to, key);
+    return i >= 0 ? i : -i - 1;
   }
 }

@@ -40,20 +40,20 @@ public final class NodeClient {
   private final NodeConnections connections;
   private final String hostHeader;
   private final long timeoutMs;
-  private final long connectTimeoutMs;
   private volatile String lastError;
 
   /**
-   * {@code pipelining}: requests in flight per connection (HTTP/1.1 pipelining); 1 turns it off.
-   * With it, a node reads several requests per read and the router several answers per read, which
-   * on a busy machine is worth more than extra connections.
+   * {@code poolSize}: connections per node for each of {@link #call} and {@link #stream}. {@code
+   * pipelining}: calls in flight per {@link #call} connection (HTTP/1.1 pipelining; 1 turns it
+   * off): a node then reads several requests per read and the router several answers, which on a
+   * busy machine is worth more than extra connections. Streams are never pipelined: one listing
+   * must not wait behind another.
    */
   public NodeClient(
       Vertx vertx, NodeInfo node, long timeoutMs, long connectTimeoutMs, int poolSize, int pipelining) {
     this.vertx = vertx;
     this.node = node;
     this.timeoutMs = timeoutMs;
-    this.connectTimeoutMs = connectTimeoutMs;
     HttpClientOptions options =
         new HttpClientOptions()
             .setDefaultHost(node.host())
@@ -64,7 +64,6 @@ public final class NodeClient {
             // Close pooled connections nobody used for a while; a node restart leaves none stale.
             .setKeepAliveTimeout(30)
             .setDecompressionSupported(false);
-    if (pipelining > 1) options.setPipelining(true).setPipeliningLimit(pipelining);
     this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(poolSize));
     this.hostHeader = node.host() + ":" + node.port();
     // Deadlines are checked a few times per deadline, at most every 50 ms.

@@ -86,7 +86,7 @@ final class NodeConnection {
   void send(Call call) {
     inFlight.addLast(call);
     if (unwritten == null) {
-      unwritten = call.request; // encoded by NodeConnections for this call alone: ours to extend
+      unwritten = call.request; // encoded by NodeClient for this call alone: ours to extend
       context.runOnContext(v -> flush());
     } else {
       unwritten.appendBuffer(call.request);
@@ -107,7 +107,11 @@ final class NodeConnection {
 
   private void answer(NodeReply reply) {
     Call call = inFlight.pollFirst();
-    if (call == null) return; // an answer nobody asked for: the close that follows says why
+    if (call == null) {
+      // Answers pair with requests by order alone; after one nobody asked for, none can be trusted.
+      close(new IOException("the node sent an answer the router did not ask for"));
+      return;
+    }
     onAnswer.accept(this); // first: whoever the answer wakes may look at the client's state
     call.result.tryComplete(reply);
   }

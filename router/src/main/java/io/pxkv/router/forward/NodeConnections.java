@@ -88,9 +88,14 @@ final class NodeConnections {
     }
   }
 
+  /** Stops: calls still waiting for a connection fail now, those in flight when theirs closes. */
   Future<Void> close() {
     closed = true;
     vertx.cancelTimer(sweepTimer);
+    IllegalStateException closing = new IllegalStateException("the router is closing");
+    for (NodeConnection.Call call; (call = waiting.pollFirst()) != null; ) {
+      fail(call, closing);
+    }
     return client.close();
   }
 
@@ -118,11 +123,11 @@ final class NodeConnections {
   }
 
   private void opened(NetSocket socket) {
-    NodeConnection c = new NodeConnection(socket, context, this::answered, this::closedConnection, this::fail);
     if (closed) {
       socket.close();
       return;
     }
+    NodeConnection c = new NodeConnection(socket, context, this::answered, this::closedConnection, this::fail);
     open.add(c);
     hasRoom(c);
   }

@@ -20,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,10 +47,10 @@ class NodeClientTest {
             .createNetServer()
             .connectHandler(
                 socket -> {
-                  connections.incrementAndGet();
                   synchronized (sockets) {
                     sockets.add(socket);
                   }
+                  connections.incrementAndGet(); // after the add: a test waiting on it finds it
                   StringBuilder in = new StringBuilder();
                   socket.handler(
                       bytes -> {
@@ -138,18 +140,36 @@ class NodeClientTest {
   void aConnectionClosedMidCallIsA503() throws Exception {
     NodeClient client = client(5000, 1);
     answers = n -> false;
-    Future<NodeReply>[] pending = new Future[1];
+    AtomicReference<Future<NodeReply>> pending = new AtomicReference<>();
     onLoop(() -> {
-      pending[0] = client.call(HttpMethod.PUT, "/kv/a", "application/json", Buffer.buffer("1"));
+      pending.set(client.call(HttpMethod.PUT, "/kv/a", "application/json", Buffer.buffer("1")));
       return Future.succeededFuture();
     });
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (sockets.isEmpty() && System.nanoTime() < deadline) Thread.onSpinWait();
+    while (connections.get() == 0) {
+      assertTrue(System.nanoTime() < deadline, "the client never connected");
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
     synchronized (sockets) {
       sockets.get(0).close();
     }
-    KvException closed = failure(() -> pending[0]);
+    KvException closed = failure(pending::get);
     assertEquals(ErrorCode.NODE_UNAVAILABLE, closed.code());
+  }
+
+  @Test
+  void closingTheClientFailsACallStillWaitingForItsConnection() throws Exception {
+    NodeClient client = client(5000, 1);
+    // The call waits for the connection it just asked for; the close comes before it opens.
+    KvException closing =
+        failure(
+            () -> {
+              Future<NodeReply> call = client.call(HttpMethod.GET, "/kv?key=a", null, null);
+              client.close();
+              return call;
+            });
+    assertEquals(ErrorCode.NODE_UNAVAILABLE, closing.code());
+    assertTrue(closing.getMessage().contains("closing"), closing.getMessage());
   }
 
   @Test
