@@ -115,23 +115,29 @@ start_bg() {
   log "started $name (pid $LAST_PID): $*"
 }
 
+# await_exit PID NAME SECONDS: waits for a process sent TERM to exit, polling every 0.1 s; kills it
+# if it is still there after SECONDS.
+await_exit() {
+  local pid=$1 name=$2 seconds=$3 waited=0
+  while alive "$pid" && ((waited < seconds * 10)); do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  if alive "$pid"; then
+    log "$name (pid $pid) ignored TERM for $seconds s, killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
 stop_pids_in() {
-  local file=$1 pid name waited
+  local file=$1 pid name
   [[ -f $file ]] || return 0
   while read -r pid name; do
     alive "$pid" && kill -TERM "$pid" 2>/dev/null || true
   done <"$file"
   while read -r pid name; do
-    waited=0
-    while alive "$pid" && ((waited < 100)); do
-      sleep 0.1
-      waited=$((waited + 1))
-    done
-    if alive "$pid"; then
-      log "$name (pid $pid) ignored TERM for 10 s, killing it"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
+    await_exit "$pid" "$name" 10
   done <"$file"
   rm -f "$file"
 }
@@ -498,18 +504,10 @@ scenario_router() {
 # stop_one PID NAME: TERM, then wait for the exit (KILL after BENCH_STOP_TIMEOUT s); prints the
 # milliseconds the process took to exit.
 stop_one() {
-  local pid=$1 name=$2 t0 waited=0
+  local pid=$1 name=$2 t0
   t0=$(date +%s%N)
   alive "$pid" && kill -TERM "$pid" 2>/dev/null || true
-  while alive "$pid" && ((waited < BENCH_STOP_TIMEOUT * 10)); do
-    sleep 0.1
-    waited=$((waited + 1))
-  done
-  if alive "$pid"; then
-    log "$name (pid $pid) ignored TERM for $BENCH_STOP_TIMEOUT s, killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
+  await_exit "$pid" "$name" "$BENCH_STOP_TIMEOUT"
   echo $((($(date +%s%N) - t0) / 1000000))
 }
 
