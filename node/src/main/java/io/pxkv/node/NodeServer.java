@@ -53,7 +53,11 @@ public final class NodeServer {
                           return v;
                         },
                         new DeploymentOptions().setInstances(instances()))
-                    .map(id -> new NodeServer(vertx, storage, deployed.get(0).actualPort(), id))
+                    .map(
+                        id -> {
+                          storage.engine().startDeferredWork();
+                          return new NodeServer(vertx, storage, deployed.get(0).actualPort(), id);
+                        })
                     .recover(t -> storage.close().transform(ignored -> Future.failedFuture(t))));
   }
 

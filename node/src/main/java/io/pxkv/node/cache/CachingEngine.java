@@ -168,6 +168,11 @@ public final class CachingEngine implements StorageEngine {
   }
 
   @Override
+  public void startDeferredWork() {
+    inner.startDeferredWork();
+  }
+
+  @Override
   public RecoveryReport recoveryReport() {
     return inner.recoveryReport();
   }

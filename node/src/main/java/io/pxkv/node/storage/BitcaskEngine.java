@@ -246,6 +246,11 @@ public final class BitcaskEngine implements StorageEngine {
   }
 
   /** For tests in this package: the key directory and segments. */
+  @Override
+  public void startDeferredWork() {
+    keydir.buildSortedKeys();
+  }
+
   KeyDirectory keyDirectory() {
     return keydir;
   }

@@ -3,7 +3,6 @@ package io.pxkv.node.storage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,6 +28,9 @@ import java.util.zip.CRC32C;
 final class HintFile {
   static final int FORMAT_VERSION = 1;
   private static final int MAGIC = 0x50584b48; // "PXKH"
+  private static final int HEADER_BYTES = 8;
+  /** offset:u64 | size:u32 | version:u64 | flags:u8, after each key. */
+  private static final int FIXED_ENTRY_BYTES = 8 + 4 + 8 + 1;
   private static final int TRAILER_BYTES = 8;
 
   /** One record of the segment, as the key directory needs it. */
@@ -61,49 +63,82 @@ final class HintFile {
     return ByteBuffer.wrap(bytes.toByteArray());
   }
 
+  /** Receives the entries of a checked hint, in file order, without an object per entry. */
+  interface Visitor {
+    void entry(String key, long offset, int size, long version, boolean tombstone);
+  }
+
+  /** A hint file that passed every check, ready to be walked. */
+  static final class Contents {
+    private final ByteBuffer buf;
+    private final int entryCount;
+
+    private Contents(ByteBuffer buf, int entryCount) {
+      this.buf = buf;
+      this.entryCount = entryCount;
+    }
+
+    int entryCount() {
+      return entryCount;
+    }
+
+    /** Calls {@code visitor} for every entry, decoding only the keys. */
+    void forEach(Visitor visitor) {
+      ByteBuffer in = buf.duplicate().position(HEADER_BYTES);
+      byte[] array = in.array();
+      int base = in.arrayOffset();
+      for (int i = 0; i < entryCount; i++) {
+        int keyLen = in.getInt();
+        String key = new String(array, base + in.position(), keyLen, StandardCharsets.UTF_8);
+        in.position(in.position() + keyLen);
+        visitor.entry(key, in.getLong(), in.getInt(), in.getLong(), (in.get() & 1) != 0);
+      }
+    }
+
+    /** Every entry as an object; for tests and small hints. */
+    List<Entry> entries() {
+      List<Entry> entries = new ArrayList<>(entryCount);
+      forEach((k, offset, size, version, tomb) -> entries.add(new Entry(k, offset, size, version, tomb)));
+      return entries;
+    }
+  }
+
   /**
-   * The entries of a hint for a data file of {@code dataSize} bytes.
+   * Reads a hint for a data file of {@code dataSize} bytes and checks all of it (CRC, layout, every
+   * entry's bounds) before anything is applied, so a bad hint is rejected whole. The check walks
+   * the entries without decoding keys; {@link Contents#forEach} decodes them once.
    *
    * @throws IOException naming the problem when the hint fails any check
    */
-  static List<Entry> read(StorageFiles files, Path hint, long dataSize) throws IOException {
+  static Contents read(StorageFiles files, Path hint, long dataSize) throws IOException {
     ByteBuffer buf = AtomicFiles.readAll(files, hint);
     int n = buf.remaining();
-    if (n < 8 + TRAILER_BYTES) throw new IOException("hint shorter than its header and trailer");
+    if (n < HEADER_BYTES + TRAILER_BYTES)
+      throw new IOException("hint shorter than its header and trailer");
     CRC32C crc = new CRC32C();
     crc.update(buf.duplicate().limit(n - 4));
     if ((int) crc.getValue() != buf.getInt(n - 4)) throw new IOException("hint CRC mismatch");
-    if (buf.getInt() != MAGIC) throw new IOException("not a hint file");
-    int format = buf.getInt();
+    if (buf.getInt(0) != MAGIC) throw new IOException("not a hint file");
+    int format = buf.getInt(4);
     if (format != FORMAT_VERSION) throw new IOException("unknown hint format " + format);
-    List<Entry> entries = new ArrayList<>();
-    try {
-      while (buf.position() < n - TRAILER_BYTES) {
-        int keyLen = buf.getInt();
-        if (keyLen < 1 || keyLen > RecordCodec.MAX_KEY_BYTES)
-          throw new IOException("bad key length");
-        byte[] key = new byte[keyLen];
-        buf.get(key);
-        Entry e =
-            new Entry(
-                new String(key, StandardCharsets.UTF_8),
-                buf.getLong(),
-                buf.getInt(),
-                buf.getLong(),
-                (buf.get() & 1) != 0);
-        if (e.offset() < 0
-            || e.size() < RecordCodec.HEADER_BYTES
-            || e.offset() + e.size() > dataSize) {
-          throw new IOException("hint points past the end of its data file");
-        }
-        entries.add(e);
+    int end = n - TRAILER_BYTES;
+    int pos = HEADER_BYTES;
+    int count = 0;
+    while (pos < end) {
+      if (end - pos < 4) throw new IOException("hint entry cut short");
+      int keyLen = buf.getInt(pos);
+      if (keyLen < 1 || keyLen > RecordCodec.MAX_KEY_BYTES) throw new IOException("bad key length");
+      if (end - pos < 4 + keyLen + FIXED_ENTRY_BYTES) throw new IOException("hint entry cut short");
+      pos += 4 + keyLen;
+      long offset = buf.getLong(pos);
+      int size = buf.getInt(pos + 8);
+      if (offset < 0 || size < RecordCodec.HEADER_BYTES || offset + size > dataSize) {
+        throw new IOException("hint points past the end of its data file");
       }
-    } catch (BufferUnderflowException e) {
-      throw new IOException("hint entry cut short");
+      pos += FIXED_ENTRY_BYTES;
+      count++;
     }
-    if (buf.position() != n - TRAILER_BYTES || buf.getInt() != entries.size()) {
-      throw new IOException("hint entry count does not match");
-    }
-    return entries;
+    if (buf.getInt(end) != count) throw new IOException("hint entry count does not match");
+    return new Contents(buf, count);
   }
 }

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * lookup cost more than the rest of a cached GET), and a sorted set of the same keys for paged
  * scans. Only the {@code kv-write} thread adds or removes live keys, updating the map first; a scan
  * that meets a key the map no longer has skips it. After a restart the sorted set is built in the
- * background ({@link #recovered}); scans wait for it, point reads and writes do not.
+ * background ({@link #buildSortedKeys}); scans wait for it, point reads and writes do not.
  *
  * <p>Thread-safe. Only the {@code kv-write} thread changes whether a key is live ({@link #putLive},
  * {@link #putTombstone}); {@code kv-compact} only moves entries ({@link #relocate}) and forgets
@@ -29,16 +29,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * the counts stay exact under that race.
  */
 final class KeyDirectory {
-  private final ConcurrentHashMap<String, KeyDirEntry> live = new ConcurrentHashMap<>();
-  /** Null from {@link #recovering} until the background build {@link #recovered} starts is done. */
+  /** Replaced only by {@link #recovering}, before any other thread sees this directory. */
+  private ConcurrentHashMap<String, KeyDirEntry> live = new ConcurrentHashMap<>();
+  /** Null from {@link #recovering} until the background build ({@link #buildSortedKeys}) is done. */
   private volatile ConcurrentSkipListMap<String, Boolean> sortedLive = new ConcurrentSkipListMap<>();
   private volatile CountDownLatch sortedBuilt = new CountDownLatch(0);
   private volatile boolean loading;
   private final Object sortedLock = new Object();
   private List<String> changedWhileBuilding; // guarded by sortedLock
+  private boolean buildStarted; // guarded by sortedLock
   private final ConcurrentHashMap<String, KeyDirEntry> tombstones = new ConcurrentHashMap<>();
   private final ConcurrentSkipListMap<Integer, Segment> segments = new ConcurrentSkipListMap<>();
   private final AtomicLong liveBytes = new AtomicLong();
+  /** A presized table costs 4 to 8 bytes per slot whether filled or not: no more than 64 MB. */
+  private static final int MAX_PRESIZED_KEYS = 8 << 20;
+  private static final int MAX_CHANGES_BEFORE_BUILD = 1 << 16;
 
   KeyDirEntry get(String key) {
     return live.get(key);
@@ -74,10 +79,12 @@ final class KeyDirectory {
 
   /**
    * The live keys in order, for scans; may briefly hold a key just deleted. Right after a restart
-   * this waits until the sorted keys are built (blocking: scans run on worker threads).
+   * this starts the build of the sorted keys if nobody has, and waits until they are built
+   * (blocking: scans run on worker threads).
    */
   NavigableSet<String> sortedKeys() {
     ConcurrentSkipListMap<String, Boolean> sorted = sortedLive;
+    if (sorted == null) buildSortedKeys();
     while (sorted == null) {
       try {
         sortedBuilt.await();
@@ -88,6 +95,11 @@ final class KeyDirectory {
       sorted = sortedLive;
     }
     return sorted.keySet();
+  }
+
+  /** Whether scans can run without waiting for the sorted keys. */
+  boolean sortedKeysBuilt() {
+    return sortedLive != null;
   }
 
   Map<String, KeyDirEntry> tombstones() {
@@ -119,25 +131,41 @@ final class KeyDirectory {
   }
 
   /**
-   * Startup: from now on only the hash maps are kept up to date; {@link #recovered} builds the
-   * sorted keys. Inserting a million keys one by one into the skip list was half of a restart.
+   * Startup: from now on only the hash maps are kept up to date; {@link #buildSortedKeys} builds
+   * the sorted keys. Inserting a million keys one by one into the skip list was half of a restart.
+   * The hash map is made anew, sized for {@code expectedKeys}; startup calls this before any other
+   * thread uses the directory.
    */
-  void recovering() {
+  void recovering(long expectedKeys) {
+    live = new ConcurrentHashMap<>((int) Math.min(expectedKeys, MAX_PRESIZED_KEYS));
     sortedBuilt = new CountDownLatch(1);
     sortedLive = null;
     loading = true;
   }
 
   /**
-   * Startup's records are all in: sorts the live keys and builds the skip list from them in one
-   * pass, on a thread of its own ({@code kv-index}), so the node serves point reads and writes
-   * meanwhile. Keys that writes add or remove during the build are applied to it at the end; a scan
-   * waits for it ({@link #sortedKeys}).
+   * Startup's records are all in: from now on writes that add or remove keys are recorded, to be
+   * applied to the sorted keys when {@link #buildSortedKeys} has built them.
    */
   void recovered() {
     synchronized (sortedLock) {
       changedWhileBuilding = new ArrayList<>();
       loading = false;
+    }
+  }
+
+  /**
+   * Sorts the live keys and builds the skip list from them in one pass, on a thread of its own
+   * ({@code kv-index}), while point reads and writes go on; keys that writes add or remove
+   * meanwhile are applied at the end. The node starts this once it is serving, so that the build
+   * does not compete with its start for the cores; a scan that comes first starts it itself, and
+   * every scan waits for it ({@link #sortedKeys}). Does nothing after the first call, or when the
+   * keys are already sorted.
+   */
+  void buildSortedKeys() {
+    synchronized (sortedLock) {
+      if (sortedLive != null || buildStarted) return;
+      buildStarted = true;
     }
     Thread build = new Thread(this::buildSorted, "kv-index");
     build.setDaemon(true);
@@ -177,6 +205,9 @@ final class KeyDirectory {
         sorted = sortedLive;
         if (sorted == null) {
           changedWhileBuilding.add(key);
+          // Nobody asked for the build yet (an engine used without a node): start it rather
+          // than let the list of changes grow without end.
+          if (changedWhileBuilding.size() >= MAX_CHANGES_BEFORE_BUILD) buildSortedKeys();
           return;
         }
       }

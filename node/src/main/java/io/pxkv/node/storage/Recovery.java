@@ -74,7 +74,7 @@ final class Recovery {
       if (!data.containsKey(id)) files.delete(FileNames.hint(dir, id));
     }
     Segment newest = null;
-    keydir.recovering();
+    keydir.recovering(expectedKeys(data, hints));
     for (var e : data.entrySet()) {
       boolean isNewest = e.getKey().equals(data.lastKey());
       Segment segment = new Segment(e.getKey(), e.getValue(), files, files.size(e.getValue()));
@@ -117,24 +117,39 @@ final class Recovery {
     events.add(FileNames.MERGE + ": finished deleting compacted segments " + ids);
   }
 
+  /**
+   * A guess at the number of keys, a little high, so the key directory's hash map is sized once
+   * instead of doubling its way to a million keys (a tenth of a restart went into that). Hints are
+   * dense (about 35 bytes per key); records with values are guessed large, so that a folder of big
+   * values does not reserve a table it never fills.
+   */
+  private long expectedKeys(TreeMap<Integer, Path> data, TreeSet<Integer> hints)
+      throws IOException {
+    long keys = 0;
+    for (var e : data.entrySet()) {
+      keys +=
+          hints.contains(e.getKey())
+              ? files.size(FileNames.hint(dir, e.getKey())) / 32
+              : files.size(e.getValue()) / 256;
+    }
+    return keys;
+  }
+
   private boolean loadHint(Segment segment) {
     Path hint = FileNames.hint(dir, segment.id());
-    List<HintFile.Entry> entries;
+    HintFile.Contents contents;
     try {
-      entries = HintFile.read(files, hint, segment.size());
+      contents = HintFile.read(files, hint, segment.size());
     } catch (IOException e) {
       hintsRejected++;
       events.add(
           hint.getFileName() + ": ignored, segment scanned instead (" + e.getMessage() + ")");
       return false;
     }
-    for (HintFile.Entry h : entries) {
-      apply(
-          segment,
-          h.key(),
-          new KeyDirEntry(segment.id(), h.offset(), h.size(), h.version()),
-          h.tombstone());
-    }
+    int id = segment.id();
+    contents.forEach(
+        (key, offset, size, version, tombstone) ->
+            apply(segment, key, new KeyDirEntry(id, offset, size, version), tombstone));
     hintsUsed++;
     return true;
   }

@@ -20,7 +20,7 @@ public final class StorageCorruptionException extends IOException {
             + offset
             + ": "
             + problem
-            + "; refusing to start (start with recover=true to drop the damaged records)");
+            + "; refusing to start (start the node with --recover to drop the damaged records and report them)");
     this.file = file;
     this.offset = offset;
   }

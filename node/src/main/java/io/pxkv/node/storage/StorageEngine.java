@@ -64,6 +64,13 @@ public interface StorageEngine extends Closeable {
         "version: must be at most " + MAX_VERSION + " (was " + version + ")");
   }
 
+  /**
+   * Called once the node serves requests: starts the work the engine put off so as not to slow its
+   * start (after a restart, the sorted key index that scans use). Optional: a scan that comes
+   * first starts that work itself.
+   */
+  default void startDeferredWork() {}
+
   /** The live value of {@code key}, reading the disk if needed. Blocking. */
   Optional<Versioned> get(String key) throws IOException;
 

@@ -115,7 +115,7 @@ class HintFileTest {
     byte[] bytes = HintFile.encode(entries).array();
     Path file = dir.resolve("x.hint");
     Files.write(file, bytes);
-    assertEquals(entries, HintFile.read(StorageFiles.DISK, file, 54));
+    assertEquals(entries, HintFile.read(StorageFiles.DISK, file, 54).entries());
     for (int i = 0; i < bytes.length; i++) {
       byte[] bad = bytes.clone();
       bad[i] ^= 1;

@@ -1,7 +1,11 @@
 package io.pxkv.node.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -14,12 +18,13 @@ class KeyDirectoryRecoveryTest {
   void writesDuringTheBackgroundBuildAreInTheSortedKeys() throws Exception {
     for (int attempt = 0; attempt < 20; attempt++) {
       KeyDirectory keydir = new KeyDirectory();
-      keydir.recovering();
+      keydir.recovering(50_000);
       int version = 1;
       for (int i = 0; i < 50_000; i++) {
         keydir.recover("k" + i, new KeyDirEntry(1, i, 10, version++), i % 7 == 0);
       }
       keydir.recovered();
+      keydir.buildSortedKeys();
       // The writer goes on while kv-index builds: adds, deletes and re-adds, some of each racing it.
       Random random = new Random(attempt);
       List<String> touched = new ArrayList<>();
@@ -43,6 +48,35 @@ class KeyDirectoryRecoveryTest {
       assertEquals(expected.size(), keydir.sortedKeys().size());
       assertEquals(expected.first(), keydir.sortedKeys().first());
     }
+  }
+
+  @Test
+  void aScanStartsTheBuildWhenNobodyHas() {
+    KeyDirectory keydir = recoveredWith(1_000);
+    assertFalse(keydir.sortedKeysBuilt());
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(30), () -> assertEquals(1_000, keydir.sortedKeys().size()));
+    assertEquals("k0", keydir.sortedKeys().first());
+  }
+
+  @Test
+  void manyWritesWithoutAScanStartTheBuildRatherThanRecordChangesForever() throws Exception {
+    KeyDirectory keydir = recoveredWith(10);
+    for (int i = 0; i < 70_000; i++) keydir.putLive("w" + i, new KeyDirEntry(2, i, 10, 100 + i));
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!keydir.sortedKeysBuilt()) {
+      assertTrue(System.nanoTime() < deadline, "the build never started");
+      Thread.onSpinWait();
+    }
+    assertEquals(70_010, keydir.sortedKeys().size());
+  }
+
+  private static KeyDirectory recoveredWith(int keys) {
+    KeyDirectory keydir = new KeyDirectory();
+    keydir.recovering(keys);
+    for (int i = 0; i < keys; i++) keydir.recover("k" + i, new KeyDirEntry(1, i, 10, i + 1), false);
+    keydir.recovered();
+    return keydir;
   }
 
   @Test
