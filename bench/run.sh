@@ -10,7 +10,7 @@
 #
 # Settings (environment):
 #   BENCH_SECONDS=10          measured wrk run length per call
-#   BENCH_WARMUP_SECONDS=45   at most this long unmeasured wrk runs before each measured one,
+#   BENCH_WARMUP_SECONDS=90   at most this long unmeasured wrk runs before each measured one,
 #   BENCH_WARMUP_WINDOW=3     in windows of this length, until three windows agree within 5%
 #   BENCH_WARMUP_MIN_SECONDS=12  and at least this long
 #   BENCH_THREADS=2           wrk threads
@@ -43,7 +43,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH_DIR=$ROOT/bench
 
 BENCH_SECONDS=${BENCH_SECONDS:-10}
-BENCH_WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-45}
+BENCH_WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-90}
 BENCH_WARMUP_WINDOW=${BENCH_WARMUP_WINDOW:-3}
 BENCH_WARMUP_MIN_SECONDS=${BENCH_WARMUP_MIN_SECONDS:-12}
 BENCH_THREADS=${BENCH_THREADS:-2}
@@ -314,7 +314,7 @@ wrk_errors() {
 within_5_percent() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b > 0 && d / b < 0.05) }'; }
 
 warm_up() {
-  local scenario=$1 op=$2 url=$3 script=$4 spent=0 prev2="" prev="" rps=NA n=0
+  local scenario=$1 op=$2 url=$3 script=$4 spent=0 prev2="" prev="" rps=NA n=0 settled="did NOT settle, cap reached"
   local out=$RESULTS_DIR/$scenario-${op// /-}.warmup.txt
   : >"$out"
   while ((spent < BENCH_WARMUP_SECONDS)); do
@@ -326,13 +326,14 @@ warm_up() {
     spent=$((spent + BENCH_WARMUP_WINDOW))
     if ((spent >= BENCH_WARMUP_MIN_SECONDS)) && [[ -n $prev2 && $rps != NA && $prev != NA && $prev2 != NA ]] &&
       within_5_percent "$rps" "$prev" && within_5_percent "$prev" "$prev2"; then
+      settled=settled
       break
     fi
     prev2=$prev
     prev=$rps
   done
   rm -f "$out.tmp"
-  log "$scenario $op: warmed up in ${spent} s ($n windows, last $rps req/s)"
+  log "$scenario $op: warmed up in ${spent} s ($n windows, last $rps req/s, $settled)"
 }
 
 # measure SCENARIO OP BASE_URL LUA_SCRIPT: a warm-up, then the measured run.
