@@ -87,6 +87,12 @@ public record RouterConfig(
         stateDir, rebalanceKeysPerSecond);
   }
 
+  public RouterConfig withStateDir(String newStateDir) {
+    return new RouterConfig(
+        host, port, clusterFile, cluster, timeoutMs, connectTimeoutMs, poolSize, pipelining, instances, limits,
+        newStateDir, rebalanceKeysPerSecond);
+  }
+
   public RouterConfig withInstances(int newInstances) {
     return new RouterConfig(
         host, port, clusterFile, cluster, timeoutMs, connectTimeoutMs, poolSize, pipelining, newInstances, limits,

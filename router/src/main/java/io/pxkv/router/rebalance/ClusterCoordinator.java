@@ -81,7 +81,7 @@ public final class ClusterCoordinator extends VerticleBase {
               }
               if (state.unsettled(target)) {
                 log.info("rebalance: resuming toward " + describe(target) + " (settled layout: " + describe(state.settled()) + ")");
-                return beginToward(target);
+                return resume();
               }
               return routing.publish(target, target.nodes(), false);
             });
@@ -128,6 +128,23 @@ public final class ClusterCoordinator extends VerticleBase {
     target = next;
     beginToward(next)
         .onFailure(e -> log.error("rebalance: cannot start toward " + describe(next) + ": " + e.getMessage()));
+  }
+
+  /**
+   * Start-up with keys possibly off their owners. Routing for the move is published at once, with
+   * every node that may hold keys, so that reads fall back to them from the first request; the
+   * move itself starts once every holder has given a clock reading, which waits (retrying) for any
+   * holder that is down. The router serves meanwhile: a key that may sit on an unreachable holder
+   * gets 503, the rest is served. Nothing moves before the readings, so routing early is safe: a
+   * delete meanwhile removes the key from every holder, leaving no older copy to move back.
+   */
+  private Future<Void> resume() {
+    return routing
+        .publish(target, state.target(target).holders(), true)
+        .onSuccess(
+            v ->
+                beginToward(target)
+                    .onFailure(e -> log.error("rebalance: cannot resume toward " + describe(target) + ": " + e.getMessage())));
   }
 
   /**
