@@ -27,6 +27,7 @@
 #   BENCH_DISTURBED_PERCENT=10  verdicts of runs where other processes used more CPU are marked
 #   BENCH_FSYNC_COUNT=2000    fsync_modes: appends + fsyncs timed by FsyncLatency
 #   BENCH_FSYNC_ROUNDS=3      fsync_modes: turns of the side-by-side always/never runs
+#   BENCH_ROUTER_ROUNDS=3     router_side_by_side: turns of router, chain and webdis runs
 #   BENCH_RESTART_KEYS=1000000  restart_time: keys loaded before the restarts
 #   BENCH_RESTART_CHUNK=100000  restart_time: lines per POST /admin/import body
 #   BENCH_COMPACTION_KEYS=100000  compaction_p99: keys, each written BENCH_COMPACTION_ROUNDS=5 times
@@ -59,6 +60,7 @@ BENCH_REBUILD=${BENCH_REBUILD:-0}
 BENCH_DISTURBED_PERCENT=${BENCH_DISTURBED_PERCENT:-10}
 BENCH_FSYNC_COUNT=${BENCH_FSYNC_COUNT:-2000}
 BENCH_FSYNC_ROUNDS=${BENCH_FSYNC_ROUNDS:-3}
+BENCH_ROUTER_ROUNDS=${BENCH_ROUTER_ROUNDS:-3}
 BENCH_RESTART_KEYS=${BENCH_RESTART_KEYS:-1000000}
 BENCH_RESTART_CHUNK=${BENCH_RESTART_CHUNK:-100000}
 BENCH_COMPACTION_KEYS=${BENCH_COMPACTION_KEYS:-100000}
@@ -74,7 +76,7 @@ BENCH_JAR=$BENCH_DIR/$PXKV_TARGET/bench.jar
 CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
 TIMEFORMAT='%3U %3S' # bash's time: user and system CPU seconds of wrk
 
-ALL_SCENARIOS="bare_server bare_chain webdis node_cache_on node_cache_off router fsync_modes restart_time compaction_p99 rebalance"
+ALL_SCENARIOS="bare_server bare_chain webdis node_cache_on node_cache_off router router_side_by_side fsync_modes restart_time compaction_p99 rebalance"
 BENCH_SCENARIOS=${BENCH_SCENARIOS:-$ALL_SCENARIOS}
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
@@ -225,13 +227,6 @@ start_node() {
   start_bg "$name" "${JAVA_CMD[@]}" -jar "$PXKV_JAR" node --id "$id" --host 127.0.0.1 --port "$PORT" \
     --data "$RUN_DIR/data/$name" --cache-bytes "$cache" "${flags[@]}"
   wait_ready "$name" "$LAST_PID" "http://127.0.0.1:$PORT/health"
-}
-
-# start_router NAME CLUSTER_FILE -> sets PORT
-start_router() {
-  PORT=$(free_port)
-  start_bg "$1" "${JAVA_CMD[@]}" -jar "$PXKV_JAR" router --host 127.0.0.1 --port "$PORT" --cluster "$2"
-  wait_ready "$1" "$LAST_PID" "http://127.0.0.1:$PORT/health"
 }
 
 # preload API URL: writes bench-0 .. bench-(BENCH_KEYS-1); API is kv or webdis
@@ -433,24 +428,30 @@ scenario_bare_chain() {
 scenario_webdis() {
   describe webdis "webdis in front of redis-server" \
     "An off-the-shelf HTTP front end to a key-value store: webdis (threads = cores) over redis-server with persistence off (no RDB, no AOF). GET is \`GET /GET/bench-N\`; PUT is \`PUT /SET/bench-N\` with the same JSON bytes px-kvstore gets as body."
-  local redis_port webdis_port
+  start_webdis webdis
+  preload webdis "http://127.0.0.1:$PORT"
+  measure webdis GET "http://127.0.0.1:$PORT" get-webdis.lua
+  measure webdis PUT "http://127.0.0.1:$PORT" put-webdis.lua
+}
+
+# start_webdis NAME: redis-server (persistence off) and webdis in front of it -> sets PORT (webdis)
+start_webdis() {
+  local name=$1 redis_port webdis_port redis_pid
   redis_port=$(free_port)
-  mkdir -p "$RUN_DIR/redis"
-  start_bg redis redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
-    --dir "$RUN_DIR/redis" --daemonize no --protected-mode no
-  local redis_pid=$LAST_PID
+  mkdir -p "$RUN_DIR/$name-redis"
+  start_bg "$name-redis" redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+    --dir "$RUN_DIR/$name-redis" --daemonize no --protected-mode no
+  redis_pid=$LAST_PID
   webdis_port=$(free_port)
   sed -e "s/\"redis_port\": *[0-9]*/\"redis_port\": $redis_port/" \
     -e "s/\"http_port\": *[0-9]*/\"http_port\": $webdis_port/" \
     -e "s/\"threads\": *[0-9]*/\"threads\": $(nproc)/" \
-    -e "s|\"logfile\": *\"[^\"]*\"|\"logfile\": \"$RESULTS_DIR/webdis-own.log\"|" \
-    "$BENCH_DIR/webdis.json" >"$RUN_DIR/webdis.json"
-  start_bg webdis webdis "$RUN_DIR/webdis.json"
-  wait_ready webdis "$LAST_PID" "http://127.0.0.1:$webdis_port/PING" PONG
-  alive "$redis_pid" || die "redis-server exited; see $RESULTS_DIR/redis.log"
-  preload webdis "http://127.0.0.1:$webdis_port"
-  measure webdis GET "http://127.0.0.1:$webdis_port" get-webdis.lua
-  measure webdis PUT "http://127.0.0.1:$webdis_port" put-webdis.lua
+    -e "s|\"logfile\": *\"[^\"]*\"|\"logfile\": \"$RESULTS_DIR/$name-own.log\"|" \
+    "$BENCH_DIR/webdis.json" >"$RUN_DIR/$name.json"
+  start_bg "$name" webdis "$RUN_DIR/$name.json"
+  wait_ready "$name" "$LAST_PID" "http://127.0.0.1:$webdis_port/PING" PONG
+  alive "$redis_pid" || die "redis-server exited; see $RESULTS_DIR/$name-redis.log"
+  PORT=$webdis_port
 }
 
 scenario_node_cache_on() {
@@ -477,9 +478,18 @@ scenario_router() {
   describe router "Router in front of 3 nodes" \
     "A px-kvstore router (cluster file with 3 nodes, 128 virtual nodes each) in front of 3 nodes configured like the cache-on node; keys preloaded through the router. Compare with the cache-on node called directly."
   require_pxkv router || return 0
-  local i ports=() cluster=$RUN_DIR/cluster.json
+  start_router_cluster router
+  preload kv "http://127.0.0.1:$PORT"
+  measure router GET "http://127.0.0.1:$PORT" get-kv.lua
+  measure router PUT "http://127.0.0.1:$PORT" put-kv.lua
+}
+
+# start_router_cluster NAME: 3 nodes configured like the cache-on node and a router in front of
+# them (its state dir in the temp dir) -> sets PORT (the router)
+start_router_cluster() {
+  local name=$1 i ports=() cluster=$RUN_DIR/$1-cluster.json
   for i in 1 2 3; do
-    start_node "router-node-$i" "node-$i" "$BENCH_CACHE_BYTES"
+    start_node "$name-node-$i" "node-$i" "$BENCH_CACHE_BYTES"
     ports+=("$PORT")
   done
   {
@@ -492,11 +502,50 @@ scenario_router() {
     echo '  ]'
     echo '}'
   } >"$cluster"
-  cp "$cluster" "$RESULTS_DIR/router-cluster.json"
-  start_router router "$cluster"
-  preload kv "http://127.0.0.1:$PORT"
-  measure router GET "http://127.0.0.1:$PORT" get-kv.lua
-  measure router PUT "http://127.0.0.1:$PORT" put-kv.lua
+  cp "$cluster" "$RESULTS_DIR/$name-cluster.json"
+  PORT=$(free_port)
+  start_bg "$name" "${JAVA_CMD[@]}" -jar "$PXKV_JAR" router --host 127.0.0.1 --port "$PORT" --cluster "$cluster" \
+    --state-dir "$RUN_DIR/$name-state"
+  wait_ready "$name" "$LAST_PID" "http://127.0.0.1:$PORT/health"
+}
+
+# The router goals' three parties at once, measured in turns: see the describe text.
+scenario_router_side_by_side() {
+  describe router_side_by_side "Router, bare proxy chain and webdis side by side" \
+    "The three parties of the router goals run at once, each set up as in its own scenario: the router with its 3 nodes (\`router\`), \`BareProxy\` in front of \`BareServer\` (\`bare_chain\`), and webdis in front of redis-server (\`webdis\`). Each is preloaded and warmed up, then they are measured in turns (router, chain, webdis), $BENCH_ROUTER_ROUNDS turns of GET, then $BENCH_ROUTER_ROUNDS of PUT, all at \`-t$BENCH_THREADS -c$BENCH_CONNECTIONS\`; the router goals compare the run with the median req/s of each (\`median of N turns\` rows), so drift of the machine between scenarios minutes apart cannot decide them. The two parties not being measured sit idle; \`server CPU per request\` counts all three."
+  require_pxkv router_side_by_side || return 0
+  local router_url chain_url webdis_url party op round
+  start_router_cluster side-router
+  router_url=http://127.0.0.1:$PORT
+  start_bare_server side-chain-server
+  start_bare_proxy side-chain-proxy "$PORT"
+  chain_url=http://127.0.0.1:$PORT
+  start_webdis side-webdis
+  webdis_url=http://127.0.0.1:$PORT
+  preload kv "$router_url"
+  preload webdis "$webdis_url"
+  for op in GET PUT; do
+    for party in router chain webdis; do
+      local url=${party}_url
+      warm_up router_side_by_side "$op $party" "${!url}" "$BENCH_DIR/wrk/$(side_script "$party" "$op")"
+    done
+    for round in $(seq "$BENCH_ROUTER_ROUNDS"); do
+      for party in router chain webdis; do
+        local url=${party}_url
+        measure_run router_side_by_side "$op $party turn $round" "${!url}" "$(side_script "$party" "$op")"
+      done
+    done
+    for party in router chain webdis; do
+      median_row router_side_by_side "$op $party turn " "$op $party, median of $BENCH_ROUTER_ROUNDS turns"
+    done
+  done
+}
+
+# side_script PARTY OP: the wrk script a party gets for OP (webdis has its own URL scheme).
+side_script() {
+  local op
+  op=$(tr '[:upper:]' '[:lower:]' <<<"$2")
+  if [[ $1 == webdis ]]; then echo "$op-webdis.lua"; else echo "$op-kv.lua"; fi
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -845,10 +894,15 @@ goals() {
   goal "Node GET (cache on) / bare server GET" node_cache_on GET bare_server GET 0.8
   goal "Node PUT (cache on) / bare server PUT" node_cache_on PUT bare_server PUT -
   goal "Node GET cache off / cache on" node_cache_off GET node_cache_on GET -
-  goal "Router GET / bare proxy chain GET" router GET bare_chain GET 0.9
-  goal "Router PUT / bare proxy chain PUT" router PUT bare_chain PUT 0.9
-  goal "Router GET / webdis GET" router GET webdis GET 1.0
-  goal "Router PUT / webdis PUT" router PUT webdis PUT 1.0
+  local m="median of $BENCH_ROUTER_ROUNDS turns"
+  goal "Router GET / bare proxy chain GET (side by side, $m)" router_side_by_side "GET router, $m" router_side_by_side "GET chain, $m" 0.9
+  goal "Router PUT / bare proxy chain PUT (side by side, $m)" router_side_by_side "PUT router, $m" router_side_by_side "PUT chain, $m" 0.9
+  goal "Router GET / webdis GET (side by side, $m)" router_side_by_side "GET router, $m" router_side_by_side "GET webdis, $m" 1.0
+  goal "Router PUT / webdis PUT (side by side, $m)" router_side_by_side "PUT router, $m" router_side_by_side "PUT webdis, $m" 1.0
+  goal "Router GET / bare proxy chain GET (one run each, minutes apart)" router GET bare_chain GET -
+  goal "Router PUT / bare proxy chain PUT (one run each, minutes apart)" router PUT bare_chain PUT -
+  goal "Router GET / webdis GET (one run each, minutes apart)" router GET webdis GET -
+  goal "Router PUT / webdis PUT (one run each, minutes apart)" router PUT webdis PUT -
   goal "Router GET / direct node GET (cache on)" router GET node_cache_on GET -
   goal "Router PUT / direct node PUT (cache on)" router PUT node_cache_on PUT -
   goal "Bare proxy chain GET / bare server GET" bare_chain GET bare_server GET -
