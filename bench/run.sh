@@ -839,7 +839,9 @@ scenario_rebalance() {
   deadline=$((SECONDS + 30))
   phase=""
   while ((SECONDS < deadline)); do
-    phase=$(json "$url/admin/rebalance" '.phase' 2>/dev/null || echo "?")
+    # "done" counts only once the router has taken the new file as its target (it polls the file
+    # every second): before that, "done" is the old layout's and the move has not begun.
+    phase=$(json "$url/admin/rebalance" 'if (.target.nodes | length) == 4 then .phase else "not yet" end' 2>/dev/null || echo "?")
     [[ $phase == moving || $phase == done ]] && break
     sleep 0.1
   done
