@@ -78,10 +78,6 @@ final class HintFile {
       this.entryCount = entryCount;
     }
 
-    int entryCount() {
-      return entryCount;
-    }
-
     /** Calls {@code visitor} for every entry, decoding only the keys. */
     void forEach(Visitor visitor) {
       ByteBuffer in = buf.duplicate().position(HEADER_BYTES);
@@ -132,7 +128,7 @@ final class HintFile {
       pos += 4 + keyLen;
       long offset = buf.getLong(pos);
       int size = buf.getInt(pos + 8);
-      if (offset < 0 || size < RecordCodec.HEADER_BYTES || offset + size > dataSize) {
+      if (offset < 0 || size < RecordCodec.HEADER_BYTES || offset > dataSize - size) {
         throw new IOException("hint points past the end of its data file");
       }
       pos += FIXED_ENTRY_BYTES;

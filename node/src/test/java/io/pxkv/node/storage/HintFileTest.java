@@ -107,6 +107,17 @@ class HintFileTest {
   }
 
   @Test
+  void anOffsetSoLargeThatOffsetPlusSizeOverflowsIsRefused() throws IOException {
+    Path file = dir.resolve("huge.hint");
+    Files.write(
+        file,
+        HintFile.encode(List.of(new HintFile.Entry("k", Long.MAX_VALUE - 10, 40, 1, false))).array());
+    IOException refused =
+        assertThrows(IOException.class, () -> HintFile.read(StorageFiles.DISK, file, 1 << 20));
+    assertTrue(refused.getMessage().contains("past the end"), refused.getMessage());
+  }
+
+  @Test
   void hintRoundTripsAndRejectsAnyFlippedByte() throws IOException {
     List<HintFile.Entry> entries =
         List.of(
