@@ -199,6 +199,11 @@ wait_ready() {
 # ---------------------------------------------------------------------------------------------
 read -r -a JAVA_CMD <<<"java $BENCH_JAVA_OPTS"
 read -r -a NODE_FLAGS <<<"$BENCH_NODE_FLAGS"
+# The cluster scenarios put 3 or 4 nodes and a router on this machine's cores: each node gets its
+# share of event loops (cores / 3, at least 1), as `px-kvstore local` gives its nodes, instead of
+# one per core each. The router keeps its default, one per core.
+CLUSTER_NODE_INSTANCES=$(($(nproc) / 3 > 0 ? $(nproc) / 3 : 1))
+CLUSTER_NODE_FLAGS=("${NODE_FLAGS[@]}" --instances "$CLUSTER_NODE_INSTANCES")
 
 # start_bare_server NAME -> sets PORT
 start_bare_server() {
@@ -476,7 +481,7 @@ scenario_node_cache_off() {
 
 scenario_router() {
   describe router "Router in front of 3 nodes" \
-    "A px-kvstore router (cluster file with 3 nodes, 128 virtual nodes each) in front of 3 nodes configured like the cache-on node; keys preloaded through the router. Compare with the cache-on node called directly."
+    "A px-kvstore router (cluster file with 3 nodes, 128 virtual nodes each) in front of 3 nodes configured like the cache-on node plus \`--instances $CLUSTER_NODE_INSTANCES\` (see Method); keys preloaded through the router. Compare with the cache-on node called directly."
   require_pxkv router || return 0
   start_router_cluster router
   preload kv "http://127.0.0.1:$PORT"
@@ -484,12 +489,12 @@ scenario_router() {
   measure router PUT "http://127.0.0.1:$PORT" put-kv.lua
 }
 
-# start_router_cluster NAME: 3 nodes configured like the cache-on node and a router in front of
+# start_router_cluster NAME: 3 nodes configured like the cache-on node (plus their share of event loops) and a router in front of
 # them (its state dir in the temp dir) -> sets PORT (the router)
 start_router_cluster() {
   local name=$1 i ports=() cluster=$RUN_DIR/$1-cluster.json
   for i in 1 2 3; do
-    start_node "$name-node-$i" "node-$i" "$BENCH_CACHE_BYTES"
+    start_node "$name-node-$i" "node-$i" "$BENCH_CACHE_BYTES" "${CLUSTER_NODE_FLAGS[@]}"
     ports+=("$PORT")
   done
   {
@@ -805,12 +810,12 @@ cluster_file() {
 
 scenario_rebalance() {
   describe rebalance "Adding a node under load" \
-    "A router (\`--rebalance-rate $BENCH_REBALANCE_RATE\` keys/s, \`--state-dir\` in the temp dir) in front of 3 nodes (configured like the cache-on node), $BENCH_REBALANCE_KEYS keys (\`bench-N\`) imported through the router's \`POST /admin/import\`, and a 4th node running but not in the cluster file. wrk GET and PUT (\`-t$BENCH_THREADS -c$BENCH_CONNECTIONS\`, random key among the $BENCH_REBALANCE_KEYS) against the router ${BENCH_SECONDS} s each, warmed up, \"before\"; then the cluster file is rewritten with node-4 (temp file + \`mv\`), and once \`GET /admin/rebalance\` says \`moving\` the same GET and PUT runs are made \"during\"; then \`/admin/rebalance\` is polled until \`done\`. The rate is lowered from the router's default 20000 so the move outlasts both measured runs (\`BENCH_REBALANCE_RATE\`)."
+    "A router (\`--rebalance-rate $BENCH_REBALANCE_RATE\` keys/s, \`--state-dir\` in the temp dir) in front of 3 nodes (configured like the cache-on node, plus \`--instances $CLUSTER_NODE_INSTANCES\`), $BENCH_REBALANCE_KEYS keys (\`bench-N\`) imported through the router's \`POST /admin/import\`, and a 4th node running but not in the cluster file. wrk GET and PUT (\`-t$BENCH_THREADS -c$BENCH_CONNECTIONS\`, random key among the $BENCH_REBALANCE_KEYS) against the router ${BENCH_SECONDS} s each, warmed up, \"before\"; then the cluster file is rewritten with node-4 (temp file + \`mv\`), and once \`GET /admin/rebalance\` says \`moving\` the same GET and PUT runs are made \"during\"; then \`/admin/rebalance\` is polled until \`done\`. The rate is lowered from the router's default 20000 so the move outlasts both measured runs (\`BENCH_REBALANCE_RATE\`)."
   require_pxkv rebalance || return 0
   local BENCH_KEYS=$BENCH_REBALANCE_KEYS
   local i ports=() cluster=$RUN_DIR/rebalance-cluster.json url file=$RUN_DIR/rebalance-import.jsonl
   for i in 1 2 3 4; do
-    start_node "rebalance-node-$i" "node-$i" "$BENCH_CACHE_BYTES"
+    start_node "rebalance-node-$i" "node-$i" "$BENCH_CACHE_BYTES" "${CLUSTER_NODE_FLAGS[@]}"
     ports+=("$PORT")
   done
   cluster_file "$cluster" "${ports[@]:0:3}"
@@ -1012,6 +1017,7 @@ write_report() {
     echo "- Everything on loopback (127.0.0.1) on the same $(nproc) cores: wrk and the servers under test share them, so absolute numbers are low and the ratios between scenarios measured side by side in one run are what counts."
     echo "- $BENCH_KEYS keys (\`bench-0\` .. \`bench-$((BENCH_KEYS - 1))\`, values like \`{\"n\":42,\"s\":\"bench-value\"}\`) are preloaded before the GET runs; GET and PUT pick a uniformly random key per request (Lua scripts in \`bench/wrk/\`)."
     echo "- px-kvstore nodes run with \`--cache-bytes <N>${BENCH_NODE_FLAGS:+ $BENCH_NODE_FLAGS}\`.$([[ $BENCH_NODE_FLAGS == *"--fsync never"* ]] && echo " PUT is measured with \`--fsync never\`: these runs are about the HTTP and forwarding cost, not the disk; fsync-mode PUT is its own scenario.")"
+    echo "- The nodes of the cluster scenarios (\`router\`, \`router_side_by_side\`, \`rebalance\`) share the machine with each other and the router, so each also gets \`--instances $CLUSTER_NODE_INSTANCES\` (cores / 3, at least 1: its share of event loops, as \`px-kvstore local\` gives its nodes); a node alone keeps one event loop per core."
     echo "- The storage and cluster scenarios (\`fsync_modes\`, \`restart_time\`, \`compaction_p99\`, \`rebalance\`) set their own node flags, key counts and wrk connections, named in their sections; their extra numbers (times, sizes, keys moved) are in a second table under each."
     echo "- JVM options for every JVM under test: \`${BENCH_JAVA_OPTS:-(defaults)}\`."
     echo "- \`server CPU per request\` is the CPU time (user + system, all threads) that the processes under test (for the router: the router and its 3 nodes) used during the measured run, divided by the requests served. It is less sensitive than req/s to other work on the machine, and says where a gap comes from."

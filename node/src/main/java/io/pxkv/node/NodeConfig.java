@@ -19,14 +19,30 @@ import java.util.Map;
  * @param port the port to bind; 0 picks a free one
  * @param storage the storage engine's options
  * @param limits value size and depth limits
+ * @param instances event loops serving HTTP, one {@link NodeVerticle} each
  */
-public record NodeConfig(String id, String host, int port, StorageOptions storage, ValueLimits limits) {
+public record NodeConfig(
+    String id, String host, int port, StorageOptions storage, ValueLimits limits, int instances) {
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 9001;
 
+  public NodeConfig {
+    if (instances < 1) throw new IllegalArgumentException("instances must be >= 1 (was " + instances + ")");
+  }
+
+  /** One event loop per core, as Vert.x sizes its pool. */
+  public static int defaultInstances() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
+
+  public NodeConfig withInstances(int newInstances) {
+    return new NodeConfig(id, host, port, storage, limits, newInstances);
+  }
+
   /** A node on a free loopback port with default storage in {@code dataDir}: for tests. */
   public static NodeConfig forTest(String id, Path dataDir) {
-    return new NodeConfig(id, "127.0.0.1", 0, StorageOptions.defaults(dataDir), ValueLimits.DEFAULTS);
+    return new NodeConfig(
+        id, "127.0.0.1", 0, StorageOptions.defaults(dataDir), ValueLimits.DEFAULTS, defaultInstances());
   }
 
   static Flags flags() {
@@ -34,6 +50,7 @@ public record NodeConfig(String id, String host, int port, StorageOptions storag
         .option("id", "node-1", "this node's id, as named in the cluster config")
         .option("host", DEFAULT_HOST, "address to listen on")
         .option("port", String.valueOf(DEFAULT_PORT), "port to listen on (0 = any free port)")
+        .option("instances", String.valueOf(defaultInstances()), "event loops serving HTTP (several nodes sharing a machine: cores / nodes)")
         .option("data", null, "data directory (default: ./data/<id>)")
         .option("engine", "disk", "storage engine: disk (log-structured, durable) or memory (nothing on disk)")
         .option("fsync", "always", "when writes are fsynced: always (before the ack, group commit), interval, never")
@@ -75,7 +92,8 @@ public record NodeConfig(String id, String host, int port, StorageOptions storag
                     CompactionPolicy.DEFAULT_CHECK_INTERVAL_MILLIS));
     ValueLimits limits =
         new ValueLimits((int) f.bytes("max-value-bytes", 1, 256L << 20), f.integer("max-depth", 1, 1000));
-    return new NodeConfig(id, f.string("host"), f.integer("port", 0, 65535), storage, limits);
+    return new NodeConfig(
+        id, f.string("host"), f.integer("port", 0, 65535), storage, limits, f.integer("instances", 1, 1024));
   }
 
   private static boolean contains(String[] args, String flag) {

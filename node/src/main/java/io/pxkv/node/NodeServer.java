@@ -11,8 +11,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A running node: the storage opened once, then one {@link NodeVerticle} per event loop sharing it
- * and one listening port.
+ * A running node: the storage opened once, then {@link NodeConfig#instances} {@link NodeVerticle}s,
+ * one per event loop, sharing it and one listening port.
  */
 public final class NodeServer {
   private final Vertx vertx;
@@ -25,11 +25,6 @@ public final class NodeServer {
     this.storage = storage;
     this.port = port;
     this.deploymentId = deploymentId;
-  }
-
-  /** Event loops to serve on: one per core, the Vert.x default. */
-  static int instances() {
-    return Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
   public static Future<NodeServer> start(Vertx vertx, NodeConfig config) {
@@ -52,7 +47,7 @@ public final class NodeServer {
                           deployed.add(v);
                           return v;
                         },
-                        new DeploymentOptions().setInstances(instances()))
+                        new DeploymentOptions().setInstances(config.instances()))
                     .map(
                         id -> {
                           storage.engine().startDeferredWork();

@@ -32,7 +32,8 @@ public final class TestNode implements AutoCloseable {
             defaults.host(),
             0,
             defaults.storage().withSyncMode(SyncMode.NEVER),
-            new ValueLimits(maxValueBytes, 8));
+            new ValueLimits(maxValueBytes, 8),
+            defaults.instances());
     return new TestNode(vertx, NodeServer.start(vertx, config).await(30, TimeUnit.SECONDS));
   }
 
