@@ -100,9 +100,19 @@ public final class NodeClient {
       HttpMethod method, String uri, String contentType, Buffer body, long deadlineMs) {
     NodeConnection.Call call =
         new NodeConnection.Call(
-            RequestEncoder.encode(method, uri, hostHeader, contentType, body), deadlineMs);
+            RequestEncoder.encode(method, uri, hostHeader, contentType, body),
+            isKeyRead(method, uri),
+            deadlineMs);
     connections.submit(call);
     return call.result.future();
+  }
+
+  /**
+   * A GET of one key, which a node answers at once from its cache (or one disk read), so others
+   * may queue behind it on a connection; listings and pages take longer and do not qualify.
+   */
+  private static boolean isKeyRead(HttpMethod method, String uri) {
+    return method == HttpMethod.GET && (uri.startsWith("/kv/") || uri.startsWith("/kv?key="));
   }
 
   /**
@@ -138,6 +148,11 @@ public final class NodeClient {
     KvException mapped = NodeFailures.map(node, failure, timeoutMs);
     lastError = mapped.getMessage();
     return mapped;
+  }
+
+  /** Connections open for {@link #call} now; read it on the client's event loop (for tests). */
+  int openConnections() {
+    return connections.openCount();
   }
 
   public Future<Void> close() {

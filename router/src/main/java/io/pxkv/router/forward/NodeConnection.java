@@ -20,12 +20,15 @@ final class NodeConnection {
   /** A call in flight (or waiting for a connection): its encoded request and deadline. */
   static final class Call {
     final Buffer request;
+    /** A GET of one key: the node answers it at once, so it may share a connection's write. */
+    final boolean keyRead;
     final long deadlineNanos;
     final long deadlineMs;
     final Promise<NodeReply> result = Promise.promise();
 
-    Call(Buffer request, long deadlineMs) {
+    Call(Buffer request, boolean keyRead, long deadlineMs) {
       this.request = request;
+      this.keyRead = keyRead;
       this.deadlineMs = deadlineMs;
       this.deadlineNanos = System.nanoTime() + deadlineMs * 1_000_000L;
     }
@@ -39,6 +42,7 @@ final class NodeConnection {
   private final Consumer<NodeConnection> onClose;
   private final BiConsumer<Call, Throwable> fail;
   private Buffer unwritten; // requests of this turn, written together by flush()
+  private boolean unwrittenAreKeyReads;
   private boolean closed;
   private Throwable closeReason;
 
@@ -75,6 +79,11 @@ final class NodeConnection {
     return closed;
   }
 
+  /** Whether this turn's requests, waiting to be written together, are all GETs of one key. */
+  boolean gatheringKeyReads() {
+    return unwritten != null && unwrittenAreKeyReads;
+  }
+
   /** A call in flight whose deadline has passed at {@code nowNanos}, or null. */
   Call expired(long nowNanos) {
     for (Call call : inFlight) {
@@ -87,9 +96,11 @@ final class NodeConnection {
     inFlight.addLast(call);
     if (unwritten == null) {
       unwritten = call.request; // encoded by NodeClient for this call alone: ours to extend
+      unwrittenAreKeyReads = call.keyRead;
       context.runOnContext(v -> flush());
     } else {
       unwritten.appendBuffer(call.request);
+      unwrittenAreKeyReads &= call.keyRead;
     }
   }
 

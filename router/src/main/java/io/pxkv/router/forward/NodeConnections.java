@@ -16,9 +16,11 @@ import java.util.function.Consumer;
 
 /**
  * The connections one event loop keeps to one node for {@link NodeClient#call}: up to {@code
- * poolSize} of them, each carrying up to {@code pipelining} requests at once. A call goes to an
- * idle connection, else opens a new one while the pool has room, else is pipelined behind the
- * fewest calls, else waits for room.
+ * poolSize} of them, each carrying up to {@code pipelining} requests at once. A GET of one key
+ * joins the GETs of one key already gathered for writing in this event-loop turn, if any: one
+ * write carries them, and the node, which answers most such reads from its cache at once, reads
+ * and answers them together. Any other call goes to an idle connection, else opens a new one
+ * while the pool has room, else is pipelined behind the fewest calls, else waits for room.
  *
  * <p>Deadlines: one timer per pool checks every call a few times per deadline. A call past its
  * deadline fails with {@code 504}; if it was already sent, its connection is closed, since every
@@ -75,6 +77,13 @@ final class NodeConnections {
       fail(call, new IllegalStateException("the router is closing"));
       return;
     }
+    if (call.keyRead) {
+      NodeConnection gathering = gatheringKeyReads();
+      if (gathering != null && gathering.inFlight() < pipelining) {
+        gathering.send(call);
+        return;
+      }
+    }
     NodeConnection best = leastBusy();
     if (best != null && best.inFlight() == 0) {
       best.send(call);
@@ -88,6 +97,11 @@ final class NodeConnections {
     }
   }
 
+  /** Connections open now (for tests). */
+  int openCount() {
+    return open.size();
+  }
+
   /** Stops: calls still waiting for a connection fail now, those in flight when theirs closes. */
   Future<Void> close() {
     closed = true;
@@ -97,6 +111,14 @@ final class NodeConnections {
       fail(call, closing);
     }
     return client.close();
+  }
+
+  /** The connection gathering this turn's key reads for one write, or null. */
+  private NodeConnection gatheringKeyReads() {
+    for (NodeConnection c : open) {
+      if (!c.isClosed() && c.gatheringKeyReads()) return c;
+    }
+    return null;
   }
 
   private NodeConnection leastBusy() {

@@ -34,6 +34,8 @@ class NodeClientTest {
   private NetServer server;
   private final AtomicInteger connections = new AtomicInteger();
   private final List<NetSocket> sockets = new ArrayList<>();
+  /** The request targets each connection carried, in the order the connections were opened. */
+  private final List<List<String>> targetsByConnection = new ArrayList<>();
   /** What the server does with request number n (from 0): answer it, or stay silent. */
   private volatile java.util.function.IntPredicate answers = n -> true;
 
@@ -51,6 +53,10 @@ class NodeClientTest {
                     sockets.add(socket);
                   }
                   connections.incrementAndGet(); // after the add: a test waiting on it finds it
+                  List<String> targets = new ArrayList<>();
+                  synchronized (targetsByConnection) {
+                    targetsByConnection.add(targets);
+                  }
                   StringBuilder in = new StringBuilder();
                   socket.handler(
                       bytes -> {
@@ -60,6 +66,9 @@ class NodeClientTest {
                           String head = in.substring(0, end);
                           in.delete(0, end + 4);
                           String target = head.substring(head.indexOf(' ') + 1, head.indexOf(" HTTP/"));
+                          synchronized (targetsByConnection) {
+                            targets.add(target);
+                          }
                           if (answers.test(requests.getAndIncrement())) {
                             String body = "{\"target\":\"" + target + "\"}";
                             socket.write(
@@ -118,6 +127,62 @@ class NodeClientTest {
       assertEquals("{\"target\":\"/kv?key=k" + i + "\"}", replies.get(i).body().toString());
     }
     assertEquals(1, connections.get(), "one connection carried them all");
+  }
+
+  @Test
+  void keyReadsOfOneTurnShareAConnectionWhileOtherCallsSpreadOverIdleOnes() throws Exception {
+    NodeClient client = client(5000, 4);
+    onLoop(() -> Future.all(calls(client, HttpMethod.DELETE, "/kv/open", 4)).mapEmpty());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (onLoop(() -> Future.succeededFuture(client.openConnections())) < 4) {
+      assertTrue(System.nanoTime() < deadline, "the pool never opened its four connections");
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+
+    int[] before = requestsPerConnection();
+    onLoop(() -> Future.all(calls(client, HttpMethod.GET, "/kv?key=read", 8)).mapEmpty());
+    assertEquals(List.of(0, 0, 0, 8), sortedGrowth(before), "the turn's key reads went out together");
+
+    // A page may take the node a while: it neither joins nor is joined.
+    before = requestsPerConnection();
+    onLoop(
+        () -> {
+          List<Future<NodeReply>> calls = calls(client, HttpMethod.GET, "/kv?prefix=p&n=", 1);
+          calls.addAll(calls(client, HttpMethod.GET, "/kv/read", 2));
+          return Future.all(calls).mapEmpty();
+        });
+    assertEquals(List.of(0, 0, 1, 2), sortedGrowth(before));
+
+    // Nor do writes: a node answers a connection's requests in order, and a write waits its turn.
+    before = requestsPerConnection();
+    onLoop(() -> Future.all(calls(client, HttpMethod.DELETE, "/kv/write", 4)).mapEmpty());
+    assertEquals(List.of(1, 1, 1, 1), sortedGrowth(before), "one per idle connection");
+    assertEquals(4, connections.get());
+  }
+
+  /** {@code count} calls of {@code method} on {@code uriPrefix + i}, handed over in this turn. */
+  private static List<Future<NodeReply>> calls(NodeClient client, HttpMethod method, String uriPrefix, int count) {
+    List<Future<NodeReply>> calls = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      calls.add(client.call(method, uriPrefix + i, null, null));
+    }
+    return calls;
+  }
+
+  private int[] requestsPerConnection() {
+    synchronized (targetsByConnection) {
+      return targetsByConnection.stream().mapToInt(List::size).toArray();
+    }
+  }
+
+  private List<Integer> sortedGrowth(int[] before) {
+    int[] now = requestsPerConnection();
+    List<Integer> growth = new ArrayList<>();
+    for (int i = 0; i < now.length; i++) {
+      growth.add(now[i] - (i < before.length ? before[i] : 0));
+    }
+    growth.sort(null);
+    return growth;
   }
 
   @Test
