@@ -489,8 +489,8 @@ scenario_router() {
   measure router PUT "http://127.0.0.1:$PORT" put-kv.lua
 }
 
-# start_router_cluster NAME: 3 nodes configured like the cache-on node (plus their share of event loops) and a router in front of
-# them (its state dir in the temp dir) -> sets PORT (the router)
+# start_router_cluster NAME: 3 nodes configured like the cache-on node (plus their share of event
+# loops) and a router in front of them (its state dir in the temp dir) -> sets PORT (the router)
 start_router_cluster() {
   local name=$1 i ports=() cluster=$RUN_DIR/$1-cluster.json
   for i in 1 2 3; do

@@ -35,10 +35,6 @@ public record NodeConfig(
     return Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
-  public NodeConfig withInstances(int newInstances) {
-    return new NodeConfig(id, host, port, storage, limits, newInstances);
-  }
-
   /** A node on a free loopback port with default storage in {@code dataDir}: for tests. */
   public static NodeConfig forTest(String id, Path dataDir) {
     return new NodeConfig(
