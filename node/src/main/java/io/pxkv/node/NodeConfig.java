@@ -35,6 +35,14 @@ public record NodeConfig(
     return Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
+  public NodeConfig withStorage(StorageOptions newStorage) {
+    return new NodeConfig(id, host, port, newStorage, limits, instances);
+  }
+
+  public NodeConfig withLimits(ValueLimits newLimits) {
+    return new NodeConfig(id, host, port, storage, newLimits, instances);
+  }
+
   /** A node on a free loopback port with default storage in {@code dataDir}: for tests. */
   public static NodeConfig forTest(String id, Path dataDir) {
     return new NodeConfig(

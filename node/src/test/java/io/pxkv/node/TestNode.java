@@ -27,13 +27,9 @@ public final class TestNode implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     NodeConfig defaults = NodeConfig.forTest(id, dataDir);
     NodeConfig config =
-        new NodeConfig(
-            id,
-            defaults.host(),
-            0,
-            defaults.storage().withSyncMode(SyncMode.NEVER),
-            new ValueLimits(maxValueBytes, 8),
-            defaults.instances());
+        defaults
+            .withStorage(defaults.storage().withSyncMode(SyncMode.NEVER))
+            .withLimits(new ValueLimits(maxValueBytes, 8));
     return new TestNode(vertx, NodeServer.start(vertx, config).await(30, TimeUnit.SECONDS));
   }
 

@@ -36,7 +36,7 @@ class NodeFailureAndBackupTest {
 
   private NodeServer node(Path data, FaultyStorageFiles files) throws Exception {
     NodeConfig config = NodeConfig.forTest("node-f", data);
-    NodeConfig always = new NodeConfig(config.id(), config.host(), 0, config.storage().withSyncMode(SyncMode.ALWAYS), config.limits(), config.instances());
+    NodeConfig always = config.withStorage(config.storage().withSyncMode(SyncMode.ALWAYS));
     return NodeServer.start(vertx, always, () -> StorageEngines.open(always.storage(), files)).await(30, TimeUnit.SECONDS);
   }
 
@@ -99,9 +99,8 @@ class NodeFailureAndBackupTest {
   @Test
   void compactOnRequestKeepsEveryLiveValue() throws Exception {
     NodeConfig config = NodeConfig.forTest("node-c", dir.resolve("c"));
-    NodeConfig small = new NodeConfig(config.id(), config.host(), 0,
-        config.storage().withSyncMode(SyncMode.NEVER).withSegmentBytes(64 * 1024), config.limits(),
-        config.instances());
+    NodeConfig small =
+        config.withStorage(config.storage().withSyncMode(SyncMode.NEVER).withSegmentBytes(64 * 1024));
     NodeServer node = NodeServer.start(vertx, small).await(30, TimeUnit.SECONDS);
     NodeClient client = new NodeClient(node.port());
     for (int round = 0; round < 5; round++) {
