@@ -216,8 +216,14 @@ public final class KvJson {
     return p.getLongValue();
   }
 
-  /** Parses a body that is one bare JSON value (the body of {@code PUT /kv/{key}}). */
+  /**
+   * Parses a body that is one bare JSON value (the body of {@code PUT /kv/{key}}) and returns it
+   * compacted: {@code body} itself when it was compact already ({@link CompactJson}).
+   */
   public static byte[] parseBareValue(byte[] body, ValueLimits limits) {
+    if (body.length <= limits.maxValueBytes() && CompactJson.isCompact(body, limits.maxDepth())) {
+      return body;
+    }
     try (JsonParser p = FACTORY.createParser(body)) {
       if (p.nextToken() == null) {
         throw new KvException(ErrorCode.MISSING_VALUE, "request body must be a JSON value");
