@@ -2,6 +2,7 @@ package io.pxkv.node;
 
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Requests;
+import io.pxkv.common.http.ServerOptions;
 import io.pxkv.common.kv.KeyPaths;
 import io.pxkv.node.async.StorageService;
 import io.pxkv.node.http.BackupHandler;
@@ -43,8 +44,7 @@ public final class NodeVerticle extends VerticleBase {
     status = new StatusHandler(config.id(), storage.engine());
     backup = new BackupHandler(storage, config.limits());
     migration = new MigrationHandler(storage, config.limits());
-    HttpServerOptions options =
-        new HttpServerOptions().setHost(config.host()).setPort(port).setTcpNoDelay(true).setIdleTimeout(0);
+    HttpServerOptions options = ServerOptions.http(config.host(), port).setIdleTimeout(0);
     server = vertx.createHttpServer(options).requestHandler(this::handle);
     return server.listen();
   }

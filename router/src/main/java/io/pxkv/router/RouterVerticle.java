@@ -1,17 +1,18 @@
 package io.pxkv.router;
 
+import io.pxkv.common.cluster.ClusterConfig;
+import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.ErrorResponses;
+import io.pxkv.common.http.ServerOptions;
 import io.pxkv.common.kv.KeyPaths;
 import io.pxkv.router.cluster.ClusterView;
 import io.pxkv.router.cluster.RingHolder;
 import io.pxkv.router.cluster.StatusHandler;
-import io.pxkv.router.rebalance.ClusterCoordinator;
 import io.pxkv.router.forward.ClusterBackup;
 import io.pxkv.router.forward.ForwardingHandler;
-import io.pxkv.common.cluster.ClusterConfig;
-import io.pxkv.common.cluster.NodeInfo;
+import io.pxkv.router.rebalance.ClusterCoordinator;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -66,8 +67,7 @@ public final class RouterVerticle extends VerticleBase {
     kv = new ForwardingHandler(ring::current, config.limits());
     status = new StatusHandler(ring::current, coordinator::configError);
     backup = new ClusterBackup(ring::current, config.limits());
-    HttpServerOptions options =
-        new HttpServerOptions().setHost(config.host()).setPort(port).setTcpNoDelay(true);
+    HttpServerOptions options = ServerOptions.http(config.host(), port);
     server = vertx.createHttpServer(options).requestHandler(this::handle);
     return server.listen();
   }
