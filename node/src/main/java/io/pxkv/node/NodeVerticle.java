@@ -4,10 +4,12 @@ import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Requests;
 import io.pxkv.common.http.ServerOptions;
 import io.pxkv.common.kv.KeyPaths;
+import io.pxkv.common.kv.PutBatch;
 import io.pxkv.node.async.StorageService;
 import io.pxkv.node.http.BackupHandler;
 import io.pxkv.node.http.KeyValueHandler;
 import io.pxkv.node.http.MigrationHandler;
+import io.pxkv.node.http.PutBatchHandler;
 import io.pxkv.node.http.StatusHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -30,6 +32,7 @@ public final class NodeVerticle extends VerticleBase {
   private StatusHandler status;
   private BackupHandler backup;
   private MigrationHandler migration;
+  private PutBatchHandler putBatch;
 
   /** {@code port} is the port to bind; a negative one is a random port shared by all instances. */
   public NodeVerticle(NodeConfig config, StorageService storage, int port) {
@@ -44,6 +47,7 @@ public final class NodeVerticle extends VerticleBase {
     status = new StatusHandler(config.id(), storage.engine());
     backup = new BackupHandler(storage, config.limits());
     migration = new MigrationHandler(storage, config.limits());
+    putBatch = new PutBatchHandler(storage, config.limits());
     HttpServerOptions options = ServerOptions.http(config.host(), port).setIdleTimeout(0);
     server = vertx.createHttpServer(options).requestHandler(this::handle);
     return server.listen();
@@ -65,6 +69,8 @@ public final class NodeVerticle extends VerticleBase {
         kv.handleCollection(request);
       } else if (KeyPaths.isKeyPath(path)) {
         kv.handleItem(request);
+      } else if (path.equals(PutBatch.PATH)) {
+        putBatch.handle(request);
       } else if (path.equals("/health")) {
         Requests.requireMethod(request, HttpMethod.GET);
         status.health(request);

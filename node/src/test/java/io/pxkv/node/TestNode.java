@@ -33,6 +33,10 @@ public final class TestNode implements AutoCloseable {
     return new TestNode(vertx, NodeServer.start(vertx, config).await(30, TimeUnit.SECONDS));
   }
 
+  public int port() {
+    return server.port();
+  }
+
   public NodeClient client() {
     return client;
   }

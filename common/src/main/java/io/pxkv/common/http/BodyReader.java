@@ -46,7 +46,8 @@ public final class BodyReader {
     return promise.future();
   }
 
-  private static KvException tooLarge(long maxBytes) {
+  /** The error for a body over {@code maxBytes}. */
+  public static KvException tooLarge(long maxBytes) {
     return new KvException(
         ErrorCode.BODY_TOO_LARGE, "request body is larger than the limit of " + maxBytes + " bytes");
   }

@@ -6,12 +6,17 @@ import io.pxkv.node.storage.StorageEngine.Entry;
 import io.pxkv.node.storage.StorageEngine.PutResult;
 import io.pxkv.node.storage.StorageEngine.TombstoneResult;
 import io.pxkv.node.storage.StorageEngine.Versioned;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -59,6 +64,31 @@ public final class StorageService {
 
   public Future<PutResult> put(String key, byte[] value) {
     return onCaller(engine.put(key, value));
+  }
+
+  /**
+   * Queues {@code values.size()} puts in order, {@code keys.get(i)} to {@code values.get(i)}, and
+   * completes once all are done with each one's result or failure, in the same order. The results
+   * come back to the caller's event loop in one hop, where {@link #put} takes one per key.
+   */
+  public Future<List<AsyncResult<PutResult>>> putAll(List<String> keys, List<byte[]> values) {
+    List<CompletableFuture<PutResult>> puts = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      puts.add(engine.put(keys.get(i), values.get(i)));
+    }
+    CompletableFuture<Void> all = CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new));
+    // allOf fails if any put failed; every put is done either way, and each is reported alone.
+    return onCaller(all.handle((ignored, failure) -> null)).map(v -> puts.stream().map(StorageService::outcome).toList());
+  }
+
+  private static <T> AsyncResult<T> outcome(CompletableFuture<T> done) {
+    try {
+      return Future.succeededFuture(done.join());
+    } catch (CompletionException e) {
+      return Future.failedFuture(e.getCause());
+    } catch (CancellationException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   public Future<Optional<Long>> delete(String key) {

@@ -19,6 +19,11 @@ final class KvResponses {
 
   /** {@code {"key":K,"value":V,"version":N}}. */
   static void value(HttpServerResponse response, int status, String key, byte[] value, long version) {
+    json(response, status, valueBody(key, value, version));
+  }
+
+  /** The body of {@link #value}. */
+  static Buffer valueBody(String key, byte[] value, long version) {
     byte[] quotedKey = KvJson.quote(key);
     Buffer body = Buffer.buffer(quotedKey.length + value.length + 48);
     body.appendBytes(KEY_OPEN)
@@ -28,7 +33,7 @@ final class KvResponses {
         .appendBytes(VERSION_FIELD)
         .appendString(Long.toString(version))
         .appendByte((byte) '}');
-    json(response, status, body);
+    return body;
   }
 
   /** {@code {"key":K,"deleted":true,"version":N}}. */
