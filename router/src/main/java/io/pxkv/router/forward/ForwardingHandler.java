@@ -10,6 +10,7 @@ import io.pxkv.common.kv.Cursors;
 import io.pxkv.common.kv.KeyPaths;
 import io.pxkv.common.kv.KeyRules;
 import io.pxkv.common.kv.KvJson;
+import io.pxkv.common.kv.PutBatch;
 import io.pxkv.common.kv.ValueLimits;
 import io.pxkv.router.cluster.ClusterView;
 import io.vertx.core.Future;
@@ -25,7 +26,8 @@ import java.util.function.Supplier;
  * {@code /kv} and {@code /kv/{key}} on the router. Single-key calls find the key (query, path or
  * body) and check it and the body's size the way a node would, so a bad key or an oversized body
  * gets the node's error without a hop; then they forward the original method, URI and body to the
- * key's owner and hand the node's status, Content-Type and body back untouched. Values are not
+ * key's owner and hand the node's status, Content-Type and body back untouched (PUTs gathered
+ * into batches by the owner's {@link PutBatcher}, each answered with its own part). Values are not
  * parsed here: the owner checks them anyway, and its error is passed on as it is. Listings go to
  * {@link MergedListing} and {@link PagedListing}; while keys move between nodes, reads and deletes
  * go through {@link DuringRebalance}.
@@ -61,7 +63,7 @@ public final class ForwardingHandler {
       }
     } else if (method == HttpMethod.PUT) {
       // Only the key is checked here; the owner checks the value and its answer is passed on.
-      forwardWithBody(request, KvJson::parseKeyBody);
+      put(request, PutBatch.Form.BODY, KvJson::parseKeyBody);
     } else if (method == HttpMethod.DELETE) {
       String key = request.getParam("key");
       if (key != null) {
@@ -82,7 +84,7 @@ public final class ForwardingHandler {
     if (method == HttpMethod.GET || method == HttpMethod.DELETE) {
       reply(request, forward(request, key, null));
     } else if (method == HttpMethod.PUT) {
-      forwardWithBody(request, body -> key);
+      put(request, PutBatch.Form.PATH, body -> key);
     } else {
       throw methodNotAllowed(request, "GET, PUT, DELETE");
     }
@@ -102,6 +104,22 @@ public final class ForwardingHandler {
         request,
         BodyReader.read(request, limits.maxBodyBytes())
             .compose(body -> forward(request, keyOf.apply(body.getBytes()), body)));
+  }
+
+  /**
+   * A PUT goes to the key's owner, batched with the other PUTs of this turn for that node. While
+   * keys move, the owner is already the new node, so a PUT needs nothing more.
+   */
+  private void put(HttpServerRequest request, PutBatch.Form form, Function<byte[], String> keyOf) {
+    reply(
+        request,
+        BodyReader.read(request, limits.maxBodyBytes())
+            .compose(
+                body -> {
+                  String key = keyOf.apply(body.getBytes());
+                  String contentType = request.getHeader(Headers.CONTENT_TYPE);
+                  return view.get().ownerOf(key).put(form, key, request.uri(), contentType, body);
+                }));
   }
 
   private Future<NodeReply> forward(HttpServerRequest request, String key, Buffer body) {

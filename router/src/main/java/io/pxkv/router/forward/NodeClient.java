@@ -3,6 +3,7 @@ package io.pxkv.router.forward;
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.Headers;
+import io.pxkv.common.kv.PutBatch;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -38,6 +39,7 @@ public final class NodeClient {
   private final NodeInfo node;
   private final HttpClientAgent client;
   private final NodeConnections connections;
+  private final PutBatcher puts;
   private final String hostHeader;
   private final long timeoutMs;
   private volatile String lastError;
@@ -75,6 +77,7 @@ public final class NodeClient {
             () -> {
               if (lastError != null) lastError = null;
             });
+    this.puts = new PutBatcher(vertx.getOrCreateContext(), node, timeoutMs, this::call);
   }
 
   public NodeInfo node() {
@@ -105,6 +108,15 @@ public final class NodeClient {
             deadlineMs);
     connections.submit(call);
     return call.result.future();
+  }
+
+  /**
+   * Sends a client's PUT of {@code key} ({@code uri}, Content-Type and body as the client sent
+   * them), batched with the other PUTs of this event-loop turn for this node ({@link PutBatcher});
+   * the reply is what the node answered for this PUT.
+   */
+  public Future<NodeReply> put(PutBatch.Form form, String key, String uri, String contentType, Buffer body) {
+    return puts.put(form, key, uri, contentType, body);
   }
 
   /**
