@@ -107,8 +107,8 @@ public final class ForwardingHandler {
   }
 
   /**
-   * A PUT goes to the key's owner, batched with the other PUTs of this turn for that node. While
-   * keys move, the owner is already the new node, so a PUT needs nothing more.
+   * A PUT goes to the key's owner, gathered with other PUTs for that node ({@link PutBatcher}).
+   * While keys move, the owner is already the new node, so a PUT needs nothing more.
    */
   private void put(HttpServerRequest request, PutBatch.Form form, Function<byte[], String> keyOf) {
     reply(

@@ -112,8 +112,8 @@ public final class NodeClient {
 
   /**
    * Sends a client's PUT of {@code key} ({@code uri}, Content-Type and body as the client sent
-   * them), batched with the other PUTs of this event-loop turn for this node ({@link PutBatcher});
-   * the reply is what the node answered for this PUT.
+   * them), gathered with the other PUTs for this node into one request ({@link PutBatcher}); the
+   * reply is what the node answered for this PUT.
    */
   public Future<NodeReply> put(PutBatch.Form form, String key, String uri, String contentType, Buffer body) {
     return puts.put(form, key, uri, contentType, body);

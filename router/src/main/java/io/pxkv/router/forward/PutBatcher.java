@@ -117,6 +117,7 @@ final class PutBatcher {
           }
         });
   }
+
   private void answer(List<Pending> puts, NodeReply reply) {
     if (reply.status() != 200) {
       puts.forEach(p -> p.result.complete(reply));
