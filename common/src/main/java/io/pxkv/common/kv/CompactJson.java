@@ -80,6 +80,7 @@ final class CompactJson {
     while (at < b.length) {
       byte c = b[at++];
       if (c == '"') return true;
+      // Bytes are signed: every non-ASCII byte (0x80 and up) is negative, so below 0x20 too.
       if (c < 0x20 || c > 0x7e || c == '\\') return false;
     }
     return false;

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The wire format of {@code POST /internal/put-batch}, the router's way to hand a node the PUTs of
- * one event-loop turn in one request. Each entry is one client PUT exactly as the client sent it,
+ * The wire format of {@code POST /internal/put-batch}, the router's way to hand a node several
+ * waiting PUTs in one request. Each entry is one client PUT exactly as the client sent it,
  * and each answer is the status and JSON body the node would have sent for that PUT alone, so the
  * router passes answers on unchanged. Length-prefixed binary, because the values are opaque bytes
  * here (the node checks them) and nothing needs to escape or re-parse them in transit.

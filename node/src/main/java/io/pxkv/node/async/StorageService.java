@@ -81,6 +81,7 @@ public final class StorageService {
     return onCaller(all.handle((ignored, failure) -> null)).map(v -> puts.stream().map(StorageService::outcome).toList());
   }
 
+  /** The outcome of a future that is already complete (so {@code join} does not wait). */
   private static <T> AsyncResult<T> outcome(CompletableFuture<T> done) {
     try {
       return Future.succeededFuture(done.join());

@@ -16,7 +16,6 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -96,13 +95,7 @@ class NodeClientTest {
   }
 
   private <T> T onLoop(Supplier<Future<T>> action) throws Exception {
-    CompletableFuture<T> done = new CompletableFuture<>();
-    loop.runOnContext(
-        v -> action.get().onComplete(ar -> {
-          if (ar.succeeded()) done.complete(ar.result());
-          else done.completeExceptionally(ar.cause());
-        }));
-    return done.get(30, TimeUnit.SECONDS);
+    return OnLoop.await(loop, action);
   }
 
   private KvException failure(Supplier<Future<NodeReply>> call) {

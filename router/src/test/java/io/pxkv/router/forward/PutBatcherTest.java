@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -155,12 +154,6 @@ class PutBatcherTest {
   }
 
   private <T> T onLoop(Supplier<Future<T>> action) throws Exception {
-    CompletableFuture<T> done = new CompletableFuture<>();
-    loop.runOnContext(
-        v -> action.get().onComplete(ar -> {
-          if (ar.succeeded()) done.complete(ar.result());
-          else done.completeExceptionally(ar.cause());
-        }));
-    return done.get(30, TimeUnit.SECONDS);
+    return OnLoop.await(loop, action);
   }
 }
