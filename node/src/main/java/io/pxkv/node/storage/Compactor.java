@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -30,8 +31,8 @@ import java.util.logging.Logger;
  * <ol>
  *   <li>Ask the writer to reserve output ids and roll, so that outputs are older than the active
  *       segment (recovery only forgives a torn tail in the newest segment).
- *   <li>Copy every record the key directory still points at, byte for byte (versions kept), into
- *       {@code *.tmp} outputs with their hints; tombstones are kept unless no other segment could
+ *   <li>Copy every record the key directory still points at (found by walking the directory, so
+ *       dead records are never read), byte for byte (versions kept), into {@code *.tmp} outputs with their hints; tombstones are kept unless no other segment could
  *       hold an older record of their key.
  *   <li>Publish: fsync, rename data then hint into place, fsync the directory.
  *   <li>Swap key-directory entries that still point at the copied record; a newer write wins.
@@ -161,8 +162,9 @@ final class Compactor {
     }
     CompactionOutput output =
         new CompactionOutput(dir, files, roll.firstReserved(), roll.reserved(), segmentBytes);
+    Map<Integer, long[]> offsets = keydir.recordOffsets(inputIds);
     try {
-      for (Segment s : inputs) copyLive(s, floor, output);
+      for (Segment s : inputs) copyLive(s, offsets.get(s.id()), floor, output);
       output.publish();
     } catch (IOException | RuntimeException e) {
       output.abandon();
@@ -173,19 +175,23 @@ final class Compactor {
     return deleteInputs(inputs, output);
   }
 
-  private void copyLive(Segment input, long tombstoneFloor, CompactionOutput output)
+  /** Copies the records at {@code offsets} (sorted) that are still current. */
+  private void copyLive(Segment input, long[] offsets, long tombstoneFloor, CompactionOutput output)
       throws IOException {
-    long size = input.size();
     try (FileChannel channel = files.openRead(input.path())) {
-      SegmentScanner scanner = new SegmentScanner(channel, size);
-      long pos = 0;
-      while (pos < size) {
+      SegmentScanner scanner = new SegmentScanner(channel, input.size());
+      for (long pos : offsets) {
         Step step = scanner.read(pos);
         if (step.problem() != null) {
-          // Damage dropped at startup with recover=true: the key directory points past it.
-          pos = scanner.resync(pos + 1);
-          if (pos < 0) return;
-          continue;
+          // The key directory only points at records that were whole when written or recovered.
+          throw new IOException(
+              "record at byte "
+                  + pos
+                  + " of "
+                  + input
+                  + " is damaged ("
+                  + step.problem()
+                  + "); compaction left the segment as it was");
         }
         var r = step.record();
         KeyDirEntry at = new KeyDirEntry(input.id(), pos, step.size(), r.version());
@@ -196,7 +202,6 @@ final class Compactor {
             output.copy(r, at);
           }
         }
-        pos += step.size();
       }
     }
   }

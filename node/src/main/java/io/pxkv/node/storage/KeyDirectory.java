@@ -3,13 +3,16 @@ package io.pxkv.node.storage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
 
 /**
  * The in-memory index of a disk engine: for each live key, where its newest record is; for each
@@ -241,6 +244,33 @@ final class KeyDirectory {
       count(from, -1);
     }
     return moved;
+  }
+
+  /**
+   * Where the records this directory points at (live values and tombstones) start in each of
+   * {@code segmentIds}: one sorted array of offsets per segment. Compaction copies exactly these
+   * rather than read every record of its inputs and look each one up: under overwrites nearly all
+   * of a segment is dead, and that lookup was most of the cost. A write racing this walk can only
+   * make a listed record dead, or replace an entry before the walk reaches it; either way the record
+   * left out is one compaction may drop, and a copied record that went dead is not swapped in
+   * ({@link #relocate}).
+   */
+  Map<Integer, long[]> recordOffsets(Set<Integer> segmentIds) {
+    Map<Integer, LongStream.Builder> found = new HashMap<>();
+    for (int id : segmentIds) found.put(id, LongStream.builder());
+    addOffsets(live.values(), found);
+    addOffsets(tombstones.values(), found);
+    Map<Integer, long[]> offsets = new HashMap<>();
+    found.forEach((id, builder) -> offsets.put(id, builder.build().sorted().toArray()));
+    return offsets;
+  }
+
+  private static void addOffsets(
+      Collection<KeyDirEntry> entries, Map<Integer, LongStream.Builder> found) {
+    for (KeyDirEntry e : entries) {
+      LongStream.Builder offsets = found.get(e.segmentId());
+      if (offsets != null) offsets.add(e.offset());
+    }
   }
 
   /** Forgets a tombstone that compaction did not copy, if it is still the key's state. */

@@ -9,8 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -171,6 +174,28 @@ class CompactorTest {
         Stream<Path> names = Files.list(dir)) {
       assertTrue(names.noneMatch(p -> p.toString().endsWith(".tmp")));
       assertEquals(20, e.size());
+    }
+  }
+
+  @Test
+  void damagedLiveRecordStopsTheCompactionAndDeletesNothing() throws Exception {
+    try (BitcaskEngine e = open()) {
+      await(e.put("victim", utf8("\"intact\"")));
+      await(e.put("other", utf8("\"fine\"")));
+      fillSegment(e, "a");
+      KeyDirEntry victim = e.keyDirectory().get("victim");
+      Path segment = e.keyDirectory().segment(victim.segmentId()).path();
+      try (FileChannel file = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+        // One byte of the value flipped: the CRC no longer matches.
+        file.write(ByteBuffer.wrap(new byte[] {'X'}), victim.offset() + victim.size() - 2);
+      }
+      int segments = e.stats().segments();
+      ExecutionException ex =
+          assertThrows(ExecutionException.class, () -> e.compact().get(30, TimeUnit.SECONDS));
+      assertTrue(ex.getCause().getMessage().contains("damaged"), ex.toString());
+      assertTrue(Files.exists(segment), "the damaged segment is kept");
+      assertTrue(e.stats().segments() >= segments, "no input was deleted");
+      assertEquals("\"fine\"", value(e, "other"));
     }
   }
 
