@@ -185,6 +185,35 @@ class RouterVerticleTest {
   }
 
   @Test
+  void aLayoutSwapCompletesOnlyAfterTheWritesTheOldLayoutRoutedAreAnswered() throws Exception {
+    router.close().await(WAIT_S, TimeUnit.SECONDS);
+    startRouter(RouterConfig.of(cluster, 0).withTimeoutMs(1500).withInstances(1));
+    FakeNode silent = nodes.get(0);
+    silent.hang(true);
+    String key = keyOwnedBy(silent.id());
+    Future<HttpResponse<Buffer>> put =
+        client.request(HttpMethod.PUT, router.port(), "127.0.0.1", "/kv/" + key).sendBuffer(Buffer.buffer("1"));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+    while (silent.seen().stream().noneMatch(r -> r.method() == HttpMethod.PUT)) {
+      assertTrue(System.nanoTime() < deadline, "the PUT never reached its owner");
+      Thread.onSpinWait();
+    }
+    // The rebalancer would start moving keys the moment this completes: the PUT still on its way
+    // to the old owner must be answered first, or it could land after its key moved.
+    long start = System.nanoTime();
+    Future<Void> swapped = router.verticles().get(0).route(cluster, cluster.nodes(), true);
+    swapped.await(WAIT_S, TimeUnit.SECONDS);
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertTrue(tookMs >= 500, "the swap completed " + tookMs + " ms after it began, with the PUT unanswered");
+    assertError(put.await(WAIT_S, TimeUnit.SECONDS), 504, "upstream_timeout");
+    long again = System.nanoTime();
+    router.verticles().get(0).route(cluster, cluster.nodes(), false).await(WAIT_S, TimeUnit.SECONDS);
+    assertTrue(
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - again) < 500,
+        "with no write in flight a swap does not wait");
+  }
+
+  @Test
   void getKvStreamsOneObjectWithEveryPairOfEveryNode() throws Exception {
     int count = 300;
     for (int i = 0; i < count; i++) {

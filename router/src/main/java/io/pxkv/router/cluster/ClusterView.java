@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * One consistent picture of the cluster: the config, the ring built from it and a client for every
- * node in it. Immutable; a request reads one view at its start and uses it to the end, so a ring
+ * node in it. Immutable but for the count of its writes in flight; a request reads one view at its start and uses it to the end, so a ring
  * swap never mixes two layouts inside one call.
  *
  * <p>While keys move between nodes ({@code moving}), {@code clients} also holds the nodes that
@@ -19,13 +19,15 @@ import java.util.Map;
  * @param clients one per node that may hold keys: the config's nodes in config order (the order
  *     listings walk the nodes in), then any node being drained
  * @param moving whether keys may still be on nodes other than their owner
+ * @param writes the writes routed by this view and not answered yet (the one mutable part)
  */
 public record ClusterView(
     ClusterConfig config,
     ConsistentHashRing ring,
     List<NodeClient> clients,
     Map<String, NodeClient> byId,
-    boolean moving) {
+    boolean moving,
+    WritesInFlight writes) {
 
   public ClusterView {
     clients = List.copyOf(clients);

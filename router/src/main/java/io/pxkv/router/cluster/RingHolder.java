@@ -40,13 +40,18 @@ public final class RingHolder {
 
   /**
    * Publishes a view that routes by {@code next} and knows {@code holders} (every node that may hold
-   * keys: more than {@code next}'s nodes while keys move); completes when the clients of nodes that
-   * left are closed.
+   * keys: more than {@code next}'s nodes while keys move); completes once every write the old view
+   * routed has been answered (see {@link WritesInFlight}) and the clients of nodes that left are
+   * closed.
    */
   public Future<Void> swap(ClusterConfig next, List<NodeInfo> holders, boolean moving) {
     ClusterView old = current.get();
     ClusterView fresh = build(next, holders, moving, old.byId());
     current.set(fresh);
+    return old.writes().drained().compose(drained -> closeLeavers(old, fresh));
+  }
+
+  private static Future<Void> closeLeavers(ClusterView old, ClusterView fresh) {
     List<Future<Void>> closing = new ArrayList<>();
     for (NodeClient c : old.clients()) {
       if (fresh.byId().get(c.node().id()) != c) {
@@ -85,6 +90,6 @@ public final class RingHolder {
       clients.add(client);
       byId.put(node.id(), client);
     }
-    return new ClusterView(config, ring, clients, byId, moving);
+    return new ClusterView(config, ring, clients, byId, moving, new WritesInFlight());
   }
 }

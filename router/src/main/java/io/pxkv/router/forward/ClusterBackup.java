@@ -105,9 +105,11 @@ public final class ClusterBackup {
             .appendString(",\"value\":")
             .appendBytes(put.value())
             .appendString("}");
-    NodeClient owner = view.get().ownerOf(put.key());
-    return owner
-        .call(HttpMethod.PUT, "/kv", Headers.APPLICATION_JSON.toString(), body)
+    ClusterView current = view.get();
+    NodeClient owner = current.ownerOf(put.key());
+    return current
+        .writes()
+        .track(owner.call(HttpMethod.PUT, "/kv", Headers.APPLICATION_JSON.toString(), body))
         .compose(
             reply -> {
               if (reply.status() / 100 == 2) return Future.succeededFuture(true);

@@ -118,7 +118,8 @@ public final class ForwardingHandler {
                 body -> {
                   String key = keyOf.apply(body.getBytes());
                   String contentType = request.getHeader(Headers.CONTENT_TYPE);
-                  return view.get().ownerOf(key).put(form, key, request.uri(), contentType, body);
+                  ClusterView current = view.get();
+                  return current.writes().track(current.ownerOf(key).put(form, key, request.uri(), contentType, body));
                 }));
   }
 
@@ -134,10 +135,11 @@ public final class ForwardingHandler {
         return DuringRebalance.read(current, owner, same.apply(owner), same);
       }
       if (method == HttpMethod.DELETE) {
-        return DuringRebalance.delete(current, owner, key, same);
+        return current.writes().track(DuringRebalance.delete(current, owner, key, same));
       }
     }
-    return owner.call(method, uri, contentType, body);
+    Future<NodeReply> answer = owner.call(method, uri, contentType, body);
+    return method == HttpMethod.DELETE ? current.writes().track(answer) : answer;
   }
 
   private static void reply(HttpServerRequest request, Future<NodeReply> answer) {
