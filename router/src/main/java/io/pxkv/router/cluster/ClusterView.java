@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * One consistent picture of the cluster: the config, the ring built from it and a client for every
- * node in it. Immutable but for the count of its writes in flight; a request reads one view at its start and uses it to the end, so a ring
- * swap never mixes two layouts inside one call.
+ * node in it. Immutable but for the count of its writes in flight; a request reads one view at its
+ * start and uses it to the end, so a ring swap never mixes two layouts inside one call.
  *
  * <p>While keys move between nodes ({@code moving}), {@code clients} also holds the nodes that
  * may still have keys but are no longer in the config (they are being drained): listings walk them

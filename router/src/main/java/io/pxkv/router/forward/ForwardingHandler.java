@@ -30,7 +30,8 @@ import java.util.function.Supplier;
  * into batches by the owner's {@link PutBatcher}, each answered with its own part). Values are not
  * parsed here: the owner checks them anyway, and its error is passed on as it is. Listings go to
  * {@link MergedListing} and {@link PagedListing}; while keys move between nodes, reads and deletes
- * go through {@link DuringRebalance}.
+ * go through {@link DuringRebalance}. PUTs and DELETEs are counted in their view's {@link
+ * io.pxkv.router.cluster.WritesInFlight} until answered, so a layout swap can wait for them.
  *
  * <p>Runs on the event loop of the verticle that owns it; it keeps no per-request state.
  */
@@ -119,7 +120,8 @@ public final class ForwardingHandler {
                   String key = keyOf.apply(body.getBytes());
                   String contentType = request.getHeader(Headers.CONTENT_TYPE);
                   ClusterView current = view.get();
-                  return current.writes().track(current.ownerOf(key).put(form, key, request.uri(), contentType, body));
+                  NodeClient owner = current.ownerOf(key);
+                  return current.writes().track(owner.put(form, key, request.uri(), contentType, body));
                 }));
   }
 
