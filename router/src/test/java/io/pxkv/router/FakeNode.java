@@ -23,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A storage node in memory that speaks the node's {@code /kv} API closely enough for router tests,
- * and can misbehave on demand: never answer, or cut its streamed listing halfway. It records every
+ * and can misbehave on demand: never answer, answer late, or cut its streamed listing halfway. It records every
  * request it receives, so tests can tell whether the router made a hop.
  */
 final class FakeNode {
@@ -37,6 +37,7 @@ final class FakeNode {
   private final NavigableMap<String, String> data = new ConcurrentSkipListMap<>();
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
   private volatile boolean hang;
+  private volatile long delayMs;
   private volatile boolean breakListing;
   private HttpServer server;
 
@@ -74,6 +75,11 @@ final class FakeNode {
     hang = on;
   }
 
+  /** Answers each request {@code ms} after it arrived (0: at once). */
+  void delay(long ms) {
+    delayMs = ms;
+  }
+
   void breakListing(boolean on) {
     breakListing = on;
   }
@@ -92,12 +98,21 @@ final class FakeNode {
               if (hang) {
                 return;
               }
-              try {
-                route(request, body.getBytes());
-              } catch (RuntimeException e) {
-                ErrorResponses.send(request.response(), e);
+              long delay = delayMs;
+              if (delay > 0) {
+                vertx.setTimer(delay, t -> answer(request, body.getBytes()));
+              } else {
+                answer(request, body.getBytes());
               }
             });
+  }
+
+  private void answer(HttpServerRequest request, byte[] body) {
+    try {
+      route(request, body);
+    } catch (RuntimeException e) {
+      ErrorResponses.send(request.response(), e);
+    }
   }
 
   private void route(HttpServerRequest request, byte[] body) {

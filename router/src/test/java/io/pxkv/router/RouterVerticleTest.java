@@ -214,6 +214,47 @@ class RouterVerticleTest {
   }
 
   @Test
+  void aNodeWithoutPutBatchesGetsThePutsOneByOne() throws Exception {
+    // A FakeNode answers 404 to POST /internal/put-batch, as a node older than the router would.
+    router.close().await(WAIT_S, TimeUnit.SECONDS);
+    startRouter(RouterConfig.of(cluster, 0).withInstances(1));
+    FakeNode old = nodes.get(0);
+    List<String> keys = keysOwnedBy(old.id(), 17);
+    // The first PUT is answered late; the next eight gather behind it into one batch.
+    old.delay(500);
+    Future<HttpResponse<Buffer>> first = putAsync(keys.get(0), "0");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+    while (old.seen().isEmpty()) {
+      assertTrue(System.nanoTime() < deadline, "the first PUT never reached its owner");
+      Thread.onSpinWait();
+    }
+    List<Future<HttpResponse<Buffer>>> gathered = new ArrayList<>();
+    for (int i = 1; i <= 8; i++) gathered.add(putAsync(keys.get(i), String.valueOf(i)));
+    old.delay(0);
+    assertEquals(201, first.await(WAIT_S, TimeUnit.SECONDS).statusCode());
+    for (var put : gathered) assertEquals(201, put.await(WAIT_S, TimeUnit.SECONDS).statusCode());
+    // For a while after the refusal, PUTs go one by one without trying a batch first.
+    List<Future<HttpResponse<Buffer>>> later = new ArrayList<>();
+    for (int i = 9; i < keys.size(); i++) later.add(putAsync(keys.get(i), String.valueOf(i)));
+    for (var put : later) assertEquals(201, put.await(WAIT_S, TimeUnit.SECONDS).statusCode());
+    for (int i = 0; i < keys.size(); i++) assertEquals(String.valueOf(i), old.data().get(keys.get(i)));
+    long batches = old.seen().stream().filter(r -> r.uri().equals("/internal/put-batch")).count();
+    assertEquals(1, batches, "one batch was tried and refused; " + old.seen());
+  }
+
+  private Future<HttpResponse<Buffer>> putAsync(String key, String value) {
+    return client.request(HttpMethod.PUT, router.port(), "127.0.0.1", "/kv/" + key).sendBuffer(Buffer.buffer(value));
+  }
+
+  private List<String> keysOwnedBy(String id, int count) {
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; keys.size() < count; i++) {
+      if (ring().owner("key-" + i).equals(id)) keys.add("key-" + i);
+    }
+    return keys;
+  }
+
+  @Test
   void getKvStreamsOneObjectWithEveryPairOfEveryNode() throws Exception {
     int count = 300;
     for (int i = 0; i < count; i++) {

@@ -33,6 +33,11 @@ import java.util.List;
  * down, or too slow), every PUT in it fails with that error; if the node refuses it as a whole (a
  * non-200 answer), every PUT gets that answer. Confined to the event loop of the {@link
  * NodeClient} that owns it.
+ *
+ * <p>A node older than the router does not know put batches and answers {@code 404}: the PUTs of
+ * that batch are then sent one by one, and so is every PUT for the next {@link
+ * #SINGLE_PUTS_AFTER_REFUSAL_MS} ms, after which a batch is tried again. So a rolling upgrade can
+ * restart the router and the nodes in any order.
  */
 final class PutBatcher {
   /** Sends one call to the node with a deadline (the owner's {@link NodeClient#call}). */
@@ -45,6 +50,9 @@ final class PutBatcher {
 
   private static final String ANSWER_CONTENT_TYPE = "application/json";
 
+  /** How long PUTs go one by one after a node refused a batch, before batches are tried again. */
+  static final long SINGLE_PUTS_AFTER_REFUSAL_MS = 30_000;
+
   private final Context context;
   private final NodeInfo node;
   private final long timeoutMs;
@@ -53,6 +61,8 @@ final class PutBatcher {
   private Buffer batch; // the encoded entries of pending
   private long oldestNanos; // when the first of pending arrived
   private int inFlight; // batches (or lone PUTs) sent and not yet answered
+  private long batchesRefusedAtNanos; // when the node last answered a batch with 404
+  private boolean batchesRefused;
 
   PutBatcher(Context context, NodeInfo node, long timeoutMs, Sender sender) {
     this.context = context;
@@ -64,7 +74,7 @@ final class PutBatcher {
   Future<NodeReply> put(PutBatch.Form form, String key, String uri, String contentType, Buffer body) {
     byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
     int size = PutBatch.entrySize(keyBytes, body.length());
-    if (size > PutBatch.MAX_ENTRY_BYTES) {
+    if (size > PutBatch.MAX_ENTRY_BYTES || refusesBatches()) {
       return sender.call(HttpMethod.PUT, uri, contentType, body, timeoutMs);
     }
     if (pending != null
@@ -99,7 +109,12 @@ final class PutBatcher {
     }
     long waitedMs = (System.nanoTime() - oldestNanos) / 1_000_000;
     long deadlineMs = Math.max(1, timeoutMs - waitedMs);
+    if (refusesBatches()) {
+      sendOneByOne(puts, deadlineMs); // gathered while the node's refusal was on its way
+      return;
+    }
     inFlight++;
+    long sentNanos = System.nanoTime();
     Future<NodeReply> reply =
         puts.size() == 1
             ? sender.call(HttpMethod.PUT, puts.get(0).uri, puts.get(0).contentType, puts.get(0).body, deadlineMs)
@@ -107,15 +122,40 @@ final class PutBatcher {
     reply.onComplete(
         ar -> {
           inFlight--;
+          // A batch has no key that could be missing: a 404 means the node does not know batches.
+          boolean refused = ar.succeeded() && puts.size() > 1 && ar.result().status() == 404;
+          if (refused) {
+            batchesRefused = true;
+            batchesRefusedAtNanos = System.nanoTime();
+          }
           if (inFlight == 0) send(); // what gathered meanwhile goes now, before these are answered
           if (ar.failed()) {
             puts.forEach(p -> p.result.fail(ar.cause()));
           } else if (puts.size() == 1) {
             puts.get(0).result.complete(ar.result());
+          } else if (refused) {
+            sendOneByOne(puts, deadlineMs - (System.nanoTime() - sentNanos) / 1_000_000);
           } else {
             answer(puts, ar.result());
           }
         });
+  }
+
+  /** Whether the node refused a batch lately (an older node: it does not know the call). */
+  private boolean refusesBatches() {
+    if (!batchesRefused) return false;
+    long sinceMs = (System.nanoTime() - batchesRefusedAtNanos) / 1_000_000;
+    if (sinceMs < SINGLE_PUTS_AFTER_REFUSAL_MS) return true;
+    batchesRefused = false;
+    return false;
+  }
+
+  /** Sends each PUT as the client sent it, with what is left of their deadline. */
+  private void sendOneByOne(List<Pending> puts, long leftMs) {
+    long deadlineMs = Math.max(1, leftMs);
+    for (Pending p : puts) {
+      sender.call(HttpMethod.PUT, p.uri, p.contentType, p.body, deadlineMs).onComplete(p.result);
+    }
   }
 
   private void answer(List<Pending> puts, NodeReply reply) {
