@@ -431,11 +431,7 @@ class RouterVerticleTest {
   }
 
   private String keyOwnedBy(String id) {
-    for (int i = 0; ; i++) {
-      if (ring().owner("key-" + i).equals(id)) {
-        return "key-" + i;
-      }
-    }
+    return keysOwnedBy(id, 1).get(0);
   }
 
   private HttpResponse<Buffer> send(HttpMethod method, String uri, String body) throws Exception {
