@@ -23,8 +23,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A storage node in memory that speaks the node's {@code /kv} API closely enough for router tests,
- * and can misbehave on demand: never answer, answer late, or cut its streamed listing halfway. It records every
- * request it receives, so tests can tell whether the router made a hop.
+ * and can misbehave on demand: never answer, answer late, or cut its streamed listing halfway. It
+ * records every request it receives, so tests can tell whether the router made a hop. It does not
+ * know {@code POST /internal/put-batch} (it answers {@code 404}), like a node older than the router.
  */
 final class FakeNode {
   /** One request as the node saw it. */

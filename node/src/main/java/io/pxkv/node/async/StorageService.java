@@ -78,7 +78,8 @@ public final class StorageService {
     }
     CompletableFuture<Void> all = CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new));
     // allOf fails if any put failed; every put is done either way, and each is reported alone.
-    return onCaller(all.handle((ignored, failure) -> null)).map(v -> puts.stream().map(StorageService::outcome).toList());
+    return onCaller(all.handle((ignored, failure) -> null))
+        .map(v -> puts.stream().map(StorageService::outcome).toList());
   }
 
   /** The outcome of a future that is already complete (so {@code join} does not wait). */

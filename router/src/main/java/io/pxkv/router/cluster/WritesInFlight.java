@@ -25,7 +25,11 @@ public final class WritesInFlight {
     write.onComplete(
         ignored -> {
           count--;
-          if (count == 0 && drained != null) drained.tryComplete();
+          if (count == 0 && drained != null) {
+            Promise<Void> waiting = drained;
+            drained = null; // a later wait, after new writes, needs a promise of its own
+            waiting.complete();
+          }
         });
     return write;
   }

@@ -64,7 +64,7 @@ public final class ForwardingHandler {
       }
     } else if (method == HttpMethod.PUT) {
       // Only the key is checked here; the owner checks the value and its answer is passed on.
-      put(request, PutBatch.Form.BODY, KvJson::parseKeyBody);
+      put(request, PutBatch.Form.BODY, body -> KvJson.parseKeyBody(body.getBytes()));
     } else if (method == HttpMethod.DELETE) {
       String key = request.getParam("key");
       if (key != null) {
@@ -111,13 +111,13 @@ public final class ForwardingHandler {
    * A PUT goes to the key's owner, gathered with other PUTs for that node ({@link PutBatcher}).
    * While keys move, the owner is already the new node, so a PUT needs nothing more.
    */
-  private void put(HttpServerRequest request, PutBatch.Form form, Function<byte[], String> keyOf) {
+  private void put(HttpServerRequest request, PutBatch.Form form, Function<Buffer, String> keyOf) {
     reply(
         request,
         BodyReader.read(request, limits.maxBodyBytes())
             .compose(
                 body -> {
-                  String key = keyOf.apply(body.getBytes());
+                  String key = keyOf.apply(body);
                   String contentType = request.getHeader(Headers.CONTENT_TYPE);
                   ClusterView current = view.get();
                   NodeClient owner = current.ownerOf(key);
