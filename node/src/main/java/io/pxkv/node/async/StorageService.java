@@ -10,7 +10,6 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -72,10 +71,7 @@ public final class StorageService {
    * come back to the caller's event loop in one hop, where {@link #put} takes one per key.
    */
   public Future<List<AsyncResult<PutResult>>> putAll(List<String> keys, List<byte[]> values) {
-    List<CompletableFuture<PutResult>> puts = new ArrayList<>(keys.size());
-    for (int i = 0; i < keys.size(); i++) {
-      puts.add(engine.put(keys.get(i), values.get(i)));
-    }
+    List<CompletableFuture<PutResult>> puts = engine.putAll(keys, values);
     CompletableFuture<Void> all = CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new));
     // allOf fails if any put failed; every put is done either way, and each is reported alone.
     return onCaller(all.handle((ignored, failure) -> null))

@@ -5,6 +5,7 @@ import io.pxkv.node.storage.RecoveryReport;
 import io.pxkv.node.storage.StorageEngine;
 import io.pxkv.node.storage.StorageStats;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -65,14 +66,27 @@ public final class CachingEngine implements StorageEngine {
 
   @Override
   public CompletableFuture<PutResult> put(String key, byte[] value) {
-    byte[] copy = value.clone();
-    return inner
-        .put(key, value)
-        .thenApply(
-            r -> {
-              cache.putIfNewer(key, new Versioned(copy, r.version()), () -> true);
-              return r;
-            });
+    return cachedOnceWritten(key, value.clone(), inner.put(key, value));
+  }
+
+  @Override
+  public List<CompletableFuture<PutResult>> putAll(List<String> keys, List<byte[]> values) {
+    List<byte[]> copies = values.stream().map(byte[]::clone).toList();
+    List<CompletableFuture<PutResult>> writes = inner.putAll(keys, values);
+    List<CompletableFuture<PutResult>> puts = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      puts.add(cachedOnceWritten(keys.get(i), copies.get(i), writes.get(i)));
+    }
+    return puts;
+  }
+
+  private CompletableFuture<PutResult> cachedOnceWritten(
+      String key, byte[] copy, CompletableFuture<PutResult> write) {
+    return write.thenApply(
+        r -> {
+          cache.putIfNewer(key, new Versioned(copy, r.version()), () -> true);
+          return r;
+        });
   }
 
   @Override

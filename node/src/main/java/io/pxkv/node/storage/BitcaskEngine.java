@@ -157,6 +157,19 @@ public final class BitcaskEngine implements StorageEngine {
   }
 
   @Override
+  public List<CompletableFuture<PutResult>> putAll(List<String> keys, List<byte[]> values) {
+    List<LogWriter.Put> ops = new ArrayList<>(keys.size());
+    List<CompletableFuture<PutResult>> puts = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      CompletableFuture<PutResult> f = new CompletableFuture<>();
+      ops.add(new LogWriter.Put(keys.get(i), values.get(i).clone(), f));
+      puts.add(f);
+    }
+    writer.submitAll(ops);
+    return puts;
+  }
+
+  @Override
   public CompletableFuture<Optional<Long>> delete(String key) {
     CompletableFuture<Optional<Long>> f = new CompletableFuture<>();
     writer.submit(new LogWriter.Delete(key, f));

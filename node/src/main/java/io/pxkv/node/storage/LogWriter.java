@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The single writer of a disk engine, running on its own thread {@code kv-write}. Callers queue
@@ -85,7 +86,13 @@ final class LogWriter implements Runnable {
   private final long segmentBytes;
   private final AtomicInteger nextId;
   private final Runnable onRoll;
-  private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
+  /**
+   * Lock-free, so a caller never contends with the writer draining it. The writer parks when it
+   * finds the queue empty and says so in {@link #parked}; a caller unparks it only then.
+   */
+  private final ConcurrentLinkedQueue<Op> queue = new ConcurrentLinkedQueue<>();
+  private volatile Thread writerThread;
+  private volatile boolean parked;
   /** INTERVAL mode only, else null. */
   private final BackgroundSync backgroundSync;
   private final Object submitLock = new Object();
@@ -135,13 +142,28 @@ final class LogWriter implements Runnable {
 
   /** Queues {@code op}, or fails its future at once if the writer is stopped or closed. */
   void submit(Op op) {
+    submitAll(List.of(op));
+  }
+
+  /**
+   * Queues {@code ops} in order and wakes the writer once for all of them, or fails their futures
+   * at once if the writer is stopped or closed.
+   */
+  void submitAll(List<? extends Op> ops) {
     synchronized (submitLock) {
       if (!closed && failure == null) {
-        queue.add(op);
+        queue.addAll(ops);
+        wakeWriter();
         return;
       }
     }
-    fail(op, closed ? closedError() : refusedError());
+    for (Op op : ops) fail(op, closed ? closedError() : refusedError());
+  }
+
+  private void wakeWriter() {
+    // Pairs with park(): the writer sets parked before its last look at the queue, and the op was
+    // queued before this read, so either the writer sees the op or this sees parked.
+    if (parked) LockSupport.unpark(writerThread);
   }
 
   /** Stops after every write queued so far; the future completes when the files are closed. */
@@ -151,27 +173,24 @@ final class LogWriter implements Runnable {
       if (closed) return done.completeAsync(() -> null);
       closed = true;
       queue.add(new Stop(done));
+      wakeWriter();
     }
     return done;
   }
 
   @Override
   public void run() {
+    writerThread = Thread.currentThread();
     if (backgroundSync != null) backgroundSync.start();
     List<Op> batch = new ArrayList<>();
     while (true) {
-      Op first;
-      try {
-        first = nextOp();
-      } catch (InterruptedException e) {
-        continue; // only close() ends the writer: it must drain what was queued
-      }
+      Op first = nextOp();
       if (first == null) {
-        syncIfDue();
+        if (syncMode == SyncMode.INTERVAL) syncIfDue();
         continue;
       }
       batch.add(first);
-      queue.drainTo(batch, MAX_BATCH - 1);
+      for (Op op; batch.size() < MAX_BATCH && (op = queue.poll()) != null; ) batch.add(op);
       Stop stop = process(batch);
       batch.clear();
       if (stop != null) {
@@ -181,11 +200,31 @@ final class LogWriter implements Runnable {
     }
   }
 
-  /** The next op, waiting no longer than the INTERVAL deadline when unsynced bytes are pending. */
-  private Op nextOp() throws InterruptedException {
-    if (syncMode != SyncMode.INTERVAL || !dirty) return queue.take();
-    long wait = syncIntervalNanos - (System.nanoTime() - lastSyncNanos);
-    return wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
+  /**
+   * The next op, or null once the INTERVAL deadline passes with unsynced bytes pending (or on a
+   * spurious wake-up: the caller just asks again).
+   */
+  private Op nextOp() {
+    Op op = queue.poll();
+    if (op != null) return op;
+    boolean deadline = syncMode == SyncMode.INTERVAL && dirty;
+    long wait = deadline ? syncIntervalNanos - (System.nanoTime() - lastSyncNanos) : 0;
+    if (deadline && wait <= 0) return null;
+    parked = true;
+    try {
+      op = queue.poll(); // the last look, after saying we park: see wakeWriter
+      if (op != null) return op;
+      if (deadline) {
+        LockSupport.parkNanos(this, wait);
+      } else {
+        LockSupport.park(this);
+      }
+    } finally {
+      parked = false;
+    }
+    // park() returns at once while the interrupt flag is set; only close() ends the writer.
+    Thread.interrupted();
+    return queue.poll();
   }
 
   /** Appends, syncs, applies and acknowledges one batch; returns the Stop op if it held one. */

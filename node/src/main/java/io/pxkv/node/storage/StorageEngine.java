@@ -2,6 +2,7 @@ package io.pxkv.node.storage;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -86,6 +87,16 @@ public interface StorageEngine extends Closeable {
    * when the engine has stopped taking writes.
    */
   CompletableFuture<PutResult> put(String key, byte[] value);
+
+  /**
+   * {@link #put} of {@code values.get(i)} under {@code keys.get(i)} for each i, queued in order; one
+   * future per pair, in the same order. An engine with a writer thread hands them over at once.
+   */
+  default List<CompletableFuture<PutResult>> putAll(List<String> keys, List<byte[]> values) {
+    List<CompletableFuture<PutResult>> puts = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) puts.add(put(keys.get(i), values.get(i)));
+    return puts;
+  }
 
   /**
    * Queues a delete. Completes with the tombstone's version, or empty when the key was absent

@@ -51,7 +51,7 @@ public final class FaultyStorageFiles implements StorageFiles {
     beforeNextRename.set(action);
   }
 
-  int writes() {
+  public int writes() {
     return writes.get();
   }
 
