@@ -10,8 +10,10 @@ import io.pxkv.common.kv.KvJson;
 import io.pxkv.common.kv.PutBatch;
 import io.pxkv.common.kv.ValueLimits;
 import io.pxkv.node.async.StorageService;
+import io.pxkv.node.async.TurnPuts;
 import io.pxkv.node.storage.StorageEngine.PutResult;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -24,16 +26,19 @@ import java.util.List;
  * status and body that PUT alone would get, error or not; one bad entry never touches the others.
  *
  * <p>Why: a router sends a node the PUTs waiting for it this way. One request instead of many saves
- * both sides the HTTP work per PUT, and the writes, queued in one turn, reach the {@code kv-write}
- * thread together and come back to the event loop in one hop, where single PUTs on a connection
- * wait for each other (an HTTP/1.1 server answers a connection's requests one after another).
+ * both sides the HTTP work per PUT, and the writes reach the {@code kv-write} thread together and
+ * come back to the event loop in one hop, where single PUTs on a connection wait for each other
+ * (an HTTP/1.1 server answers a connection's requests one after another). The batches read in
+ * one event-loop turn (from several router connections) go to the writer together too ({@link
+ * TurnPuts}).
  */
 public final class PutBatchHandler {
-  private final StorageService storage;
+  private final TurnPuts puts;
   private final ValueLimits limits;
 
+  /** Call on the event loop that will run it. */
   public PutBatchHandler(StorageService storage, ValueLimits limits) {
-    this.storage = storage;
+    this.puts = new TurnPuts(storage, Vertx.currentContext());
     this.limits = limits;
   }
 
@@ -61,7 +66,7 @@ public final class PutBatchHandler {
         answers[i] = error(e);
       }
     }
-    storage
+    puts
         .putAll(keys, values)
         .onComplete(
             done -> {

@@ -1,0 +1,63 @@
+package io.pxkv.node.async;
+
+import io.pxkv.node.storage.StorageEngine.PutResult;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gathers the puts that one event-loop turn asks for and hands them to {@link
+ * StorageService#putAll} together when the turn's I/O is done, so several requests read in one turn
+ * cost the writer thread one wake-up and come back in one hop. Confined to its event loop.
+ */
+public final class TurnPuts {
+  private final StorageService storage;
+  private final Context context;
+  private List<String> keys = new ArrayList<>();
+  private List<byte[]> values = new ArrayList<>();
+  private List<Promise<List<AsyncResult<PutResult>>>> callers = new ArrayList<>();
+  private List<Integer> counts = new ArrayList<>();
+
+  public TurnPuts(StorageService storage, Context context) {
+    this.storage = storage;
+    this.context = context;
+  }
+
+  /** {@link StorageService#putAll}, sent along with the other puts of this turn. */
+  public Future<List<AsyncResult<PutResult>>> putAll(List<String> keys, List<byte[]> values) {
+    // Netty runs queued tasks after the turn's reads, so this one sees every request read with it.
+    if (callers.isEmpty()) context.runOnContext(v -> send());
+    Promise<List<AsyncResult<PutResult>>> caller = Promise.promise();
+    callers.add(caller);
+    counts.add(keys.size());
+    this.keys.addAll(keys);
+    this.values.addAll(values);
+    return caller.future();
+  }
+
+  private void send() {
+    List<Promise<List<AsyncResult<PutResult>>>> sentFor = callers;
+    List<Integer> sentCounts = counts;
+    Future<List<AsyncResult<PutResult>>> all = storage.putAll(keys, values);
+    keys = new ArrayList<>();
+    values = new ArrayList<>();
+    callers = new ArrayList<>();
+    counts = new ArrayList<>();
+    all.onComplete(
+        done -> {
+          int from = 0;
+          for (int i = 0; i < sentFor.size(); i++) {
+            int to = from + sentCounts.get(i);
+            if (done.succeeded()) {
+              sentFor.get(i).complete(done.result().subList(from, to));
+            } else {
+              sentFor.get(i).fail(done.cause());
+            }
+            from = to;
+          }
+        });
+  }
+}
