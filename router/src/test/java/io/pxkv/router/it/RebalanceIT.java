@@ -9,7 +9,6 @@ import io.pxkv.common.ring.ConsistentHashRing;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,11 +72,11 @@ class RebalanceIT {
     clusterFile = root.resolve("cluster.json");
     for (int i = 1; i <= 4; i++) {
       String id = "node-" + i;
-      ports.put(id, freePort());
+      ports.put(id, NodeProcess.freePort());
       startNode(id);
     }
     writeCluster("node-1", "node-2", "node-3");
-    routerPort = freePort();
+    routerPort = NodeProcess.freePort();
     startRouter(20_000);
     ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
     List<Future<?>> loads = new ArrayList<>();
@@ -349,12 +348,6 @@ class RebalanceIT {
       }
     }
     return "on " + on;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   /**
