@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A storage node in memory that speaks the node's {@code /kv} API closely enough for router tests,
@@ -40,6 +41,7 @@ final class FakeNode {
   private volatile boolean hang;
   private volatile long delayMs;
   private volatile boolean breakListing;
+  private final AtomicInteger answered = new AtomicInteger();
   private HttpServer server;
 
   FakeNode(Vertx vertx, String id) {
@@ -114,6 +116,12 @@ final class FakeNode {
     } catch (RuntimeException e) {
       ErrorResponses.send(request.response(), e);
     }
+    answered.incrementAndGet();
+  }
+
+  /** How many requests this node has answered (sent a whole answer or an error to). */
+  int answered() {
+    return answered.get();
   }
 
   private void route(HttpServerRequest request, byte[] body) {

@@ -20,13 +20,19 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
+import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -310,6 +316,49 @@ class RouterVerticleTest {
             .transform(ar -> Future.succeededFuture(ar.cause()))
             .await(WAIT_S, TimeUnit.SECONDS);
     assertNotNull(failure, "a cut listing must not arrive as a complete response");
+  }
+
+  /**
+   * A client that hangs up while the router waits for a node's listing is routine: the router drops
+   * the node's late answer, and nothing is logged as an error.
+   */
+  @Test
+  void aClientThatLeavesBeforeTheListingArrivesLeavesNoErrorInTheLog() throws Exception {
+    List<LogRecord> errors = new CopyOnWriteArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.SEVERE.intValue()) errors.add(record);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Logger vertxLog = Logger.getLogger("io.vertx");
+    vertxLog.addHandler(capture);
+    try {
+      nodes.forEach(n -> n.delay(300));
+      int answeredBefore = nodes.get(0).answered() + nodes.get(1).answered() + nodes.get(2).answered();
+      try (Socket socket = new Socket("127.0.0.1", router.port())) {
+        socket.getOutputStream().write("GET /kv HTTP/1.1\r\nHost: router\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+      } // gone before the first node answers
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+      while (nodes.get(0).answered() + nodes.get(1).answered() + nodes.get(2).answered() == answeredBefore) {
+        assertTrue(System.nanoTime() < deadline, "no node answered the listing");
+        Thread.sleep(10);
+      }
+      // The router gets the answer moments later; an error it logs shows up within this second.
+      long quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      while (System.nanoTime() < quiet && errors.isEmpty()) Thread.sleep(10);
+      assertTrue(errors.isEmpty(), () -> "logged: " + errors.get(0).getMessage());
+    } finally {
+      vertxLog.removeHandler(capture);
+    }
   }
 
   @Test

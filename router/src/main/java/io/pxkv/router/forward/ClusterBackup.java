@@ -59,7 +59,7 @@ public final class ClusterBackup {
         .onSuccess(
             in -> {
               if (in.statusCode() != 200) {
-                in.request().reset();
+                NodeClient.discard(in);
                 out.reset();
                 return;
               }

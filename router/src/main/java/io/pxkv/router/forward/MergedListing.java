@@ -71,7 +71,7 @@ final class MergedListing {
               ar -> {
                 if (done) {
                   if (ar.succeeded()) {
-                    ar.result().request().reset();
+                    NodeClient.discard(ar.result());
                   }
                 } else if (ar.failed()) {
                   fail(ar.cause());
@@ -83,7 +83,7 @@ final class MergedListing {
 
     private void pump(NodeClient node, HttpClientResponse in) {
       if (in.statusCode() != 200) {
-        in.request().reset();
+        NodeClient.discard(in);
         fail(
             new KvException(
                 ErrorCode.NODE_UNAVAILABLE,

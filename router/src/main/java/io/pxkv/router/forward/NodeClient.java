@@ -146,13 +146,26 @@ public final class NodeClient {
               vertx.cancelTimer(timer);
               if (ar.succeeded()) {
                 if (!result.tryComplete(ar.result())) {
-                  ar.result().request().reset();
+                  discard(ar.result());
                 }
               } else {
                 result.tryFail(NodeFailures.map(node, ar.cause(), timeoutMs));
               }
             });
     return result.future().onFailure(e -> lastError = e.getMessage());
+  }
+
+  /**
+   * Drops a streamed answer nobody will read, by resetting its request. Vert.x logs the reset of a
+   * response that has no handlers as an error, so a handler that ignores it is set first.
+   */
+  static void discard(HttpClientResponse response) {
+    try {
+      response.exceptionHandler(ignored -> {});
+    } catch (IllegalStateException alreadyEnded) {
+      return; // all of it arrived: nothing is left to stop
+    }
+    response.request().reset();
   }
 
   /** Maps and records a failure seen while reading a stream, for {@code /admin/cluster}. */
