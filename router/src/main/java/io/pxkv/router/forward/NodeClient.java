@@ -35,6 +35,9 @@ import io.vertx.core.http.RequestOptions;
  * read from anywhere.
  */
 public final class NodeClient {
+  /** Connections to a node unused this long are closed, on both clients (see NodeConnections). */
+  static final long IDLE_CLOSE_MS = 30_000;
+
   private final Vertx vertx;
   private final NodeInfo node;
   private final HttpClientAgent client;
@@ -53,6 +56,18 @@ public final class NodeClient {
    */
   public NodeClient(
       Vertx vertx, NodeInfo node, long timeoutMs, long connectTimeoutMs, int poolSize, int pipelining) {
+    this(vertx, node, timeoutMs, connectTimeoutMs, poolSize, pipelining, IDLE_CLOSE_MS);
+  }
+
+  /** {@code idleCloseMs}: how long a {@link #call} connection may sit unused before it is closed. */
+  NodeClient(
+      Vertx vertx,
+      NodeInfo node,
+      long timeoutMs,
+      long connectTimeoutMs,
+      int poolSize,
+      int pipelining,
+      long idleCloseMs) {
     this.vertx = vertx;
     this.node = node;
     this.timeoutMs = timeoutMs;
@@ -64,7 +79,7 @@ public final class NodeClient {
             .setTcpNoDelay(true)
             .setConnectTimeout((int) connectTimeoutMs)
             // Close pooled connections nobody used for a while; a node restart leaves none stale.
-            .setKeepAliveTimeout(30)
+            .setKeepAliveTimeout((int) Math.max(1, idleCloseMs / 1000))
             .setDecompressionSupported(false);
     this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(poolSize));
     this.hostHeader = node.host() + ":" + node.port();
@@ -72,7 +87,7 @@ public final class NodeClient {
     long sweepMs = Math.max(5, Math.min(50, timeoutMs / 10));
     this.connections =
         new NodeConnections(
-            vertx, node, connectTimeoutMs, sweepMs, poolSize, pipelining,
+            vertx, node, connectTimeoutMs, sweepMs, poolSize, pipelining, idleCloseMs,
             error -> lastError = error,
             () -> {
               if (lastError != null) lastError = null;

@@ -45,6 +45,7 @@ final class NodeConnection {
   private boolean unwrittenAreKeyReads;
   private boolean closed;
   private Throwable closeReason;
+  private long idleSinceNanos = System.nanoTime(); // when the last call in flight was answered
 
   NodeConnection(
       NetSocket socket,
@@ -82,6 +83,11 @@ final class NodeConnection {
   /** Whether this turn's requests, waiting to be written together, are all GETs of one key. */
   boolean gatheringKeyReads() {
     return unwritten != null && unwrittenAreKeyReads;
+  }
+
+  /** Whether no call has been in flight for at least {@code nanos} at {@code nowNanos}. */
+  boolean idleFor(long nanos, long nowNanos) {
+    return inFlight.isEmpty() && unwritten == null && nowNanos - idleSinceNanos >= nanos;
   }
 
   /** A call in flight whose deadline has passed at {@code nowNanos}, or null. */
@@ -123,6 +129,7 @@ final class NodeConnection {
       close(new IOException("the node sent an answer the router did not ask for"));
       return;
     }
+    if (inFlight.isEmpty()) idleSinceNanos = System.nanoTime();
     onAnswer.accept(this); // first: whoever the answer wakes may look at the client's state
     call.result.tryComplete(reply);
   }

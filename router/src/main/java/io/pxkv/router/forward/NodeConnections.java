@@ -8,10 +8,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -38,6 +40,7 @@ final class NodeConnections {
   private final NetClient client;
   private final int poolSize;
   private final int pipelining;
+  private final long idleCloseNanos;
   private final Consumer<String> onError;
   private final Runnable onAnswer;
   private final List<NodeConnection> open = new ArrayList<>();
@@ -53,6 +56,7 @@ final class NodeConnections {
       long sweepEveryMs,
       int poolSize,
       int pipelining,
+      long idleCloseMs,
       Consumer<String> onError,
       Runnable onAnswer) {
     this.vertx = vertx;
@@ -60,6 +64,7 @@ final class NodeConnections {
     this.node = node;
     this.poolSize = poolSize;
     this.pipelining = pipelining;
+    this.idleCloseNanos = TimeUnit.MILLISECONDS.toNanos(idleCloseMs);
     this.onError = onError;
     this.onAnswer = onAnswer;
     this.client =
@@ -192,7 +197,11 @@ final class NodeConnections {
     call.result.fail(error);
   }
 
-  /** Fails every call past its deadline (and closes the connections they were sent on). */
+  /**
+   * Fails every call past its deadline (and closes the connections they were sent on), and closes
+   * connections idle for {@code idleCloseMs}: a NAT table or load balancer between router and node
+   * may have dropped such a flow without a word, and a call sent on it would wait out its deadline.
+   */
   private void expire() {
     long now = System.nanoTime();
     for (Iterator<NodeConnection.Call> it = waiting.iterator(); it.hasNext(); ) {
@@ -204,7 +213,11 @@ final class NodeConnections {
     }
     for (NodeConnection c : List.copyOf(open)) {
       NodeConnection.Call late = c.expired(now);
-      if (late != null) c.close(NodeFailures.timeout(node, late.deadlineMs));
+      if (late != null) {
+        c.close(NodeFailures.timeout(node, late.deadlineMs));
+      } else if (c.idleFor(idleCloseNanos, now)) {
+        c.close(new IOException("closed after " + idleCloseNanos / 1_000_000 + " ms idle"));
+      }
     }
   }
 }

@@ -32,6 +32,7 @@ class NodeClientTest {
   private Context loop;
   private NetServer server;
   private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger closedConnections = new AtomicInteger();
   private final List<NetSocket> sockets = new ArrayList<>();
   /** The request targets each connection carried, in the order the connections were opened. */
   private final List<List<String>> targetsByConnection = new ArrayList<>();
@@ -52,6 +53,7 @@ class NodeClientTest {
                     sockets.add(socket);
                   }
                   connections.incrementAndGet(); // after the add: a test waiting on it finds it
+                  socket.closeHandler(v -> closedConnections.incrementAndGet());
                   List<String> targets = new ArrayList<>();
                   synchronized (targetsByConnection) {
                     targetsByConnection.add(targets);
@@ -191,6 +193,29 @@ class NodeClientTest {
     NodeReply next = onLoop(() -> client.call(HttpMethod.GET, "/kv?key=b", null, null));
     assertEquals(200, next.status());
     assertEquals(2, connections.get(), "the stuck connection was given up");
+    assertEquals(null, client.lastError());
+  }
+
+  @Test
+  void aConnectionUnusedForTheIdleTimeIsClosedAndTheNextCallOpensAnother() throws Exception {
+    NodeClient client =
+        onLoop(
+            () ->
+                Future.succeededFuture(
+                    new NodeClient(
+                        vertx, NodeInfo.of("n1", "127.0.0.1", server.actualPort()), 5000, 1000, 1, 16, 300)));
+    for (int i = 0; i < 8; i++) {
+      assertEquals(200, onLoop(() -> client.call(HttpMethod.GET, "/kv?key=a", null, null)).status());
+      Thread.sleep(100); // calls 100 ms apart: never idle for the 300 ms
+    }
+    assertEquals(1, connections.get(), "a connection in use stays open");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (closedConnections.get() == 0) {
+      assertTrue(System.nanoTime() < deadline, "the idle connection was never closed");
+      Thread.sleep(10);
+    }
+    assertEquals(200, onLoop(() -> client.call(HttpMethod.GET, "/kv?key=b", null, null)).status());
+    assertEquals(2, connections.get(), "the next call opened a fresh connection");
     assertEquals(null, client.lastError());
   }
 
