@@ -18,9 +18,9 @@ import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A storage node in memory that speaks the node's {@code /kv} API closely enough for router tests,
@@ -41,7 +41,7 @@ final class FakeNode {
   private volatile boolean hang;
   private volatile long delayMs;
   private volatile boolean breakListing;
-  private final AtomicInteger answered = new AtomicInteger();
+  private final CompletableFuture<Void> listingConnectionClosed = new CompletableFuture<>();
   private HttpServer server;
 
   FakeNode(Vertx vertx, String id) {
@@ -116,12 +116,11 @@ final class FakeNode {
     } catch (RuntimeException e) {
       ErrorResponses.send(request.response(), e);
     }
-    answered.incrementAndGet();
   }
 
-  /** How many requests this node has answered (sent a whole answer or an error to). */
-  int answered() {
-    return answered.get();
+  /** Completes when a connection that carried a full listing ({@code GET /kv}) closes. */
+  CompletableFuture<Void> listingConnectionClosed() {
+    return listingConnectionClosed;
   }
 
   private void route(HttpServerRequest request, byte[] body) {
@@ -153,6 +152,7 @@ final class FakeNode {
           } else if (body.length > 0) {
             get(response, KvJson.parseKeyBody(body));
           } else {
+            request.connection().closeHandler(v -> listingConnectionClosed.complete(null));
             listAll(response);
           }
         }

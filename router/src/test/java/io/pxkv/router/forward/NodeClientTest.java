@@ -1,6 +1,7 @@
 package io.pxkv.router.forward;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pxkv.common.cluster.NodeInfo;
@@ -16,6 +17,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,7 +34,8 @@ class NodeClientTest {
   private Context loop;
   private NetServer server;
   private final AtomicInteger connections = new AtomicInteger();
-  private final AtomicInteger closedConnections = new AtomicInteger();
+  /** Completes when the server sees its first connection close. */
+  private final CompletableFuture<Void> firstClose = new CompletableFuture<>();
   private final List<NetSocket> sockets = new ArrayList<>();
   /** The request targets each connection carried, in the order the connections were opened. */
   private final List<List<String>> targetsByConnection = new ArrayList<>();
@@ -53,7 +56,7 @@ class NodeClientTest {
                     sockets.add(socket);
                   }
                   connections.incrementAndGet(); // after the add: a test waiting on it finds it
-                  socket.closeHandler(v -> closedConnections.incrementAndGet());
+                  socket.closeHandler(v -> firstClose.complete(null));
                   List<String> targets = new ArrayList<>();
                   synchronized (targetsByConnection) {
                     targetsByConnection.add(targets);
@@ -203,17 +206,14 @@ class NodeClientTest {
             () ->
                 Future.succeededFuture(
                     new NodeClient(
-                        vertx, NodeInfo.of("n1", "127.0.0.1", server.actualPort()), 5000, 1000, 1, 16, 300)));
+                        vertx, NodeInfo.of("n1", "127.0.0.1", server.actualPort()), 5000, 1000, 1, 16, 1000)));
+    // Eight calls, each sent when the one before is answered: busy throughout, so one connection.
     for (int i = 0; i < 8; i++) {
       assertEquals(200, onLoop(() -> client.call(HttpMethod.GET, "/kv?key=a", null, null)).status());
-      Thread.sleep(100); // calls 100 ms apart: never idle for the 300 ms
     }
     assertEquals(1, connections.get(), "a connection in use stays open");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (closedConnections.get() == 0) {
-      assertTrue(System.nanoTime() < deadline, "the idle connection was never closed");
-      Thread.sleep(10);
-    }
+    assertFalse(firstClose.isDone(), "a connection in use stays open");
+    firstClose.get(10, TimeUnit.SECONDS); // then idle for 1 s: closed by the sweep
     assertEquals(200, onLoop(() -> client.call(HttpMethod.GET, "/kv?key=b", null, null)).status());
     assertEquals(2, connections.get(), "the next call opened a fresh connection");
     assertEquals(null, client.lastError());
