@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
  * {@code px-kvstore local}: the whole cluster in one process for a laptop. N nodes (default 3) on
  * consecutive ports, each with its data in {@code <data>/<id>}, and a router in front of them, all
  * talking real HTTP over loopback. The router routes by {@code <data>/cluster.json}, written on the
- * first start and watched like any cluster file. Ctrl-C closes the router, then the nodes
- * (flushing their writes).
+ * first start and watched like any cluster file. Ctrl-C closes the router, then the nodes (flushing
+ * their writes).
  */
 final class LocalCluster {
   private LocalCluster() {}
@@ -58,9 +58,12 @@ final class LocalCluster {
       routerPort = f.integer("port", 1, 65535);
       int firstNodePort = f.integer("node-port", 1, 65535);
       int count = f.integer("nodes", 1, 64);
-      if (firstNodePort + count - 1 > 65535) throw new UsageException("--node-port + --nodes runs past port 65535");
+      if (firstNodePort + count - 1 > 65535)
+        throw new UsageException("--node-port + --nodes runs past port 65535");
       data = Path.of(f.string("data"));
-      SyncMode sync = SyncMode.valueOf(f.choice("fsync", List.of("always", "interval", "never")).toUpperCase(Locale.ROOT));
+      SyncMode sync =
+          SyncMode.valueOf(
+              f.choice("fsync", List.of("always", "interval", "never")).toUpperCase(Locale.ROOT));
       long cacheBytes = f.bytes("cache-bytes", 0, 1L << 40);
       // The nodes share this machine's cores: an event loop per core each would leave every loop
       // with a sliver of the load, woken (and put to sleep) once per request.
@@ -69,8 +72,14 @@ final class LocalCluster {
         String id = "node-" + i;
         StorageOptions storage =
             StorageOptions.defaults(data.resolve(id)).withSyncMode(sync).withCacheBytes(cacheBytes);
-        nodes.add(new NodeConfig(
-            id, "127.0.0.1", firstNodePort + i - 1, storage, ValueLimits.DEFAULTS, nodeInstances));
+        nodes.add(
+            new NodeConfig(
+                id,
+                "127.0.0.1",
+                firstNodePort + i - 1,
+                storage,
+                ValueLimits.DEFAULTS,
+                nodeInstances));
       }
     } catch (UsageException e) {
       System.err.println("px-kvstore local: " + e.getMessage());
@@ -83,7 +92,14 @@ final class LocalCluster {
     try {
       for (NodeConfig node : nodes) {
         started.add(NodeServer.start(vertx, node).await(5, TimeUnit.MINUTES));
-        System.out.println("node " + node.id() + " listening on port " + node.port() + " (data " + node.storage().dataDir() + ")");
+        System.out.println(
+            "node "
+                + node.id()
+                + " listening on port "
+                + node.port()
+                + " (data "
+                + node.storage().dataDir()
+                + ")");
       }
       Path clusterFile = clusterFile(data, clusterOf(nodes));
       ClusterConfig cluster = ClusterConfig.load(clusterFile);
@@ -114,7 +130,12 @@ final class LocalCluster {
     }
     RunningRouter running = router;
     Shutdown.onSignal("px-kvstore local", vertx, () -> closeAll(running, started));
-    System.out.println("router listening on port " + router.port() + " in front of " + nodes.size() + " nodes; Ctrl-C to stop");
+    System.out.println(
+        "router listening on port "
+            + router.port()
+            + " in front of "
+            + nodes.size()
+            + " nodes; Ctrl-C to stop");
     return 0;
   }
 
@@ -127,9 +148,9 @@ final class LocalCluster {
   }
 
   /**
-   * The cluster file the router routes by and watches: written on the first start, then left to
-   * the user, who may add nodes to it (started with {@code px-kvstore node}); so a restart keeps
-   * the membership it had.
+   * The cluster file the router routes by and watches: written on the first start, then left to the
+   * user, who may add nodes to it (started with {@code px-kvstore node}); so a restart keeps the
+   * membership it had.
    */
   private static Path clusterFile(Path data, ClusterConfig local) throws IOException {
     Files.createDirectories(data);
@@ -139,7 +160,11 @@ final class LocalCluster {
     for (NodeInfo n : local.nodes()) {
       list.add(new JsonObject().put("id", n.id()).put("url", n.url()));
     }
-    String json = new JsonObject().put("virtualNodes", local.virtualNodes()).put("nodes", list).encodePrettily();
+    String json =
+        new JsonObject()
+            .put("virtualNodes", local.virtualNodes())
+            .put("nodes", list)
+            .encodePrettily();
     Files.writeString(file, json + "\n", StandardCharsets.UTF_8);
     return file;
   }

@@ -4,7 +4,10 @@ import io.pxkv.node.NodeMain;
 import io.pxkv.router.RouterMain;
 import java.util.Arrays;
 
-/** {@code bin/px-kvstore}: dispatches to the {@code node}, {@code router} and {@code local} sub-commands. */
+/**
+ * {@code bin/px-kvstore}: dispatches to the {@code node}, {@code router} and {@code local}
+ * sub-commands.
+ */
 public final class Main {
   private static final String USAGE =
       """
@@ -21,7 +24,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+    if (args.length == 0
+        || args[0].equals("--help")
+        || args[0].equals("-h")
+        || args[0].equals("help")) {
       System.out.print(USAGE);
       if (args.length == 0) System.exit(2);
       return;
@@ -39,7 +45,8 @@ public final class Main {
           case "router" -> RouterMain.run(rest);
           case "local" -> LocalCluster.run(rest);
           default -> {
-            System.err.println("px-kvstore: unknown command '" + args[0] + "' (expected local, node or router)");
+            System.err.println(
+                "px-kvstore: unknown command '" + args[0] + "' (expected local, node or router)");
             yield 2;
           }
         };

@@ -20,23 +20,26 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's way in: {@code bin/px-kvstore local} started as a user would (on free ports, in a
- * temp directory), the README's curl examples run against it by {@code
- * scripts/readme-examples.sh}, then a stop with SIGTERM (what Ctrl-C does) and a second start that
- * finds the same data.
+ * temp directory), the README's curl examples run against it by {@code scripts/readme-examples.sh},
+ * then a stop with SIGTERM (what Ctrl-C does) and a second start that finds the same data.
  */
 class LocalClusterIT {
-  private static final Path REPO = Path.of(System.getProperty("pxkv.repo", "..")).toAbsolutePath().normalize();
+  private static final Path REPO =
+      Path.of(System.getProperty("pxkv.repo", "..")).toAbsolutePath().normalize();
 
   @Test
-  void readmeExamplesWorkAgainstTheLocalClusterAndDataSurvivesARestart(@TempDir Path dir) throws Exception {
+  void readmeExamplesWorkAgainstTheLocalClusterAndDataSurvivesARestart(@TempDir Path dir)
+      throws Exception {
     int routerPort = freePort();
     int nodePort = freePortRun(3);
     String base = "http://127.0.0.1:" + routerPort;
 
     Process first = startLocal(dir, routerPort, nodePort);
     try {
-      Process examples = new ProcessBuilder("bash", REPO.resolve("scripts/readme-examples.sh").toString(), base)
-          .redirectErrorStream(true).start();
+      Process examples =
+          new ProcessBuilder("bash", REPO.resolve("scripts/readme-examples.sh").toString(), base)
+              .redirectErrorStream(true)
+              .start();
       String out = new String(examples.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(examples.waitFor(120, TimeUnit.SECONDS));
       System.out.print(out);
@@ -58,24 +61,39 @@ class LocalClusterIT {
   }
 
   private static Process startLocal(Path dir, int routerPort, int nodePort) throws Exception {
-    List<String> command = new ArrayList<>(List.of(REPO.resolve("bin/px-kvstore").toString(), "local",
-        "--port", String.valueOf(routerPort), "--node-port", String.valueOf(nodePort), "--fsync", "never"));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                REPO.resolve("bin/px-kvstore").toString(),
+                "local",
+                "--port",
+                String.valueOf(routerPort),
+                "--node-port",
+                String.valueOf(nodePort),
+                "--fsync",
+                "never"));
+    ProcessBuilder pb =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     pb.environment().put("PXKV_JAR", System.getProperty("pxkv.jar"));
     Process p = pb.start();
     List<String> lines = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> ready = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          lines.add(line);
-          if (line.startsWith("router listening")) ready.complete(null);
-        }
-      } catch (IOException ignored) {
-        // process ended
-      }
-      ready.completeExceptionally(new IllegalStateException("local cluster exited: " + lines));
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  lines.add(line);
+                  if (line.startsWith("router listening")) ready.complete(null);
+                }
+              } catch (IOException ignored) {
+                // process ended
+              }
+              ready.completeExceptionally(
+                  new IllegalStateException("local cluster exited: " + lines));
+            });
     reader.setDaemon(true);
     reader.start();
     try {

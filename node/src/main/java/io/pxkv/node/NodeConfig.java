@@ -27,7 +27,8 @@ public record NodeConfig(
   public static final int DEFAULT_PORT = 9001;
 
   public NodeConfig {
-    if (instances < 1) throw new IllegalArgumentException("instances must be >= 1 (was " + instances + ")");
+    if (instances < 1)
+      throw new IllegalArgumentException("instances must be >= 1 (was " + instances + ")");
   }
 
   /** One event loop per core, as Vert.x sizes its pool. */
@@ -46,7 +47,12 @@ public record NodeConfig(
   /** A node on a free loopback port with default storage in {@code dataDir}: for tests. */
   public static NodeConfig forTest(String id, Path dataDir) {
     return new NodeConfig(
-        id, "127.0.0.1", 0, StorageOptions.defaults(dataDir), ValueLimits.DEFAULTS, defaultInstances());
+        id,
+        "127.0.0.1",
+        0,
+        StorageOptions.defaults(dataDir),
+        ValueLimits.DEFAULTS,
+        defaultInstances());
   }
 
   static Flags flags() {
@@ -54,16 +60,35 @@ public record NodeConfig(
         .option("id", "node-1", "this node's id, as named in the cluster config")
         .option("host", DEFAULT_HOST, "address to listen on")
         .option("port", String.valueOf(DEFAULT_PORT), "port to listen on (0 = any free port)")
-        .option("instances", String.valueOf(defaultInstances()), "event loops serving HTTP (several nodes sharing a machine: cores / nodes)")
+        .option(
+            "instances",
+            String.valueOf(defaultInstances()),
+            "event loops serving HTTP (several nodes sharing a machine: cores / nodes)")
         .option("data", null, "data directory (default: ./data/<id>)")
-        .option("engine", "disk", "storage engine: disk (log-structured, durable) or memory (nothing on disk)")
-        .option("fsync", "always", "when writes are fsynced: always (before the ack, group commit), interval, never")
-        .option("fsync-interval-ms", String.valueOf(StorageOptions.DEFAULT_SYNC_INTERVAL_MILLIS), "with --fsync interval: the most data a power loss can take, in ms")
-        .option("cache-bytes", "64m", "LRU value cache size in bytes (k/m/g suffixes; 0 = no cache)")
+        .option(
+            "engine",
+            "disk",
+            "storage engine: disk (log-structured, durable) or memory (nothing on disk)")
+        .option(
+            "fsync",
+            "always",
+            "when writes are fsynced: always (before the ack, group commit), interval, never")
+        .option(
+            "fsync-interval-ms",
+            String.valueOf(StorageOptions.DEFAULT_SYNC_INTERVAL_MILLIS),
+            "with --fsync interval: the most data a power loss can take, in ms")
+        .option(
+            "cache-bytes", "64m", "LRU value cache size in bytes (k/m/g suffixes; 0 = no cache)")
         .option("segment-bytes", "64m", "segment file size before a new one is started")
         .option("max-value-bytes", "1m", "largest value accepted, in bytes of compact JSON")
-        .option("max-depth", String.valueOf(ValueLimits.DEFAULT_MAX_DEPTH), "deepest nesting of arrays/objects in a value")
-        .option("compact-dead-ratio", String.valueOf(CompactionPolicy.DEFAULT_DEAD_RATIO), "compact a closed segment once this share of it is dead (overwritten or deleted)")
+        .option(
+            "max-depth",
+            String.valueOf(ValueLimits.DEFAULT_MAX_DEPTH),
+            "deepest nesting of arrays/objects in a value")
+        .option(
+            "compact-dead-ratio",
+            String.valueOf(CompactionPolicy.DEFAULT_DEAD_RATIO),
+            "compact a closed segment once this share of it is dead (overwritten or deleted)")
         .option("compact-min-dead-bytes", "16m", "...and it holds at least this many dead bytes")
         .toggle("no-auto-compact", "compact only when asked (POST /admin/compact)")
         .toggle("recover", "start even if records are damaged: drop them and report how many");
@@ -75,18 +100,24 @@ public record NodeConfig(
     if (!f.parse(args, env)) return null;
     String id = f.string("id");
     if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
-      throw new UsageException("--id must be 1-64 letters, digits, '.', '_' or '-' (was '" + id + "')");
+      throw new UsageException(
+          "--id must be 1-64 letters, digits, '.', '_' or '-' (was '" + id + "')");
     }
-    String data = env.containsKey(Flags.envName("data")) || contains(args, "--data") ? f.string("data") : "data/" + id;
+    String data =
+        env.containsKey(Flags.envName("data")) || contains(args, "--data")
+            ? f.string("data")
+            : "data/" + id;
     String engine = f.choice("engine", List.of("disk", "memory"));
-    SyncMode sync = SyncMode.valueOf(f.choice("fsync", List.of("always", "interval", "never")).toUpperCase());
+    SyncMode sync =
+        SyncMode.valueOf(f.choice("fsync", List.of("always", "interval", "never")).toUpperCase());
     StorageOptions storage =
         StorageOptions.defaults(Path.of(data))
             .withEngine(engine)
             .withSyncMode(sync)
             .withSyncIntervalMillis(f.integer("fsync-interval-ms", 1, 3_600_000))
             .withCacheBytes(f.bytes("cache-bytes", 0, 1L << 40))
-            .withSegmentBytes(f.bytes("segment-bytes", StorageOptions.MIN_SEGMENT_BYTES, Integer.MAX_VALUE))
+            .withSegmentBytes(
+                f.bytes("segment-bytes", StorageOptions.MIN_SEGMENT_BYTES, Integer.MAX_VALUE))
             .withRecover(f.bool("recover"))
             .withCompaction(
                 new CompactionPolicy(
@@ -95,9 +126,15 @@ public record NodeConfig(
                     f.bytes("compact-min-dead-bytes", 0, Long.MAX_VALUE),
                     CompactionPolicy.DEFAULT_CHECK_INTERVAL_MILLIS));
     ValueLimits limits =
-        new ValueLimits((int) f.bytes("max-value-bytes", 1, 256L << 20), f.integer("max-depth", 1, 1000));
+        new ValueLimits(
+            (int) f.bytes("max-value-bytes", 1, 256L << 20), f.integer("max-depth", 1, 1000));
     return new NodeConfig(
-        id, f.string("host"), f.integer("port", 0, 65535), storage, limits, f.integer("instances", 1, 1024));
+        id,
+        f.string("host"),
+        f.integer("port", 0, 65535),
+        storage,
+        limits,
+        f.integer("instances", 1, 1024));
   }
 
   private static boolean contains(String[] args, String flag) {

@@ -43,25 +43,39 @@ public final class NodeMain {
     Vertx vertx = Vertx.vertx();
     NodeServer server;
     try {
-      server = NodeServer.start(vertx, config, () -> awaitOpened(opening)).await(5, TimeUnit.MINUTES);
+      server =
+          NodeServer.start(vertx, config, () -> awaitOpened(opening)).await(5, TimeUnit.MINUTES);
     } catch (Exception e) {
-      System.err.println("px-kvstore node: cannot start " + config.id() + ": " + Shutdown.rootMessage(e));
+      System.err.println(
+          "px-kvstore node: cannot start " + config.id() + ": " + Shutdown.rootMessage(e));
       vertx.close();
       return 1;
     }
     Shutdown.onSignal("px-kvstore node", vertx, server::close);
     System.out.println(
-        "node " + config.id() + " recovery: " + server.storage().engine().recoveryReport().summary()
-            + " in " + openMillis.get() + " ms");
+        "node "
+            + config.id()
+            + " recovery: "
+            + server.storage().engine().recoveryReport().summary()
+            + " in "
+            + openMillis.get()
+            + " ms");
     for (String event : server.storage().engine().recoveryReport().events()) {
       System.out.println("node " + config.id() + " recovery: " + event);
     }
     System.out.println(
-        "node " + config.id() + " listening on port " + server.port() + " (data " + config.storage().dataDir() + ")");
+        "node "
+            + config.id()
+            + " listening on port "
+            + server.port()
+            + " (data "
+            + config.storage().dataDir()
+            + ")");
     return 0;
   }
 
-  private static CompletableFuture<StorageEngine> openInBackground(NodeConfig config, AtomicLong openMillis) {
+  private static CompletableFuture<StorageEngine> openInBackground(
+      NodeConfig config, AtomicLong openMillis) {
     CompletableFuture<StorageEngine> opening = new CompletableFuture<>();
     Thread thread =
         new Thread(
@@ -82,7 +96,8 @@ public final class NodeMain {
   }
 
   /** The opened engine, or the exception that opening it threw. */
-  private static StorageEngine awaitOpened(CompletableFuture<StorageEngine> opening) throws Exception {
+  private static StorageEngine awaitOpened(CompletableFuture<StorageEngine> opening)
+      throws Exception {
     try {
       return opening.get();
     } catch (ExecutionException e) {

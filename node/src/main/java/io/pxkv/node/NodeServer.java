@@ -32,7 +32,8 @@ public final class NodeServer {
   }
 
   /** Starts a node on the engine {@code opener} returns (tests pass one with injected faults). */
-  public static Future<NodeServer> start(Vertx vertx, NodeConfig config, Callable<StorageEngine> opener) {
+  public static Future<NodeServer> start(
+      Vertx vertx, NodeConfig config, Callable<StorageEngine> opener) {
     // Port 0 would give each instance its own random port; a negative port makes Vert.x pick one
     // random port and share it among the instances.
     int bindPort = config.port() == 0 ? -1 : config.port();

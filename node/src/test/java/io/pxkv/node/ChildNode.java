@@ -31,7 +31,10 @@ public final class ChildNode implements AutoCloseable {
     this.output = output;
   }
 
-  /** Starts {@code NodeMain} with {@code flags} (add {@code --port 0} for a free port) and waits until it listens. */
+  /**
+   * Starts {@code NodeMain} with {@code flags} (add {@code --port 0} for a free port) and waits
+   * until it listens.
+   */
   public static ChildNode start(Path dataDir, String... flags) throws IOException {
     Process process = new ProcessBuilder(command(dataDir, flags)).redirectErrorStream(true).start();
     List<String> output = new CopyOnWriteArrayList<>();
@@ -40,7 +43,8 @@ public final class ChildNode implements AutoCloseable {
         new Thread(
             () -> {
               try (BufferedReader in =
-                  new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
                   output.add(line);
                   Matcher m = READY.matcher(line);
@@ -49,7 +53,8 @@ public final class ChildNode implements AutoCloseable {
               } catch (IOException ignored) {
                 // the process died; the exit is reported below
               }
-              ready.completeExceptionally(new IllegalStateException("node exited before listening: " + output));
+              ready.completeExceptionally(
+                  new IllegalStateException("node exited before listening: " + output));
             },
             "child-node-output");
     reader.setDaemon(true);

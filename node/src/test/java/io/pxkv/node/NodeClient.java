@@ -12,7 +12,10 @@ import java.time.Duration;
 /** A small blocking HTTP client for tests: every call has a deadline. */
 public final class NodeClient {
   private final HttpClient http =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private final String base;
 
   public NodeClient(int port) {
@@ -30,7 +33,9 @@ public final class NodeClient {
 
   public HttpResponse<String> send(String method, String pathAndQuery, String body) {
     HttpRequest.BodyPublisher publisher =
-        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body);
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(base + pathAndQuery))
             .timeout(Duration.ofSeconds(30))
@@ -52,7 +57,10 @@ public final class NodeClient {
   }
 
   public HttpResponse<String> put(String key, String valueJson) {
-    return send("PUT", "/kv", "{\"key\":" + io.vertx.core.json.Json.encode(key) + ",\"value\":" + valueJson + "}");
+    return send(
+        "PUT",
+        "/kv",
+        "{\"key\":" + io.vertx.core.json.Json.encode(key) + ",\"value\":" + valueJson + "}");
   }
 
   public HttpResponse<String> getKey(String key) {

@@ -25,13 +25,17 @@ class NodeConfigTest {
     assertEquals(1, NodeConfig.fromArgs(new String[] {"--instances", "1"}, Map.of()).instances());
     assertEquals(3, NodeConfig.fromArgs(new String[0], Map.of("PXKV_INSTANCES", "3")).instances());
     assertEquals(
-        2, NodeConfig.fromArgs(new String[] {"--instances", "2"}, Map.of("PXKV_INSTANCES", "3")).instances());
+        2,
+        NodeConfig.fromArgs(new String[] {"--instances", "2"}, Map.of("PXKV_INSTANCES", "3"))
+            .instances());
   }
 
   @Test
   void zeroInstancesIsOneLineNamingTheFlag() {
     UsageException e =
-        assertThrows(UsageException.class, () -> NodeConfig.fromArgs(new String[] {"--instances", "0"}, Map.of()));
+        assertThrows(
+            UsageException.class,
+            () -> NodeConfig.fromArgs(new String[] {"--instances", "0"}, Map.of()));
     assertTrue(e.getMessage().contains("--instances"), e.getMessage());
     assertEquals(-1, e.getMessage().indexOf('\n'));
   }

@@ -46,20 +46,27 @@ public record RouterConfig(
   public static final int DEFAULT_CONNECT_TIMEOUT_MS = 1000;
   public static final String DEFAULT_STATE_DIR = "data/router";
   public static final long DEFAULT_REBALANCE_KEYS_PER_SECOND = 20_000;
+
   /**
-   * Few connections with several requests in flight on each: measured here, pipelining 16 deep on
-   * 8 connections carried a third more GETs than 64 connections one at a time.
+   * Few connections with several requests in flight on each: measured here, pipelining 16 deep on 8
+   * connections carried a third more GETs than 64 connections one at a time.
    */
   public static final int DEFAULT_POOL_SIZE = 8;
+
   public static final int DEFAULT_PIPELINING = 16;
 
   public RouterConfig {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535 (was " + port + ")");
     }
-    if (timeoutMs < 1 || connectTimeoutMs < 1 || poolSize < 1 || pipelining < 1 || instances < 1
+    if (timeoutMs < 1
+        || connectTimeoutMs < 1
+        || poolSize < 1
+        || pipelining < 1
+        || instances < 1
         || rebalanceKeysPerSecond < 1) {
-      throw new IllegalArgumentException("timeouts, pool size, instances and rebalance rate must be >= 1");
+      throw new IllegalArgumentException(
+          "timeouts, pool size, instances and rebalance rate must be >= 1");
     }
     connectTimeoutMs = Math.min(connectTimeoutMs, timeoutMs);
   }
@@ -83,20 +90,50 @@ public record RouterConfig(
 
   public RouterConfig withTimeoutMs(int newTimeoutMs) {
     return new RouterConfig(
-        host, port, clusterFile, cluster, newTimeoutMs, connectTimeoutMs, poolSize, pipelining, instances, limits,
-        stateDir, rebalanceKeysPerSecond);
+        host,
+        port,
+        clusterFile,
+        cluster,
+        newTimeoutMs,
+        connectTimeoutMs,
+        poolSize,
+        pipelining,
+        instances,
+        limits,
+        stateDir,
+        rebalanceKeysPerSecond);
   }
 
   public RouterConfig withStateDir(String newStateDir) {
     return new RouterConfig(
-        host, port, clusterFile, cluster, timeoutMs, connectTimeoutMs, poolSize, pipelining, instances, limits,
-        newStateDir, rebalanceKeysPerSecond);
+        host,
+        port,
+        clusterFile,
+        cluster,
+        timeoutMs,
+        connectTimeoutMs,
+        poolSize,
+        pipelining,
+        instances,
+        limits,
+        newStateDir,
+        rebalanceKeysPerSecond);
   }
 
   public RouterConfig withInstances(int newInstances) {
     return new RouterConfig(
-        host, port, clusterFile, cluster, timeoutMs, connectTimeoutMs, poolSize, pipelining, newInstances, limits,
-        stateDir, rebalanceKeysPerSecond);
+        host,
+        port,
+        clusterFile,
+        cluster,
+        timeoutMs,
+        connectTimeoutMs,
+        poolSize,
+        pipelining,
+        newInstances,
+        limits,
+        stateDir,
+        rebalanceKeysPerSecond);
   }
 
   /** One event loop per core, as Vert.x sizes its pool. */
@@ -115,14 +152,21 @@ public record RouterConfig(
             "connect-timeout-ms",
             String.valueOf(DEFAULT_CONNECT_TIMEOUT_MS),
             "deadline for connecting to a node")
-        .option("pool-size", String.valueOf(DEFAULT_POOL_SIZE), "connections per node per event loop")
-        .option("pipelining", String.valueOf(DEFAULT_PIPELINING), "requests in flight per connection to a node (1 = no pipelining)")
+        .option(
+            "pool-size", String.valueOf(DEFAULT_POOL_SIZE), "connections per node per event loop")
+        .option(
+            "pipelining",
+            String.valueOf(DEFAULT_PIPELINING),
+            "requests in flight per connection to a node (1 = no pipelining)")
         .option("instances", String.valueOf(defaultInstances()), "event loops serving HTTP")
         .option(
             "max-value-bytes",
             String.valueOf(ValueLimits.DEFAULT_MAX_VALUE_BYTES),
             "largest value accepted (k, m suffixes)")
-        .option("state-dir", DEFAULT_STATE_DIR, "where the router keeps what a restart must finish of a rebalance")
+        .option(
+            "state-dir",
+            DEFAULT_STATE_DIR,
+            "where the router keeps what a restart must finish of a rebalance")
         .option(
             "rebalance-rate",
             String.valueOf(DEFAULT_REBALANCE_KEYS_PER_SECOND),
@@ -133,7 +177,8 @@ public record RouterConfig(
    * Parses flags and environment, then reads and validates the cluster file. Returns null when
    * {@code --help} was asked for. Every failure is a one-line {@link UsageException}.
    */
-  public static RouterConfig fromArgs(String[] args, Map<String, String> env) throws UsageException {
+  public static RouterConfig fromArgs(String[] args, Map<String, String> env)
+      throws UsageException {
     Flags flags = flags();
     if (!flags.parse(args, env)) {
       return null;

@@ -44,14 +44,25 @@ public final class RouterMain {
     try {
       router = RunningRouter.start(vertx, config).await(1, TimeUnit.MINUTES);
     } catch (Exception e) {
-      System.err.println("px-kvstore router: cannot listen on " + config.host() + ":" + config.port() + ": " + Shutdown.rootMessage(e));
+      System.err.println(
+          "px-kvstore router: cannot listen on "
+              + config.host()
+              + ":"
+              + config.port()
+              + ": "
+              + Shutdown.rootMessage(e));
       vertx.close();
       return 1;
     }
     Shutdown.onSignal("px-kvstore router", vertx, router::close);
     System.out.println(
-        "router listening on port " + router.port() + " (" + config.cluster().nodes().size()
-            + " nodes from " + config.clusterFile() + ")");
+        "router listening on port "
+            + router.port()
+            + " ("
+            + config.cluster().nodes().size()
+            + " nodes from "
+            + config.clusterFile()
+            + ")");
     return 0;
   }
 

@@ -109,7 +109,8 @@ public final class RouterVerticle extends VerticleBase {
         requireGet(request);
         backup.export(request);
       } else if (path.equals("/admin/import")) {
-        if (request.method() != HttpMethod.POST) throw ForwardingHandler.methodNotAllowed(request, "POST");
+        if (request.method() != HttpMethod.POST)
+          throw ForwardingHandler.methodNotAllowed(request, "POST");
         backup.importLines(request);
       } else if (path.equals("/admin/rebalance")) {
         requireGet(request);

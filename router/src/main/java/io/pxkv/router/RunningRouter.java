@@ -1,9 +1,9 @@
 package io.pxkv.router;
 
+import io.pxkv.router.rebalance.ClusterCoordinator;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.pxkv.router.rebalance.ClusterCoordinator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,7 +26,11 @@ public final class RunningRouter {
   private final String coordinatorId;
 
   private RunningRouter(
-      Vertx vertx, RouterConfig config, List<RouterVerticle> verticles, String deploymentId, String coordinatorId) {
+      Vertx vertx,
+      RouterConfig config,
+      List<RouterVerticle> verticles,
+      String deploymentId,
+      String coordinatorId) {
     this.vertx = vertx;
     this.config = config;
     this.verticles = List.copyOf(verticles);
@@ -56,8 +60,14 @@ public final class RunningRouter {
             routersId ->
                 vertx
                     .deployVerticle(coordinator)
-                    .map(coordinatorId -> new RunningRouter(vertx, config, started, routersId, coordinatorId))
-                    .recover(t -> vertx.undeploy(routersId).transform(ignored -> Future.failedFuture(t))));
+                    .map(
+                        coordinatorId ->
+                            new RunningRouter(vertx, config, started, routersId, coordinatorId))
+                    .recover(
+                        t ->
+                            vertx
+                                .undeploy(routersId)
+                                .transform(ignored -> Future.failedFuture(t))));
   }
 
   /** The port clients connect to (the one picked, when the config asked for 0). */

@@ -26,7 +26,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A storage node in memory that speaks the node's {@code /kv} API closely enough for router tests,
  * and can misbehave on demand: never answer, answer late, or cut its streamed listing halfway. It
  * records every request it receives, so tests can tell whether the router made a hop. It does not
- * know {@code POST /internal/put-batch} (it answers {@code 404}), like a node older than the router.
+ * know {@code POST /internal/put-batch} (it answers {@code 404}), like a node older than the
+ * router.
  */
 final class FakeNode {
   /** One request as the node saw it. */
@@ -131,12 +132,16 @@ final class FakeNode {
     } else if (path.equals("/admin/stats")) {
       json(response, 200, "{\"keys\":" + data.size() + ",\"diskBytes\":0,\"cacheHitRatio\":0.5}");
     } else if (path.equals("/teapot")) {
-      response.setStatusCode(418).putHeader(Headers.CONTENT_TYPE, "text/x-tea").end("short and stout");
+      response
+          .setStatusCode(418)
+          .putHeader(Headers.CONTENT_TYPE, "text/x-tea")
+          .end("short and stout");
     } else if (KeyPaths.isKeyPath(path)) {
       String key = KeyPaths.keyOf(path);
       switch (request.method().name()) {
         case "GET" -> get(response, key);
-        case "PUT" -> put(response, key, new String(KvJson.parseBareValue(body, ValueLimits.DEFAULTS)));
+        case "PUT" ->
+            put(response, key, new String(KvJson.parseBareValue(body, ValueLimits.DEFAULTS)));
         case "DELETE" -> delete(response, key);
         default -> throw new KvException(ErrorCode.METHOD_NOT_ALLOWED, "no");
       }
@@ -249,6 +254,9 @@ final class FakeNode {
   }
 
   private static void json(HttpServerResponse response, int status, String body) {
-    response.setStatusCode(status).putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Buffer.buffer(body));
+    response
+        .setStatusCode(status)
+        .putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)
+        .end(Buffer.buffer(body));
   }
 }

@@ -33,7 +33,8 @@ class RouterMainTest {
   @Test
   void theClusterFileCanComeFromTheEnvironment(@TempDir Path dir) throws Exception {
     Path file = write(dir, CLUSTER);
-    RouterConfig config = RouterConfig.fromArgs(new String[0], Map.of("PXKV_CLUSTER", file.toString()));
+    RouterConfig config =
+        RouterConfig.fromArgs(new String[0], Map.of("PXKV_CLUSTER", file.toString()));
     assertEquals(RouterConfig.DEFAULT_PORT, config.port());
     assertEquals(file.toString(), config.clusterFile());
   }
@@ -63,14 +64,16 @@ class RouterMainTest {
             UsageException.class,
             () -> RouterConfig.fromArgs(new String[] {"--cluster", file.toString()}, Map.of()));
     assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
-    assertTrue(e.getMessage().contains("virtualNodes") && e.getMessage().contains("url"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("virtualNodes") && e.getMessage().contains("url"), e.getMessage());
     assertEquals(-1, e.getMessage().indexOf('\n'));
   }
 
   @Test
   void runExitsWith2OnBadInputWithoutStartingAnything(@TempDir Path dir) {
     assertEquals(2, RouterMain.run(new String[] {"--no-such-flag"}));
-    assertEquals(2, RouterMain.run(new String[] {"--cluster", dir.resolve("missing.json").toString()}));
+    assertEquals(
+        2, RouterMain.run(new String[] {"--cluster", dir.resolve("missing.json").toString()}));
     assertEquals(2, RouterMain.run(new String[] {"--port", "70000"}));
   }
 

@@ -36,7 +36,8 @@ class RouterResumeTest {
     live.data().put("here", "1");
     NodeInfo gone = NodeInfo.of("node-gone", "127.0.0.1", refusedPort());
     ClusterConfig before = new ClusterConfig(128, List.of(gone));
-    ClusterConfig after = new ClusterConfig(128, List.of(NodeInfo.of(live.id(), "127.0.0.1", live.port())));
+    ClusterConfig after =
+        new ClusterConfig(128, List.of(NodeInfo.of(live.id(), "127.0.0.1", live.port())));
     // The cluster file went from [node-gone] to [node-live] while the router was stopped.
     RebalanceState.settledOn(before).save(stateDir.resolve(RebalanceState.FILE_NAME));
 
@@ -57,8 +58,12 @@ class RouterResumeTest {
     }
   }
 
-  private static HttpResponse<Buffer> get(WebClient client, RunningRouter router, String uri) throws Exception {
-    return client.request(HttpMethod.GET, router.port(), "127.0.0.1", uri).send().await(WAIT_S, TimeUnit.SECONDS);
+  private static HttpResponse<Buffer> get(WebClient client, RunningRouter router, String uri)
+      throws Exception {
+    return client
+        .request(HttpMethod.GET, router.port(), "127.0.0.1", uri)
+        .send()
+        .await(WAIT_S, TimeUnit.SECONDS);
   }
 
   /** A port nothing listens on: connecting to it is refused at once. */

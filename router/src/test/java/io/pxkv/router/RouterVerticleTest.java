@@ -74,7 +74,8 @@ class RouterVerticleTest {
 
   @Test
   void aPutIsStoredOnTheOwnerAndReadBackThroughTheRouter() throws Exception {
-    HttpResponse<Buffer> put = send(HttpMethod.PUT, "/kv", "{\"key\":\"alpha\",\"value\":{\"n\":1.10}}");
+    HttpResponse<Buffer> put =
+        send(HttpMethod.PUT, "/kv", "{\"key\":\"alpha\",\"value\":{\"n\":1.10}}");
     assertEquals(201, put.statusCode());
     String owner = ring().owner("alpha");
     for (FakeNode node : nodes) {
@@ -115,10 +116,15 @@ class RouterVerticleTest {
   @Test
   void pathStyleKeysArePercentDecodedToFindTheOwner() throws Exception {
     String key = "a/b c+🚀";
-    String path = "/kv/" + URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20").replace("%2B", "+");
+    String path =
+        "/kv/"
+            + URLEncoder.encode(key, StandardCharsets.UTF_8)
+                .replace("+", "%20")
+                .replace("%2B", "+");
     assertEquals(201, send(HttpMethod.PUT, path, "[true,null]").statusCode());
     assertEquals("[true,null]", node(ring().owner(key)).data().get(key));
-    HttpResponse<Buffer> get = send(HttpMethod.GET, "/kv?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8), null);
+    HttpResponse<Buffer> get =
+        send(HttpMethod.GET, "/kv?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8), null);
     assertEquals(200, get.statusCode());
     assertEquals(key, get.bodyAsJsonObject().getString("key"));
     assertEquals(200, send(HttpMethod.DELETE, path, null).statusCode());
@@ -159,7 +165,8 @@ class RouterVerticleTest {
     HttpResponse<Buffer> failed = send(HttpMethod.GET, "/kv?key=" + downKey, null);
     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertError(failed, 503, "node_unavailable");
-    assertTrue(failed.bodyAsJsonObject().getString("message").contains("node-2"), failed.bodyAsString());
+    assertTrue(
+        failed.bodyAsJsonObject().getString("message").contains("node-2"), failed.bodyAsString());
     assertTrue(tookMs < 1000, "took " + tookMs + " ms");
     assertEquals(200, send(HttpMethod.GET, "/kv/" + upKey, null).statusCode());
   }
@@ -199,7 +206,9 @@ class RouterVerticleTest {
     silent.hang(true);
     String key = keyOwnedBy(silent.id());
     Future<HttpResponse<Buffer>> put =
-        client.request(HttpMethod.PUT, router.port(), "127.0.0.1", "/kv/" + key).sendBuffer(Buffer.buffer("1"));
+        client
+            .request(HttpMethod.PUT, router.port(), "127.0.0.1", "/kv/" + key)
+            .sendBuffer(Buffer.buffer("1"));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
     while (silent.seen().stream().noneMatch(r -> r.method() == HttpMethod.PUT)) {
       assertTrue(System.nanoTime() < deadline, "the PUT never reached its owner");
@@ -211,10 +220,16 @@ class RouterVerticleTest {
     Future<Void> swapped = router.verticles().get(0).route(cluster, cluster.nodes(), true);
     swapped.await(WAIT_S, TimeUnit.SECONDS);
     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    assertTrue(tookMs >= 500, "the swap completed " + tookMs + " ms after it began, with the PUT unanswered");
+    assertTrue(
+        tookMs >= 500,
+        "the swap completed " + tookMs + " ms after it began, with the PUT unanswered");
     assertError(put.await(WAIT_S, TimeUnit.SECONDS), 504, "upstream_timeout");
     long again = System.nanoTime();
-    router.verticles().get(0).route(cluster, cluster.nodes(), false).await(WAIT_S, TimeUnit.SECONDS);
+    router
+        .verticles()
+        .get(0)
+        .route(cluster, cluster.nodes(), false)
+        .await(WAIT_S, TimeUnit.SECONDS);
     assertTrue(
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - again) < 500,
         "with no write in flight a swap does not wait");
@@ -244,13 +259,16 @@ class RouterVerticleTest {
     List<Future<HttpResponse<Buffer>>> later = new ArrayList<>();
     for (int i = 9; i < keys.size(); i++) later.add(putAsync(keys.get(i), String.valueOf(i)));
     for (var put : later) assertEquals(201, put.await(WAIT_S, TimeUnit.SECONDS).statusCode());
-    for (int i = 0; i < keys.size(); i++) assertEquals(String.valueOf(i), old.data().get(keys.get(i)));
+    for (int i = 0; i < keys.size(); i++)
+      assertEquals(String.valueOf(i), old.data().get(keys.get(i)));
     long batches = old.seen().stream().filter(r -> r.uri().equals("/internal/put-batch")).count();
     assertEquals(1, batches, "one batch was tried and refused; " + old.seen());
   }
 
   private Future<HttpResponse<Buffer>> putAsync(String key, String value) {
-    return client.request(HttpMethod.PUT, router.port(), "127.0.0.1", "/kv/" + key).sendBuffer(Buffer.buffer(value));
+    return client
+        .request(HttpMethod.PUT, router.port(), "127.0.0.1", "/kv/" + key)
+        .sendBuffer(Buffer.buffer(value));
   }
 
   private List<String> keysOwnedBy(String id, int count) {
@@ -301,7 +319,8 @@ class RouterVerticleTest {
   void getKvWithOneEmptyNodeStillJoinsTheOthersCorrectly() throws Exception {
     nodes.get(0).data().put("a", "1");
     nodes.get(2).data().put("c", "3");
-    assertEquals(new JsonObject("{\"a\":1,\"c\":3}"), send(HttpMethod.GET, "/kv", null).bodyAsJsonObject());
+    assertEquals(
+        new JsonObject("{\"a\":1,\"c\":3}"), send(HttpMethod.GET, "/kv", null).bodyAsJsonObject());
   }
 
   @Test
@@ -347,9 +366,14 @@ class RouterVerticleTest {
       startRouter(RouterConfig.of(cluster, 0).withInstances(1));
       nodes.forEach(n -> n.delay(300));
       CompletableFuture<Object> dropped =
-          CompletableFuture.anyOf(nodes.stream().map(FakeNode::listingConnectionClosed).toArray(CompletableFuture[]::new));
+          CompletableFuture.anyOf(
+              nodes.stream()
+                  .map(FakeNode::listingConnectionClosed)
+                  .toArray(CompletableFuture[]::new));
       try (Socket socket = new Socket("127.0.0.1", router.port())) {
-        socket.getOutputStream().write("GET /kv HTTP/1.1\r\nHost: router\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        socket
+            .getOutputStream()
+            .write("GET /kv HTTP/1.1\r\nHost: router\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
       } // gone before the first node answers
       dropped.get(WAIT_S, TimeUnit.SECONDS); // the router reset the node's late listing

@@ -89,7 +89,8 @@ public final class Flags {
   public int integer(String name, int min, int max) throws UsageException {
     long v = parseLong(name, string(name));
     if (v < min || v > max) {
-      throw new UsageException("--" + name + " must be in " + min + ".." + max + " (was " + v + ")");
+      throw new UsageException(
+          "--" + name + " must be in " + min + ".." + max + " (was " + v + ")");
     }
     return (int) v;
   }
@@ -98,7 +99,8 @@ public final class Flags {
   public long bytes(String name, long min, long max) throws UsageException {
     String raw = string(name).trim().toLowerCase(Locale.ROOT);
     long unit = 1;
-    String digits = raw.endsWith("b") && raw.length() > 1 ? raw.substring(0, raw.length() - 1) : raw;
+    String digits =
+        raw.endsWith("b") && raw.length() > 1 ? raw.substring(0, raw.length() - 1) : raw;
     if (digits.endsWith("k")) unit = 1L << 10;
     else if (digits.endsWith("m")) unit = 1L << 20;
     else if (digits.endsWith("g")) unit = 1L << 30;
@@ -107,10 +109,12 @@ public final class Flags {
     try {
       v = Math.multiplyExact(Long.parseLong(digits), unit);
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new UsageException("--" + name + " must be a size like 1048576, 512k or 64m (was '" + raw + "')");
+      throw new UsageException(
+          "--" + name + " must be a size like 1048576, 512k or 64m (was '" + raw + "')");
     }
     if (v < min || v > max) {
-      throw new UsageException("--" + name + " must be in " + min + ".." + max + " bytes (was " + v + ")");
+      throw new UsageException(
+          "--" + name + " must be in " + min + ".." + max + " bytes (was " + v + ")");
     }
     return v;
   }
@@ -140,18 +144,22 @@ public final class Flags {
   public String choice(String name, List<String> choices) throws UsageException {
     String v = string(name).toLowerCase(Locale.ROOT);
     if (!choices.contains(v)) {
-      throw new UsageException("--" + name + " must be one of " + String.join(", ", choices) + " (was '" + v + "')");
+      throw new UsageException(
+          "--" + name + " must be one of " + String.join(", ", choices) + " (was '" + v + "')");
     }
     return v;
   }
 
   public String help() {
     StringBuilder b = new StringBuilder();
-    b.append("Usage: ").append(command).append(" [flags]\n\nFlags (each also read from its environment variable):\n");
+    b.append("Usage: ")
+        .append(command)
+        .append(" [flags]\n\nFlags (each also read from its environment variable):\n");
     List<String> lines = new ArrayList<>();
     for (Flag f : flags.values()) {
       String left = "  --" + f.name() + (f.isSwitch() ? "" : " VALUE");
-      String def = f.isSwitch() || f.defaultValue() == null ? "" : " (default: " + f.defaultValue() + ")";
+      String def =
+          f.isSwitch() || f.defaultValue() == null ? "" : " (default: " + f.defaultValue() + ")";
       lines.add(String.format("%-28s %-26s %s%s", left, envName(f.name()), f.help(), def));
     }
     b.append(String.join("\n", lines)).append('\n');

@@ -82,7 +82,8 @@ public record ClusterConfig(int virtualNodes, List<NodeInfo> nodes) {
       return DEFAULT_VIRTUAL_NODES;
     }
     if (!(raw instanceof Integer || raw instanceof Long)) {
-      problems.add("virtualNodes: must be a whole number 1.." + MAX_VIRTUAL_NODES + " (was " + raw + ")");
+      problems.add(
+          "virtualNodes: must be a whole number 1.." + MAX_VIRTUAL_NODES + " (was " + raw + ")");
       return DEFAULT_VIRTUAL_NODES;
     }
     long v = ((Number) raw).longValue();
@@ -112,7 +113,8 @@ public record ClusterConfig(int virtualNodes, List<NodeInfo> nodes) {
     for (int i = 0; i < array.size(); i++) {
       String at = "nodes[" + i + "]";
       if (!(array.getValue(i) instanceof JsonObject node)) {
-        problems.add(at + ": must be an object with \"id\" and \"url\" (was " + array.getValue(i) + ")");
+        problems.add(
+            at + ": must be an object with \"id\" and \"url\" (was " + array.getValue(i) + ")");
         continue;
       }
       String id = readId(node, at, seenIds, i, problems);
@@ -179,7 +181,8 @@ public record ClusterConfig(int virtualNodes, List<NodeInfo> nodes) {
     } catch (URISyntaxException e) {
       return null;
     }
-    boolean plainPath = u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/");
+    boolean plainPath =
+        u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/");
     if (!"http".equals(u.getScheme())
         || u.getHost() == null
         || u.getPort() < 1

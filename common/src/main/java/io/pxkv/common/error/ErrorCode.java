@@ -41,7 +41,10 @@ public enum ErrorCode {
     return code;
   }
 
-  /** The code with this {@code "error"} string, or {@link #INTERNAL} for one this build does not know. */
+  /**
+   * The code with this {@code "error"} string, or {@link #INTERNAL} for one this build does not
+   * know.
+   */
   public static ErrorCode byCode(String code) {
     for (ErrorCode c : values()) {
       if (c.code.equals(code)) return c;

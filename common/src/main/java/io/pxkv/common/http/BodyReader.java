@@ -49,6 +49,7 @@ public final class BodyReader {
   /** The error for a body over {@code maxBytes}. */
   public static KvException tooLarge(long maxBytes) {
     return new KvException(
-        ErrorCode.BODY_TOO_LARGE, "request body is larger than the limit of " + maxBytes + " bytes");
+        ErrorCode.BODY_TOO_LARGE,
+        "request body is larger than the limit of " + maxBytes + " bytes");
   }
 }

@@ -9,9 +9,9 @@ import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
 
 /**
- * Turns any failure into the JSON error body of the contract, {@code {"error":..,"message":..}},
- * in one place. Unexpected exceptions become {@code 500 internal} and are logged once with their
- * stack trace; the client never sees one.
+ * Turns any failure into the JSON error body of the contract, {@code {"error":..,"message":..}}, in
+ * one place. Unexpected exceptions become {@code 500 internal} and are logged once with their stack
+ * trace; the client never sees one.
  */
 public final class ErrorResponses {
   private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);

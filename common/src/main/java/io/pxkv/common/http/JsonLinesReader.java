@@ -12,8 +12,8 @@ import java.util.function.Function;
 /**
  * Reads a JSON-lines request body as it arrives and applies each line to storage, with a bounded
  * number of writes in flight: the request is paused while the writer catches up, so a body of any
- * size is never held in memory. Used by {@code POST /admin/import} (node and router) and the
- * node's {@code /internal/*} calls of rebalancing.
+ * size is never held in memory. Used by {@code POST /admin/import} (node and router) and the node's
+ * {@code /internal/*} calls of rebalancing.
  *
  * <p>Lines are parsed in order and their writes queued in order (the engine applies queued writes
  * in order). Blank lines are ignored. At the first bad line, or the first failed write, reading

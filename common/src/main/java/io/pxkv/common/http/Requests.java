@@ -9,7 +9,10 @@ import io.vertx.core.http.HttpServerRequest;
 public final class Requests {
   private Requests() {}
 
-  /** Throws {@code 405 method_not_allowed} (with an {@code Allow} header) unless the method is {@code allowed}. */
+  /**
+   * Throws {@code 405 method_not_allowed} (with an {@code Allow} header) unless the method is
+   * {@code allowed}.
+   */
   public static void requireMethod(HttpServerRequest request, HttpMethod allowed) {
     if (request.method() != allowed) {
       throw methodNotAllowed(request, allowed.name());

@@ -7,8 +7,8 @@ package io.pxkv.common.kv;
  * re-write; anything else (spaces, escapes, non-ASCII text, any doubt at all) answers false, and
  * the caller takes the full Jackson path, which compacts the value or names what is wrong with it.
  *
- * <p>Why: a client's PUT usually sends a small value that is compact already, and checking it
- * byte by byte costs a fraction of running a parser and a generator over it.
+ * <p>Why: a client's PUT usually sends a small value that is compact already, and checking it byte
+ * by byte costs a fraction of running a parser and a generator over it.
  */
 final class CompactJson {
   /** Numbers longer than this go the full path, whose parser has its own length limit. */

@@ -26,12 +26,15 @@ public final class Cursors {
       // reported below with the rule
     }
     throw new KvException(
-        ErrorCode.INVALID_LIMIT, "limit must be a whole number in 1.." + MAX_LIMIT + " (was '" + raw + "')");
+        ErrorCode.INVALID_LIMIT,
+        "limit must be a whole number in 1.." + MAX_LIMIT + " (was '" + raw + "')");
   }
 
   /** An opaque cursor for text (base64url, no padding). */
   public static String encode(String text) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Decodes {@link #encode}; anything else is {@code invalid_cursor}. */

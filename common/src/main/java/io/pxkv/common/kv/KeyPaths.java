@@ -40,7 +40,8 @@ public final class KeyPaths {
         int hi = Character.digit(encoded.charAt(i + 1), 16);
         int lo = Character.digit(encoded.charAt(i + 2), 16);
         if (hi < 0 || lo < 0) {
-          throw KvException.invalidKey("bad percent-escape '" + encoded.substring(i, i + 3) + "' in the key path");
+          throw KvException.invalidKey(
+              "bad percent-escape '" + encoded.substring(i, i + 3) + "' in the key path");
         }
         bytes.write(hi << 4 | lo);
         i += 2;

@@ -94,10 +94,12 @@ public final class KvJson {
               JsonToken fv = p.nextToken();
               if ("key".equals(name)) key = readKey(p, fv);
               else if ("value".equals(name)) value = copyValue(p, unlimited);
-              else if ("version".equals(name) && fv == JsonToken.VALUE_NUMBER_INT) version = p.getLongValue();
+              else if ("version".equals(name) && fv == JsonToken.VALUE_NUMBER_INT)
+                version = p.getLongValue();
               else p.skipChildren();
             }
-            if (key == null || value == null) throw KvException.invalidJson("listing item without key or value");
+            if (key == null || value == null)
+              throw KvException.invalidJson("listing item without key or value");
             items.add(new VersionedItem(key, value, version));
           }
         } else {
@@ -238,7 +240,9 @@ public final class KvJson {
     }
   }
 
-  /** Checks that {@code json} is one complete JSON value within the limits; returns it compacted. */
+  /**
+   * Checks that {@code json} is one complete JSON value within the limits; returns it compacted.
+   */
   public static byte[] compactValue(byte[] json, ValueLimits limits) {
     return parseBareValue(json, limits);
   }
@@ -264,7 +268,8 @@ public final class KvJson {
     JsonToken first = p.nextToken();
     if (first == null) throw KvException.invalidJson("request body is empty");
     if (first != JsonToken.START_OBJECT) {
-      throw KvException.invalidJson("request body must be a JSON object (was " + describe(first) + ")");
+      throw KvException.invalidJson(
+          "request body must be a JSON object (was " + describe(first) + ")");
     }
   }
 
@@ -299,7 +304,8 @@ public final class KvJson {
             g.writeEndArray();
           }
           case FIELD_NAME -> g.writeFieldName(p.currentName());
-          case VALUE_STRING -> g.writeString(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+          case VALUE_STRING ->
+              g.writeString(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
           case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> g.writeNumber(p.getText());
           case VALUE_TRUE -> g.writeBoolean(true);
           case VALUE_FALSE -> g.writeBoolean(false);

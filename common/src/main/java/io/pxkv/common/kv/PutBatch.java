@@ -8,10 +8,10 @@ import java.util.List;
 
 /**
  * The wire format of {@code POST /internal/put-batch}, the router's way to hand a node several
- * waiting PUTs in one request. Each entry is one client PUT exactly as the client sent it,
- * and each answer is the status and JSON body the node would have sent for that PUT alone, so the
- * router passes answers on unchanged. Length-prefixed binary, because the values are opaque bytes
- * here (the node checks them) and nothing needs to escape or re-parse them in transit.
+ * waiting PUTs in one request. Each entry is one client PUT exactly as the client sent it, and each
+ * answer is the status and JSON body the node would have sent for that PUT alone, so the router
+ * passes answers on unchanged. Length-prefixed binary, because the values are opaque bytes here
+ * (the node checks them) and nothing needs to escape or re-parse them in transit.
  *
  * <pre>
  * request:  entry*   entry  = form:u8  keyLength:i32  key:UTF-8  bodyLength:i32  body
@@ -26,10 +26,13 @@ import java.util.List;
 public final class PutBatch {
   public static final String PATH = "/internal/put-batch";
   public static final String CONTENT_TYPE = "application/x-pxkv-put-batch";
+
   /** A node refuses a larger batch with {@code 413}; the router never builds one. */
   public static final int MAX_BATCH_BYTES = 1 << 20;
+
   /** Larger PUTs are sent on their own: batching them saves little and delays the others. */
   public static final int MAX_ENTRY_BYTES = 64 << 10;
+
   /** Entries per batch at most, so one batch's answer does not wait on too many writes. */
   public static final int MAX_ENTRIES = 256;
 
@@ -92,7 +95,9 @@ public final class PutBatch {
     return response.appendInt(status).appendInt(body.length()).appendBuffer(body);
   }
 
-  /** Reads a response; throws {@link IllegalArgumentException} if it is not {@code count} answers. */
+  /**
+   * Reads a response; throws {@link IllegalArgumentException} if it is not {@code count} answers.
+   */
   public static List<Answer> decodeAnswers(Buffer response, int count) {
     List<Answer> answers = new ArrayList<>(count);
     int at = 0;

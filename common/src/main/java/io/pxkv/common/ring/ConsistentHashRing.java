@@ -11,14 +11,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A consistent-hash ring: each node id is placed at {@code virtualNodes} positions ("tokens"), and a
- * key belongs to the node of the first token at or after the key's hash, clockwise, in unsigned
+ * A consistent-hash ring: each node id is placed at {@code virtualNodes} positions ("tokens"), and
+ * a key belongs to the node of the first token at or after the key's hash, clockwise, in unsigned
  * order.
  *
  * <p>Token {@code i} of node {@code id} sits at {@code hash(id + "#vnode-" + i)}. That spelling is
  * part of the data layout (it decides which node holds which key), so it must never change; the
- * pinned table in {@code ConsistentHashRingTest} guards it. Two nodes landing on the same token is broken
- * deterministically in favour of the smaller node id.
+ * pinned table in {@code ConsistentHashRingTest} guards it. Two nodes landing on the same token is
+ * broken deterministically in favour of the smaller node id.
  *
  * <p>Immutable and thread-safe: a new ring is built for every membership change and swapped in.
  */
@@ -28,8 +28,10 @@ public final class ConsistentHashRing {
   private final List<String> nodeIds;
   private final int virtualNodes;
   private final HashFunction hash;
+
   /** Sorted in unsigned order; {@code owners[i]} owns the arc ending at {@code tokens[i]}. */
   private final long[] tokens;
+
   private final String[] owners;
 
   public ConsistentHashRing(List<String> nodeIds, int virtualNodes, HashFunction hash) {

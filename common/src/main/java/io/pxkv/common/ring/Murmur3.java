@@ -43,22 +43,35 @@ public final class Murmur3 implements HashFunction {
     int tail = blocks * 16;
     // Fall through on purpose: the tail bytes are packed little-endian, as in the reference code.
     switch (length & 15) {
-      case 15: k2 ^= (data[tail + 14] & 0xffL) << 48;
-      case 14: k2 ^= (data[tail + 13] & 0xffL) << 40;
-      case 13: k2 ^= (data[tail + 12] & 0xffL) << 32;
-      case 12: k2 ^= (data[tail + 11] & 0xffL) << 24;
-      case 11: k2 ^= (data[tail + 10] & 0xffL) << 16;
-      case 10: k2 ^= (data[tail + 9] & 0xffL) << 8;
+      case 15:
+        k2 ^= (data[tail + 14] & 0xffL) << 48;
+      case 14:
+        k2 ^= (data[tail + 13] & 0xffL) << 40;
+      case 13:
+        k2 ^= (data[tail + 12] & 0xffL) << 32;
+      case 12:
+        k2 ^= (data[tail + 11] & 0xffL) << 24;
+      case 11:
+        k2 ^= (data[tail + 10] & 0xffL) << 16;
+      case 10:
+        k2 ^= (data[tail + 9] & 0xffL) << 8;
       case 9:
         k2 ^= data[tail + 8] & 0xffL;
         h2 ^= mixK2(k2);
-      case 8: k1 ^= (data[tail + 7] & 0xffL) << 56;
-      case 7: k1 ^= (data[tail + 6] & 0xffL) << 48;
-      case 6: k1 ^= (data[tail + 5] & 0xffL) << 40;
-      case 5: k1 ^= (data[tail + 4] & 0xffL) << 32;
-      case 4: k1 ^= (data[tail + 3] & 0xffL) << 24;
-      case 3: k1 ^= (data[tail + 2] & 0xffL) << 16;
-      case 2: k1 ^= (data[tail + 1] & 0xffL) << 8;
+      case 8:
+        k1 ^= (data[tail + 7] & 0xffL) << 56;
+      case 7:
+        k1 ^= (data[tail + 6] & 0xffL) << 48;
+      case 6:
+        k1 ^= (data[tail + 5] & 0xffL) << 40;
+      case 5:
+        k1 ^= (data[tail + 4] & 0xffL) << 32;
+      case 4:
+        k1 ^= (data[tail + 3] & 0xffL) << 24;
+      case 3:
+        k1 ^= (data[tail + 2] & 0xffL) << 16;
+      case 2:
+        k1 ^= (data[tail + 1] & 0xffL) << 8;
       case 1:
         k1 ^= data[tail] & 0xffL;
         h1 ^= mixK1(k1);

@@ -40,7 +40,9 @@ public final class RingDiff {
           && last.range().endInclusive() == start
           && last.from().equals(from)
           && last.to().equals(to)) {
-        moves.set(moves.size() - 1, new HandOff(new TokenRange(last.range().startExclusive(), end), from, to));
+        moves.set(
+            moves.size() - 1,
+            new HandOff(new TokenRange(last.range().startExclusive(), end), from, to));
       } else {
         moves.add(new HandOff(new TokenRange(start, end), from, to));
       }

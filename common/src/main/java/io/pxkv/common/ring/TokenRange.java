@@ -35,6 +35,10 @@ public record TokenRange(long startExclusive, long endInclusive) {
 
   @Override
   public String toString() {
-    return "(" + Long.toUnsignedString(startExclusive) + ", " + Long.toUnsignedString(endInclusive) + "]";
+    return "("
+        + Long.toUnsignedString(startExclusive)
+        + ", "
+        + Long.toUnsignedString(endInclusive)
+        + "]";
   }
 }

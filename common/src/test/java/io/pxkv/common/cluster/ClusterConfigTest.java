@@ -43,7 +43,8 @@ class ClusterConfigTest {
   void theShippedDefaultConfigIsValid() {
     Path shipped = Path.of("..", "config", "cluster.json");
     ClusterConfig config = ClusterConfig.load(shipped);
-    assertEquals(List.of("node-1", "node-2", "node-3"), config.nodes().stream().map(NodeInfo::id).toList());
+    assertEquals(
+        List.of("node-1", "node-2", "node-3"), config.nodes().stream().map(NodeInfo::id).toList());
   }
 
   @Test
@@ -118,7 +119,8 @@ class ClusterConfigTest {
   @Test
   void virtualNodesOutOfRangeIsRefused() {
     for (String v : List.of("0", "4097", "-1", "1.5", "\"128\"")) {
-      String json = "{\"virtualNodes\":" + v + ",\"nodes\":[{\"id\":\"a\",\"url\":\"http://h:1\"}]}";
+      String json =
+          "{\"virtualNodes\":" + v + ",\"nodes\":[{\"id\":\"a\",\"url\":\"http://h:1\"}]}";
       List<String> problems = problemsOf(json, "f").problems();
       assertEquals(1, problems.size(), v);
       assertTrue(problems.get(0).startsWith("virtualNodes: must be"), problems.get(0));
@@ -138,7 +140,8 @@ class ClusterConfigTest {
         """;
     ConfigException e = problemsOf(json, "cluster.json");
     assertEquals(5, e.problems().size(), e.getMessage());
-    assertTrue(e.getMessage().startsWith("5 problems in cluster.json\n  virtualNodes"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("5 problems in cluster.json\n  virtualNodes"), e.getMessage());
     assertTrue(e.oneLine().startsWith("cluster.json: virtualNodes"), e.oneLine());
   }
 

@@ -24,8 +24,23 @@ class CompactJsonTest {
   @Test
   void compactValuesAreAcceptedAndStoredAsTheyCame() {
     for (String json :
-        List.of("0", "-0", "12", "-3.140", "1e-7", "2E+10", "98765432109876543210", "true", "false", "null",
-            "\"\"", "\"a b/c~'\"", "[]", "{}", "[1,[2,[3]],{\"a\":null}]", "{\"n\":7,\"s\":\"bench-value\"}")) {
+        List.of(
+            "0",
+            "-0",
+            "12",
+            "-3.140",
+            "1e-7",
+            "2E+10",
+            "98765432109876543210",
+            "true",
+            "false",
+            "null",
+            "\"\"",
+            "\"a b/c~'\"",
+            "[]",
+            "{}",
+            "[1,[2,[3]],{\"a\":null}]",
+            "{\"n\":7,\"s\":\"bench-value\"}")) {
       byte[] bytes = utf8(json);
       assertTrue(CompactJson.isCompact(bytes, LIMITS.maxDepth()), json);
       assertSame(bytes, KvJson.parseBareValue(bytes, LIMITS), json);
@@ -36,10 +51,43 @@ class CompactJsonTest {
   @Test
   void anythingElseGoesTheFullPath() {
     for (String json :
-        List.of("", " 1", "1 ", "[1, 2]", "{\"a\": 1}", "01", "-", "1.", ".5", "1e", "1e+", "+1", "[1,]", "[,1]",
-            "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{a:1}", "{1:2}", "[1", "{\"a\":1", "\"open", "tru", "nul",
-            "truex", "[true false]", "\"tab\there\"", "\"esc\\\"aped\"", "\"\\u0041\"", "\"é\"", "NaN",
-            "1".repeat(101), "[[[[[[[[[1]]]]]]]]]", "1]", "[]]", "{}{}")) {
+        List.of(
+            "",
+            " 1",
+            "1 ",
+            "[1, 2]",
+            "{\"a\": 1}",
+            "01",
+            "-",
+            "1.",
+            ".5",
+            "1e",
+            "1e+",
+            "+1",
+            "[1,]",
+            "[,1]",
+            "{\"a\"}",
+            "{\"a\":}",
+            "{\"a\":1,}",
+            "{a:1}",
+            "{1:2}",
+            "[1",
+            "{\"a\":1",
+            "\"open",
+            "tru",
+            "nul",
+            "truex",
+            "[true false]",
+            "\"tab\there\"",
+            "\"esc\\\"aped\"",
+            "\"\\u0041\"",
+            "\"é\"",
+            "NaN",
+            "1".repeat(101),
+            "[[[[[[[[[1]]]]]]]]]",
+            "1]",
+            "[]]",
+            "{}{}")) {
       assertFalse(CompactJson.isCompact(utf8(json), LIMITS.maxDepth()), json);
     }
     // Refused by the fast path, then compacted (or refused with a reason) by the full one.
@@ -63,7 +111,8 @@ class CompactJsonTest {
         assertArrayEquals(utf8(json), fullPath(json), json);
       }
     }
-    assertTrue(accepted > 5_000, "the generator must mostly make values the fast path takes: " + accepted);
+    assertTrue(
+        accepted > 5_000, "the generator must mostly make values the fast path takes: " + accepted);
   }
 
   /** What the full path stores for {@code json}: a leading space keeps the fast path out. */
@@ -75,7 +124,9 @@ class CompactJsonTest {
     return assertThrows(KvException.class, () -> KvJson.parseBareValue(utf8(json), LIMITS)).code();
   }
 
-  /** Compact JSON, sometimes with what the fast path must refuse: escapes, non-ASCII, spaces, depth. */
+  /**
+   * Compact JSON, sometimes with what the fast path must refuse: escapes, non-ASCII, spaces, depth.
+   */
   private static String randomValue(Random r, int depth) {
     switch (r.nextInt(depth > 9 ? 4 : 7)) {
       case 0:
@@ -86,20 +137,25 @@ class CompactJsonTest {
         return List.of("true", "false", "null").get(r.nextInt(3));
       case 3:
         return r.nextInt(50) == 0 ? " 1" : "7";
-      case 4: {
-        StringBuilder s = new StringBuilder("[");
-        int n = r.nextInt(4);
-        for (int i = 0; i < n; i++) s.append(i > 0 ? "," : "").append(randomValue(r, depth + 1));
-        return s.append(']').toString();
-      }
-      default: {
-        StringBuilder s = new StringBuilder("{");
-        int n = r.nextInt(4);
-        for (int i = 0; i < n; i++) {
-          s.append(i > 0 ? "," : "").append(randomString(r)).append(':').append(randomValue(r, depth + 1));
+      case 4:
+        {
+          StringBuilder s = new StringBuilder("[");
+          int n = r.nextInt(4);
+          for (int i = 0; i < n; i++) s.append(i > 0 ? "," : "").append(randomValue(r, depth + 1));
+          return s.append(']').toString();
         }
-        return s.append('}').toString();
-      }
+      default:
+        {
+          StringBuilder s = new StringBuilder("{");
+          int n = r.nextInt(4);
+          for (int i = 0; i < n; i++) {
+            s.append(i > 0 ? "," : "")
+                .append(randomString(r))
+                .append(':')
+                .append(randomValue(r, depth + 1));
+          }
+          return s.append('}').toString();
+        }
     }
   }
 
@@ -108,7 +164,10 @@ class CompactJsonTest {
     if (r.nextBoolean()) s.append('-');
     s.append(r.nextInt(5) == 0 ? "0" : String.valueOf(1 + r.nextInt(100_000)));
     if (r.nextBoolean()) s.append('.').append(r.nextInt(1000));
-    if (r.nextInt(4) == 0) s.append(r.nextBoolean() ? 'e' : 'E').append(List.of("", "+", "-").get(r.nextInt(3))).append(r.nextInt(30));
+    if (r.nextInt(4) == 0)
+      s.append(r.nextBoolean() ? 'e' : 'E')
+          .append(List.of("", "+", "-").get(r.nextInt(3)))
+          .append(r.nextInt(30));
     return s.toString();
   }
 

@@ -18,7 +18,8 @@ class KeyPathsAndCursorsTest {
   @Test
   void badEscapesAndBadUtf8AreInvalidKeys() {
     for (String bad : new String[] {"/kv/%", "/kv/%2", "/kv/%zz", "/kv/%C3", "/kv/%FF", "/kv/"}) {
-      assertEquals(ErrorCode.INVALID_KEY, assertThrows(KvException.class, () -> KeyPaths.keyOf(bad)).code());
+      assertEquals(
+          ErrorCode.INVALID_KEY, assertThrows(KvException.class, () -> KeyPaths.keyOf(bad)).code());
     }
   }
 
@@ -26,7 +27,9 @@ class KeyPathsAndCursorsTest {
   void cursorsRoundTripAndForeignOnesAreRejected() {
     assertEquals("key \uD83D\uDE00/x", Cursors.decode(Cursors.encode("key \uD83D\uDE00/x")));
     for (String bad : new String[] {"", "!!!", "_w"}) {
-      assertEquals(ErrorCode.INVALID_CURSOR, assertThrows(KvException.class, () -> Cursors.decode(bad)).code());
+      assertEquals(
+          ErrorCode.INVALID_CURSOR,
+          assertThrows(KvException.class, () -> Cursors.decode(bad)).code());
     }
   }
 
@@ -35,7 +38,9 @@ class KeyPathsAndCursorsTest {
     assertEquals(100, Cursors.parseLimit(null));
     assertEquals(1000, Cursors.parseLimit("1000"));
     for (String bad : new String[] {"0", "1001", "-5", "ten", ""}) {
-      assertEquals(ErrorCode.INVALID_LIMIT, assertThrows(KvException.class, () -> Cursors.parseLimit(bad)).code());
+      assertEquals(
+          ErrorCode.INVALID_LIMIT,
+          assertThrows(KvException.class, () -> Cursors.parseLimit(bad)).code());
     }
   }
 }

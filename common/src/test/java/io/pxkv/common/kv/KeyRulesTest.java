@@ -17,7 +17,8 @@ class KeyRulesTest {
 
   @Test
   void tooLongEmptyNullAndLoneSurrogateKeysAreInvalid() {
-    for (String bad : new String[] {"x".repeat(1025), "\u00e9".repeat(513), "", null, "a\uD800b", "\uDC00"}) {
+    for (String bad :
+        new String[] {"x".repeat(1025), "\u00e9".repeat(513), "", null, "a\uD800b", "\uDC00"}) {
       KvException e = assertThrows(KvException.class, () -> KeyRules.validate(bad));
       assertEquals(ErrorCode.INVALID_KEY, e.code());
     }

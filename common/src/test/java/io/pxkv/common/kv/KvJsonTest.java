@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class KvJsonTest {
   private static byte[] utf8(String s) {
@@ -28,11 +28,23 @@ class KvJsonTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "\"text\"", "42", "-1.10", "12345678901234567890123", "1e300", "true", "false", "null",
-        "[]", "{}", "\"\uD83D\uDE00 emoji\"", "[1,\"a\",null,{\"b\":[true]}]", "{\"z\":1,\"a\":{\"nested\":\"\\u00e9\\n\"}}"
+        "\"text\"",
+        "42",
+        "-1.10",
+        "12345678901234567890123",
+        "1e300",
+        "true",
+        "false",
+        "null",
+        "[]",
+        "{}",
+        "\"\uD83D\uDE00 emoji\"",
+        "[1,\"a\",null,{\"b\":[true]}]",
+        "{\"z\":1,\"a\":{\"nested\":\"\\u00e9\\n\"}}"
       })
   void everyJsonTypeIsStoredCompactAndUnchanged(String value) {
-    var put = KvJson.parsePutBody(utf8("{\"key\":\"k\",\"value\":" + value + "}"), ValueLimits.DEFAULTS);
+    var put =
+        KvJson.parsePutBody(utf8("{\"key\":\"k\",\"value\":" + value + "}"), ValueLimits.DEFAULTS);
     assertEquals("k", put.key());
     // Jackson writes \u00e9 as the character itself; everything else comes back as sent.
     assertEquals(value.replace("\\u00e9", "\u00e9"), text(put.value()));
@@ -46,7 +58,9 @@ class KvJsonTest {
 
   @Test
   void unknownFieldsAreIgnoredAndFieldOrderDoesNotMatter() {
-    var put = KvJson.parsePutBody(utf8("{\"value\":1,\"extra\":{\"x\":[1]},\"key\":\"k\"}"), ValueLimits.DEFAULTS);
+    var put =
+        KvJson.parsePutBody(
+            utf8("{\"value\":1,\"extra\":{\"x\":[1]},\"key\":\"k\"}"), ValueLimits.DEFAULTS);
     assertEquals("k", put.key());
     assertEquals("1", text(put.value()));
   }
@@ -76,7 +90,9 @@ class KvJsonTest {
   void valueOverTheLimitIsTooLarge() {
     ValueLimits limits = new ValueLimits(10, 64);
     assertEquals("\"123456\"", text(KvJson.parseBareValue(utf8("\"123456\""), limits)));
-    assertEquals(ErrorCode.VALUE_TOO_LARGE, codeOf(() -> KvJson.parseBareValue(utf8("\"123456789\""), limits)));
+    assertEquals(
+        ErrorCode.VALUE_TOO_LARGE,
+        codeOf(() -> KvJson.parseBareValue(utf8("\"123456789\""), limits)));
     String big = "[" + "1,".repeat(100_000) + "1]";
     assertEquals(ErrorCode.VALUE_TOO_LARGE, codeOf(() -> KvJson.parseBareValue(utf8(big), limits)));
   }
@@ -85,9 +101,12 @@ class KvJsonTest {
   void nestingDeeperThanTheLimitIsRejected() {
     ValueLimits limits = new ValueLimits(1 << 20, 3);
     assertEquals("[[[1]]]", text(KvJson.parseBareValue(utf8("[[[1]]]"), limits)));
-    assertEquals(ErrorCode.INVALID_VALUE, codeOf(() -> KvJson.parseBareValue(utf8("[[[[1]]]]"), limits)));
+    assertEquals(
+        ErrorCode.INVALID_VALUE, codeOf(() -> KvJson.parseBareValue(utf8("[[[[1]]]]"), limits)));
     String deep = "[".repeat(5000) + "]".repeat(5000);
-    assertEquals(ErrorCode.INVALID_VALUE, codeOf(() -> KvJson.parseBareValue(utf8(deep), ValueLimits.DEFAULTS)));
+    assertEquals(
+        ErrorCode.INVALID_VALUE,
+        codeOf(() -> KvJson.parseBareValue(utf8(deep), ValueLimits.DEFAULTS)));
   }
 
   @Test
@@ -99,15 +118,17 @@ class KvJsonTest {
 
   @Test
   void quoteEscapesForJson() {
-    assertArrayEquals(utf8("\"a\\\"b\\\\c\\n\u00e9\uD83D\uDE00\""), KvJson.quote("a\"b\\c\n\u00e9\uD83D\uDE00"));
+    assertArrayEquals(
+        utf8("\"a\\\"b\\\\c\\n\u00e9\uD83D\uDE00\""), KvJson.quote("a\"b\\c\n\u00e9\uD83D\uDE00"));
   }
 
   @Test
   void listingPagesKeepValueBytesAndVersions() {
     KvJson.Page page =
         KvJson.parsePage(
-            utf8("{\"items\":[{\"key\":\"a\",\"value\":1.10,\"version\":7},"
-                + "{\"key\":\"b\u00e9\",\"value\":{\"x\":[1e5,\"\uD83D\uDE00\"]},\"version\":1795693776986000}],\"cursor\":\"Yg\"}"));
+            utf8(
+                "{\"items\":[{\"key\":\"a\",\"value\":1.10,\"version\":7},"
+                    + "{\"key\":\"b\u00e9\",\"value\":{\"x\":[1e5,\"\uD83D\uDE00\"]},\"version\":1795693776986000}],\"cursor\":\"Yg\"}"));
     assertEquals(2, page.items().size());
     assertEquals("1.10", text(page.items().get(0).value()));
     assertEquals(7, page.items().get(0).version());

@@ -17,10 +17,13 @@ class PutBatchTest {
   void entriesComeBackAsTheyWereAppended() {
     Buffer request = Buffer.buffer();
     PutBatch.appendEntry(request, PutBatch.Form.PATH, utf8("clé/1"), Buffer.buffer("{\"a\":1}"));
-    PutBatch.appendEntry(request, PutBatch.Form.BODY, utf8("k2"), Buffer.buffer("{\"key\":\"k2\",\"value\":2}"));
+    PutBatch.appendEntry(
+        request, PutBatch.Form.BODY, utf8("k2"), Buffer.buffer("{\"key\":\"k2\",\"value\":2}"));
     PutBatch.appendEntry(request, PutBatch.Form.PATH, utf8("empty"), Buffer.buffer());
     assertEquals(
-        PutBatch.entrySize(utf8("clé/1"), 7) + PutBatch.entrySize(utf8("k2"), 22) + PutBatch.entrySize(utf8("empty"), 0),
+        PutBatch.entrySize(utf8("clé/1"), 7)
+            + PutBatch.entrySize(utf8("k2"), 22)
+            + PutBatch.entrySize(utf8("empty"), 0),
         request.length());
 
     List<PutBatch.Entry> entries = PutBatch.decodeEntries(request);
@@ -35,8 +38,10 @@ class PutBatchTest {
 
   @Test
   void malformedRequestsAreInvalidRequestsNamingTheEntry() {
-    Buffer good = PutBatch.appendEntry(Buffer.buffer(), PutBatch.Form.PATH, utf8("k"), Buffer.buffer("1"));
-    Buffer cut = PutBatch.appendEntry(good.copy(), PutBatch.Form.PATH, utf8("k"), Buffer.buffer("12"));
+    Buffer good =
+        PutBatch.appendEntry(Buffer.buffer(), PutBatch.Form.PATH, utf8("k"), Buffer.buffer("1"));
+    Buffer cut =
+        PutBatch.appendEntry(good.copy(), PutBatch.Form.PATH, utf8("k"), Buffer.buffer("12"));
     cut = cut.getBuffer(0, cut.length() - 1);
     assertMalformed(cut, "entry 1 is cut short");
 
@@ -52,10 +57,12 @@ class PutBatchTest {
     hugeLength.setInt(1 + 4 + 1, Integer.MAX_VALUE);
     assertMalformed(hugeLength, "entry 0 is cut short");
 
-    Buffer badKey = Buffer.buffer().appendByte((byte) 0).appendInt(1).appendByte((byte) 0xff).appendInt(0);
+    Buffer badKey =
+        Buffer.buffer().appendByte((byte) 0).appendInt(1).appendByte((byte) 0xff).appendInt(0);
     assertMalformed(badKey, "the key of entry 0 is not UTF-8");
 
-    assertMalformed(Buffer.buffer().appendByte((byte) 0).appendShort((short) 1), "entry 0 is cut short");
+    assertMalformed(
+        Buffer.buffer().appendByte((byte) 0).appendShort((short) 1), "entry 0 is cut short");
     assertEquals(List.of(), PutBatch.decodeEntries(Buffer.buffer()));
   }
 
@@ -75,7 +82,8 @@ class PutBatchTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> PutBatch.decodeAnswers(response.getBuffer(0, response.length() - 1), 2));
-    assertThrows(IllegalArgumentException.class, () -> PutBatch.decodeAnswers(response.getBuffer(0, 5), 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> PutBatch.decodeAnswers(response.getBuffer(0, 5), 1));
   }
 
   private static void assertMalformed(Buffer request, String detail) {

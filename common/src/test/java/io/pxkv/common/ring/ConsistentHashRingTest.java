@@ -120,7 +120,6 @@ class ConsistentHashRingTest {
   @Test
   void duplicateNodeIdsAreRefused() {
     assertThrows(
-        IllegalArgumentException.class,
-        () -> new ConsistentHashRing(List.of("a", "a"), 8));
+        IllegalArgumentException.class, () -> new ConsistentHashRing(List.of("a", "a"), 8));
   }
 }

@@ -19,8 +19,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The only bridge between the event loop and the storage engine: every call returns a Vert.x
- * {@link Future} completed on the caller's context, and no call blocks the caller.
+ * The only bridge between the event loop and the storage engine: every call returns a Vert.x {@link
+ * Future} completed on the caller's context, and no call blocks the caller.
  *
  * <ul>
  *   <li>Cache hits and misses on absent keys are answered inline (no thread hop).
@@ -32,7 +32,8 @@ import java.util.concurrent.CompletionStage;
  */
 public final class StorageService {
   /** Positional reads are cheap and parallel; a few threads beyond the cores hide disk latency. */
-  private static final int READ_THREADS = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+  private static final int READ_THREADS =
+      Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
 
   private final Vertx vertx;
   private final StorageEngine engine;
@@ -108,7 +109,7 @@ public final class StorageService {
     return onCaller(engine.deleteIfVersion(key, version));
   }
 
-    /** Starts a compaction now; completes when it is done. */
+  /** Starts a compaction now; completes when it is done. */
   public Future<CompactionResult> compact() {
     return onCaller(engine.compact());
   }

@@ -49,7 +49,8 @@ public final class BackupHandler {
               if (response.closed()) return;
               Buffer chunk = Buffer.buffer(entries.size() * 64);
               for (Entry e : entries) {
-                chunk.appendString("{\"key\":")
+                chunk
+                    .appendString("{\"key\":")
                     .appendBytes(KvJson.quote(e.key()))
                     .appendString(",\"value\":")
                     .appendBytes(e.value())

@@ -1,6 +1,5 @@
 package io.pxkv.node.http;
 
-import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.BodyReader;
 import io.pxkv.common.http.ErrorResponses;
@@ -51,7 +50,10 @@ public final class KeyValueHandler {
         page(request);
       } else if (hasBody(request)) {
         // Clients that send GET with a {"key":K} body, as the original JSON-body API did.
-        readBody(request).map(KvJson::parseKeyBody).onSuccess(k -> get(request, k)).onFailure(fail(request));
+        readBody(request)
+            .map(KvJson::parseKeyBody)
+            .onSuccess(k -> get(request, k))
+            .onFailure(fail(request));
       } else {
         listAll(request);
       }
@@ -65,14 +67,19 @@ public final class KeyValueHandler {
       if (key != null) {
         delete(request, key);
       } else {
-        readBody(request).map(KvJson::parseKeyBody).onSuccess(k -> delete(request, k)).onFailure(fail(request));
+        readBody(request)
+            .map(KvJson::parseKeyBody)
+            .onSuccess(k -> delete(request, k))
+            .onFailure(fail(request));
       }
     } else {
       methodNotAllowed(request);
     }
   }
 
-  /** {@code /kv/{key}}: the key is the percent-encoded rest of the path; PUT's body is the value. */
+  /**
+   * {@code /kv/{key}}: the key is the percent-encoded rest of the path; PUT's body is the value.
+   */
   public void handleItem(HttpServerRequest request) {
     String key = KeyPaths.keyOf(request.path());
     HttpMethod method = request.method();
@@ -112,7 +119,10 @@ public final class KeyValueHandler {
   private void put(HttpServerRequest request, String key, byte[] value) {
     storage
         .put(key, value)
-        .onSuccess(r -> KvResponses.value(request.response(), r.created() ? 201 : 200, key, value, r.version()))
+        .onSuccess(
+            r ->
+                KvResponses.value(
+                    request.response(), r.created() ? 201 : 200, key, value, r.version()))
         .onFailure(fail(request));
   }
 
@@ -131,7 +141,9 @@ public final class KeyValueHandler {
         .onFailure(fail(request));
   }
 
-  /** {@code GET /kv?prefix=&limit=&cursor=}: one page in key order, with a cursor if more remain. */
+  /**
+   * {@code GET /kv?prefix=&limit=&cursor=}: one page in key order, with a cursor if more remain.
+   */
   private void page(HttpServerRequest request) {
     String prefix = request.getParam("prefix", "");
     int limit = Cursors.parseLimit(request.getParam("limit"));
@@ -160,7 +172,8 @@ public final class KeyValueHandler {
     }
     body.appendByte((byte) ']');
     if (more) {
-      body.appendString(",\"cursor\":").appendBytes(KvJson.quote(Cursors.encode(entries.get(n - 1).key())));
+      body.appendString(",\"cursor\":")
+          .appendBytes(KvJson.quote(Cursors.encode(entries.get(n - 1).key())));
     }
     return body.appendByte((byte) '}');
   }
@@ -188,7 +201,10 @@ public final class KeyValueHandler {
               for (Entry e : entries) {
                 if (needComma) chunk.appendByte((byte) ',');
                 needComma = true;
-                chunk.appendBytes(KvJson.quote(e.key())).appendByte((byte) ':').appendBytes(e.value());
+                chunk
+                    .appendBytes(KvJson.quote(e.key()))
+                    .appendByte((byte) ':')
+                    .appendBytes(e.value());
               }
               if (entries.size() < STREAM_BATCH) {
                 response.end(chunk.appendByte((byte) '}'));
@@ -211,7 +227,8 @@ public final class KeyValueHandler {
 
   private static boolean hasBody(HttpServerRequest request) {
     String length = request.getHeader(Headers.CONTENT_LENGTH);
-    return (length != null && !length.equals("0")) || request.getHeader("Transfer-Encoding") != null;
+    return (length != null && !length.equals("0"))
+        || request.getHeader("Transfer-Encoding") != null;
   }
 
   private static void methodNotAllowed(HttpServerRequest request) {

@@ -18,7 +18,8 @@ final class KvResponses {
   private KvResponses() {}
 
   /** {@code {"key":K,"value":V,"version":N}}. */
-  static void value(HttpServerResponse response, int status, String key, byte[] value, long version) {
+  static void value(
+      HttpServerResponse response, int status, String key, byte[] value, long version) {
     json(response, status, valueBody(key, value, version));
   }
 

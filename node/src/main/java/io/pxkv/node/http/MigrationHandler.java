@@ -75,7 +75,9 @@ public final class MigrationHandler {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new KvException(ErrorCode.INVALID_REQUEST, "since must be a version, a whole number >= 0 (was '" + raw + "')");
+    throw new KvException(
+        ErrorCode.INVALID_REQUEST,
+        "since must be a version, a whole number >= 0 (was '" + raw + "')");
   }
 
   /** {@code POST /internal/remove}. */

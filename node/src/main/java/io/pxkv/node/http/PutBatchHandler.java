@@ -27,9 +27,9 @@ import java.util.List;
  *
  * <p>Why: a router sends a node the PUTs waiting for it this way. One request instead of many saves
  * both sides the HTTP work per PUT, and the writes reach the {@code kv-write} thread together and
- * come back to the event loop in one hop, where single PUTs on a connection wait for each other
- * (an HTTP/1.1 server answers a connection's requests one after another). The batches read in
- * one event-loop turn (from several router connections) go to the writer together too ({@link
+ * come back to the event loop in one hop, where single PUTs on a connection wait for each other (an
+ * HTTP/1.1 server answers a connection's requests one after another). The batches read in one
+ * event-loop turn (from several router connections) go to the writer together too ({@link
  * TurnPuts}).
  */
 public final class PutBatchHandler {
@@ -66,8 +66,7 @@ public final class PutBatchHandler {
         answers[i] = error(e);
       }
     }
-    puts
-        .putAll(keys, values)
+    puts.putAll(keys, values)
         .onComplete(
             done -> {
               if (done.failed()) {

@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 
 /**
  * The fsyncs of INTERVAL mode, on their own thread {@code kv-sync}, so that writes never queue
- * behind one: a slow fsync delays durability, not the answers. Requests that pile up while one
- * runs are served by a single fsync.
+ * behind one: a slow fsync delays durability, not the answers. Requests that pile up while one runs
+ * are served by a single fsync.
  *
  * <p>{@link #awaitIdle} lets the writer wait until every fsync it asked for is done, before it
  * closes the file (a roll-over, a stop). A failed fsync is reported once to {@code onFailure}; the

@@ -212,7 +212,9 @@ public final class BitcaskEngine implements StorageEngine {
     String p = prefix == null ? "" : prefix;
     NavigableSet<String> keys = keydir.sortedKeys();
     NavigableSet<String> from =
-        after != null && after.compareTo(p) >= 0 ? keys.tailSet(after, false) : keys.tailSet(p, true);
+        after != null && after.compareTo(p) >= 0
+            ? keys.tailSet(after, false)
+            : keys.tailSet(p, true);
     List<Entry> page = new ArrayList<>();
     for (String key : from) {
       if (page.size() >= limit || !key.startsWith(p)) break;

@@ -33,8 +33,8 @@ import java.util.logging.Logger;
  *       segment (recovery only forgives a torn tail in the newest segment).
  *   <li>Copy every record the key directory still points at (found by walking the directory, so
  *       dead records are never read), byte for byte (versions kept), into {@code *.tmp} outputs
- *       with their hints; tombstones are kept unless no other segment could hold an older record
- *       of their key.
+ *       with their hints; tombstones are kept unless no other segment could hold an older record of
+ *       their key.
  *   <li>Publish: fsync, rename data then hint into place, fsync the directory.
  *   <li>Swap key-directory entries that still point at the copied record; a newer write wins.
  *   <li>Publish {@code MERGE} listing the inputs, delete them, delete {@code MERGE}.

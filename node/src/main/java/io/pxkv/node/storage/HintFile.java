@@ -29,8 +29,10 @@ final class HintFile {
   static final int FORMAT_VERSION = 1;
   private static final int MAGIC = 0x50584b48; // "PXKH"
   private static final int HEADER_BYTES = 8;
+
   /** offset:u64 | size:u32 | version:u64 | flags:u8, after each key. */
   private static final int FIXED_ENTRY_BYTES = 8 + 4 + 8 + 1;
+
   private static final int TRAILER_BYTES = 8;
 
   /** One record of the segment, as the key directory needs it. */
@@ -94,7 +96,9 @@ final class HintFile {
     /** Every entry as an object; for tests and small hints. */
     List<Entry> entries() {
       List<Entry> entries = new ArrayList<>(entryCount);
-      forEach((k, offset, size, version, tomb) -> entries.add(new Entry(k, offset, size, version, tomb)));
+      forEach(
+          (k, offset, size, version, tomb) ->
+              entries.add(new Entry(k, offset, size, version, tomb)));
       return entries;
     }
   }

@@ -19,11 +19,11 @@ import java.util.stream.LongStream;
  * deleted key whose tombstone is still on disk, where that tombstone is; and the segments
  * themselves with their live-byte counts.
  *
- * <p>Live keys are held twice: a hash map for the point lookups every read does (a skip list
- * lookup cost more than the rest of a cached GET), and a sorted set of the same keys for paged
- * scans. Only the {@code kv-write} thread adds or removes live keys, updating the map first; a scan
- * that meets a key the map no longer has skips it. After a restart the sorted set is built in the
- * background ({@link #buildSortedKeys}); scans wait for it, point reads and writes do not.
+ * <p>Live keys are held twice: a hash map for the point lookups every read does (a skip list lookup
+ * cost more than the rest of a cached GET), and a sorted set of the same keys for paged scans. Only
+ * the {@code kv-write} thread adds or removes live keys, updating the map first; a scan that meets
+ * a key the map no longer has skips it. After a restart the sorted set is built in the background
+ * ({@link #buildSortedKeys}); scans wait for it, point reads and writes do not.
  *
  * <p>Thread-safe. Only the {@code kv-write} thread changes whether a key is live ({@link #putLive},
  * {@link #putTombstone}); {@code kv-compact} only moves entries ({@link #relocate}) and forgets
@@ -34,8 +34,13 @@ import java.util.stream.LongStream;
 final class KeyDirectory {
   /** Replaced only by {@link #recovering}, before any other thread sees this directory. */
   private ConcurrentHashMap<String, KeyDirEntry> live = new ConcurrentHashMap<>();
-  /** Null from {@link #recovering} until the background build ({@link #buildSortedKeys}) is done. */
-  private volatile ConcurrentSkipListMap<String, Boolean> sortedLive = new ConcurrentSkipListMap<>();
+
+  /**
+   * Null from {@link #recovering} until the background build ({@link #buildSortedKeys}) is done.
+   */
+  private volatile ConcurrentSkipListMap<String, Boolean> sortedLive =
+      new ConcurrentSkipListMap<>();
+
   private volatile CountDownLatch sortedBuilt = new CountDownLatch(0);
   private volatile boolean loading;
   private final Object sortedLock = new Object();
@@ -44,8 +49,10 @@ final class KeyDirectory {
   private final ConcurrentHashMap<String, KeyDirEntry> tombstones = new ConcurrentHashMap<>();
   private final ConcurrentSkipListMap<Integer, Segment> segments = new ConcurrentSkipListMap<>();
   private final AtomicLong liveBytes = new AtomicLong();
+
   /** A presized table costs 4 to 8 bytes per slot whether filled or not: no more than 64 MB. */
   private static final int MAX_PRESIZED_KEYS = 8 << 20;
+
   private static final int MAX_CHANGES_BEFORE_BUILD = 1 << 16;
 
   KeyDirEntry get(String key) {
@@ -247,13 +254,13 @@ final class KeyDirectory {
   }
 
   /**
-   * Where the records this directory points at (live values and tombstones) start in each of
-   * {@code segmentIds}: one sorted array of offsets per segment. Compaction copies exactly these
-   * rather than read every record of its inputs and look each one up: under overwrites nearly all
-   * of a segment is dead, and that lookup was most of the cost. A write racing this walk can only
-   * make a listed record dead, or replace an entry before the walk reaches it; either way the record
-   * left out is one compaction may drop, and a copied record that went dead is not swapped in
-   * ({@link #relocate}).
+   * Where the records this directory points at (live values and tombstones) start in each of {@code
+   * segmentIds}: one sorted array of offsets per segment. Compaction copies exactly these rather
+   * than read every record of its inputs and look each one up: under overwrites nearly all of a
+   * segment is dead, and that lookup was most of the cost. A write racing this walk can only make a
+   * listed record dead, or replace an entry before the walk reaches it; either way the record left
+   * out is one compaction may drop, and a copied record that went dead is not swapped in ({@link
+   * #relocate}).
    */
   Map<Integer, long[]> recordOffsets(Set<Integer> segmentIds) {
     Map<Integer, LongStream.Builder> found = new HashMap<>();

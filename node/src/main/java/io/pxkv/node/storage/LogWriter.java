@@ -47,7 +47,11 @@ final class LogWriter implements Runnable {
   record Delete(String key, CompletableFuture<Optional<Long>> future) implements Op {}
 
   record Import(
-      String key, byte[] value, long version, long tombstonesFrom, CompletableFuture<Boolean> future)
+      String key,
+      byte[] value,
+      long version,
+      long tombstonesFrom,
+      CompletableFuture<Boolean> future)
       implements Op {}
 
   /** A tombstone written whether or not the key is live. */
@@ -86,15 +90,19 @@ final class LogWriter implements Runnable {
   private final long segmentBytes;
   private final AtomicInteger nextId;
   private final Runnable onRoll;
+
   /**
    * Lock-free, so a caller never contends with the writer draining it. The writer parks when it
    * finds the queue empty and says so in {@link #parked}; a caller unparks it only then.
    */
   private final ConcurrentLinkedQueue<Op> queue = new ConcurrentLinkedQueue<>();
+
   private volatile Thread writerThread;
   private volatile boolean parked;
+
   /** INTERVAL mode only, else null. */
   private final BackgroundSync backgroundSync;
+
   private final Object submitLock = new Object();
   private volatile String failure;
   private volatile Segment active;

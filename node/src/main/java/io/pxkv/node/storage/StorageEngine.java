@@ -67,8 +67,8 @@ public interface StorageEngine extends Closeable {
 
   /**
    * Called once the node serves requests: starts the work the engine put off so as not to slow its
-   * start (after a restart, the sorted key index that scans use). Optional: a scan that comes
-   * first starts that work itself.
+   * start (after a restart, the sorted key index that scans use). Optional: a scan that comes first
+   * starts that work itself.
    */
   default void startDeferredWork() {}
 
@@ -89,8 +89,8 @@ public interface StorageEngine extends Closeable {
   CompletableFuture<PutResult> put(String key, byte[] value);
 
   /**
-   * {@link #put} of {@code values.get(i)} under {@code keys.get(i)} for each i, queued in order; one
-   * future per pair, in the same order. An engine with a writer thread hands them over at once.
+   * {@link #put} of {@code values.get(i)} under {@code keys.get(i)} for each i, queued in order;
+   * one future per pair, in the same order. An engine with a writer thread hands them over at once.
    */
   default List<CompletableFuture<PutResult>> putAll(List<String> keys, List<byte[]> values) {
     List<CompletableFuture<PutResult>> puts = new ArrayList<>(keys.size());
@@ -146,8 +146,8 @@ public interface StorageEngine extends Closeable {
 
   /**
    * {@link #putIfNewer(String, byte[], long)}, where a tombstone older than {@code tombstonesFrom}
-   * does not block the import. A rebalance passes the moment it began: a tombstone from before
-   * then is a key that left this node in an earlier move (or a delete that every node saw), while a
+   * does not block the import. A rebalance passes the moment it began: a tombstone from before then
+   * is a key that left this node in an earlier move (or a delete that every node saw), while a
    * delete made during the move is newer and still wins over the moved copy.
    */
   default CompletableFuture<Boolean> putIfNewer(
@@ -156,8 +156,8 @@ public interface StorageEngine extends Closeable {
   }
 
   /**
-   * A version no write of this engine has or will have: every write so far has a smaller one,
-   * every later write a larger one. A rebalance takes one from each node before it starts, to tell
+   * A version no write of this engine has or will have: every write so far has a smaller one, every
+   * later write a larger one. A rebalance takes one from each node before it starts, to tell
    * tombstones of earlier moves from deletes made during this one.
    */
   default long clockReading() {

@@ -162,9 +162,13 @@ class MigrationApiTest {
     long moveBegan = json(clock).getLong("version");
     assertTrue(moveBegan > written);
     // Without a floor, the removal's tombstone blocks the copy coming back.
-    assertCounts(post("/internal/import", importLine("returning", "\"v1\"", written)), "imported", 0, 1);
     assertCounts(
-        post("/internal/import?since=" + moveBegan, importLine("returning", "\"v1\"", written)), "imported", 1, 0);
+        post("/internal/import", importLine("returning", "\"v1\"", written)), "imported", 0, 1);
+    assertCounts(
+        post("/internal/import?since=" + moveBegan, importLine("returning", "\"v1\"", written)),
+        "imported",
+        1,
+        0);
     JsonObject back = json(client.getKey("returning"));
     assertEquals("v1", back.getString("value"));
     assertTrue(back.getLong("version") > written, "stored above the ignored tombstone");
@@ -172,9 +176,13 @@ class MigrationApiTest {
     HttpResponse<String> t = post("/internal/tombstone", "{\"key\":\"returning\"}");
     assertEquals(200, t.statusCode(), t.body());
     assertCounts(
-        post("/internal/import?since=" + moveBegan, importLine("returning", "\"v1\"", written)), "imported", 0, 1);
+        post("/internal/import?since=" + moveBegan, importLine("returning", "\"v1\"", written)),
+        "imported",
+        0,
+        1);
     assertEquals(404, client.getKey("returning").statusCode());
-    assertEquals(400, post("/internal/import?since=soon", importLine("x", "1", written)).statusCode());
+    assertEquals(
+        400, post("/internal/import?since=soon", importLine("x", "1", written)).statusCode());
   }
 
   @Test

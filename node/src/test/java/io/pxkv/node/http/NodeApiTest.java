@@ -62,14 +62,27 @@ class NodeApiTest {
     assertTrue(json(replaced).getLong("version") > c.getLong("version"));
     HttpResponse<String> read = client.getKey("fresh");
     assertEquals(200, read.statusCode());
-    assertEquals("{\"key\":\"fresh\",\"value\":[2],\"version\":" + json(replaced).getLong("version") + "}", read.body());
+    assertEquals(
+        "{\"key\":\"fresh\",\"value\":[2],\"version\":" + json(replaced).getLong("version") + "}",
+        read.body());
   }
 
   @Test
   void valuesOfEveryJsonTypeComeBackExactly() {
     List<String> values =
-        List.of("\"s\"", "0", "-3.140", "1e-7", "98765432109876543210", "true", "false", "null", "[]", "{}",
-            "[1,[2,[3]],{\"a\":null}]", "{\"\u00e9\":\"\uD83D\uDE00\",\"q\":\"\\\"\\\\\\n\"}");
+        List.of(
+            "\"s\"",
+            "0",
+            "-3.140",
+            "1e-7",
+            "98765432109876543210",
+            "true",
+            "false",
+            "null",
+            "[]",
+            "{}",
+            "[1,[2,[3]],{\"a\":null}]",
+            "{\"\u00e9\":\"\uD83D\uDE00\",\"q\":\"\\\"\\\\\\n\"}");
     for (int i = 0; i < values.size(); i++) {
       String key = "type-" + i;
       client.put(key, values.get(i));
@@ -81,7 +94,16 @@ class NodeApiTest {
 
   @Test
   void awkwardKeysWorkInQueryBodyAndPathStyle() {
-    for (String key : List.of("with space", "a/b/c", "what?x=1&y", "100%", "plus+sign", "\uD83D\uDE00 emoji", "\u00e9t\u00e9", "x".repeat(1024))) {
+    for (String key :
+        List.of(
+            "with space",
+            "a/b/c",
+            "what?x=1&y",
+            "100%",
+            "plus+sign",
+            "\uD83D\uDE00 emoji",
+            "\u00e9t\u00e9",
+            "x".repeat(1024))) {
       assertEquals(201, client.put(key, "\"v1\"").statusCode(), key);
       assertEquals("v1", json(client.getKey(key)).getString("value"), key);
       String path = "/kv/" + NodeClient.pathEncode(key);
@@ -134,10 +156,12 @@ class NodeApiTest {
     assertError(client.put("stable", "[[[[[[[[[[1]]]]]]]]]]"), 400, "invalid_value");
     assertError(client.send("PUT", "/kv/stable", "{\"a\":"), 400, "invalid_json");
     assertError(client.send("PUT", "/kv/stable", ""), 400, "missing_value");
-    assertError(client.send("PUT", "/kv/stable", "\"" + "v".repeat(100_000) + "\""), 413, "body_too_large");
+    assertError(
+        client.send("PUT", "/kv/stable", "\"" + "v".repeat(100_000) + "\""), 413, "body_too_large");
     assertError(client.get("/kv?key="), 400, "invalid_key");
     assertError(client.get("/kv/%C3%28"), 400, "invalid_key");
-    assertError(client.send("POST", "/kv", "{\"key\":\"stable\",\"value\":1}"), 405, "method_not_allowed");
+    assertError(
+        client.send("POST", "/kv", "{\"key\":\"stable\",\"value\":1}"), 405, "method_not_allowed");
     assertError(client.send("PATCH", "/kv/stable", "1"), 405, "method_not_allowed");
     assertError(client.send("DELETE", "/health", null), 405, "method_not_allowed");
     assertError(client.get("/nowhere"), 404, "not_found");
@@ -160,7 +184,9 @@ class NodeApiTest {
     assertEquals(200, all.statusCode());
     JsonObject everything = json(all);
     for (String key : mine) {
-      assertEquals(new JsonObject().put("i", Integer.parseInt(key.substring(5))), everything.getJsonObject(key));
+      assertEquals(
+          new JsonObject().put("i", Integer.parseInt(key.substring(5))),
+          everything.getJsonObject(key));
     }
     Set<String> paged = new HashSet<>();
     String cursor = null;

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What a node says when its disk fails, and backup/restore and compaction through its admin API. */
+/**
+ * What a node says when its disk fails, and backup/restore and compaction through its admin API.
+ */
 class NodeFailureAndBackupTest {
   @TempDir Path dir;
   Vertx vertx;
@@ -37,7 +39,8 @@ class NodeFailureAndBackupTest {
   private NodeServer node(Path data, FaultyStorageFiles files) throws Exception {
     NodeConfig config = NodeConfig.forTest("node-f", data);
     NodeConfig always = config.withStorage(config.storage().withSyncMode(SyncMode.ALWAYS));
-    return NodeServer.start(vertx, always, () -> StorageEngines.open(always.storage(), files)).await(30, TimeUnit.SECONDS);
+    return NodeServer.start(vertx, always, () -> StorageEngines.open(always.storage(), files))
+        .await(30, TimeUnit.SECONDS);
   }
 
   @Test
@@ -57,7 +60,9 @@ class NodeFailureAndBackupTest {
     assertEquals("acked before", new JsonObject(client.getKey("safe").body()).getString("value"));
     HttpResponse<String> health = client.get("/health");
     assertEquals(503, health.statusCode());
-    assertTrue(new JsonObject(health.body()).getString("reason").contains("writes refused"), health.body());
+    assertTrue(
+        new JsonObject(health.body()).getString("reason").contains("writes refused"),
+        health.body());
     node.close().await(30, TimeUnit.SECONDS);
 
     NodeServer reopened = node(dir.resolve("d"), new FaultyStorageFiles());
@@ -72,7 +77,9 @@ class NodeFailureAndBackupTest {
     NodeServer source = node(dir.resolve("a"), new FaultyStorageFiles());
     NodeClient a = new NodeClient(source.port());
     for (int i = 0; i < 2500; i++) {
-      a.put("k/" + i + (i % 7 == 0 ? " \uD83D\uDE00" : ""), "{\"i\":" + i + ",\"s\":\"line\\nbreak\"}");
+      a.put(
+          "k/" + i + (i % 7 == 0 ? " \uD83D\uDE00" : ""),
+          "{\"i\":" + i + ",\"s\":\"line\\nbreak\"}");
     }
     HttpResponse<String> export = a.get("/admin/export");
     assertEquals(200, export.statusCode());
@@ -86,7 +93,8 @@ class NodeFailureAndBackupTest {
     assertEquals(2500, new JsonObject(imported.body()).getLong("imported"));
     assertEquals(new JsonObject(a.get("/kv").body()), new JsonObject(b.get("/kv").body()));
 
-    HttpResponse<String> bad = b.send("POST", "/admin/import", "{\"key\":\"x\",\"value\":1}\n{\"key\":\"y\"}\n");
+    HttpResponse<String> bad =
+        b.send("POST", "/admin/import", "{\"key\":\"x\",\"value\":1}\n{\"key\":\"y\"}\n");
     assertEquals(400, bad.statusCode());
     JsonObject error = new JsonObject(bad.body());
     assertEquals("missing_value", error.getString("error"));
@@ -100,11 +108,13 @@ class NodeFailureAndBackupTest {
   void compactOnRequestKeepsEveryLiveValue() throws Exception {
     NodeConfig config = NodeConfig.forTest("node-c", dir.resolve("c"));
     NodeConfig small =
-        config.withStorage(config.storage().withSyncMode(SyncMode.NEVER).withSegmentBytes(64 * 1024));
+        config.withStorage(
+            config.storage().withSyncMode(SyncMode.NEVER).withSegmentBytes(64 * 1024));
     NodeServer node = NodeServer.start(vertx, small).await(30, TimeUnit.SECONDS);
     NodeClient client = new NodeClient(node.port());
     for (int round = 0; round < 5; round++) {
-      for (int i = 0; i < 300; i++) client.put("c" + i, "{\"round\":" + round + ",\"pad\":\"" + "p".repeat(100) + "\"}");
+      for (int i = 0; i < 300; i++)
+        client.put("c" + i, "{\"round\":" + round + ",\"pad\":\"" + "p".repeat(100) + "\"}");
     }
     for (int i = 0; i < 300; i += 3) client.send("DELETE", "/kv?key=c" + i, null);
     String before = client.get("/kv").body();

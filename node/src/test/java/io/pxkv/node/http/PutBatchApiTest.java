@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +32,8 @@ class PutBatchApiTest {
   static TestNode node;
   static NodeClient client;
   static String base;
-  static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  static final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
   static void startNode() throws Exception {
@@ -71,24 +71,37 @@ class PutBatchApiTest {
             new Put(PutBatch.Form.PATH, "", "1"),
             new Put(PutBatch.Form.PATH, "too-deep", "[[[[[[[[[[1]]]]]]]]]]"),
             new Put(PutBatch.Form.PATH, "too-large", "\"" + "v".repeat(MAX_VALUE) + "\""),
-            new Put(PutBatch.Form.PATH, "body-too-large", "\"" + "v".repeat((int) tooLargeBody - 2) + "\""),
+            new Put(
+                PutBatch.Form.PATH,
+                "body-too-large",
+                "\"" + "v".repeat((int) tooLargeBody - 2) + "\""),
             new Put(PutBatch.Form.BODY, "no-key", "{\"value\":1}"),
             new Put(PutBatch.Form.PATH, "batch-c", "true"));
 
     HttpResponse<byte[]> batch = post(request(puts));
     assertEquals(200, batch.statusCode());
     assertEquals(PutBatch.CONTENT_TYPE, batch.headers().firstValue("content-type").orElse(""));
-    List<PutBatch.Answer> answers = PutBatch.decodeAnswers(Buffer.buffer(batch.body()), puts.size());
+    List<PutBatch.Answer> answers =
+        PutBatch.decodeAnswers(Buffer.buffer(batch.body()), puts.size());
 
     assertEquals(201, answers.get(0).status());
     assertEquals(201, answers.get(1).status());
-    assertEquals(200, answers.get(2).status(), "the second PUT of batch-a in one batch replaces the first");
+    assertEquals(
+        200, answers.get(2).status(), "the second PUT of batch-a in one batch replaces the first");
     long first = new JsonObject(answers.get(0).body()).getLong("version");
     long second = new JsonObject(answers.get(2).body()).getLong("version");
     assertTrue(second > first);
-    assertEquals("{\"key\":\"batch-a\",\"value\":[2],\"version\":" + second + "}", answers.get(2).body().toString());
-    assertEquals(answers.get(2).body().toString(), client.getKey("batch-a").body(), "a GET sees what the PUT answered");
-    assertEquals("{\"key\":\"batch-b\",\"value\":[1,2],\"version\":" + new JsonObject(answers.get(1).body()).getLong("version") + "}",
+    assertEquals(
+        "{\"key\":\"batch-a\",\"value\":[2],\"version\":" + second + "}",
+        answers.get(2).body().toString());
+    assertEquals(
+        answers.get(2).body().toString(),
+        client.getKey("batch-a").body(),
+        "a GET sees what the PUT answered");
+    assertEquals(
+        "{\"key\":\"batch-b\",\"value\":[1,2],\"version\":"
+            + new JsonObject(answers.get(1).body()).getLong("version")
+            + "}",
         client.getKey("batch-b").body());
     assertEquals("unicode", new JsonObject(client.getKey("clé é/ü").body()).getString("value"));
     assertEquals(201, answers.get(11).status());
@@ -105,7 +118,11 @@ class PutBatchApiTest {
 
   @Test
   void aBatchTheNodeCannotReadIsRefusedWholeAndStoresNothing() throws Exception {
-    Buffer cut = request(List.of(new Put(PutBatch.Form.PATH, "cut-a", "1"), new Put(PutBatch.Form.PATH, "cut-b", "2")));
+    Buffer cut =
+        request(
+            List.of(
+                new Put(PutBatch.Form.PATH, "cut-a", "1"),
+                new Put(PutBatch.Form.PATH, "cut-b", "2")));
     HttpResponse<byte[]> refused = post(cut.getBuffer(0, cut.length() - 1));
     assertEquals(400, refused.statusCode());
     assertEquals(
@@ -127,7 +144,10 @@ class PutBatchApiTest {
     Buffer request = Buffer.buffer();
     for (Put put : puts) {
       PutBatch.appendEntry(
-          request, put.form(), put.key().getBytes(StandardCharsets.UTF_8), Buffer.buffer(put.body()));
+          request,
+          put.form(),
+          put.key().getBytes(StandardCharsets.UTF_8),
+          Buffer.buffer(put.body()));
     }
     return request;
   }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pxkv.node.ChildNode;
 import io.pxkv.node.NodeClient;
-import java.nio.channels.FileChannel;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -25,10 +25,15 @@ class NodeCorruptionIT {
   @Test
   void aDamagedSegmentStopsTheNodeUntilRecoverIsAskedFor(@TempDir Path data) throws Exception {
     int keys = 400;
-    try (ChildNode node = ChildNode.start(data, "--port", "0", "--fsync", "never", "--segment-bytes", "16k")) {
+    try (ChildNode node =
+        ChildNode.start(data, "--port", "0", "--fsync", "never", "--segment-bytes", "16k")) {
       NodeClient client = new NodeClient(node.port());
       for (int i = 0; i < keys; i++) {
-        assertEquals(201, client.put("key-" + i, "{\"i\":" + i + ",\"pad\":\"" + "x".repeat(40) + "\"}").statusCode());
+        assertEquals(
+            201,
+            client
+                .put("key-" + i, "{\"i\":" + i + ",\"pad\":\"" + "x".repeat(40) + "\"}")
+                .statusCode());
       }
       int code = node.stop(Duration.ofSeconds(30));
       assertTrue(code == 0 || code == 143, "stopped by SIGTERM, not killed: " + code);
@@ -40,7 +45,8 @@ class NodeCorruptionIT {
       oldest = segments.get(0);
     }
     long offset = Files.size(oldest) / 2;
-    try (FileChannel ch = FileChannel.open(oldest, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(oldest, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer b = ByteBuffer.allocate(1);
       ch.read(b, offset);
       b.put(0, (byte) (b.get(0) ^ 0x5A));

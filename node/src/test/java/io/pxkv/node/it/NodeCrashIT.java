@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * kill -9 a node under 64-way PUT/DELETE load, restart it on the same directory, and check every
- * acknowledged write: each acked PUT reads back with its value, each acked DELETE stays deleted.
- * A kill loses the process, not the OS page cache, so this holds in every sync mode.
+ * acknowledged write: each acked PUT reads back with its value, each acked DELETE stays deleted. A
+ * kill loses the process, not the OS page cache, so this holds in every sync mode.
  */
 class NodeCrashIT {
   private static final int CLIENTS = 64;
@@ -39,7 +39,8 @@ class NodeCrashIT {
     AtomicInteger acks = new AtomicInteger();
     CountDownLatch enough = new CountDownLatch(1);
 
-    ChildNode node = ChildNode.start(dataDir, "--port", "0", "--fsync", fsync, "--segment-bytes", "256k");
+    ChildNode node =
+        ChildNode.start(dataDir, "--port", "0", "--fsync", fsync, "--segment-bytes", "256k");
     NodeClient client = new NodeClient(node.port());
     Thread[] writers = new Thread[CLIENTS];
     for (int t = 0; t < CLIENTS; t++) {
@@ -59,7 +60,14 @@ class NodeCrashIT {
                       }
                     } else {
                       String key = "c" + id + "-" + i;
-                      String value = "{\"writer\":" + id + ",\"i\":" + i + ",\"pad\":\"" + "x".repeat(i % 200) + "\"}";
+                      String value =
+                          "{\"writer\":"
+                              + id
+                              + ",\"i\":"
+                              + i
+                              + ",\"pad\":\""
+                              + "x".repeat(i % 200)
+                              + "\"}";
                       HttpResponse<String> r = client.put(key, value);
                       if (r.statusCode() == 201) {
                         ackedPuts.put(key, value);
@@ -75,7 +83,8 @@ class NodeCrashIT {
               "writer-" + t);
       writers[t].start();
     }
-    assertTrue(enough.await(120, TimeUnit.SECONDS), "load did not reach " + killAfterAcks + " acks");
+    assertTrue(
+        enough.await(120, TimeUnit.SECONDS), "load did not reach " + killAfterAcks + " acks");
     node.kill();
     for (Thread w : writers) w.join(30_000);
 
@@ -86,15 +95,18 @@ class NodeCrashIT {
         String key = put.getKey();
         HttpResponse<String> r = after.getKey(key);
         if (ackedDeletes.contains(key)) {
-          assertEquals(404, r.statusCode(), "acked delete came back: " + key + " (seed " + seed + ")");
+          assertEquals(
+              404, r.statusCode(), "acked delete came back: " + key + " (seed " + seed + ")");
         } else if (!deleteSent.contains(key)) {
           assertEquals(200, r.statusCode(), "acked put lost: " + key + " (seed " + seed + ")");
-          assertEquals(new JsonObject(put.getValue()), new JsonObject(r.body()).getJsonObject("value"));
+          assertEquals(
+              new JsonObject(put.getValue()), new JsonObject(r.body()).getJsonObject("value"));
           checked++;
         }
       }
       assertTrue(checked > 500, "too few writes checked: " + checked);
-      System.out.printf("fsync=%s: killed after %d acks; %d puts and %d deletes verified%n",
+      System.out.printf(
+          "fsync=%s: killed after %d acks; %d puts and %d deletes verified%n",
           fsync, acks.get(), checked, ackedDeletes.size());
     }
   }

@@ -111,7 +111,8 @@ class HintFileTest {
     Path file = dir.resolve("huge.hint");
     Files.write(
         file,
-        HintFile.encode(List.of(new HintFile.Entry("k", Long.MAX_VALUE - 10, 40, 1, false))).array());
+        HintFile.encode(List.of(new HintFile.Entry("k", Long.MAX_VALUE - 10, 40, 1, false)))
+            .array());
     IOException refused =
         assertThrows(IOException.class, () -> HintFile.read(StorageFiles.DISK, file, 1 << 20));
     assertTrue(refused.getMessage().contains("past the end"), refused.getMessage());

@@ -25,7 +25,8 @@ class KeyDirectoryRecoveryTest {
       }
       keydir.recovered();
       keydir.buildSortedKeys();
-      // The writer goes on while kv-index builds: adds, deletes and re-adds, some of each racing it.
+      // The writer goes on while kv-index builds: adds, deletes and re-adds, some of each racing
+      // it.
       Random random = new Random(attempt);
       List<String> touched = new ArrayList<>();
       for (int i = 0; i < 20_000; i++) {
@@ -43,8 +44,14 @@ class KeyDirectoryRecoveryTest {
       missing.removeAll(sorted);
       TreeSet<String> extra = new TreeSet<>(sorted);
       extra.removeAll(expected);
-      assertEquals(List.of(), List.copyOf(missing), "live keys missing from the sorted keys, attempt " + attempt);
-      assertEquals(List.of(), List.copyOf(extra), "deleted keys left in the sorted keys, attempt " + attempt);
+      assertEquals(
+          List.of(),
+          List.copyOf(missing),
+          "live keys missing from the sorted keys, attempt " + attempt);
+      assertEquals(
+          List.of(),
+          List.copyOf(extra),
+          "deleted keys left in the sorted keys, attempt " + attempt);
       assertEquals(expected.size(), keydir.sortedKeys().size());
       assertEquals(expected.first(), keydir.sortedKeys().first());
     }

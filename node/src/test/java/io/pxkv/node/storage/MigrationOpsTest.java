@@ -84,7 +84,10 @@ class MigrationOpsTest {
     assertTrue(e.putIfNewer("back", "\"v\"".getBytes(), v, since).get(), "moving back");
     long stored = e.currentVersion("back");
     e = reopen();
-    assertEquals("\"v\"", new String(e.get("back").orElseThrow().value()), "not hidden by the old tombstone");
+    assertEquals(
+        "\"v\"",
+        new String(e.get("back").orElseThrow().value()),
+        "not hidden by the old tombstone");
     assertEquals(stored, e.currentVersion("back"));
   }
 

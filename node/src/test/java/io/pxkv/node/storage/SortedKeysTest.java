@@ -35,7 +35,8 @@ class SortedKeysTest {
       assertEquals(tree.tailMap(lo), sorted.tailMap(lo), "tail " + lo);
       assertEquals(tree.headMap(lo), sorted.headMap(lo), "head " + lo);
       for (String hi : List.of("a", "c", "e", "z")) {
-        if (lo.compareTo(hi) <= 0) assertEquals(tree.subMap(lo, hi), sorted.subMap(lo, hi), lo + ".." + hi);
+        if (lo.compareTo(hi) <= 0)
+          assertEquals(tree.subMap(lo, hi), sorted.subMap(lo, hi), lo + ".." + hi);
       }
     }
     SortedMap<String, Boolean> empty = sorted.subMap("c", "c");

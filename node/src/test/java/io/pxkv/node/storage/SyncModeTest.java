@@ -97,8 +97,7 @@ class SyncModeTest {
       CompletableFuture<StorageEngine.PutResult> later = e.put("later", utf8("2"));
       ExecutionException refused =
           assertThrows(ExecutionException.class, () -> later.get(30, TimeUnit.SECONDS));
-      assertEquals(
-          ErrorCode.INSUFFICIENT_STORAGE, ((KvException) refused.getCause()).code());
+      assertEquals(ErrorCode.INSUFFICIENT_STORAGE, ((KvException) refused.getCause()).code());
       assertEquals("0", text(e.get("before").orElseThrow().value()));
     }
   }

@@ -56,7 +56,9 @@ class WriterHandOffTest {
    * one caller, nobody else comes to wake it), and the timeout turns that into a failure.
    */
   @ParameterizedTest
-  @EnumSource(value = SyncMode.class, names = {"NEVER", "INTERVAL"})
+  @EnumSource(
+      value = SyncMode.class,
+      names = {"NEVER", "INTERVAL"})
   void aWriterParkedBetweenWritesIsAlwaysWokenUp(SyncMode mode) throws Exception {
     int puts = 20_000;
     StorageOptions options =

@@ -25,7 +25,8 @@ public final class ClusterConfigWatcher {
   private volatile String lastError;
   private long timerId = -1;
 
-  public ClusterConfigWatcher(Vertx vertx, String file, long periodMs, Consumer<ClusterConfig> onChange) {
+  public ClusterConfigWatcher(
+      Vertx vertx, String file, long periodMs, Consumer<ClusterConfig> onChange) {
     this.vertx = vertx;
     this.file = file;
     this.periodMs = periodMs;
@@ -55,7 +56,8 @@ public final class ClusterConfigWatcher {
         .onFailure(
             e -> {
               String error = file + ": cannot read: " + e.getMessage();
-              if (!error.equals(lastError)) log.error("cluster config refused, keeping the running ring: " + error);
+              if (!error.equals(lastError))
+                log.error("cluster config refused, keeping the running ring: " + error);
               lastError = error;
             });
   }

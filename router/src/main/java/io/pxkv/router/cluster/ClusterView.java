@@ -11,9 +11,9 @@ import java.util.Map;
  * node in it. Immutable but for the count of its writes in flight; a request reads one view at its
  * start and uses it to the end, so a ring swap never mixes two layouts inside one call.
  *
- * <p>While keys move between nodes ({@code moving}), {@code clients} also holds the nodes that
- * may still have keys but are no longer in the config (they are being drained): listings walk them
- * too, and a read that misses on the owner asks them and the other nodes.
+ * <p>While keys move between nodes ({@code moving}), {@code clients} also holds the nodes that may
+ * still have keys but are no longer in the config (they are being drained): listings walk them too,
+ * and a read that misses on the owner asks them and the other nodes.
  *
  * @param config the target layout: the ring routes by it
  * @param clients one per node that may hold keys: the config's nodes in config order (the order

@@ -36,7 +36,8 @@ final class NodeProbe {
         .map(
             reply -> {
               if (reply.status() != 200) {
-                return new Result(client, false, null, "answered " + reply.status() + " to " + path);
+                return new Result(
+                    client, false, null, "answered " + reply.status() + " to " + path);
               }
               return new Result(client, true, parse(reply.body().toString()), null);
             })

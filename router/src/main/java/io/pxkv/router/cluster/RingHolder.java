@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Holds the current {@link ClusterView} and replaces it atomically with {@link #swap}: the new
- * ring and clients are built first, published in one step, and only then are the clients of nodes
- * that left closed. Clients of nodes that stayed (same id and URL) are kept, with their warm
+ * Holds the current {@link ClusterView} and replaces it atomically with {@link #swap}: the new ring
+ * and clients are built first, published in one step, and only then are the clients of nodes that
+ * left closed. Clients of nodes that stayed (same id and URL) are kept, with their warm
  * connections.
  *
  * <p>Threading: each {@code RouterVerticle} owns one holder and calls {@link #swap} on its own
@@ -39,10 +39,10 @@ public final class RingHolder {
   }
 
   /**
-   * Publishes a view that routes by {@code next} and knows {@code holders} (every node that may hold
-   * keys: more than {@code next}'s nodes while keys move); completes once every write the old view
-   * routed has been answered (see {@link WritesInFlight}) and the clients of nodes that left are
-   * closed.
+   * Publishes a view that routes by {@code next} and knows {@code holders} (every node that may
+   * hold keys: more than {@code next}'s nodes while keys move); completes once every write the old
+   * view routed has been answered (see {@link WritesInFlight}) and the clients of nodes that left
+   * are closed.
    */
   public Future<Void> swap(ClusterConfig next, List<NodeInfo> holders, boolean moving) {
     ClusterView old = current.get();
@@ -71,7 +71,10 @@ public final class RingHolder {
   }
 
   private ClusterView build(
-      ClusterConfig config, List<NodeInfo> holders, boolean moving, Map<String, NodeClient> reusable) {
+      ClusterConfig config,
+      List<NodeInfo> holders,
+      boolean moving,
+      Map<String, NodeClient> reusable) {
     ConsistentHashRing ring = ConsistentHashRing.of(config);
     List<NodeClient> clients = new ArrayList<>();
     Map<String, NodeClient> byId = new LinkedHashMap<>();
@@ -86,7 +89,12 @@ public final class RingHolder {
           existing != null && existing.node().equals(node)
               ? existing
               : new NodeClient(
-                  vertx, node, settings.timeoutMs(), settings.connectTimeoutMs(), settings.poolSize(), settings.pipelining());
+                  vertx,
+                  node,
+                  settings.timeoutMs(),
+                  settings.connectTimeoutMs(),
+                  settings.poolSize(),
+                  settings.pipelining());
       clients.add(client);
       byId.put(node.id(), client);
     }

@@ -18,11 +18,11 @@ import java.util.function.Supplier;
  * {@code GET /health} and {@code GET /admin/cluster}, both answered from a fresh parallel probe of
  * every node with a short deadline, so they stay fast when a node hangs.
  *
- * <p>Health is 200 {@code {"status":"ok",...}} when every node answers, so every key can be
- * served; otherwise 503 {@code unavailable} naming the nodes that do not. The cluster page shows
- * the ring (virtual nodes, each node's share of the hash space) and each node's state: up or down,
- * the last error this event loop saw talking to it, and its {@code /admin/stats} (keys, disk bytes,
- * cache hit ratio).
+ * <p>Health is 200 {@code {"status":"ok",...}} when every node answers, so every key can be served;
+ * otherwise 503 {@code unavailable} naming the nodes that do not. The cluster page shows the ring
+ * (virtual nodes, each node's share of the hash space) and each node's state: up or down, the last
+ * error this event loop saw talking to it, and its {@code /admin/stats} (keys, disk bytes, cache
+ * hit ratio).
  *
  * <p>Runs on the verticle's event loop.
  */
@@ -30,7 +30,9 @@ public final class StatusHandler {
   private final Supplier<ClusterView> view;
   private final Supplier<String> configError;
 
-  /** {@code configError} tells why the newest cluster file was refused (null when it is in force). */
+  /**
+   * {@code configError} tells why the newest cluster file was refused (null when it is in force).
+   */
   public StatusHandler(Supplier<ClusterView> view, Supplier<String> configError) {
     this.view = view;
     this.configError = configError;
@@ -55,7 +57,10 @@ public final class StatusHandler {
                 return;
               }
               JsonObject body =
-                  new JsonObject().put("status", "ok").put("nodes", results.size()).put("up", results.size());
+                  new JsonObject()
+                      .put("status", "ok")
+                      .put("nodes", results.size())
+                      .put("up", results.size());
               json(response, body);
             });
   }
@@ -104,6 +109,9 @@ public final class StatusHandler {
   /** A 200 with {@code body}. */
   public static void json(HttpServerResponse response, JsonObject body) {
     Buffer bytes = body.toBuffer();
-    response.setStatusCode(200).putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(bytes);
+    response
+        .setStatusCode(200)
+        .putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)
+        .end(bytes);
   }
 }

@@ -26,9 +26,9 @@ import java.util.function.Supplier;
  *   <li>{@code GET /admin/export} streams each node's {@code /admin/export} in turn, with
  *       backpressure; a node failing mid-stream resets the connection, so a cut backup never looks
  *       complete.
- *   <li>{@code POST /admin/import} reads lines as they arrive and stores each pair on its owner with
- *       an ordinary PUT, a bounded number at a time, so a backup restores onto a cluster of any size
- *       and shape. It stops at the first bad line or failed write, naming the line.
+ *   <li>{@code POST /admin/import} reads lines as they arrive and stores each pair on its owner
+ *       with an ordinary PUT, a bounded number at a time, so a backup restores onto a cluster of
+ *       any size and shape. It stops at the first bad line or failed write, naming the line.
  * </ul>
  *
  * <p>While keys move between nodes, an export may list a key twice (once per copy). Runs on the
@@ -69,7 +69,8 @@ public final class ClusterBackup {
   }
 
   /** Copies one node's body into {@code out}, pausing the node while the client is behind. */
-  private static void pipe(HttpClientResponse in, HttpServerResponse out, Runnable next, NodeClient node) {
+  private static void pipe(
+      HttpClientResponse in, HttpServerResponse out, Runnable next, NodeClient node) {
     in.handler(
         chunk -> {
           out.write(chunk);
@@ -94,7 +95,8 @@ public final class ClusterBackup {
             put -> putOnOwner(put))
         .onSuccess(
             counts ->
-                StatusHandler.json(request.response(), new JsonObject().put("imported", counts.applied())))
+                StatusHandler.json(
+                    request.response(), new JsonObject().put("imported", counts.applied())))
         .onFailure(t -> JsonLinesReader.sendFailure(request, t));
   }
 
@@ -121,7 +123,8 @@ public final class ClusterBackup {
   private static KvException nodeError(NodeClient node, NodeReply reply) {
     try {
       JsonObject error = new JsonObject(reply.body());
-      return new KvException(ErrorCode.byCode(error.getString("error")), error.getString("message"));
+      return new KvException(
+          ErrorCode.byCode(error.getString("error")), error.getString("message"));
     } catch (RuntimeException notJson) {
       return new KvException(ErrorCode.INTERNAL, node.node().id() + " answered " + reply.status());
     }

@@ -19,12 +19,12 @@ import java.util.function.Function;
  *
  * <ul>
  *   <li>A read that misses on the owner asks every other node that may hold the key and answers
- *       with the newest version found. If none has it, it asks the owner once more: the mover copies
- *       a key to its owner before it removes the original, so a key that was removed from its old
- *       node between the two looks is on the owner by then.
+ *       with the newest version found. If none has it, it asks the owner once more: the mover
+ *       copies a key to its owner before it removes the original, so a key that was removed from
+ *       its old node between the two looks is on the owner by then.
  *   <li>A delete writes a tombstone on the owner even if the key has not arrived there yet (so the
- *       moved copy, older than the tombstone, is refused when it comes) and deletes the key on every
- *       other node that may hold it.
+ *       moved copy, older than the tombstone, is refused when it comes) and deletes the key on
+ *       every other node that may hold it.
  * </ul>
  *
  * <p>If a node that may hold the key cannot be reached, the answer is a 503 rather than a guess.
@@ -35,7 +35,10 @@ final class DuringRebalance {
 
   /** {@code first} is the owner's answer; {@code ask} sends the same request to another node. */
   static Future<NodeReply> read(
-      ClusterView view, NodeClient owner, Future<NodeReply> first, Function<NodeClient, Future<NodeReply>> ask) {
+      ClusterView view,
+      NodeClient owner,
+      Future<NodeReply> first,
+      Function<NodeClient, Future<NodeReply>> ask) {
     return first.compose(
         reply -> {
           if (reply.status() != 404) return Future.succeededFuture(reply);
@@ -67,14 +70,24 @@ final class DuringRebalance {
         });
   }
 
-  /** A delete of {@code key}: tombstone on the owner, delete on every other node that may hold it. */
+  /**
+   * A delete of {@code key}: tombstone on the owner, delete on every other node that may hold it.
+   */
   static Future<NodeReply> delete(
-      ClusterView view, NodeClient owner, String key, Function<NodeClient, Future<NodeReply>> deleteOn) {
-    Buffer tombstoneBody = Buffer.buffer("{\"key\":").appendBytes(KvJson.quote(key)).appendString("}");
+      ClusterView view,
+      NodeClient owner,
+      String key,
+      Function<NodeClient, Future<NodeReply>> deleteOn) {
+    Buffer tombstoneBody =
+        Buffer.buffer("{\"key\":").appendBytes(KvJson.quote(key)).appendString("}");
     Future<NodeReply> onOwner =
         owner
             .call(HttpMethod.POST, "/internal/tombstone", "application/json", tombstoneBody)
-            .compose(r -> r.status() == 200 ? Future.succeededFuture(r) : Future.failedFuture(unexpected(owner, r)));
+            .compose(
+                r ->
+                    r.status() == 200
+                        ? Future.succeededFuture(r)
+                        : Future.failedFuture(unexpected(owner, r)));
     List<NodeClient> others = view.othersThan(owner);
     List<Future<NodeReply>> elsewhere = new ArrayList<>();
     for (NodeClient other : others) elsewhere.add(deleteOn.apply(other));
@@ -101,7 +114,8 @@ final class DuringRebalance {
                       .appendString(",\"deleted\":true,\"version\":")
                       .appendString(String.valueOf(tombstone.getLong("version")))
                       .appendString("}");
-              return Future.succeededFuture(new NodeReply(200, Headers.APPLICATION_JSON.toString(), body));
+              return Future.succeededFuture(
+                  new NodeReply(200, Headers.APPLICATION_JSON.toString(), body));
             });
   }
 

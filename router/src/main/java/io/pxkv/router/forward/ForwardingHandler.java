@@ -26,8 +26,8 @@ import java.util.function.Supplier;
  * {@code /kv} and {@code /kv/{key}} on the router. Single-key calls find the key (query, path or
  * body) and check it and the body's size the way a node would, so a bad key or an oversized body
  * gets the node's error without a hop; then they forward the original method, URI and body to the
- * key's owner and hand the node's status, Content-Type and body back untouched (PUTs gathered
- * into batches by the owner's {@link PutBatcher}, each answered with its own part). Values are not
+ * key's owner and hand the node's status, Content-Type and body back untouched (PUTs gathered into
+ * batches by the owner's {@link PutBatcher}, each answered with its own part). Values are not
  * parsed here: the owner checks them anyway, and its error is passed on as it is. Listings go to
  * {@link MergedListing} and {@link PagedListing}; while keys move between nodes, reads and deletes
  * go through {@link DuringRebalance}. PUTs and DELETEs are counted in their view's {@link
@@ -78,7 +78,9 @@ public final class ForwardingHandler {
     }
   }
 
-  /** {@code /kv/{key}}: the key is the percent-encoded rest of the path; PUT's body is the value. */
+  /**
+   * {@code /kv/{key}}: the key is the percent-encoded rest of the path; PUT's body is the value.
+   */
   public void item(HttpServerRequest request) {
     String key = KeyPaths.keyOf(request.path());
     HttpMethod method = request.method();
@@ -96,7 +98,12 @@ public final class ForwardingHandler {
     request.response().putHeader(HttpHeaders.ALLOW, allowed);
     return new KvException(
         ErrorCode.METHOD_NOT_ALLOWED,
-        request.method().name() + " is not allowed on " + request.path() + " (allowed: " + allowed + ")");
+        request.method().name()
+            + " is not allowed on "
+            + request.path()
+            + " (allowed: "
+            + allowed
+            + ")");
   }
 
   /** Reads the body, finds and checks the key in it (a throw becomes the error), forwards. */
@@ -121,7 +128,9 @@ public final class ForwardingHandler {
                   String contentType = request.getHeader(Headers.CONTENT_TYPE);
                   ClusterView current = view.get();
                   NodeClient owner = current.ownerOf(key);
-                  return current.writes().track(owner.put(form, key, request.uri(), contentType, body));
+                  return current
+                      .writes()
+                      .track(owner.put(form, key, request.uri(), contentType, body));
                 }));
   }
 
@@ -132,7 +141,8 @@ public final class ForwardingHandler {
     HttpMethod method = request.method();
     String uri = request.uri();
     if (current.moving()) {
-      Function<NodeClient, Future<NodeReply>> same = node -> node.call(method, uri, contentType, body);
+      Function<NodeClient, Future<NodeReply>> same =
+          node -> node.call(method, uri, contentType, body);
       if (method == HttpMethod.GET) {
         return DuringRebalance.read(current, owner, same.apply(owner), same);
       }

@@ -2,7 +2,6 @@ package io.pxkv.router.forward;
 
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.error.KvException;
-import io.pxkv.common.http.Headers;
 import io.pxkv.common.kv.PutBatch;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,9 +19,9 @@ import io.vertx.core.http.RequestOptions;
  *
  * <p>{@link #call} is for answers that fit in memory (single keys, pages, stats), the router's hot
  * path. It goes through {@link NodeConnections}: a lean pipelining client of the router's own,
- * which writes each request as bytes and reads back only status, Content-Type and body, because
- * the general Vert.x client's per-request machinery was most of a forwarded call's cost. One
- * deadline runs from sending to the last body byte: past it the call fails with {@code 504
+ * which writes each request as bytes and reads back only status, Content-Type and body, because the
+ * general Vert.x client's per-request machinery was most of a forwarded call's cost. One deadline
+ * runs from sending to the last body byte: past it the call fails with {@code 504
  * upstream_timeout}; a node that cannot be reached gives {@code 503 node_unavailable}. A refused
  * connection fails at once; a node that comes back is reconnected to on the next call.
  *
@@ -55,11 +54,18 @@ public final class NodeClient {
    * must not wait behind another.
    */
   public NodeClient(
-      Vertx vertx, NodeInfo node, long timeoutMs, long connectTimeoutMs, int poolSize, int pipelining) {
+      Vertx vertx,
+      NodeInfo node,
+      long timeoutMs,
+      long connectTimeoutMs,
+      int poolSize,
+      int pipelining) {
     this(vertx, node, timeoutMs, connectTimeoutMs, poolSize, pipelining, IDLE_CLOSE_MS);
   }
 
-  /** {@code idleCloseMs}: how long a {@link #call} connection may sit unused before it is closed. */
+  /**
+   * {@code idleCloseMs}: how long a {@link #call} connection may sit unused before it is closed.
+   */
   NodeClient(
       Vertx vertx,
       NodeInfo node,
@@ -87,7 +93,13 @@ public final class NodeClient {
     long sweepMs = Math.max(5, Math.min(50, timeoutMs / 10));
     this.connections =
         new NodeConnections(
-            vertx, node, connectTimeoutMs, sweepMs, poolSize, pipelining, idleCloseMs,
+            vertx,
+            node,
+            connectTimeoutMs,
+            sweepMs,
+            poolSize,
+            pipelining,
+            idleCloseMs,
             error -> lastError = error,
             () -> {
               if (lastError != null) lastError = null;
@@ -130,13 +142,14 @@ public final class NodeClient {
    * them), gathered with the other PUTs for this node into one request ({@link PutBatcher}); the
    * reply is what the node answered for this PUT.
    */
-  public Future<NodeReply> put(PutBatch.Form form, String key, String uri, String contentType, Buffer body) {
+  public Future<NodeReply> put(
+      PutBatch.Form form, String key, String uri, String contentType, Buffer body) {
     return puts.put(form, key, uri, contentType, body);
   }
 
   /**
-   * A GET of one key, which a node answers at once from its cache (or one disk read), so others
-   * may queue behind it on a connection; listings and pages take longer and do not qualify.
+   * A GET of one key, which a node answers at once from its cache (or one disk read), so others may
+   * queue behind it on a connection; listings and pages take longer and do not qualify.
    */
   private static boolean isKeyRead(HttpMethod method, String uri) {
     return method == HttpMethod.GET && (uri.startsWith("/kv/") || uri.startsWith("/kv?key="));
@@ -148,7 +161,8 @@ public final class NodeClient {
    */
   public Future<HttpClientResponse> stream(String uri) {
     Promise<HttpClientResponse> result = Promise.promise();
-    long timer = vertx.setTimer(timeoutMs, id -> result.tryFail(NodeFailures.timeout(node, timeoutMs)));
+    long timer =
+        vertx.setTimer(timeoutMs, id -> result.tryFail(NodeFailures.timeout(node, timeoutMs)));
     client
         .request(options(HttpMethod.GET, uri).setIdleTimeout(timeoutMs))
         .compose(

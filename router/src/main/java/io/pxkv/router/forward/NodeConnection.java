@@ -10,9 +10,9 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * One kept-alive TCP connection to a node that carries pipelined HTTP/1.1 requests: requests go
- * out in order, answers come back in the same order, so the oldest call in flight owns the next
- * answer. Requests handed over in one event-loop turn are written together, in one system call.
+ * One kept-alive TCP connection to a node that carries pipelined HTTP/1.1 requests: requests go out
+ * in order, answers come back in the same order, so the oldest call in flight owns the next answer.
+ * Requests handed over in one event-loop turn are written together, in one system call.
  *
  * <p>Confined to the event loop of its {@link NodeConnections}.
  */
@@ -20,8 +20,10 @@ final class NodeConnection {
   /** A call in flight (or waiting for a connection): its encoded request and deadline. */
   static final class Call {
     final Buffer request;
+
     /** A GET of one key: the node answers it at once, so it may share a connection's write. */
     final boolean keyRead;
+
     final long deadlineNanos;
     final long deadlineMs;
     final Promise<NodeReply> result = Promise.promise();
@@ -68,7 +70,10 @@ final class NodeConnection {
           }
         });
     // A failed read or write closes the socket too; the calls then fail with what went wrong.
-    socket.exceptionHandler(e -> { if (closeReason == null) closeReason = e; });
+    socket.exceptionHandler(
+        e -> {
+          if (closeReason == null) closeReason = e;
+        });
     socket.closeHandler(v -> closed());
   }
 

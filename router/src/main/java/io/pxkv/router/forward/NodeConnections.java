@@ -19,17 +19,17 @@ import java.util.function.Consumer;
 /**
  * The connections one event loop keeps to one node for {@link NodeClient#call}: up to {@code
  * poolSize} of them, each carrying up to {@code pipelining} requests at once. A GET of one key
- * joins the GETs of one key already gathered for writing in this event-loop turn, if any: one
- * write carries them, and the node, which answers most such reads from its cache at once, reads
- * and answers them together. Any other call goes to an idle connection, else opens a new one
- * while the pool has room, else is pipelined behind the fewest calls, else waits for room.
+ * joins the GETs of one key already gathered for writing in this event-loop turn, if any: one write
+ * carries them, and the node, which answers most such reads from its cache at once, reads and
+ * answers them together. Any other call goes to an idle connection, else opens a new one while the
+ * pool has room, else is pipelined behind the fewest calls, else waits for room.
  *
  * <p>Deadlines: one timer per pool checks every call a few times per deadline. A call past its
  * deadline fails with {@code 504}; if it was already sent, its connection is closed, since every
- * answer behind it on that connection would have to wait for it, and the calls on it fail too.
- * A refused or failed connection attempt fails the calls that were waiting for it at once ({@code
- * 503}) when no other connection is open; the next call tries again, so a node that comes back
- * is used without a restart.
+ * answer behind it on that connection would have to wait for it, and the calls on it fail too. A
+ * refused or failed connection attempt fails the calls that were waiting for it at once ({@code
+ * 503}) when no other connection is open; the next call tries again, so a node that comes back is
+ * used without a restart.
  *
  * <p>Confined to the event loop whose context created it.
  */
@@ -154,7 +154,8 @@ final class NodeConnections {
       socket.close();
       return;
     }
-    NodeConnection c = new NodeConnection(socket, context, this::answered, this::closedConnection, this::fail);
+    NodeConnection c =
+        new NodeConnection(socket, context, this::answered, this::closedConnection, this::fail);
     open.add(c);
     hasRoom(c);
   }

@@ -7,9 +7,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Turns the router's own failures talking to a node into the contract's errors, in one place:
- * anything that means "no answer in time" is {@code 504 upstream_timeout}, anything else that
- * stops the call (refused, reset, closed, unresolvable) is {@code 503 node_unavailable}. Both name
- * the node so an operator knows where to look. Node error bodies never come through here: they are
+ * anything that means "no answer in time" is {@code 504 upstream_timeout}, anything else that stops
+ * the call (refused, reset, closed, unresolvable) is {@code 503 node_unavailable}. Both name the
+ * node so an operator knows where to look. Node error bodies never come through here: they are
  * answers, passed on unchanged.
  */
 public final class NodeFailures {
@@ -30,7 +30,12 @@ public final class NodeFailures {
       // Not our deadline timer (that one makes its own error): say what Vert.x said.
       return new KvException(
           ErrorCode.UPSTREAM_TIMEOUT,
-          "node " + node.id() + " (" + node.url() + ") did not answer in time: " + describe(failure));
+          "node "
+              + node.id()
+              + " ("
+              + node.url()
+              + ") did not answer in time: "
+              + describe(failure));
     }
     return new KvException(
         ErrorCode.NODE_UNAVAILABLE,

@@ -20,19 +20,19 @@ import java.util.List;
  * <p>When to send: with nothing of ours in flight to the node, the PUTs of this event-loop turn go
  * at the end of the turn; while a batch is in flight, new PUTs gather and go the moment it is
  * answered (group commit, as a disk log does with fsyncs). A quiet router therefore sends each PUT
- * at once, and as it came (a batch of one is sent as the client's own request); under load the
- * node gets few, large batches. A full batch ({@link PutBatch#MAX_ENTRIES}, {@link
+ * at once, and as it came (a batch of one is sent as the client's own request); under load the node
+ * gets few, large batches. A full batch ({@link PutBatch#MAX_ENTRIES}, {@link
  * PutBatch#MAX_BATCH_BYTES}) goes at once, and a large PUT always goes alone.
  *
  * <p>Why: under load, sent one by one, each PUT costs both sides an HTTP request, and the node,
  * which answers a connection's requests in order, hands each to its writer thread apart. A batch
  * costs one request and one writer hand-off.
  *
- * <p>Deadlines: a PUT's deadline runs from when it arrived here, so time spent gathering counts;
- * a batch is sent with what is left of its oldest PUT's deadline. If the batch fails (the node is
+ * <p>Deadlines: a PUT's deadline runs from when it arrived here, so time spent gathering counts; a
+ * batch is sent with what is left of its oldest PUT's deadline. If the batch fails (the node is
  * down, or too slow), every PUT in it fails with that error; if the node refuses it as a whole (a
- * non-200 answer), every PUT gets that answer. Confined to the event loop of the {@link
- * NodeClient} that owns it.
+ * non-200 answer), every PUT gets that answer. Confined to the event loop of the {@link NodeClient}
+ * that owns it.
  *
  * <p>A node older than the router does not know put batches and answers {@code 404}: the PUTs of
  * that batch are then sent one by one, and so is every PUT for the next {@link
@@ -42,7 +42,8 @@ import java.util.List;
 final class PutBatcher {
   /** Sends one call to the node with a deadline (the owner's {@link NodeClient#call}). */
   interface Sender {
-    Future<NodeReply> call(HttpMethod method, String uri, String contentType, Buffer body, long deadlineMs);
+    Future<NodeReply> call(
+        HttpMethod method, String uri, String contentType, Buffer body, long deadlineMs);
   }
 
   /** A PUT waiting for its batch; its own request too, in case it ends up alone. */
@@ -71,14 +72,16 @@ final class PutBatcher {
     this.sender = sender;
   }
 
-  Future<NodeReply> put(PutBatch.Form form, String key, String uri, String contentType, Buffer body) {
+  Future<NodeReply> put(
+      PutBatch.Form form, String key, String uri, String contentType, Buffer body) {
     byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
     int size = PutBatch.entrySize(keyBytes, body.length());
     if (size > PutBatch.MAX_ENTRY_BYTES || refusesBatches()) {
       return sender.call(HttpMethod.PUT, uri, contentType, body, timeoutMs);
     }
     if (pending != null
-        && (pending.size() == PutBatch.MAX_ENTRIES || batch.length() + size > PutBatch.MAX_BATCH_BYTES)) {
+        && (pending.size() == PutBatch.MAX_ENTRIES
+            || batch.length() + size > PutBatch.MAX_BATCH_BYTES)) {
       send();
     }
     if (pending == null) {
@@ -117,8 +120,14 @@ final class PutBatcher {
     long sentNanos = System.nanoTime();
     Future<NodeReply> reply =
         puts.size() == 1
-            ? sender.call(HttpMethod.PUT, puts.get(0).uri, puts.get(0).contentType, puts.get(0).body, deadlineMs)
-            : sender.call(HttpMethod.POST, PutBatch.PATH, PutBatch.CONTENT_TYPE, request, deadlineMs);
+            ? sender.call(
+                HttpMethod.PUT,
+                puts.get(0).uri,
+                puts.get(0).contentType,
+                puts.get(0).body,
+                deadlineMs)
+            : sender.call(
+                HttpMethod.POST, PutBatch.PATH, PutBatch.CONTENT_TYPE, request, deadlineMs);
     reply.onComplete(
         ar -> {
           inFlight--;
@@ -171,7 +180,8 @@ final class PutBatcher {
       answers = PutBatch.decodeAnswers(reply.body(), puts.size());
     } catch (IllegalArgumentException e) {
       KvException unreadable =
-          NodeFailures.map(node, new IOException("its put batch answer is unreadable: " + e.getMessage()), 0);
+          NodeFailures.map(
+              node, new IOException("its put batch answer is unreadable: " + e.getMessage()), 0);
       puts.forEach(p -> p.result.fail(unreadable));
       return;
     }

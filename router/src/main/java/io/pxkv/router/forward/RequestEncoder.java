@@ -12,9 +12,14 @@ final class RequestEncoder {
    * {@code uri} must be a request target as the router received it (Vert.x parsed it, so it holds
    * no spaces or line breaks); {@code hostHeader} is {@code host:port}.
    */
-  static Buffer encode(HttpMethod method, String uri, String hostHeader, String contentType, Buffer body) {
+  static Buffer encode(
+      HttpMethod method, String uri, String hostHeader, String contentType, Buffer body) {
     StringBuilder head = new StringBuilder(64 + uri.length());
-    head.append(method.name()).append(' ').append(uri).append(" HTTP/1.1\r\nHost: ").append(hostHeader);
+    head.append(method.name())
+        .append(' ')
+        .append(uri)
+        .append(" HTTP/1.1\r\nHost: ")
+        .append(hostHeader);
     if (contentType != null) head.append("\r\nContent-Type: ").append(contentType);
     if (body != null) head.append("\r\nContent-Length: ").append(body.length());
     head.append("\r\n\r\n");

@@ -6,8 +6,8 @@ import java.util.function.Consumer;
 /**
  * Splits the bytes a node sends on one connection into HTTP/1.1 responses, in order. It reads what
  * the router needs from each (status, Content-Type, body) and nothing else. Bodies come with a
- * Content-Length or chunked; a response that has neither and may have a body cannot be delimited
- * on a kept-alive connection, so it is a protocol error, as is anything that is not HTTP/1.x.
+ * Content-Length or chunked; a response that has neither and may have a body cannot be delimited on
+ * a kept-alive connection, so it is a protocol error, as is anything that is not HTTP/1.x.
  *
  * <p>Not thread-safe: one per connection, fed from its event loop.
  */
@@ -65,7 +65,8 @@ final class ResponseParser {
   private int parseOne(Buffer data, int at) throws ProtocolException {
     int headEnd = indexOfBlankLine(data, at);
     if (headEnd < 0) {
-      if (data.length() - at > MAX_HEAD_BYTES) throw new ProtocolException("response head too large");
+      if (data.length() - at > MAX_HEAD_BYTES)
+        throw new ProtocolException("response head too large");
       return -1;
     }
     if (headEnd - at < 12 || !startsWith(data, at, "HTTP/1.")) {
@@ -200,7 +201,8 @@ final class ResponseParser {
     for (int i = from; i < to; i++) {
       byte b = data.getByte(i);
       if (b == ' ' || b == '\t') continue;
-      if (b < '0' || b > '9' || n > Integer.MAX_VALUE) throw new ProtocolException("bad Content-Length");
+      if (b < '0' || b > '9' || n > Integer.MAX_VALUE)
+        throw new ProtocolException("bad Content-Length");
       n = n * 10 + (b - '0');
       any = true;
     }

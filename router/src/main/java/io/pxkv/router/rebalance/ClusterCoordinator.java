@@ -28,15 +28,18 @@ import java.util.List;
  * change during a sweep restarts the sweep toward the newest target, with every holder seen since
  * the cluster last settled.
  *
- * <p>One instance per router process, on its own event loop; the state file is written with
- * {@code executeBlocking}.
+ * <p>One instance per router process, on its own event loop; the state file is written with {@code
+ * executeBlocking}.
  */
 public final class ClusterCoordinator extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ClusterCoordinator.class);
   private static final long WATCH_PERIOD_MS = 1000;
   private static final long PROGRESS_LOG_MS = 5000;
 
-  /** Applies a routing to every router event loop: the target layout and the nodes that may hold keys. */
+  /**
+   * Applies a routing to every router event loop: the target layout and the nodes that may hold
+   * keys.
+   */
   public interface RoutingPublisher {
     /** {@code moving}: keys may still be off their owners, on any of {@code holders}. */
     Future<Void> publish(ClusterConfig target, List<NodeInfo> holders, boolean moving);
@@ -54,10 +57,14 @@ public final class ClusterCoordinator extends VerticleBase {
 
   private volatile RoutingPublisher routing;
 
-  /** A coordinator for {@code settings}; its state file lives in {@code settings.stateDir()} (none if null). */
+  /**
+   * A coordinator for {@code settings}; its state file lives in {@code settings.stateDir()} (none
+   * if null).
+   */
   public ClusterCoordinator(RouterConfig settings) {
     this.settings = settings;
-    this.stateFile = settings.stateDir() == null ? null : Path.of(settings.stateDir(), RebalanceState.FILE_NAME);
+    this.stateFile =
+        settings.stateDir() == null ? null : Path.of(settings.stateDir(), RebalanceState.FILE_NAME);
     this.keysPerSecond = settings.rebalanceKeysPerSecond();
   }
 
@@ -76,11 +83,18 @@ public final class ClusterCoordinator extends VerticleBase {
             loaded -> {
               state = loaded.state();
               if (loaded.clusterFile() != null) {
-                watcher = new ClusterConfigWatcher(vertx, settings.clusterFile(), WATCH_PERIOD_MS, this::onConfig);
+                watcher =
+                    new ClusterConfigWatcher(
+                        vertx, settings.clusterFile(), WATCH_PERIOD_MS, this::onConfig);
                 watcher.start(loaded.clusterFile());
               }
               if (state.unsettled(target)) {
-                log.info("rebalance: resuming toward " + describe(target) + " (settled layout: " + describe(state.settled()) + ")");
+                log.info(
+                    "rebalance: resuming toward "
+                        + describe(target)
+                        + " (settled layout: "
+                        + describe(state.settled())
+                        + ")");
                 return resume();
               }
               return routing.publish(target, target.nodes(), false);
@@ -102,7 +116,8 @@ public final class ClusterCoordinator extends VerticleBase {
   }
 
   private JsonObject status() {
-    JsonObject s = rebalancer == null ? new JsonObject().put("phase", "starting") : rebalancer.status();
+    JsonObject s =
+        rebalancer == null ? new JsonObject().put("phase", "starting") : rebalancer.status();
     s.put("target", describeJson(target));
     if (state != null) {
       s.put("settled", describeJson(state.settled()));
@@ -123,17 +138,21 @@ public final class ClusterCoordinator extends VerticleBase {
   private void onConfig(ClusterConfig next) {
     if (next.equals(target)) return;
     log.info("cluster config changed: " + describe(target) + " -> " + describe(next));
-    RebalancePlan change = RebalancePlan.between(ConsistentHashRing.of(target), ConsistentHashRing.of(next));
+    RebalancePlan change =
+        RebalancePlan.between(ConsistentHashRing.of(target), ConsistentHashRing.of(next));
     for (String line : change.describe()) log.info("rebalance plan: " + line);
     target = next;
     beginToward(next)
-        .onFailure(e -> log.error("rebalance: cannot start toward " + describe(next) + ": " + e.getMessage()));
+        .onFailure(
+            e ->
+                log.error(
+                    "rebalance: cannot start toward " + describe(next) + ": " + e.getMessage()));
   }
 
   /**
    * Start-up with keys possibly off their owners. Routing for the move is published at once, with
-   * every node that may hold keys, so that reads fall back to them from the first request; the
-   * move itself starts once every holder has given a clock reading, which waits (retrying) for any
+   * every node that may hold keys, so that reads fall back to them from the first request; the move
+   * itself starts once every holder has given a clock reading, which waits (retrying) for any
    * holder that is down. The router serves meanwhile: a key that may sit on an unreachable holder
    * gets 503, the rest is served. Nothing moves before the readings, so routing early is safe: a
    * delete meanwhile removes the key from every holder, leaving no older copy to move back.
@@ -144,7 +163,13 @@ public final class ClusterCoordinator extends VerticleBase {
         .onSuccess(
             v ->
                 beginToward(target)
-                    .onFailure(e -> log.error("rebalance: cannot resume toward " + describe(target) + ": " + e.getMessage())));
+                    .onFailure(
+                        e ->
+                            log.error(
+                                "rebalance: cannot resume toward "
+                                    + describe(target)
+                                    + ": "
+                                    + e.getMessage())));
   }
 
   /**
@@ -153,7 +178,8 @@ public final class ClusterCoordinator extends VerticleBase {
    */
   private Future<Void> beginToward(ClusterConfig next) {
     RebalanceState moving = state.target(next);
-    plan = RebalancePlan.between(ConsistentHashRing.of(moving.settled()), ConsistentHashRing.of(next));
+    plan =
+        RebalancePlan.between(ConsistentHashRing.of(moving.settled()), ConsistentHashRing.of(next));
     Promise<Void> routed = Promise.promise();
     startProgressLog();
     rebalancer
@@ -171,7 +197,8 @@ public final class ClusterCoordinator extends VerticleBase {
         .onFailure(
             e -> {
               routed.tryFail(e);
-              if (!(e instanceof Rebalancer.Superseded)) log.error("rebalance stopped: " + e.getMessage());
+              if (!(e instanceof Rebalancer.Superseded))
+                log.error("rebalance stopped: " + e.getMessage());
             });
     return routed.future();
   }
@@ -181,7 +208,8 @@ public final class ClusterCoordinator extends VerticleBase {
     log.info(rebalancer.logLine());
     log.info("rebalance complete: every key is on its owner in " + describe(done));
     stopProgressLog();
-    return saveState(RebalanceState.settledOn(done)).compose(v -> routing.publish(done, done.nodes(), false));
+    return saveState(RebalanceState.settledOn(done))
+        .compose(v -> routing.publish(done, done.nodes(), false));
   }
 
   private Future<Void> saveState(RebalanceState next) {

@@ -13,8 +13,8 @@ import java.util.Map;
 /**
  * What a ring change moves: the arcs of the ring that change hands, grouped by giver and taker,
  * with the share of the hash space each pair moves. Pure data, computed by {@link #between} and
- * acted on by {@link Rebalancer}; a replicated ring will produce the same kind of hand-offs (one per
- * replica that changes), so the mover does not change with it.
+ * acted on by {@link Rebalancer}; a replicated ring will produce the same kind of hand-offs (one
+ * per replica that changes), so the mover does not change with it.
  *
  * @param handOffs every arc whose owner changes, clockwise
  * @param moves one entry per (from, to) pair, in first-seen order
@@ -73,7 +73,10 @@ public record RebalancePlan(List<HandOff> handOffs, List<Move> moves) {
   public List<String> describe() {
     List<String> lines = new ArrayList<>();
     for (Move m : moves) {
-      lines.add(String.format("%s -> %s: %d ranges, %.1f%% of the ring", m.from(), m.to(), m.ranges(), m.share() * 100));
+      lines.add(
+          String.format(
+              "%s -> %s: %d ranges, %.1f%% of the ring",
+              m.from(), m.to(), m.ranges(), m.share() * 100));
     }
     return lines;
   }
@@ -81,7 +84,12 @@ public record RebalancePlan(List<HandOff> handOffs, List<Move> moves) {
   public JsonArray toJson() {
     JsonArray out = new JsonArray();
     for (Move m : moves) {
-      out.add(new JsonObject().put("from", m.from()).put("to", m.to()).put("ranges", m.ranges()).put("share", m.share()));
+      out.add(
+          new JsonObject()
+              .put("from", m.from())
+              .put("to", m.to())
+              .put("ranges", m.ranges())
+              .put("share", m.share()));
     }
     return out;
   }

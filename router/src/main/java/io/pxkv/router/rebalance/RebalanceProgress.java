@@ -58,7 +58,16 @@ final class RebalanceProgress {
   String logLine() {
     return String.format(
         "rebalance: moved %d of ~%d keys (%d bytes), scanned %d of %d, node %d/%d (%s), %.0f keys/s, eta %ds%s",
-        keysMoved, estimatedKeys, bytesMoved, keysScanned, totalKeys, Math.min(nodesDone + 1, nodesTotal), nodesTotal,
-        currentNode, keysPerSecond(), etaSeconds(), lastError == null ? "" : ", last error: " + lastError);
+        keysMoved,
+        estimatedKeys,
+        bytesMoved,
+        keysScanned,
+        totalKeys,
+        Math.min(nodesDone + 1, nodesTotal),
+        nodesTotal,
+        currentNode,
+        keysPerSecond(),
+        etaSeconds(),
+        lastError == null ? "" : ", last error: " + lastError);
   }
 }

@@ -26,11 +26,13 @@ import java.util.Map;
  * a torn one. Blocking: call it off the event loop.
  *
  * @param settled the layout every key was on when the last rebalance finished
- * @param holders nodes that may hold keys not yet on their owner (settled's, removed ones, added ones)
+ * @param holders nodes that may hold keys not yet on their owner (settled's, removed ones, added
+ *     ones)
  * @param since per holder, its clock reading taken before any key moved to it in this rebalance:
  *     its tombstones older than that are from earlier moves and must not block keys coming back
  */
-public record RebalanceState(ClusterConfig settled, List<NodeInfo> holders, Map<String, Long> since) {
+public record RebalanceState(
+    ClusterConfig settled, List<NodeInfo> holders, Map<String, Long> since) {
   public static final String FILE_NAME = "rebalance-state.json";
 
   public RebalanceState {
@@ -65,17 +67,22 @@ public record RebalanceState(ClusterConfig settled, List<NodeInfo> holders, Map<
 
   /** Whether keys may be off their owners in {@code target}. */
   public boolean unsettled(ClusterConfig target) {
-    return !settled.equals(target) || holders.size() != target.nodes().size() || !target.nodes().containsAll(holders);
+    return !settled.equals(target)
+        || holders.size() != target.nodes().size()
+        || !target.nodes().containsAll(holders);
   }
 
   public static RebalanceState load(Path file) throws IOException {
     JsonObject json = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
-    ClusterConfig settled = ClusterConfig.fromJson(json.getJsonObject("settled").encode(), file + " (settled)");
+    ClusterConfig settled =
+        ClusterConfig.fromJson(json.getJsonObject("settled").encode(), file + " (settled)");
     List<NodeInfo> holders = new ArrayList<>();
     JsonArray list = json.getJsonArray("holders");
     for (int i = 0; i < list.size(); i++) {
       JsonObject n = list.getJsonObject(i);
-      ClusterConfig one = ClusterConfig.fromJson(new JsonObject().put("nodes", new JsonArray().add(n)).encode(), file + " (holders)");
+      ClusterConfig one =
+          ClusterConfig.fromJson(
+              new JsonObject().put("nodes", new JsonArray().add(n)).encode(), file + " (holders)");
       holders.add(one.nodes().get(0));
     }
     Map<String, Long> since = new LinkedHashMap<>();
@@ -90,19 +97,25 @@ public record RebalanceState(ClusterConfig settled, List<NodeInfo> holders, Map<
     JsonObject readings = new JsonObject();
     since.forEach(readings::put);
     JsonObject json =
-        new JsonObject().put("settled", toJson(settled)).put("holders", nodesJson(holders)).put("since", readings);
+        new JsonObject()
+            .put("settled", toJson(settled))
+            .put("holders", nodesJson(holders))
+            .put("since", readings);
     Files.writeString(tmp, json.encodePrettily() + "\n", StandardCharsets.UTF_8);
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
       ch.force(true);
     }
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+    try (FileChannel dir =
+        FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
       dir.force(true);
     }
   }
 
   static JsonObject toJson(ClusterConfig config) {
-    return new JsonObject().put("virtualNodes", config.virtualNodes()).put("nodes", nodesJson(config.nodes()));
+    return new JsonObject()
+        .put("virtualNodes", config.virtualNodes())
+        .put("nodes", nodesJson(config.nodes()));
   }
 
   private static JsonArray nodesJson(List<NodeInfo> nodes) {

@@ -93,11 +93,18 @@ final class Rebalancer {
                 countKeys(mine, holders)
                     .compose(
                         keysPerNode -> {
-                          long total = keysPerNode.values().stream().mapToLong(Long::longValue).sum();
+                          long total =
+                              keysPerNode.values().stream().mapToLong(Long::longValue).sum();
                           progress =
-                              new RebalanceProgress(plan.estimatedKeys(keysPerNode, settledShares), total, holders.size());
+                              new RebalanceProgress(
+                                  plan.estimatedKeys(keysPerNode, settledShares),
+                                  total,
+                                  holders.size());
                           phase = "moving";
-                          return sweep(new Sweep(mine, ConsistentHashRing.of(target), target, ready.since()), holders, 0);
+                          return sweep(
+                              new Sweep(mine, ConsistentHashRing.of(target), target, ready.since()),
+                              holders,
+                              0);
                         }))
         .onSuccess(v -> phase = "done");
   }
@@ -111,16 +118,18 @@ final class Rebalancer {
           chain.compose(
               v ->
                   retrying(mine, () -> call(n, HttpMethod.POST, "/internal/clock", null, null))
-                      .map(r -> {
-                        readings.put(n.id(), new JsonObject(r.body()).getLong("version"));
-                        return null;
-                      }));
+                      .map(
+                          r -> {
+                            readings.put(n.id(), new JsonObject(r.body()).getLong("version"));
+                            return null;
+                          }));
     }
     return chain.map(v -> state.withReadings(readings));
   }
 
   /** One sweep's fixed inputs. */
-  private record Sweep(long epoch, ConsistentHashRing ring, ClusterConfig target, Map<String, Long> since) {}
+  private record Sweep(
+      long epoch, ConsistentHashRing ring, ClusterConfig target, Map<String, Long> since) {}
 
   /** Abandons the running sweep, if any. */
   void stop() {
@@ -163,17 +172,25 @@ final class Rebalancer {
             });
   }
 
-  /** Walks one node's keys from {@code cursor}, moving each page's strays before reading the next. */
+  /**
+   * Walks one node's keys from {@code cursor}, moving each page's strays before reading the next.
+   */
   private Future<Void> drain(Sweep sweep, NodeInfo node, String cursor) {
     String uri = "/kv?limit=" + PAGE + (cursor == null ? "" : "&cursor=" + cursor);
     return retrying(
             sweep.epoch(),
-            () -> call(node, HttpMethod.GET, uri, null, null).map(r -> KvJson.parsePage(r.body().getBytes())))
+            () ->
+                call(node, HttpMethod.GET, uri, null, null)
+                    .map(r -> KvJson.parsePage(r.body().getBytes())))
         .compose(
             page ->
                 moveStrays(sweep, node, page.items())
                     .compose(moved -> pace(moved))
-                    .compose(v -> page.cursor() == null ? Future.succeededFuture() : drain(sweep, node, page.cursor())));
+                    .compose(
+                        v ->
+                            page.cursor() == null
+                                ? Future.succeededFuture()
+                                : drain(sweep, node, page.cursor())));
   }
 
   /** Moves the page's keys that {@code node} does not own; completes with how many moved. */
@@ -182,7 +199,8 @@ final class Rebalancer {
     Map<String, List<VersionedItem>> byOwner = new LinkedHashMap<>();
     for (VersionedItem item : items) {
       String owner = sweep.ring().owner(item.key());
-      if (!owner.equals(node.id())) byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(item);
+      if (!owner.equals(node.id()))
+        byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(item);
     }
     int strays = 0;
     Future<Void> chain = Future.succeededFuture();
@@ -205,10 +223,20 @@ final class Rebalancer {
     long bytes = 0;
     for (VersionedItem item : batch) {
       byte[] key = KvJson.quote(item.key());
-      imports.appendString("{\"key\":").appendBytes(key).appendString(",\"value\":").appendBytes(item.value())
-          .appendString(",\"version\":").appendString(Long.toString(item.version())).appendString("}\n");
-      removals.appendString("{\"key\":").appendBytes(key)
-          .appendString(",\"version\":").appendString(Long.toString(item.version())).appendString("}\n");
+      imports
+          .appendString("{\"key\":")
+          .appendBytes(key)
+          .appendString(",\"value\":")
+          .appendBytes(item.value())
+          .appendString(",\"version\":")
+          .appendString(Long.toString(item.version()))
+          .appendString("}\n");
+      removals
+          .appendString("{\"key\":")
+          .appendBytes(key)
+          .appendString(",\"version\":")
+          .appendString(Long.toString(item.version()))
+          .appendString("}\n");
       bytes += key.length + item.value().length;
     }
     long movedBytes = bytes;
@@ -217,7 +245,8 @@ final class Rebalancer {
             imported -> {
               JsonObject counts = new JsonObject(imported.body());
               progress.keysAlreadyNewer += counts.getLong("skipped", 0L);
-              return retrying(mine, () -> call(from, HttpMethod.POST, "/internal/remove", NDJSON, removals));
+              return retrying(
+                  mine, () -> call(from, HttpMethod.POST, "/internal/remove", NDJSON, removals));
             })
         .map(
             removed -> {
@@ -228,14 +257,25 @@ final class Rebalancer {
   }
 
   /** Calls a node; anything but a 200 is a failure (retried by the caller). */
-  private Future<NodeReply> call(NodeInfo node, HttpMethod method, String uri, String type, Buffer body) {
+  private Future<NodeReply> call(
+      NodeInfo node, HttpMethod method, String uri, String type, Buffer body) {
     return client(node)
         .call(method, uri, type, body)
         .compose(
             r ->
                 r.status() == 200
                     ? Future.succeededFuture(r)
-                    : Future.failedFuture(new IllegalStateException(node.id() + " answered " + r.status() + " to " + method + " " + uri.split("\\?")[0] + ": " + r.body())));
+                    : Future.failedFuture(
+                        new IllegalStateException(
+                            node.id()
+                                + " answered "
+                                + r.status()
+                                + " to "
+                                + method
+                                + " "
+                                + uri.split("\\?")[0]
+                                + ": "
+                                + r.body())));
   }
 
   /** Retries {@code step} with a growing pause until it works or this sweep is superseded. */
@@ -263,7 +303,8 @@ final class Rebalancer {
                 log.warn("rebalance: " + e.getMessage() + "; retrying every few seconds");
                 phase = "waiting";
               }
-              vertx.setTimer(pauseMs, t -> attempt(mine, step, result, Math.min(RETRY_MAX_MS, pauseMs * 2)));
+              vertx.setTimer(
+                  pauseMs, t -> attempt(mine, step, result, Math.min(RETRY_MAX_MS, pauseMs * 2)));
             });
   }
 
@@ -286,10 +327,11 @@ final class Rebalancer {
           chain.compose(
               v ->
                   retrying(mine, () -> call(n, HttpMethod.GET, "/admin/stats", null, null))
-                      .map(r -> {
-                        counts.put(n.id(), new JsonObject(r.body()).getLong("keys", 0L));
-                        return null;
-                      }));
+                      .map(
+                          r -> {
+                            counts.put(n.id(), new JsonObject(r.body()).getLong("keys", 0L));
+                            return null;
+                          }));
     }
     return chain.map(v -> counts);
   }

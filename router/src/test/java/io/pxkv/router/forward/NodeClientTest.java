@@ -9,7 +9,6 @@ import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -34,11 +33,15 @@ class NodeClientTest {
   private Context loop;
   private NetServer server;
   private final AtomicInteger connections = new AtomicInteger();
+
   /** Completes when the server sees its first connection close. */
   private final CompletableFuture<Void> firstClose = new CompletableFuture<>();
+
   private final List<NetSocket> sockets = new ArrayList<>();
+
   /** The request targets each connection carried, in the order the connections were opened. */
   private final List<List<String>> targetsByConnection = new ArrayList<>();
+
   /** What the server does with request number n (from 0): answer it, or stay silent. */
   private volatile java.util.function.IntPredicate answers = n -> true;
 
@@ -69,7 +72,8 @@ class NodeClientTest {
                         while ((end = in.indexOf("\r\n\r\n")) >= 0) {
                           String head = in.substring(0, end);
                           in.delete(0, end + 4);
-                          String target = head.substring(head.indexOf(' ') + 1, head.indexOf(" HTTP/"));
+                          String target =
+                              head.substring(head.indexOf(' ') + 1, head.indexOf(" HTTP/"));
                           synchronized (targetsByConnection) {
                             targets.add(target);
                           }
@@ -77,7 +81,9 @@ class NodeClientTest {
                             String body = "{\"target\":\"" + target + "\"}";
                             socket.write(
                                 "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: "
-                                    + body.length() + "\r\n\r\n" + body);
+                                    + body.length()
+                                    + "\r\n\r\n"
+                                    + body);
                           }
                         }
                       });
@@ -96,7 +102,12 @@ class NodeClientTest {
         () ->
             Future.succeededFuture(
                 new NodeClient(
-                    vertx, NodeInfo.of("n1", "127.0.0.1", server.actualPort()), timeoutMs, 1000, poolSize, 16)));
+                    vertx,
+                    NodeInfo.of("n1", "127.0.0.1", server.actualPort()),
+                    timeoutMs,
+                    1000,
+                    poolSize,
+                    16)));
   }
 
   private <T> T onLoop(Supplier<Future<T>> action) throws Exception {
@@ -139,7 +150,8 @@ class NodeClientTest {
 
     int[] before = requestsPerConnection();
     onLoop(() -> Future.all(calls(client, HttpMethod.GET, "/kv?key=read", 8)).mapEmpty());
-    assertEquals(List.of(0, 0, 0, 8), sortedGrowth(before), "the turn's key reads went out together");
+    assertEquals(
+        List.of(0, 0, 0, 8), sortedGrowth(before), "the turn's key reads went out together");
 
     // A page may take the node a while: it neither joins nor is joined.
     before = requestsPerConnection();
@@ -159,7 +171,8 @@ class NodeClientTest {
   }
 
   /** {@code count} calls of {@code method} on {@code uriPrefix + i}, handed over in this turn. */
-  private static List<Future<NodeReply>> calls(NodeClient client, HttpMethod method, String uriPrefix, int count) {
+  private static List<Future<NodeReply>> calls(
+      NodeClient client, HttpMethod method, String uriPrefix, int count) {
     List<Future<NodeReply>> calls = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       calls.add(client.call(method, uriPrefix + i, null, null));
@@ -206,10 +219,17 @@ class NodeClientTest {
             () ->
                 Future.succeededFuture(
                     new NodeClient(
-                        vertx, NodeInfo.of("n1", "127.0.0.1", server.actualPort()), 5000, 1000, 1, 16, 1000)));
+                        vertx,
+                        NodeInfo.of("n1", "127.0.0.1", server.actualPort()),
+                        5000,
+                        1000,
+                        1,
+                        16,
+                        1000)));
     // Eight calls, each sent when the one before is answered: busy throughout, so one connection.
     for (int i = 0; i < 8; i++) {
-      assertEquals(200, onLoop(() -> client.call(HttpMethod.GET, "/kv?key=a", null, null)).status());
+      assertEquals(
+          200, onLoop(() -> client.call(HttpMethod.GET, "/kv?key=a", null, null)).status());
     }
     assertEquals(1, connections.get(), "a connection in use stays open");
     assertFalse(firstClose.isDone(), "a connection in use stays open");
@@ -224,10 +244,11 @@ class NodeClientTest {
     NodeClient client = client(5000, 1);
     answers = n -> false;
     AtomicReference<Future<NodeReply>> pending = new AtomicReference<>();
-    onLoop(() -> {
-      pending.set(client.call(HttpMethod.PUT, "/kv/a", "application/json", Buffer.buffer("1")));
-      return Future.succeededFuture();
-    });
+    onLoop(
+        () -> {
+          pending.set(client.call(HttpMethod.PUT, "/kv/a", "application/json", Buffer.buffer("1")));
+          return Future.succeededFuture();
+        });
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (connections.get() == 0) {
       assertTrue(System.nanoTime() < deadline, "the client never connected");
@@ -268,7 +289,12 @@ class NodeClientTest {
   @Test
   void requestsCarryMethodHostLengthTypeAndBody() throws Exception {
     Buffer encoded =
-        RequestEncoder.encode(HttpMethod.PUT, "/kv/a%20b", "127.0.0.1:9001", "application/json", Buffer.buffer("{\"x\":1}"));
+        RequestEncoder.encode(
+            HttpMethod.PUT,
+            "/kv/a%20b",
+            "127.0.0.1:9001",
+            "application/json",
+            Buffer.buffer("{\"x\":1}"));
     assertEquals(
         "PUT /kv/a%20b HTTP/1.1\r\nHost: 127.0.0.1:9001\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"x\":1}",
         encoded.toString());

@@ -17,10 +17,14 @@ final class OnLoop {
   static <T> T await(Context loop, Supplier<Future<T>> action) throws Exception {
     CompletableFuture<T> done = new CompletableFuture<>();
     loop.runOnContext(
-        v -> action.get().onComplete(ar -> {
-          if (ar.succeeded()) done.complete(ar.result());
-          else done.completeExceptionally(ar.cause());
-        }));
+        v ->
+            action
+                .get()
+                .onComplete(
+                    ar -> {
+                      if (ar.succeeded()) done.complete(ar.result());
+                      else done.completeExceptionally(ar.cause());
+                    }));
     return done.get(30, TimeUnit.SECONDS);
   }
 }

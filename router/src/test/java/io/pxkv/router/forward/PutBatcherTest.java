@@ -38,6 +38,7 @@ class PutBatcherTest {
   private NodeServer node;
   private NodeClient client;
   private PutBatcher batcher;
+
   /** The calls the batcher made, as "METHOD uri". */
   private final List<String> sent = Collections.synchronizedList(new ArrayList<>());
 
@@ -48,7 +49,8 @@ class PutBatcherTest {
     loop = vertx.getOrCreateContext();
     onLoop(
         () -> {
-          client = new NodeClient(vertx, NodeInfo.of("n1", "127.0.0.1", node.port()), 5000, 1000, 4, 16);
+          client =
+              new NodeClient(vertx, NodeInfo.of("n1", "127.0.0.1", node.port()), 5000, 1000, 4, 16);
           batcher =
               new PutBatcher(
                   vertx.getOrCreateContext(),
@@ -78,7 +80,11 @@ class PutBatcherTest {
                         path("b", "[true]"),
                         path("a", "2"),
                         path("bad", "{\"x\":"),
-                        batcher.put(PutBatch.Form.BODY, "c", "/kv", "application/json",
+                        batcher.put(
+                            PutBatch.Form.BODY,
+                            "c",
+                            "/kv",
+                            "application/json",
                             Buffer.buffer("{\"key\":\"c\",\"value\":\"see\"}")))));
     assertEquals(List.of("POST " + PutBatch.PATH), sent);
 
@@ -90,7 +96,9 @@ class PutBatcherTest {
     for (NodeReply r : replies) assertEquals("application/json", r.contentType());
     assertEquals("invalid_json", new JsonObject(replies.get(3).body()).getString("error"));
     long version = new JsonObject(replies.get(2).body()).getLong("version");
-    assertEquals("{\"key\":\"a\",\"value\":2,\"version\":" + version + "}", replies.get(2).body().toString());
+    assertEquals(
+        "{\"key\":\"a\",\"value\":2,\"version\":" + version + "}",
+        replies.get(2).body().toString());
 
     // What the node stored is what it answered.
     NodeReply read = onLoop(() -> client.call(HttpMethod.GET, "/kv/a", null, null));
@@ -106,7 +114,8 @@ class PutBatcherTest {
 
     sent.clear();
     String large = "\"" + "v".repeat(PutBatch.MAX_ENTRY_BYTES) + "\"";
-    List<NodeReply> replies = onLoop(() -> all(List.of(path("x", "1"), path("large", large), path("y", "2"))));
+    List<NodeReply> replies =
+        onLoop(() -> all(List.of(path("x", "1"), path("large", large), path("y", "2"))));
     assertEquals(List.of("PUT /kv/large", "POST " + PutBatch.PATH), sent);
     assertEquals(List.of(201, 201, 201), replies.stream().map(NodeReply::status).toList());
   }
@@ -134,8 +143,11 @@ class PutBatcherTest {
     List<Throwable> failures =
         onLoop(
             () -> {
-              List<Future<NodeReply>> puts = List.of(path("p", "1"), path("q", "2"), path("r", "3"));
-              return Future.join(puts).transform(done -> Future.succeededFuture(puts.stream().map(Future::cause).toList()));
+              List<Future<NodeReply>> puts =
+                  List.of(path("p", "1"), path("q", "2"), path("r", "3"));
+              return Future.join(puts)
+                  .transform(
+                      done -> Future.succeededFuture(puts.stream().map(Future::cause).toList()));
             });
     assertEquals(List.of("POST " + PutBatch.PATH), sent);
     for (Throwable failure : failures) {
@@ -146,7 +158,8 @@ class PutBatcherTest {
   }
 
   private Future<NodeReply> path(String key, String value) {
-    return batcher.put(PutBatch.Form.PATH, key, "/kv/" + key, "application/json", Buffer.buffer(value));
+    return batcher.put(
+        PutBatch.Form.PATH, key, "/kv/" + key, "application/json", Buffer.buffer(value));
   }
 
   private static Future<List<NodeReply>> all(List<Future<NodeReply>> puts) {

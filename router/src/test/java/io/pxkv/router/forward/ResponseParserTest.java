@@ -47,14 +47,17 @@ class ResponseParserTest {
       ResponseParser p = new ResponseParser(replies::add);
       p.feed(Buffer.buffer(two.substring(0, cut)));
       p.feed(Buffer.buffer(two.substring(cut)));
-      assertEquals(List.of(200, 404), replies.stream().map(NodeReply::status).toList(), "cut at " + cut);
+      assertEquals(
+          List.of(200, 404), replies.stream().map(NodeReply::status).toList(), "cut at " + cut);
       assertEquals("{\"a\":1}", replies.get(0).body().toString(), "cut at " + cut);
     }
   }
 
   @Test
   void decodesAChunkedBodyWithTrailers() throws Exception {
-    feed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\nX-T: 1\r\n\r\n" + OK);
+    feed(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\nX-T: 1\r\n\r\n"
+            + OK);
     assertEquals(2, replies.size());
     assertEquals("abcde", replies.get(0).body().toString());
     assertNull(replies.get(0).contentType());
@@ -95,6 +98,9 @@ class ResponseParserTest {
     ResponseParser r = new ResponseParser(replies::add);
     assertThrows(
         ResponseParser.ProtocolException.class,
-        () -> r.feed(Buffer.buffer("HTTP/1.1 200 OK\r\nX: " + "y".repeat(ResponseParser.MAX_HEAD_BYTES))));
+        () ->
+            r.feed(
+                Buffer.buffer(
+                    "HTTP/1.1 200 OK\r\nX: " + "y".repeat(ResponseParser.MAX_HEAD_BYTES))));
   }
 }

@@ -41,7 +41,8 @@ final class ChildJvm {
         new Thread(
             () -> {
               try (BufferedReader in =
-                  new BufferedReader(new InputStreamReader(mine.getInputStream(), StandardCharsets.UTF_8))) {
+                  new BufferedReader(
+                      new InputStreamReader(mine.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                   synchronized (output) {
                     output.add(line);
@@ -60,7 +61,8 @@ final class ChildJvm {
       ready.get(deadlineMs, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       kill();
-      throw new AssertionError(name + " did not start within " + deadlineMs + " ms: " + output(), e);
+      throw new AssertionError(
+          name + " did not start within " + deadlineMs + " ms: " + output(), e);
     }
     return this;
   }

@@ -98,10 +98,16 @@ class ClusterIT {
   @Order(1)
   void tenThousandKeysWrittenThroughTheRouterAllReadBack() throws Exception {
     List<Integer> statuses =
-        all(i -> send(router.port(), HttpMethod.PUT, "/kv", putBody(i)).map(HttpResponse::statusCode));
+        all(
+            i ->
+                send(router.port(), HttpMethod.PUT, "/kv", putBody(i))
+                    .map(HttpResponse::statusCode));
     statuses.forEach(s -> assertEquals(201, s));
     List<String> read =
-        all(i -> send(router.port(), HttpMethod.GET, "/kv?key=" + encode(key(i)), null).map(this::value));
+        all(
+            i ->
+                send(router.port(), HttpMethod.GET, "/kv?key=" + encode(key(i)), null)
+                    .map(this::value));
     for (int i = 0; i < KEYS; i++) {
       assertEquals(value(i), read.get(i), key(i));
     }
@@ -113,12 +119,20 @@ class ClusterIT {
     Map<String, Integer> ports = new HashMap<>();
     nodes.forEach(n -> ports.put(n.id(), n.port()));
     List<Integer> onOwner =
-        all(i -> send(ports.get(ring.owner(key(i))), HttpMethod.GET, "/kv?key=" + encode(key(i)), null)
-            .map(HttpResponse::statusCode));
+        all(
+            i ->
+                send(
+                        ports.get(ring.owner(key(i))),
+                        HttpMethod.GET,
+                        "/kv?key=" + encode(key(i)),
+                        null)
+                    .map(HttpResponse::statusCode));
     onOwner.forEach(s -> assertEquals(200, s));
     for (NodeProcess node : nodes) {
       JsonObject stats =
-          send(node.port(), HttpMethod.GET, "/admin/stats", null).await(WAIT_S, TimeUnit.SECONDS).bodyAsJsonObject();
+          send(node.port(), HttpMethod.GET, "/admin/stats", null)
+              .await(WAIT_S, TimeUnit.SECONDS)
+              .bodyAsJsonObject();
       long expected = countOwnedBy(node.id());
       assertEquals(expected, stats.getLong("keys"), node.id() + " " + stats.encode());
     }
@@ -146,7 +160,9 @@ class ClusterIT {
     do {
       String uri = "/kv?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor);
       JsonObject page =
-          send(router.port(), HttpMethod.GET, uri, null).await(WAIT_S, TimeUnit.SECONDS).bodyAsJsonObject();
+          send(router.port(), HttpMethod.GET, uri, null)
+              .await(WAIT_S, TimeUnit.SECONDS)
+              .bodyAsJsonObject();
       JsonArray items = page.getJsonArray("items");
       for (int i = 0; i < items.size(); i++) {
         String key = items.getJsonObject(i).getString("key");
@@ -171,7 +187,8 @@ class ClusterIT {
     for (int i : victimKeys.subList(0, 50)) {
       long start = System.nanoTime();
       HttpResponse<Buffer> r =
-          send(router.port(), HttpMethod.GET, "/kv?key=" + encode(key(i)), null).await(WAIT_S, TimeUnit.SECONDS);
+          send(router.port(), HttpMethod.GET, "/kv?key=" + encode(key(i)), null)
+              .await(WAIT_S, TimeUnit.SECONDS);
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertEquals(503, r.statusCode(), r.bodyAsString());
       assertEquals("node_unavailable", r.bodyAsJsonObject().getString("error"));
@@ -179,15 +196,21 @@ class ClusterIT {
     }
     for (int i : otherKeys.subList(0, 200)) {
       HttpResponse<Buffer> r =
-          send(router.port(), HttpMethod.GET, "/kv?key=" + encode(key(i)), null).await(WAIT_S, TimeUnit.SECONDS);
+          send(router.port(), HttpMethod.GET, "/kv?key=" + encode(key(i)), null)
+              .await(WAIT_S, TimeUnit.SECONDS);
       assertEquals(200, r.statusCode(), r.bodyAsString());
     }
 
-    NodeProcess revived = new NodeProcess(victim.id(), victim.port(), dataRoot.resolve(victim.id()));
+    NodeProcess revived =
+        new NodeProcess(victim.id(), victim.port(), dataRoot.resolve(victim.id()));
     revived.start(START_DEADLINE_MS);
     nodes.set(1, revived);
     List<String> back =
-        all(victimKeys, i -> send(router.port(), HttpMethod.GET, "/kv?key=" + encode(key(i)), null).map(this::value));
+        all(
+            victimKeys,
+            i ->
+                send(router.port(), HttpMethod.GET, "/kv?key=" + encode(key(i)), null)
+                    .map(this::value));
     for (int n = 0; n < victimKeys.size(); n++) {
       assertEquals(value(victimKeys.get(n)), back.get(n), key(victimKeys.get(n)));
     }
@@ -204,23 +227,34 @@ class ClusterIT {
     List<Integer> doomed = new ArrayList<>();
     for (int i = 0; i < KEYS; i += 100) doomed.add(i);
     List<Integer> deleted =
-        all(doomed, i -> send(router.port(), HttpMethod.DELETE, "/kv?key=" + encode(key(i)), null).map(HttpResponse::statusCode));
+        all(
+            doomed,
+            i ->
+                send(router.port(), HttpMethod.DELETE, "/kv?key=" + encode(key(i)), null)
+                    .map(HttpResponse::statusCode));
     deleted.forEach(st -> assertEquals(200, st));
 
     HttpResponse<Buffer> restored =
-        send(router.port(), HttpMethod.POST, "/admin/import", export.bodyAsString()).await(WAIT_S, TimeUnit.SECONDS);
+        send(router.port(), HttpMethod.POST, "/admin/import", export.bodyAsString())
+            .await(WAIT_S, TimeUnit.SECONDS);
     assertEquals(200, restored.statusCode(), restored.bodyAsString());
     assertEquals(KEYS, restored.bodyAsJsonObject().getLong("imported"));
     List<String> back =
-        all(doomed, i -> send(router.port(), HttpMethod.GET, "/kv?key=" + encode(key(i)), null).map(this::value));
+        all(
+            doomed,
+            i ->
+                send(router.port(), HttpMethod.GET, "/kv?key=" + encode(key(i)), null)
+                    .map(this::value));
     for (int n = 0; n < doomed.size(); n++) {
       assertEquals(value(doomed.get(n)), back.get(n), key(doomed.get(n)));
     }
 
     HttpResponse<Buffer> bad =
-        send(router.port(), HttpMethod.POST, "/admin/import", lines[0] + "\n{\"key\":\"\"}\n").await(WAIT_S, TimeUnit.SECONDS);
+        send(router.port(), HttpMethod.POST, "/admin/import", lines[0] + "\n{\"key\":\"\"}\n")
+            .await(WAIT_S, TimeUnit.SECONDS);
     assertEquals(400, bad.statusCode(), bad.bodyAsString());
-    assertTrue(bad.bodyAsJsonObject().getString("message").startsWith("line 2:"), bad.bodyAsString());
+    assertTrue(
+        bad.bodyAsJsonObject().getString("message").startsWith("line 2:"), bad.bodyAsString());
   }
 
   /** Keys cover the awkward cases: spaces, '/', '?', '&', '+', '%' and characters beyond ASCII. */

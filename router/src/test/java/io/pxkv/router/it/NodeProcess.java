@@ -44,11 +44,18 @@ final class NodeProcess {
             id,
             "io.pxkv.node.NodeMain",
             List.of(
-                "--id", id, "--host", "127.0.0.1", "--port", String.valueOf(port),
-                "--data", dataDir.toString(),
+                "--id",
+                id,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(port),
+                "--data",
+                dataDir.toString(),
                 // A killed process loses no acknowledged write in any sync mode (the kernel has
                 // the bytes); per-write fsync would only slow this routing test down.
-                "--fsync", "interval"));
+                "--fsync",
+                "interval"));
     jvm.start("listening on port", deadlineMs);
   }
 

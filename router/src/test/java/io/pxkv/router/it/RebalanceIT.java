@@ -41,19 +41,21 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Growing and shrinking a live cluster through its config file, with real processes: four nodes
- * and a router in child JVMs, 50,000 keys, 16 clients reading and writing throughout. Each step
- * changes the file, waits for the router to report the cluster settled, and checks that no read
- * failed or went backwards, no acknowledged write was lost, and every key sits on its owner only.
- * The steps run in order on one cluster, so they also show several changes in a row.
+ * Growing and shrinking a live cluster through its config file, with real processes: four nodes and
+ * a router in child JVMs, 50,000 keys, 16 clients reading and writing throughout. Each step changes
+ * the file, waits for the router to report the cluster settled, and checks that no read failed or
+ * went backwards, no acknowledged write was lost, and every key sits on its owner only. The steps
+ * run in order on one cluster, so they also show several changes in a row.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RebalanceIT {
   private static final int KEYS = 50_000;
   private static final int CLIENTS = 16;
+
   /** Keys below this are the clients' own (client t owns i % CLIENTS == t); the rest stay put. */
   private static final int CLIENT_KEYS = 16_000;
+
   private static final long DEADLINE_MS = 180_000;
 
   private Path root;
@@ -64,7 +66,10 @@ class RebalanceIT {
   private int routerPort;
   private final Map<String, JsonObject> expected = new ConcurrentHashMap<>();
   private final HttpClient http =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   @BeforeAll
   void startClusterAndLoad(@TempDir Path root) throws Exception {
@@ -88,7 +93,8 @@ class RebalanceIT {
                 for (int i = first; i < KEYS; i += CLIENTS) {
                   JsonObject value = new JsonObject().put("i", i).put("w", 0);
                   HttpResponse<String> r = send("PUT", routerPort, "/kv/key-" + i, value.encode());
-                  if (r.statusCode() != 201) throw new AssertionError("load failed: " + r.statusCode() + " " + r.body());
+                  if (r.statusCode() != 201)
+                    throw new AssertionError("load failed: " + r.statusCode() + " " + r.body());
                   expected.put("key-" + i, value);
                 }
                 return null;
@@ -162,9 +168,13 @@ class RebalanceIT {
     awaitSettled("node-1", "node-2", "node-3", "node-4");
     for (int n = 1; n < moving.size(); n += 2) {
       String key = moving.get(n);
-      assertEquals(404, send("GET", routerPort, "/kv/" + key, null).statusCode(), "deleted during the move: " + key);
+      assertEquals(
+          404,
+          send("GET", routerPort, "/kv/" + key, null).statusCode(),
+          "deleted during the move: " + key);
       for (int port : ports.values()) {
-        assertEquals(404, send("GET", port, "/kv/" + key, null).statusCode(), "a copy came back on " + port);
+        assertEquals(
+            404, send("GET", port, "/kv/" + key, null).statusCode(), "a copy came back on " + port);
       }
     }
     verifyPlacement("node-1", "node-2", "node-3", "node-4");
@@ -195,7 +205,10 @@ class RebalanceIT {
     startNode("node-4");
     awaitSettled("node-1", "node-2", "node-3", "node-4");
     Load load = Load.start(this);
-    await("2,000 reads after the move", () -> load.reads.get() >= 2000, () -> load.reads.get() + " reads");
+    await(
+        "2,000 reads after the move",
+        () -> load.reads.get() >= 2000,
+        () -> load.reads.get() + " reads");
     load.stop().assertClean();
     Map<String, Integer> counts = verifyPlacement("node-1", "node-2", "node-3", "node-4");
     assertQuarter(counts.get("node-4"), "keys on the node that was killed");
@@ -208,8 +221,17 @@ class RebalanceIT {
         new ChildJvm(
             id,
             "io.pxkv.node.NodeMain",
-            List.of("--id", id, "--host", "127.0.0.1", "--port", String.valueOf(ports.get(id)),
-                "--data", root.resolve(id).toString(), "--fsync", "never"));
+            List.of(
+                "--id",
+                id,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(ports.get(id)),
+                "--data",
+                root.resolve(id).toString(),
+                "--fsync",
+                "never"));
     nodes.put(id, node.start("listening on port", 60_000));
   }
 
@@ -220,9 +242,19 @@ class RebalanceIT {
                 "io.pxkv.router.RouterMain",
                 // A generous deadline: this test is about where keys are, and a busy machine can
                 // stall a node for seconds; a timeout would be counted as a failed read.
-                List.of("--host", "127.0.0.1", "--port", String.valueOf(routerPort), "--cluster", clusterFile.toString(),
-                    "--state-dir", root.resolve("router").toString(), "--rebalance-rate", String.valueOf(keysPerSecond),
-                    "--timeout-ms", "30000"))
+                List.of(
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    String.valueOf(routerPort),
+                    "--cluster",
+                    clusterFile.toString(),
+                    "--state-dir",
+                    root.resolve("router").toString(),
+                    "--rebalance-rate",
+                    String.valueOf(keysPerSecond),
+                    "--timeout-ms",
+                    "30000"))
             .start("router listening on port", 60_000);
   }
 
@@ -234,10 +266,13 @@ class RebalanceIT {
   /** Replaces the cluster file in one step, as an editor or a config tool would. */
   private void writeCluster(String... ids) throws IOException {
     JsonArray list = new JsonArray();
-    for (String id : ids) list.add(new JsonObject().put("id", id).put("url", "http://127.0.0.1:" + ports.get(id)));
+    for (String id : ids)
+      list.add(new JsonObject().put("id", id).put("url", "http://127.0.0.1:" + ports.get(id)));
     Path tmp = root.resolve("cluster.json.tmp");
-    Files.writeString(tmp, new JsonObject().put("virtualNodes", 128).put("nodes", list).encodePrettily());
-    Files.move(tmp, clusterFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.writeString(
+        tmp, new JsonObject().put("virtualNodes", 128).put("nodes", list).encodePrettily());
+    Files.move(
+        tmp, clusterFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private ConsistentHashRing ring(String... ids) {
@@ -256,38 +291,52 @@ class RebalanceIT {
   private JsonObject awaitSettled(String... ids) throws InterruptedException {
     List<String> want = List.of(ids);
     JsonObject[] last = new JsonObject[1];
-    await("settled on " + want, () -> {
-      last[0] = rebalanceStatus();
-      JsonArray holders = last[0].getJsonArray("holders", new JsonArray());
-      String phase = last[0].getString("phase");
-      return (phase.equals("done") || phase.equals("idle")) && holders.getList().equals(want);
-    }, () -> String.valueOf(last[0]));
+    await(
+        "settled on " + want,
+        () -> {
+          last[0] = rebalanceStatus();
+          JsonArray holders = last[0].getJsonArray("holders", new JsonArray());
+          String phase = last[0].getString("phase");
+          return (phase.equals("done") || phase.equals("idle")) && holders.getList().equals(want);
+        },
+        () -> String.valueOf(last[0]));
     return last[0];
   }
 
   private void awaitPhase(String phase) throws InterruptedException {
     JsonObject[] last = new JsonObject[1];
-    await("phase " + phase, () -> phase.equals((last[0] = rebalanceStatus()).getString("phase")), () -> String.valueOf(last[0]));
+    await(
+        "phase " + phase,
+        () -> phase.equals((last[0] = rebalanceStatus()).getString("phase")),
+        () -> String.valueOf(last[0]));
   }
 
   /** Waits until the sweep has moved some keys, so that what follows lands mid-move. */
   private void awaitProgress() throws InterruptedException {
     JsonObject[] last = new JsonObject[1];
-    await("keys moving", () -> {
-      last[0] = rebalanceStatus();
-      JsonObject p = last[0].getJsonObject("progress");
-      return last[0].getString("phase").equals("moving") && p != null && p.getLong("keysMoved") > 0;
-    }, () -> String.valueOf(last[0]));
+    await(
+        "keys moving",
+        () -> {
+          last[0] = rebalanceStatus();
+          JsonObject p = last[0].getJsonObject("progress");
+          return last[0].getString("phase").equals("moving")
+              && p != null
+              && p.getLong("keysMoved") > 0;
+        },
+        () -> String.valueOf(last[0]));
   }
 
   /**
    * Polls {@code done} until it holds or the deadline passes. The short pause between polls only
    * spaces out the status requests; no outcome depends on how long it is.
    */
-  private static void await(String what, BooleanSupplier done, java.util.function.Supplier<String> state) throws InterruptedException {
+  private static void await(
+      String what, BooleanSupplier done, java.util.function.Supplier<String> state)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + DEADLINE_MS;
     while (!done.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) throw new AssertionError("not " + what + " within " + DEADLINE_MS + " ms: " + state.get());
+      if (System.currentTimeMillis() > deadline)
+        throw new AssertionError("not " + what + " within " + DEADLINE_MS + " ms: " + state.get());
       Thread.sleep(50);
     }
   }
@@ -318,14 +367,20 @@ class RebalanceIT {
   }
 
   private static void assertQuarter(long n, String what) {
-    assertTrue(n >= KEYS * 0.20 && n <= KEYS * 0.30, what + ": " + n + " of " + KEYS + " (expected 20%..30%)");
+    assertTrue(
+        n >= KEYS * 0.20 && n <= KEYS * 0.30,
+        what + ": " + n + " of " + KEYS + " (expected 20%..30%)");
   }
 
   HttpResponse<String> send(String method, int port, String path, String body) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(30))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
             .build();
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -342,7 +397,8 @@ class RebalanceIT {
     List<String> on = new ArrayList<>();
     for (Map.Entry<String, Integer> node : ports.entrySet()) {
       try {
-        if (send("GET", node.getValue(), "/kv/" + key, null).statusCode() == 200) on.add(node.getKey());
+        if (send("GET", node.getValue(), "/kv/" + key, null).statusCode() == 200)
+          on.add(node.getKey());
       } catch (RuntimeException e) {
         on.add(node.getKey() + "?");
       }
@@ -364,8 +420,13 @@ class RebalanceIT {
 
     record Result(long reads, long writes, List<String> problems) {
       void assertClean() {
-        System.out.printf("load: %d reads, %d writes, %d problems%n", reads, writes, problems.size());
-        assertTrue(problems.isEmpty(), problems.size() + " failed or stale operations, first: " + problems.subList(0, Math.min(5, problems.size())));
+        System.out.printf(
+            "load: %d reads, %d writes, %d problems%n", reads, writes, problems.size());
+        assertTrue(
+            problems.isEmpty(),
+            problems.size()
+                + " failed or stale operations, first: "
+                + problems.subList(0, Math.min(5, problems.size())));
         assertTrue(reads > 100, "the load ran: " + reads + " reads");
       }
     }
@@ -389,7 +450,8 @@ class RebalanceIT {
         String key = "key-" + i;
         try {
           if (random.nextInt(5) == 0) {
-            JsonObject value = new JsonObject().put("i", i).put("w", ++writesDone).put("by", client);
+            JsonObject value =
+                new JsonObject().put("i", i).put("w", ++writesDone).put("by", client);
             HttpResponse<String> r = it.send("PUT", it.routerPort, "/kv/" + key, value.encode());
             if (r.statusCode() / 100 != 2) {
               problems.add("PUT " + key + " -> " + r.statusCode() + " " + r.body());
@@ -401,9 +463,18 @@ class RebalanceIT {
             HttpResponse<String> r = it.send("GET", it.routerPort, "/kv/" + key, null);
             reads.incrementAndGet();
             if (r.statusCode() != 200) {
-              problems.add("GET " + key + " -> " + r.statusCode() + " " + r.body() + "; " + it.whereIs(key));
-            } else if (!it.expected.get(key).equals(new JsonObject(r.body()).getJsonObject("value"))) {
-              problems.add("GET " + key + " went backwards: " + r.body() + ", expected " + it.expected.get(key));
+              problems.add(
+                  "GET " + key + " -> " + r.statusCode() + " " + r.body() + "; " + it.whereIs(key));
+            } else if (!it.expected
+                .get(key)
+                .equals(new JsonObject(r.body()).getJsonObject("value"))) {
+              problems.add(
+                  "GET "
+                      + key
+                      + " went backwards: "
+                      + r.body()
+                      + ", expected "
+                      + it.expected.get(key));
             }
           }
         } catch (RuntimeException e) {

@@ -31,7 +31,8 @@ class RebalancePlanTest {
     }
     assertTrue(plan.movedShare() > 0.18 && plan.movedShare() < 0.32, "moved " + plan.movedShare());
     long estimate =
-        plan.estimatedKeys(Map.of("a", 1000L, "b", 1000L, "c", 1000L), ring("a", "b", "c").shares());
+        plan.estimatedKeys(
+            Map.of("a", 1000L, "b", 1000L, "c", 1000L), ring("a", "b", "c").shares());
     assertTrue(estimate > 550 && estimate < 950, "estimate " + estimate);
   }
 

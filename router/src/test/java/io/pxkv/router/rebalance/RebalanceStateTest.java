@@ -25,7 +25,9 @@ class RebalanceStateTest {
     RebalanceState adding = settled.target(cluster(1, 2, 3, 4));
     assertTrue(adding.unsettled(cluster(1, 2, 3, 4)));
     RebalanceState thenRemoving = adding.target(cluster(1, 3, 4));
-    assertEquals(List.of("node-1", "node-2", "node-3", "node-4"), thenRemoving.holders().stream().map(NodeInfo::id).toList());
+    assertEquals(
+        List.of("node-1", "node-2", "node-3", "node-4"),
+        thenRemoving.holders().stream().map(NodeInfo::id).toList());
     assertEquals(cluster(1, 2, 3), thenRemoving.settled());
     assertTrue(thenRemoving.unsettled(cluster(1, 3, 4)));
   }
