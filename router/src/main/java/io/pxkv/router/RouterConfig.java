@@ -23,7 +23,6 @@ import java.util.Map;
  * @param pipelining requests in flight per connection to a node (HTTP/1.1 pipelining); 1 is off
  * @param instances event loops serving HTTP, one {@link RouterVerticle} each
  * @param limits request size limits, checked before a body is forwarded
- * @param stateDir where the rebalance state is kept across restarts; null keeps it in memory only
  * @param rebalanceKeysPerSecond the pace at which keys are moved between nodes
  */
 public record RouterConfig(
@@ -37,14 +36,12 @@ public record RouterConfig(
     int pipelining,
     int instances,
     ValueLimits limits,
-    String stateDir,
     long rebalanceKeysPerSecond) {
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_CLUSTER_FILE = "config/cluster.json";
   public static final int DEFAULT_TIMEOUT_MS = 5000;
   public static final int DEFAULT_CONNECT_TIMEOUT_MS = 1000;
-  public static final String DEFAULT_STATE_DIR = "data/router";
   public static final long DEFAULT_REBALANCE_KEYS_PER_SECOND = 20_000;
 
   /**
@@ -84,7 +81,6 @@ public record RouterConfig(
         DEFAULT_PIPELINING,
         defaultInstances(),
         ValueLimits.DEFAULTS,
-        null,
         DEFAULT_REBALANCE_KEYS_PER_SECOND);
   }
 
@@ -100,23 +96,6 @@ public record RouterConfig(
         pipelining,
         instances,
         limits,
-        stateDir,
-        rebalanceKeysPerSecond);
-  }
-
-  public RouterConfig withStateDir(String newStateDir) {
-    return new RouterConfig(
-        host,
-        port,
-        clusterFile,
-        cluster,
-        timeoutMs,
-        connectTimeoutMs,
-        poolSize,
-        pipelining,
-        instances,
-        limits,
-        newStateDir,
         rebalanceKeysPerSecond);
   }
 
@@ -132,7 +111,6 @@ public record RouterConfig(
         pipelining,
         newInstances,
         limits,
-        stateDir,
         rebalanceKeysPerSecond);
   }
 
@@ -164,10 +142,6 @@ public record RouterConfig(
             String.valueOf(ValueLimits.DEFAULT_MAX_VALUE_BYTES),
             "largest value accepted (k, m suffixes)")
         .option(
-            "state-dir",
-            DEFAULT_STATE_DIR,
-            "where the router keeps what a restart must finish of a rebalance")
-        .option(
             "rebalance-rate",
             String.valueOf(DEFAULT_REBALANCE_KEYS_PER_SECOND),
             "keys per second moved between nodes when the cluster changes");
@@ -192,7 +166,6 @@ public record RouterConfig(
     int pipelining = flags.integer("pipelining", 1, 1024);
     int instances = flags.integer("instances", 1, 1024);
     long maxValue = flags.bytes("max-value-bytes", 1, 512L << 20);
-    String stateDir = flags.string("state-dir");
     int rebalanceRate = flags.integer("rebalance-rate", 1, 10_000_000);
     ClusterConfig cluster;
     try {
@@ -211,7 +184,6 @@ public record RouterConfig(
         pipelining,
         instances,
         new ValueLimits((int) maxValue, ValueLimits.DEFAULT_MAX_DEPTH),
-        stateDir,
         rebalanceRate);
   }
 }

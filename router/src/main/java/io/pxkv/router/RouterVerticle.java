@@ -1,7 +1,6 @@
 package io.pxkv.router;
 
-import io.pxkv.common.cluster.ClusterConfig;
-import io.pxkv.common.cluster.NodeInfo;
+import io.pxkv.common.cluster.ClusterState;
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.ErrorResponses;
@@ -12,6 +11,7 @@ import io.pxkv.router.cluster.RingHolder;
 import io.pxkv.router.cluster.StatusHandler;
 import io.pxkv.router.forward.ClusterBackup;
 import io.pxkv.router.forward.ForwardingHandler;
+import io.pxkv.router.forward.Views;
 import io.pxkv.router.rebalance.ClusterCoordinator;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,7 +20,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import java.util.List;
 
 /**
  * One event loop's router: an HTTP server and its own {@link RingHolder}, so the node clients,
@@ -51,22 +50,40 @@ public final class RouterVerticle extends VerticleBase {
     this.coordinator = coordinator;
   }
 
-  /**
-   * Routes by {@code target}; while {@code moving}, misses and deletes also go to the other {@code
-   * holders}. Runs on this verticle's event loop.
-   */
-  public Future<Void> route(ClusterConfig target, List<NodeInfo> holders, boolean moving) {
+  /** Routes by {@code state} from now on. Runs the swap on this verticle's event loop. */
+  public Future<Void> route(ClusterState state) {
     Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> ring.swap(target, holders, moving).onComplete(done));
+    context.runOnContext(v -> ring.swap(state).onComplete(done));
     return done.future();
   }
 
   @Override
   public Future<?> start() {
     ring = new RingHolder(vertx, config);
-    kv = new ForwardingHandler(ring::current, config.limits());
-    status = new StatusHandler(ring::current, coordinator::configError);
-    backup = new ClusterBackup(ring::current, config.limits());
+    Views views =
+        new Views() {
+          @Override
+          public ClusterView current() {
+            return ring.current();
+          }
+
+          @Override
+          public Future<ClusterView> next(long epoch, long waitMs) {
+            return ring.next(epoch, waitMs);
+          }
+
+          @Override
+          public Future<Void> nodeBehind(String nodeId, long epoch) {
+            Promise<Void> back = Promise.promise();
+            coordinator
+                .nodeBehind(nodeId, epoch)
+                .onComplete(ar -> context.runOnContext(v -> back.complete()));
+            return back.future();
+          }
+        };
+    kv = new ForwardingHandler(views, config.limits(), config.timeoutMs());
+    status = new StatusHandler(ring::current, coordinator);
+    backup = new ClusterBackup(views, config.limits(), config.timeoutMs());
     HttpServerOptions options = ServerOptions.http(config.host(), port);
     server = vertx.createHttpServer(options).requestHandler(this::handle);
     return server.listen();

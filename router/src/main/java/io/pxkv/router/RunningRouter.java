@@ -43,9 +43,9 @@ public final class RunningRouter {
     List<RouterVerticle> started = new CopyOnWriteArrayList<>();
     ClusterCoordinator coordinator = new ClusterCoordinator(config);
     coordinator.publishTo(
-        (target, holders, moving) -> {
+        state -> {
           List<Future<Void>> routed = new ArrayList<>();
-          for (RouterVerticle v : started) routed.add(v.route(target, holders, moving));
+          for (RouterVerticle v : started) routed.add(v.route(state));
           return Future.all(routed).mapEmpty();
         });
     return vertx

@@ -19,21 +19,61 @@ import java.util.Map;
  * The router's cluster file (CONTRACT.md "Cluster config"), parsed and validated in this one place.
  *
  * <pre>
- * {"virtualNodes": 128, "nodes": [{"id": "node-1", "url": "http://127.0.0.1:9001"}, ...]}
+ * {"clusterId": "prod-eu", "virtualNodes": 128,
+ *  "nodes": [{"id": "node-1", "url": "http://127.0.0.1:9001"}, ...]}
  * </pre>
  *
  * <p>{@link #fromJson} collects every problem before throwing one {@link ConfigException}, so a bad
  * file is fixed in one round. Unknown fields are ignored, so newer files still load. Immutable.
  *
+ * @param clusterId the cluster's id, or null when the file names none (the nodes then keep the one
+ *     generated at the first start): nodes of another cluster are refused
  * @param virtualNodes tokens per node on the ring, 1..4096 (default 128)
  * @param nodes the storage nodes, at least one, ids and URLs distinct, in file order
  */
-public record ClusterConfig(int virtualNodes, List<NodeInfo> nodes) {
+public record ClusterConfig(String clusterId, int virtualNodes, List<NodeInfo> nodes) {
   public static final int DEFAULT_VIRTUAL_NODES = ConsistentHashRing.DEFAULT_VIRTUAL_NODES;
   public static final int MAX_VIRTUAL_NODES = 4096;
 
+  /** At most this long, and only letters, digits, '.', '_' and '-'. */
+  public static final int MAX_CLUSTER_ID_LENGTH = 64;
+
   public ClusterConfig {
     nodes = List.copyOf(nodes);
+  }
+
+  /** A layout that names no cluster id. */
+  public ClusterConfig(int virtualNodes, List<NodeInfo> nodes) {
+    this(null, virtualNodes, nodes);
+  }
+
+  /** This layout without its cluster id: what a move compares and a cluster state keeps. */
+  public ClusterConfig layout() {
+    return clusterId == null ? this : new ClusterConfig(null, virtualNodes, nodes);
+  }
+
+  /** The same layout under {@code id}. */
+  public ClusterConfig withClusterId(String id) {
+    return new ClusterConfig(id, virtualNodes, nodes);
+  }
+
+  /** Whether {@code id} may name a cluster. */
+  public static boolean isValidClusterId(String id) {
+    return id != null
+        && !id.isEmpty()
+        && id.length() <= MAX_CLUSTER_ID_LENGTH
+        && id.chars()
+            .allMatch(
+                c -> c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '-'));
+  }
+
+  /** The layout as the cluster file writes it (without {@code clusterId} when it has none). */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    if (clusterId != null) json.put("clusterId", clusterId);
+    JsonArray list = new JsonArray();
+    for (NodeInfo n : nodes) list.add(new JsonObject().put("id", n.id()).put("url", n.url()));
+    return json.put("virtualNodes", virtualNodes).put("nodes", list);
   }
 
   /** The node with this id, or null. */
@@ -68,12 +108,30 @@ public record ClusterConfig(int virtualNodes, List<NodeInfo> nodes) {
       throw new ConfigException(source, List.of("not a JSON object: " + firstLine(e.getMessage())));
     }
     List<String> problems = new ArrayList<>();
+    String clusterId = readClusterId(root, problems);
     int virtualNodes = readVirtualNodes(root, problems);
     List<NodeInfo> nodes = readNodes(root, problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(source, problems);
     }
-    return new ClusterConfig(virtualNodes, nodes);
+    return new ClusterConfig(clusterId, virtualNodes, nodes);
+  }
+
+  private static String readClusterId(JsonObject root, List<String> problems) {
+    Object raw = root.getValue("clusterId");
+    if (raw == null) {
+      return null;
+    }
+    if (!(raw instanceof String id) || !isValidClusterId(id)) {
+      problems.add(
+          "clusterId: must be 1.."
+              + MAX_CLUSTER_ID_LENGTH
+              + " letters, digits, '.', '_' or '-' (was "
+              + quoted(raw)
+              + ")");
+      return null;
+    }
+    return id;
   }
 
   private static int readVirtualNodes(JsonObject root, List<String> problems) {

@@ -1,52 +1,74 @@
 package io.pxkv.router.cluster;
 
 import io.pxkv.common.cluster.ClusterConfig;
+import io.pxkv.common.cluster.ClusterState;
 import io.pxkv.common.ring.ConsistentHashRing;
 import io.pxkv.router.forward.NodeClient;
+import io.pxkv.router.forward.ViewTag;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One consistent picture of the cluster: the config, the ring built from it and a client for every
- * node in it. Immutable but for the count of its writes in flight; a request reads one view at its
- * start and uses it to the end, so a ring swap never mixes two layouts inside one call.
+ * One event loop's picture of the cluster: a {@link ClusterState} (one view, one epoch), the rings
+ * built from it and a client for every node that may hold keys. Immutable; a request reads one view
+ * at its start and uses it to the end, so a view change never mixes two layouts inside one call,
+ * and every call it makes carries the view's {@link ViewTag}: a node that moved on refuses it, and
+ * the request is routed again by the newer view.
  *
- * <p>While keys move between nodes ({@code moving}), {@code clients} also holds the nodes that may
- * still have keys but are no longer in the config (they are being drained): listings walk them too,
- * and a read that misses on the owner asks them and the other nodes.
- *
- * @param config the target layout: the ring routes by it
- * @param clients one per node that may hold keys: the config's nodes in config order (the order
- *     listings walk the nodes in), then any node being drained
- * @param moving whether keys may still be on nodes other than their owner
- * @param writes the writes routed by this view and not answered yet (the one mutable part)
+ * @param state the view
+ * @param placement where keys are and go under it
+ * @param tag the cluster id and epoch every request routed by this view carries
+ * @param clients one per node that may hold keys: the target's nodes in config order (the order
+ *     status pages list), then nodes of earlier layouts still being drained
+ * @param byId the same clients by node id
  */
 public record ClusterView(
-    ClusterConfig config,
-    ConsistentHashRing ring,
+    ClusterState state,
+    ClusterState.Placement placement,
+    ViewTag tag,
     List<NodeClient> clients,
-    Map<String, NodeClient> byId,
-    boolean moving,
-    WritesInFlight writes) {
+    Map<String, NodeClient> byId) {
 
   public ClusterView {
     clients = List.copyOf(clients);
     byId = Map.copyOf(byId);
   }
 
-  /** While moving: every node but {@code owner} that may hold a key. Empty otherwise. */
-  public List<NodeClient> othersThan(NodeClient owner) {
-    if (!moving) return List.of();
-    List<NodeClient> others = new java.util.ArrayList<>(clients.size() - 1);
-    for (NodeClient c : clients) {
-      if (c != owner) others.add(c);
-    }
-    return others;
+  /** The layout writes are routed by. */
+  public ClusterConfig config() {
+    return state.target();
   }
 
-  /** The client of the node that owns {@code key}. */
+  /** The target's ring. */
+  public ConsistentHashRing ring() {
+    return placement.rings().get(placement.rings().size() - 1);
+  }
+
+  /** Whether keys may still be away from their owner (on other holders). */
+  public boolean moving() {
+    return state.moving();
+  }
+
+  public long epoch() {
+    return state.epoch();
+  }
+
+  /** The client of the node that owns {@code key} in the target. */
   public NodeClient ownerOf(String key) {
-    return byId.get(ring.owner(key));
+    return byId.get(placement.owner(key));
+  }
+
+  /**
+   * The clients of every node that may hold {@code key}, its owner first; just the owner when the
+   * key has not changed hands since the cluster last settled.
+   */
+  public List<NodeClient> holdersOf(String key) {
+    List<String> ids = placement.holdersOf(key);
+    if (ids.size() == 1) return List.of(byId.get(ids.get(0)));
+    List<NodeClient> holders = new ArrayList<>(ids.size());
+    for (String id : ids) holders.add(byId.get(id));
+    return holders;
   }
 
   /** The position of node {@code id} in {@link #clients}, or -1. */

@@ -23,6 +23,7 @@ final class NodeProbe {
 
   static Future<List<Result>> all(ClusterView view, String path) {
     List<Future<Result>> probes = new ArrayList<>();
+    if (view == null) return Future.succeededFuture(List.of());
     for (NodeClient client : view.clients()) {
       probes.add(one(client, path));
     }
@@ -32,7 +33,7 @@ final class NodeProbe {
   private static Future<Result> one(NodeClient client, String path) {
     long deadline = Math.min(MAX_PROBE_MS, client.timeoutMs());
     return client
-        .call(HttpMethod.GET, path, null, null, deadline)
+        .call(null, HttpMethod.GET, path, null, null, deadline)
         .map(
             reply -> {
               if (reply.status() != 200) {

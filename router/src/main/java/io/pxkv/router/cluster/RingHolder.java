@@ -1,54 +1,77 @@
 package io.pxkv.router.cluster;
 
-import io.pxkv.common.cluster.ClusterConfig;
+import io.pxkv.common.cluster.ClusterState;
 import io.pxkv.common.cluster.NodeInfo;
-import io.pxkv.common.ring.ConsistentHashRing;
 import io.pxkv.router.RouterConfig;
 import io.pxkv.router.forward.NodeClient;
+import io.pxkv.router.forward.ViewTag;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Holds the current {@link ClusterView} and replaces it atomically with {@link #swap}: the new ring
- * and clients are built first, published in one step, and only then are the clients of nodes that
- * left closed. Clients of nodes that stayed (same id and URL) are kept, with their warm
- * connections.
+ * Holds this event loop's current {@link ClusterView} and replaces it with {@link #swap}: the new
+ * view is built first, published in one step, and only then are the clients of nodes that left
+ * closed. Clients of nodes that stayed (same id and URL) are kept, with their warm connections.
+ * Until the router has learned the cluster's state from its nodes there is no view; {@link #next}
+ * lets a request wait for one.
  *
- * <p>Threading: each {@code RouterVerticle} owns one holder and calls {@link #swap} on its own
- * event loop; {@link #current} may be read from any thread.
+ * <p>Threading: each {@code RouterVerticle} owns one holder and calls {@link #swap} and {@link
+ * #next} on its own event loop; {@link #current} may be read from any thread.
  */
 public final class RingHolder {
   private final Vertx vertx;
   private final RouterConfig settings;
   private final AtomicReference<ClusterView> current = new AtomicReference<>();
+  private List<Promise<ClusterView>> waiting = new ArrayList<>();
 
   public RingHolder(Vertx vertx, RouterConfig settings) {
     this.vertx = vertx;
     this.settings = settings;
-    current.set(build(settings.cluster(), settings.cluster().nodes(), false, Map.of()));
   }
 
+  /** The view requests use now, or null before the router learned the cluster's state. */
   public ClusterView current() {
     return current.get();
   }
 
   /**
-   * Publishes a view that routes by {@code next} and knows {@code holders} (every node that may
-   * hold keys: more than {@code next}'s nodes while keys move); completes once every write the old
-   * view routed has been answered (see {@link WritesInFlight}) and the clients of nodes that left
-   * are closed.
+   * The first view newer than {@code epoch} (any view for a negative epoch), once it is published,
+   * or a failure after {@code waitMs}.
    */
-  public Future<Void> swap(ClusterConfig next, List<NodeInfo> holders, boolean moving) {
+  public Future<ClusterView> next(long epoch, long waitMs) {
+    ClusterView now = current.get();
+    if (now != null && now.epoch() > epoch) return Future.succeededFuture(now);
+    Promise<ClusterView> p = Promise.promise();
+    waiting.add(p);
+    long timer = vertx.setTimer(Math.max(1, waitMs), id -> p.tryFail("no newer view"));
+    return p.future()
+        .andThen(
+            ar -> {
+              vertx.cancelTimer(timer);
+              waiting.remove(p);
+            })
+        .compose(
+            v ->
+                v.epoch() > epoch ? Future.succeededFuture(v) : next(epoch, waitMs)); // rare: older
+  }
+
+  /**
+   * Publishes a view of {@code state}; completes once the clients of nodes that left are closed.
+   */
+  public Future<Void> swap(ClusterState state) {
     ClusterView old = current.get();
-    ClusterView fresh = build(next, holders, moving, old.byId());
+    ClusterView fresh = build(state, old == null ? Map.of() : old.byId());
     current.set(fresh);
-    return old.writes().drained().compose(drained -> closeLeavers(old, fresh));
+    List<Promise<ClusterView>> wake = waiting;
+    waiting = new ArrayList<>();
+    for (Promise<ClusterView> p : wake) p.tryComplete(fresh);
+    return old == null ? Future.succeededFuture() : closeLeavers(old, fresh);
   }
 
   private static Future<Void> closeLeavers(ClusterView old, ClusterView fresh) {
@@ -63,28 +86,20 @@ public final class RingHolder {
 
   /** Closes every client of the current view. */
   public Future<Void> close() {
+    ClusterView view = current.get();
     List<Future<Void>> closing = new ArrayList<>();
-    for (NodeClient c : current.get().clients()) {
-      closing.add(c.close());
+    if (view != null) {
+      for (NodeClient c : view.clients()) closing.add(c.close());
     }
+    for (Promise<ClusterView> p : waiting) p.tryFail("the router is closing");
     return Future.join(closing).mapEmpty();
   }
 
-  private ClusterView build(
-      ClusterConfig config,
-      List<NodeInfo> holders,
-      boolean moving,
-      Map<String, NodeClient> reusable) {
-    ConsistentHashRing ring = ConsistentHashRing.of(config);
+  private ClusterView build(ClusterState state, Map<String, NodeClient> reusable) {
     List<NodeClient> clients = new ArrayList<>();
     Map<String, NodeClient> byId = new LinkedHashMap<>();
-    Map<String, NodeClient> keep = new HashMap<>(reusable);
-    List<NodeInfo> all = new ArrayList<>(config.nodes());
-    for (NodeInfo h : holders) {
-      if (config.node(h.id()) == null) all.add(h);
-    }
-    for (NodeInfo node : all) {
-      NodeClient existing = keep.get(node.id());
+    for (NodeInfo node : state.holders()) {
+      NodeClient existing = reusable.get(node.id());
       NodeClient client =
           existing != null && existing.node().equals(node)
               ? existing
@@ -98,6 +113,7 @@ public final class RingHolder {
       clients.add(client);
       byId.put(node.id(), client);
     }
-    return new ClusterView(config, ring, clients, byId, moving, new WritesInFlight());
+    return new ClusterView(
+        state, state.placement(), new ViewTag(state.clusterId(), state.epoch()), clients, byId);
   }
 }

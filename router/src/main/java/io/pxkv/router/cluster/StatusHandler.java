@@ -5,6 +5,7 @@ import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Headers;
 import io.pxkv.common.ring.ConsistentHashRing;
+import io.pxkv.router.rebalance.ClusterCoordinator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -28,18 +29,25 @@ import java.util.function.Supplier;
  */
 public final class StatusHandler {
   private final Supplier<ClusterView> view;
-  private final Supplier<String> configError;
+  private final ClusterCoordinator coordinator;
 
-  /**
-   * {@code configError} tells why the newest cluster file was refused (null when it is in force).
-   */
-  public StatusHandler(Supplier<ClusterView> view, Supplier<String> configError) {
+  /** {@code coordinator} tells why the newest cluster file was refused, or what it waits for. */
+  public StatusHandler(Supplier<ClusterView> view, ClusterCoordinator coordinator) {
     this.view = view;
-    this.configError = configError;
+    this.coordinator = coordinator;
   }
 
   public void health(HttpServerRequest request) {
     HttpServerResponse response = request.response();
+    if (view.get() == null) {
+      ErrorResponses.send(
+          response,
+          new KvException(
+              ErrorCode.UNAVAILABLE,
+              "no view of the cluster yet"
+                  + (coordinator.problem() == null ? "" : ": " + coordinator.problem())));
+      return;
+    }
     NodeProbe.all(view.get(), "/health")
         .onSuccess(
             results -> {
@@ -68,6 +76,16 @@ public final class StatusHandler {
   public void cluster(HttpServerRequest request) {
     HttpServerResponse response = request.response();
     ClusterView current = view.get();
+    if (current == null) {
+      json(
+          response,
+          new JsonObject()
+              .put("nodes", new JsonArray())
+              .put("up", 0)
+              .put("problem", coordinator.problem())
+              .put("configError", coordinator.configError()));
+      return;
+    }
     ConsistentHashRing ring = current.ring();
     Map<String, Double> shares = ring.shares();
     NodeProbe.all(current, "/admin/stats")
@@ -99,8 +117,11 @@ public final class StatusHandler {
                       .put("virtualNodes", ring.virtualNodes())
                       .put("hash", "murmur3_x64_128/64")
                       .put("up", up)
+                      .put("clusterId", current.state().clusterId())
+                      .put("epoch", current.epoch())
                       .put("rebalancing", current.moving())
-                      .put("configError", configError.get())
+                      .put("configError", coordinator.configError())
+                      .put("problem", coordinator.problem())
                       .put("nodes", nodes);
               json(response, body);
             });

@@ -16,7 +16,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Whole-cluster backup and restore through the router, in the nodes' JSON-lines format ({@code
@@ -26,36 +25,45 @@ import java.util.function.Supplier;
  *   <li>{@code GET /admin/export} streams each node's {@code /admin/export} in turn, with
  *       backpressure; a node failing mid-stream resets the connection, so a cut backup never looks
  *       complete.
- *   <li>{@code POST /admin/import} reads lines as they arrive and stores each pair on its owner
- *       with an ordinary PUT, a bounded number at a time, so a backup restores onto a cluster of
- *       any size and shape. It stops at the first bad line or failed write, naming the line.
+ *   <li>{@code POST /admin/import} reads lines as they arrive and sends each to its key's owner's
+ *       {@code /admin/import}, a bounded number at a time, so a backup restores onto a cluster of
+ *       any size and shape: a line with a {@code version} is imported keeping its version (so a
+ *       restore never undoes a later write or delete), one without is an ordinary PUT. It stops at
+ *       the first bad line or failed write, naming the line.
  * </ul>
  *
  * <p>While keys move between nodes, an export may list a key twice (once per copy). Runs on the
  * router's event loop.
  */
 public final class ClusterBackup {
-  private final Supplier<ClusterView> view;
+  private final Views views;
+  private final Rerouting rerouting;
   private final ValueLimits limits;
 
-  public ClusterBackup(Supplier<ClusterView> view, ValueLimits limits) {
-    this.view = view;
+  public ClusterBackup(Views views, ValueLimits limits, long timeoutMs) {
+    this.views = views;
+    this.rerouting = new Rerouting(views, timeoutMs);
     this.limits = limits;
   }
 
   public void export(HttpServerRequest request) {
     HttpServerResponse out = request.response();
     out.setChunked(true).putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_NDJSON);
-    exportFrom(view.get().clients(), 0, out);
+    ClusterView current = views.current();
+    if (current == null) {
+      out.reset();
+      return;
+    }
+    exportFrom(current.clients(), current.tag(), 0, out);
   }
 
-  private void exportFrom(List<NodeClient> nodes, int index, HttpServerResponse out) {
+  private void exportFrom(List<NodeClient> nodes, ViewTag tag, int index, HttpServerResponse out) {
     if (index == nodes.size()) {
       out.end();
       return;
     }
     NodeClient node = nodes.get(index);
-    node.stream("/admin/export")
+    node.stream(tag, "/admin/export")
         .onSuccess(
             in -> {
               if (in.statusCode() != 200) {
@@ -63,7 +71,7 @@ public final class ClusterBackup {
                 out.reset();
                 return;
               }
-              pipe(in, out, () -> exportFrom(nodes, index + 1, out), node);
+              pipe(in, out, () -> exportFrom(nodes, tag, index + 1, out), node);
             })
         .onFailure(e -> out.reset());
   }
@@ -91,8 +99,8 @@ public final class ClusterBackup {
     JsonLinesReader.read(
             request,
             limits.maxBodyBytes(),
-            line -> KvJson.parsePutBody(line, limits),
-            put -> putOnOwner(put))
+            line -> new Line(KvJson.parseKeyBody(line), Buffer.buffer(line)),
+            this::importOnOwner)
         .onSuccess(
             counts ->
                 StatusHandler.json(
@@ -100,31 +108,41 @@ public final class ClusterBackup {
         .onFailure(t -> JsonLinesReader.sendFailure(request, t));
   }
 
-  private Future<Boolean> putOnOwner(KvJson.PutBody put) {
-    Buffer body =
-        Buffer.buffer("{\"key\":")
-            .appendBytes(KvJson.quote(put.key()))
-            .appendString(",\"value\":")
-            .appendBytes(put.value())
-            .appendString("}");
-    ClusterView current = view.get();
-    NodeClient owner = current.ownerOf(put.key());
-    return current
-        .writes()
-        .track(owner.call(HttpMethod.PUT, "/kv", Headers.APPLICATION_JSON.toString(), body))
-        .compose(
-            reply -> {
-              if (reply.status() / 100 == 2) return Future.succeededFuture(true);
-              return Future.failedFuture(nodeError(owner, reply));
-            });
+  /** One line of a backup: its key, to find the owner, and the line as it came. */
+  private record Line(String key, Buffer bytes) {}
+
+  private Future<Boolean> importOnOwner(Line line) {
+    return rerouting
+        .routed(
+            view -> {
+              NodeClient owner = view.ownerOf(line.key());
+              return owner
+                  .call(
+                      view.tag(),
+                      HttpMethod.POST,
+                      "/admin/import",
+                      Headers.APPLICATION_NDJSON.toString(),
+                      line.bytes())
+                  .map(reply -> StaleView.check(owner, reply))
+                  .compose(
+                      reply ->
+                          reply.status() == 200
+                              ? Future.succeededFuture(reply)
+                              : Future.failedFuture(nodeError(owner, reply)));
+            })
+        .map(reply -> true);
   }
 
-  /** The node's own JSON error, re-raised with its code. */
+  /**
+   * The node's own JSON error, re-raised with its code. The node numbered the one line it got as
+   * line 1; the caller numbers it within the whole backup.
+   */
   private static KvException nodeError(NodeClient node, NodeReply reply) {
     try {
       JsonObject error = new JsonObject(reply.body());
-      return new KvException(
-          ErrorCode.byCode(error.getString("error")), error.getString("message"));
+      String message = error.getString("message", "");
+      if (message.startsWith("line 1: ")) message = message.substring("line 1: ".length());
+      return new KvException(ErrorCode.byCode(error.getString("error")), message);
     } catch (RuntimeException notJson) {
       return new KvException(ErrorCode.INTERNAL, node.node().id() + " answered " + reply.status());
     }

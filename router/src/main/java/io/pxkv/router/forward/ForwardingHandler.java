@@ -19,8 +19,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * {@code /kv} and {@code /kv/{key}} on the router. Single-key calls find the key (query, path or
@@ -30,20 +30,28 @@ import java.util.function.Supplier;
  * batches by the owner's {@link PutBatcher}, each answered with its own part). Values are not
  * parsed here: the owner checks them anyway, and its error is passed on as it is. Listings go to
  * {@link MergedListing} and {@link PagedListing}; while keys move between nodes, reads and deletes
- * go through {@link DuringRebalance}. PUTs and DELETEs are counted in their view's {@link
- * io.pxkv.router.cluster.WritesInFlight} until answered, so a layout swap can wait for them.
+ * of keys that may sit on several nodes go through {@link MovingReads}.
+ *
+ * <p>Every call is routed by one view and tagged with it ({@link ViewTag}). A node on another view
+ * refuses it ({@code 409 stale_view}) without reading or writing anything; the call is then routed
+ * again by the newer view ({@link Views#next}), or, when the node is the one behind, once the
+ * coordinator has brought it up to date, a few times at most and within the call's deadline.
  *
  * <p>Runs on the event loop of the verticle that owns it; it keeps no per-request state.
  */
 public final class ForwardingHandler {
-  private final Supplier<ClusterView> view;
+  private final Views views;
+  private final Rerouting rerouting;
   private final ValueLimits limits;
+  private final long timeoutMs;
   private final MergedListing merged = new MergedListing();
   private final PagedListing paged = new PagedListing();
 
-  public ForwardingHandler(Supplier<ClusterView> view, ValueLimits limits) {
-    this.view = view;
+  public ForwardingHandler(Views views, ValueLimits limits, long timeoutMs) {
+    this.views = views;
+    this.rerouting = new Rerouting(views, timeoutMs);
     this.limits = limits;
+    this.timeoutMs = timeoutMs;
   }
 
   /** {@code /kv}: the key comes from {@code ?key=} or from the JSON body; no key lists. */
@@ -56,11 +64,11 @@ public final class ForwardingHandler {
         reply(request, forward(request, key, null));
       } else if (Cursors.isPaged(
           request.getParam("prefix"), request.getParam("limit"), request.getParam("cursor"))) {
-        paged.handle(request, view.get());
+        withView(request, view -> paged.handle(request, view));
       } else if (hasBody(request)) {
         forwardWithBody(request, KvJson::parseKeyBody);
       } else {
-        merged.handle(request, view.get());
+        withView(request, view -> merged.handle(request, view));
       }
     } else if (method == HttpMethod.PUT) {
       // Only the key is checked here; the owner checks the value and its answer is passed on.
@@ -114,10 +122,7 @@ public final class ForwardingHandler {
             .compose(body -> forward(request, keyOf.apply(body.getBytes()), body)));
   }
 
-  /**
-   * A PUT goes to the key's owner, gathered with other PUTs for that node ({@link PutBatcher}).
-   * While keys move, the owner is already the new node, so a PUT needs nothing more.
-   */
+  /** A PUT goes to the key's owner, gathered with other PUTs for that node ({@link PutBatcher}). */
   private void put(HttpServerRequest request, PutBatch.Form form, Function<Buffer, String> keyOf) {
     reply(
         request,
@@ -126,32 +131,46 @@ public final class ForwardingHandler {
                 body -> {
                   String key = keyOf.apply(body);
                   String contentType = request.getHeader(Headers.CONTENT_TYPE);
-                  ClusterView current = view.get();
-                  NodeClient owner = current.ownerOf(key);
-                  return current
-                      .writes()
-                      .track(owner.put(form, key, request.uri(), contentType, body));
+                  String uri = request.uri();
+                  return rerouting.routed(
+                      view -> {
+                        NodeClient owner = view.ownerOf(key);
+                        return owner
+                            .put(view.tag(), form, key, uri, contentType, body)
+                            .map(reply -> StaleView.check(owner, reply));
+                      });
                 }));
   }
 
   private Future<NodeReply> forward(HttpServerRequest request, String key, Buffer body) {
     String contentType = body == null ? null : request.getHeader(Headers.CONTENT_TYPE);
-    ClusterView current = view.get();
-    NodeClient owner = current.ownerOf(key);
     HttpMethod method = request.method();
     String uri = request.uri();
-    if (current.moving()) {
-      Function<NodeClient, Future<NodeReply>> same =
-          node -> node.call(method, uri, contentType, body);
-      if (method == HttpMethod.GET) {
-        return DuringRebalance.read(current, owner, same.apply(owner), same);
-      }
-      if (method == HttpMethod.DELETE) {
-        return current.writes().track(DuringRebalance.delete(current, owner, key, same));
-      }
+    return rerouting.routed(
+        view -> {
+          List<NodeClient> holders = view.holdersOf(key);
+          if (holders.size() > 1) {
+            if (method == HttpMethod.GET) return MovingReads.read(view, key, holders);
+            if (method == HttpMethod.DELETE) return MovingReads.delete(view, key, holders);
+          }
+          NodeClient owner = holders.get(0);
+          return owner
+              .call(view.tag(), method, uri, contentType, body)
+              .map(reply -> StaleView.check(owner, reply));
+        });
+  }
+
+  /** Runs {@code use} with the current view, or the first one once the router has learned it. */
+  private void withView(HttpServerRequest request, java.util.function.Consumer<ClusterView> use) {
+    ClusterView now = views.current();
+    if (now != null) {
+      use.accept(now);
+      return;
     }
-    Future<NodeReply> answer = owner.call(method, uri, contentType, body);
-    return method == HttpMethod.DELETE ? current.writes().track(answer) : answer;
+    views
+        .next(-1, timeoutMs)
+        .onSuccess(use::accept)
+        .onFailure(e -> ErrorResponses.send(request.response(), Rerouting.noViewYet()));
   }
 
   private static void reply(HttpServerRequest request, Future<NodeReply> answer) {

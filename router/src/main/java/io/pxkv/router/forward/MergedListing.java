@@ -28,12 +28,13 @@ import java.util.List;
 final class MergedListing {
 
   void handle(HttpServerRequest request, ClusterView view) {
-    new Stream(request.response(), view.clients()).next();
+    new Stream(request.response(), view.clients(), view.tag()).next();
   }
 
   private static final class Stream {
     private final HttpServerResponse out;
     private final List<NodeClient> nodes;
+    private final ViewTag tag;
     private int index;
     private boolean done;
     private boolean anyPair;
@@ -44,9 +45,10 @@ final class MergedListing {
     private boolean nodeHasPair;
     private int held = -1;
 
-    Stream(HttpServerResponse out, List<NodeClient> nodes) {
+    Stream(HttpServerResponse out, List<NodeClient> nodes, ViewTag tag) {
       this.out = out;
       this.nodes = nodes;
+      this.tag = tag;
       out.closeHandler(
           v -> {
             if (!done && current != null) {
@@ -66,7 +68,7 @@ final class MergedListing {
         return;
       }
       NodeClient node = nodes.get(index++);
-      node.stream("/kv")
+      node.stream(tag, "/kv")
           .onComplete(
               ar -> {
                 if (done) {

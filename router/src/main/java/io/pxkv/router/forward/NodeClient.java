@@ -104,7 +104,13 @@ public final class NodeClient {
             () -> {
               if (lastError != null) lastError = null;
             });
-    this.puts = new PutBatcher(vertx.getOrCreateContext(), node, timeoutMs, this::call);
+    this.puts =
+        new PutBatcher(
+            vertx.getOrCreateContext(),
+            node,
+            timeoutMs,
+            (tag, method, uri, contentType, body, deadlineMs) ->
+                call(tag, method, uri, contentType, body, deadlineMs));
   }
 
   public NodeInfo node() {
@@ -120,17 +126,26 @@ public final class NodeClient {
     return lastError;
   }
 
-  /** Sends a request and reads the whole answer, within {@link #timeoutMs}. */
-  public Future<NodeReply> call(HttpMethod method, String uri, String contentType, Buffer body) {
-    return call(method, uri, contentType, body, timeoutMs);
+  /**
+   * Sends a request tagged with the view it was routed by ({@code tag}; null for calls that belong
+   * to no view, such as status probes) and reads the whole answer, within {@link #timeoutMs}.
+   */
+  public Future<NodeReply> call(
+      ViewTag tag, HttpMethod method, String uri, String contentType, Buffer body) {
+    return call(tag, method, uri, contentType, body, timeoutMs);
   }
 
-  /** Like {@link #call(HttpMethod, String, String, Buffer)} with its own, shorter deadline. */
+  /** Like {@link #call(ViewTag, HttpMethod, String, String, Buffer)} with its own deadline. */
   public Future<NodeReply> call(
-      HttpMethod method, String uri, String contentType, Buffer body, long deadlineMs) {
+      ViewTag tag,
+      HttpMethod method,
+      String uri,
+      String contentType,
+      Buffer body,
+      long deadlineMs) {
     NodeConnection.Call call =
         new NodeConnection.Call(
-            RequestEncoder.encode(method, uri, hostHeader, contentType, body),
+            RequestEncoder.encode(tag, method, uri, hostHeader, contentType, body),
             isKeyRead(method, uri),
             deadlineMs);
     connections.submit(call);
@@ -139,12 +154,12 @@ public final class NodeClient {
 
   /**
    * Sends a client's PUT of {@code key} ({@code uri}, Content-Type and body as the client sent
-   * them), gathered with the other PUTs for this node into one request ({@link PutBatcher}); the
-   * reply is what the node answered for this PUT.
+   * them), gathered with the other PUTs for this node and the same view into one request ({@link
+   * PutBatcher}); the reply is what the node answered for this PUT.
    */
   public Future<NodeReply> put(
-      PutBatch.Form form, String key, String uri, String contentType, Buffer body) {
-    return puts.put(form, key, uri, contentType, body);
+      ViewTag tag, PutBatch.Form form, String key, String uri, String contentType, Buffer body) {
+    return puts.put(tag, form, key, uri, contentType, body);
   }
 
   /**
@@ -159,12 +174,12 @@ public final class NodeClient {
    * Sends a GET and returns the response once its head arrived, with its body unread: the caller
    * sets the body handlers in the callback, before the event loop can deliver a chunk.
    */
-  public Future<HttpClientResponse> stream(String uri) {
+  public Future<HttpClientResponse> stream(ViewTag tag, String uri) {
     Promise<HttpClientResponse> result = Promise.promise();
     long timer =
         vertx.setTimer(timeoutMs, id -> result.tryFail(NodeFailures.timeout(node, timeoutMs)));
     client
-        .request(options(HttpMethod.GET, uri).setIdleTimeout(timeoutMs))
+        .request(options(tag, HttpMethod.GET, uri).setIdleTimeout(timeoutMs))
         .compose(
             request -> {
               result.future().onFailure(e -> request.reset());
@@ -213,8 +228,14 @@ public final class NodeClient {
     return Future.join(connections.close(), client.close()).mapEmpty();
   }
 
-  private RequestOptions options(HttpMethod method, String uri) {
-    return new RequestOptions()
+  private RequestOptions options(ViewTag tag, HttpMethod method, String uri) {
+    RequestOptions options = new RequestOptions();
+    if (tag != null) {
+      options
+          .putHeader(ViewTag.CLUSTER_HEADER, tag.clusterId())
+          .putHeader(ViewTag.EPOCH_HEADER, Long.toString(tag.epoch()));
+    }
+    return options
         .setMethod(method)
         .setHost(node.host())
         .setPort(node.port())

@@ -31,7 +31,7 @@ final class PagedListing {
     String prefix = request.getParam("prefix", "");
     int limit = Cursors.parseLimit(request.getParam("limit"));
     String rawCursor = request.getParam("cursor");
-    Fill fill = new Fill(view.clients(), prefix, limit);
+    Fill fill = new Fill(view.clients(), view.tag(), prefix, limit);
     if (rawCursor != null) {
       RouterCursor cursor = RouterCursor.decode(rawCursor);
       fill.nodeIndex = cursor.nodeIndex(view);
@@ -46,14 +46,16 @@ final class PagedListing {
   /** The state of one page being filled; confined to one request on one event loop. */
   private static final class Fill {
     private final List<NodeClient> nodes;
+    private final ViewTag tag;
     private final String prefixParam;
     private final Buffer items = Buffer.buffer(256);
     private int remaining;
     private int nodeIndex;
     private String nodeCursor;
 
-    Fill(List<NodeClient> nodes, String prefix, int limit) {
+    Fill(List<NodeClient> nodes, ViewTag tag, String prefix, int limit) {
       this.nodes = nodes;
+      this.tag = tag;
       this.prefixParam = "/kv?prefix=" + URLEncoder.encode(prefix, StandardCharsets.UTF_8);
       this.remaining = limit;
     }
@@ -68,7 +70,7 @@ final class PagedListing {
       if (nodeCursor != null) {
         uri += "&cursor=" + URLEncoder.encode(nodeCursor, StandardCharsets.UTF_8);
       }
-      return node.call(HttpMethod.GET, uri, null, null)
+      return node.call(tag, HttpMethod.GET, uri, null, null)
           .compose(
               reply -> {
                 if (reply.status() != 200) {

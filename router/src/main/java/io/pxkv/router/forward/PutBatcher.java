@@ -43,7 +43,12 @@ final class PutBatcher {
   /** Sends one call to the node with a deadline (the owner's {@link NodeClient#call}). */
   interface Sender {
     Future<NodeReply> call(
-        HttpMethod method, String uri, String contentType, Buffer body, long deadlineMs);
+        ViewTag tag,
+        HttpMethod method,
+        String uri,
+        String contentType,
+        Buffer body,
+        long deadlineMs);
   }
 
   /** A PUT waiting for its batch; its own request too, in case it ends up alone. */
@@ -59,6 +64,7 @@ final class PutBatcher {
   private final long timeoutMs;
   private final Sender sender;
   private List<Pending> pending; // null when nothing waits
+  private ViewTag pendingTag; // the view the pending PUTs were routed by
   private Buffer batch; // the encoded entries of pending
   private long oldestNanos; // when the first of pending arrived
   private int inFlight; // batches (or lone PUTs) sent and not yet answered
@@ -73,19 +79,23 @@ final class PutBatcher {
   }
 
   Future<NodeReply> put(
-      PutBatch.Form form, String key, String uri, String contentType, Buffer body) {
+      ViewTag tag, PutBatch.Form form, String key, String uri, String contentType, Buffer body) {
     byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
     int size = PutBatch.entrySize(keyBytes, body.length());
     if (size > PutBatch.MAX_ENTRY_BYTES || refusesBatches()) {
-      return sender.call(HttpMethod.PUT, uri, contentType, body, timeoutMs);
+      return sender.call(tag, HttpMethod.PUT, uri, contentType, body, timeoutMs);
     }
     if (pending != null
         && (pending.size() == PutBatch.MAX_ENTRIES
-            || batch.length() + size > PutBatch.MAX_BATCH_BYTES)) {
+            || batch.length() + size > PutBatch.MAX_BATCH_BYTES
+            // A batch carries one view's tag: PUTs routed by a newer view start a batch of their
+            // own.
+            || !java.util.Objects.equals(tag, pendingTag))) {
       send();
     }
     if (pending == null) {
       pending = new ArrayList<>();
+      pendingTag = tag;
       batch = Buffer.buffer(1024);
       oldestNanos = System.nanoTime();
       if (inFlight == 0) {
@@ -105,15 +115,17 @@ final class PutBatcher {
   private void send() {
     List<Pending> puts = pending;
     Buffer request = batch;
+    ViewTag tag = pendingTag;
     pending = null;
     batch = null;
+    pendingTag = null;
     if (puts == null) {
       return; // sent already
     }
     long waitedMs = (System.nanoTime() - oldestNanos) / 1_000_000;
     long deadlineMs = Math.max(1, timeoutMs - waitedMs);
     if (refusesBatches()) {
-      sendOneByOne(puts, deadlineMs); // gathered while the node's refusal was on its way
+      sendOneByOne(tag, puts, deadlineMs); // gathered while the node's refusal was on its way
       return;
     }
     inFlight++;
@@ -121,13 +133,14 @@ final class PutBatcher {
     Future<NodeReply> reply =
         puts.size() == 1
             ? sender.call(
+                tag,
                 HttpMethod.PUT,
                 puts.get(0).uri,
                 puts.get(0).contentType,
                 puts.get(0).body,
                 deadlineMs)
             : sender.call(
-                HttpMethod.POST, PutBatch.PATH, PutBatch.CONTENT_TYPE, request, deadlineMs);
+                tag, HttpMethod.POST, PutBatch.PATH, PutBatch.CONTENT_TYPE, request, deadlineMs);
     reply.onComplete(
         ar -> {
           inFlight--;
@@ -143,7 +156,7 @@ final class PutBatcher {
           } else if (puts.size() == 1) {
             puts.get(0).result.complete(ar.result());
           } else if (refused) {
-            sendOneByOne(puts, deadlineMs - (System.nanoTime() - sentNanos) / 1_000_000);
+            sendOneByOne(tag, puts, deadlineMs - (System.nanoTime() - sentNanos) / 1_000_000);
           } else {
             answer(puts, ar.result());
           }
@@ -160,10 +173,12 @@ final class PutBatcher {
   }
 
   /** Sends each PUT as the client sent it, with what is left of their deadline. */
-  private void sendOneByOne(List<Pending> puts, long leftMs) {
+  private void sendOneByOne(ViewTag tag, List<Pending> puts, long leftMs) {
     long deadlineMs = Math.max(1, leftMs);
     for (Pending p : puts) {
-      sender.call(HttpMethod.PUT, p.uri, p.contentType, p.body, deadlineMs).onComplete(p.result);
+      sender
+          .call(tag, HttpMethod.PUT, p.uri, p.contentType, p.body, deadlineMs)
+          .onComplete(p.result);
     }
   }
 

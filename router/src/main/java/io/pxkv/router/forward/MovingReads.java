@@ -1,0 +1,151 @@
+package io.pxkv.router.forward;
+
+import io.pxkv.common.error.ErrorCode;
+import io.pxkv.common.error.KvException;
+import io.pxkv.common.http.Headers;
+import io.pxkv.common.kv.KvJson;
+import io.pxkv.router.cluster.ClusterView;
+import io.pxkv.router.forward.NodeAnswers.Held;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads and deletes of a key that may sit on more than one node while keys move ({@link
+ * ClusterView#holdersOf} names more than its owner). Writes need nothing special: they go to the
+ * owner, and a moved copy never overwrites a newer version.
+ *
+ * <p>Why the answers are right: a key's writes only ever land on its owner of the moment, and a
+ * move copies a key to its owner in the target before the old node lets go of it, so the newest
+ * state of the key (a value or a tombstone) is always on one of its possible holders. Every write
+ * of this view has a larger version than any write of an earlier one (the view's floor), so:
+ *
+ * <ul>
+ *   <li>A read asks the owner first ({@code GET /internal/read}, which also reports a tombstone).
+ *       With a single change since the cluster settled, what the owner holds is the newest: either
+ *       a write of this view or a copy of the old node's, which takes no writes any more. Otherwise
+ *       the other holders are asked at once and the newest (version, then writer) wins; a tombstone
+ *       means 404. If nobody holds it, the owner is asked once more: a copy may have landed there
+ *       and left its old node between the two looks.
+ *   <li>A delete writes a tombstone on the owner ({@code POST /internal/tombstone}), whether or not
+ *       the key has reached it, so a copy still on its way is refused when it comes; the other
+ *       holders are read at the same time, and the answer is 200 if the newest state before the
+ *       delete was a value, else 404.
+ * </ul>
+ *
+ * A holder that cannot be reached makes the answer a 503 rather than a guess. Runs on the calling
+ * event loop.
+ */
+final class MovingReads {
+  private MovingReads() {}
+
+  static Future<NodeReply> read(ClusterView view, String key, List<NodeClient> holders) {
+    String uri = "/internal/read?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8);
+    NodeClient owner = holders.get(0);
+    return readOn(view, owner, uri)
+        .compose(
+            first -> {
+              if (first.held().state() != Held.State.ABSENT
+                  && view.placement().layoutCount() == 2) {
+                return Future.succeededFuture(answer(key, first));
+              }
+              List<Future<Read>> others = new ArrayList<>();
+              for (int i = 1; i < holders.size(); i++)
+                others.add(readOn(view, holders.get(i), uri));
+              return Future.all(others)
+                  .compose(
+                      done -> {
+                        Read newest = first;
+                        for (Future<Read> f : others) {
+                          if (f.result().held().newerThan(newest.held())) newest = f.result();
+                        }
+                        if (newest.held().state() != Held.State.ABSENT) {
+                          return Future.succeededFuture(answer(key, newest));
+                        }
+                        return readOn(view, owner, uri).map(again -> answer(key, again));
+                      });
+            });
+  }
+
+  static Future<NodeReply> delete(ClusterView view, String key, List<NodeClient> holders) {
+    String uri = "/internal/read?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8);
+    NodeClient owner = holders.get(0);
+    Buffer body = Buffer.buffer("{\"key\":").appendBytes(KvJson.quote(key)).appendString("}");
+    Future<JsonObject> tombstone =
+        owner
+            .call(view.tag(), HttpMethod.POST, "/internal/tombstone", "application/json", body)
+            .map(reply -> ok(owner, reply))
+            .map(reply -> new JsonObject(reply.body()));
+    List<Future<Read>> others = new ArrayList<>();
+    for (int i = 1; i < holders.size(); i++) others.add(readOn(view, holders.get(i), uri));
+    List<Future<?>> all = new ArrayList<>(others);
+    all.add(tombstone);
+    return Future.all(all)
+        .map(
+            done -> {
+              JsonObject t = tombstone.result();
+              Held before = previous(t.getJsonObject("previous"));
+              for (Future<Read> f : others) {
+                if (f.result().held().newerThan(before)) before = f.result().held();
+              }
+              if (before.state() != Held.State.LIVE) throw KvException.notFound(key);
+              Buffer deleted =
+                  Buffer.buffer("{\"key\":")
+                      .appendBytes(KvJson.quote(key))
+                      .appendString(",\"deleted\":true,\"version\":")
+                      .appendString(Long.toString(t.getLong("version")))
+                      .appendString("}");
+              return new NodeReply(200, Headers.APPLICATION_JSON.toString(), deleted);
+            });
+  }
+
+  /** One node's read of the key: what it holds, and its reply. */
+  private record Read(Held held, NodeReply reply) {}
+
+  private static Future<Read> readOn(ClusterView view, NodeClient node, String uri) {
+    return node.call(view.tag(), HttpMethod.GET, uri, null, null)
+        .map(
+            reply -> {
+              StaleView.check(node, reply);
+              if (reply.status() != 200 && reply.status() != 404) throw unexpected(node, reply);
+              try {
+                return new Read(NodeAnswers.held(reply), reply);
+              } catch (IllegalArgumentException e) {
+                throw unexpected(node, reply);
+              }
+            })
+        .recover(e -> Future.failedFuture(e instanceof StaleView ? e : node.noteFailure(e)));
+  }
+
+  private static NodeReply answer(String key, Read read) {
+    if (read.held().state() != Held.State.LIVE) {
+      throw KvException.notFound(key);
+    }
+    NodeReply r = read.reply();
+    return new NodeReply(200, r.contentType(), NodeAnswers.withoutWriter(r.body()));
+  }
+
+  /** What the owner held before its tombstone, from the tombstone call's {@code previous}. */
+  private static Held previous(JsonObject p) {
+    if (p == null) return Held.ABSENT;
+    Held.State state = p.getBoolean("deleted", false) ? Held.State.DELETED : Held.State.LIVE;
+    return new Held(state, p.getLong("version", 0L), (int) (long) p.getLong("writer", 0L));
+  }
+
+  private static NodeReply ok(NodeClient node, NodeReply reply) {
+    StaleView.check(node, reply);
+    if (reply.status() != 200) throw unexpected(node, reply);
+    return reply;
+  }
+
+  private static KvException unexpected(NodeClient node, NodeReply reply) {
+    return new KvException(
+        ErrorCode.NODE_UNAVAILABLE,
+        node.node().id() + " answered " + reply.status() + " while keys move: " + reply.body());
+  }
+}
