@@ -14,8 +14,6 @@ import io.pxkv.router.RouterConfig;
 import io.pxkv.router.RunningRouter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -115,7 +114,6 @@ final class LocalCluster {
               RouterConfig.DEFAULT_PIPELINING,
               RouterConfig.defaultInstances(),
               ValueLimits.DEFAULTS,
-              data.resolve("router").toString(),
               RouterConfig.DEFAULT_REBALANCE_KEYS_PER_SECOND);
       router = RunningRouter.start(vertx, routerConfig).await(1, TimeUnit.MINUTES);
     } catch (Exception e) {
@@ -148,23 +146,16 @@ final class LocalCluster {
   }
 
   /**
-   * The cluster file the router routes by and watches: written on the first start, then left to the
-   * user, who may add nodes to it (started with {@code px-kvstore node}); so a restart keeps the
-   * membership it had.
+   * The cluster file the router routes by and watches: written on the first start, with a cluster
+   * id of its own, then left to the user, who may add nodes to it (started with {@code px-kvstore
+   * node}); so a restart keeps the membership it had.
    */
   private static Path clusterFile(Path data, ClusterConfig local) throws IOException {
     Files.createDirectories(data);
     Path file = data.resolve("cluster.json");
     if (Files.exists(file)) return file;
-    JsonArray list = new JsonArray();
-    for (NodeInfo n : local.nodes()) {
-      list.add(new JsonObject().put("id", n.id()).put("url", n.url()));
-    }
-    String json =
-        new JsonObject()
-            .put("virtualNodes", local.virtualNodes())
-            .put("nodes", list)
-            .encodePrettily();
+    String id = "local-" + UUID.randomUUID().toString().substring(0, 8);
+    String json = local.withClusterId(id).toJson().encodePrettily();
     Files.writeString(file, json + "\n", StandardCharsets.UTF_8);
     return file;
   }

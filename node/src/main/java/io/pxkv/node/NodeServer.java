@@ -1,6 +1,7 @@
 package io.pxkv.node;
 
 import io.pxkv.node.async.StorageService;
+import io.pxkv.node.cluster.Membership;
 import io.pxkv.node.storage.StorageEngine;
 import io.pxkv.node.storage.StorageEngines;
 import io.vertx.core.DeploymentOptions;
@@ -11,18 +12,22 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A running node: the storage opened once, then {@link NodeConfig#instances} {@link NodeVerticle}s,
- * one per event loop, sharing it and one listening port.
+ * A running node: the storage opened once, its cluster membership loaded (and applied to the
+ * storage's write gate) before anything is served, then {@link NodeConfig#instances} {@link
+ * NodeVerticle}s, one per event loop, sharing them and one listening port.
  */
 public final class NodeServer {
   private final Vertx vertx;
   private final StorageService storage;
+  private final Membership membership;
   private final int port;
   private final String deploymentId;
 
-  private NodeServer(Vertx vertx, StorageService storage, int port, String deploymentId) {
+  private NodeServer(
+      Vertx vertx, StorageService storage, Membership membership, int port, String deploymentId) {
     this.vertx = vertx;
     this.storage = storage;
+    this.membership = membership;
     this.port = port;
     this.deploymentId = deploymentId;
   }
@@ -42,18 +47,31 @@ public final class NodeServer {
         .compose(
             storage ->
                 vertx
-                    .deployVerticle(
-                        () -> {
-                          NodeVerticle v = new NodeVerticle(config, storage, bindPort);
-                          deployed.add(v);
-                          return v;
-                        },
-                        new DeploymentOptions().setInstances(config.instances()))
-                    .map(
-                        id -> {
-                          storage.engine().startDeferredWork();
-                          return new NodeServer(vertx, storage, deployed.get(0).actualPort(), id);
-                        })
+                    .executeBlocking(
+                        () ->
+                            Membership.open(
+                                config.id(), config.storage().dataDir(), storage.engine()))
+                    .compose(
+                        membership ->
+                            vertx
+                                .deployVerticle(
+                                    () -> {
+                                      NodeVerticle v =
+                                          new NodeVerticle(config, storage, membership, bindPort);
+                                      deployed.add(v);
+                                      return v;
+                                    },
+                                    new DeploymentOptions().setInstances(config.instances()))
+                                .map(
+                                    id -> {
+                                      storage.engine().startDeferredWork();
+                                      return new NodeServer(
+                                          vertx,
+                                          storage,
+                                          membership,
+                                          deployed.get(0).actualPort(),
+                                          id);
+                                    }))
                     .recover(t -> storage.close().transform(ignored -> Future.failedFuture(t))));
   }
 
@@ -65,8 +83,18 @@ public final class NodeServer {
     return storage;
   }
 
+  public Membership membership() {
+    return membership;
+  }
+
   /** Stops serving, then closes the storage (which flushes and fsyncs what it holds). */
   public Future<Void> close() {
-    return vertx.undeploy(deploymentId).transform(ignored -> storage.close());
+    return vertx
+        .undeploy(deploymentId)
+        .transform(
+            ignored -> {
+              membership.close();
+              return storage.close();
+            });
   }
 }

@@ -6,11 +6,15 @@ import io.pxkv.common.http.ServerOptions;
 import io.pxkv.common.kv.KeyPaths;
 import io.pxkv.common.kv.PutBatch;
 import io.pxkv.node.async.StorageService;
+import io.pxkv.node.cluster.Membership;
 import io.pxkv.node.http.BackupHandler;
 import io.pxkv.node.http.KeyValueHandler;
 import io.pxkv.node.http.MigrationHandler;
 import io.pxkv.node.http.PutBatchHandler;
 import io.pxkv.node.http.StatusHandler;
+import io.pxkv.node.http.StrayPusher;
+import io.pxkv.node.http.ViewGate;
+import io.pxkv.node.http.ViewHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -26,6 +30,7 @@ import io.vertx.core.http.HttpServerRequest;
 public final class NodeVerticle extends VerticleBase {
   private final NodeConfig config;
   private final StorageService storage;
+  private final Membership membership;
   private final int port;
   private HttpServer server;
   private KeyValueHandler kv;
@@ -33,11 +38,14 @@ public final class NodeVerticle extends VerticleBase {
   private BackupHandler backup;
   private MigrationHandler migration;
   private PutBatchHandler putBatch;
+  private ViewHandler views;
+  private StrayPusher strays;
 
   /** {@code port} is the port to bind; a negative one is a random port shared by all instances. */
-  public NodeVerticle(NodeConfig config, StorageService storage, int port) {
+  public NodeVerticle(NodeConfig config, StorageService storage, Membership membership, int port) {
     this.config = config;
     this.storage = storage;
+    this.membership = membership;
     this.port = port;
   }
 
@@ -48,6 +56,8 @@ public final class NodeVerticle extends VerticleBase {
     backup = new BackupHandler(storage, config.limits());
     migration = new MigrationHandler(storage, config.limits());
     putBatch = new PutBatchHandler(storage, config.limits());
+    views = new ViewHandler(vertx, membership);
+    strays = new StrayPusher(vertx, storage, membership);
     HttpServerOptions options = ServerOptions.http(config.host(), port).setIdleTimeout(0);
     server = vertx.createHttpServer(options).requestHandler(this::handle);
     return server.listen();
@@ -64,6 +74,7 @@ public final class NodeVerticle extends VerticleBase {
 
   private void handle(HttpServerRequest request) {
     try {
+      if (!ViewGate.admit(membership, request)) return;
       String path = request.path();
       if (path.equals("/kv")) {
         kv.handleCollection(request);
@@ -92,6 +103,14 @@ public final class NodeVerticle extends VerticleBase {
         migration.tombstone(request);
       } else if (path.equals("/internal/clock")) {
         migration.clock(request);
+      } else if (path.equals("/internal/view")) {
+        views.view(request);
+      } else if (path.equals("/internal/view/prepare")) {
+        views.prepare(request);
+      } else if (path.equals("/internal/view/open")) {
+        views.open(request);
+      } else if (path.equals("/internal/push-strays")) {
+        strays.push(request);
       } else {
         throw Requests.noSuchPath(request);
       }

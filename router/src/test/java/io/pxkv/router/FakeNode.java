@@ -44,6 +44,7 @@ final class FakeNode {
   private volatile boolean breakListing;
   private final CompletableFuture<Void> listingConnectionClosed = new CompletableFuture<>();
   private HttpServer server;
+  private volatile io.vertx.core.json.JsonObject views = new io.vertx.core.json.JsonObject();
 
   FakeNode(Vertx vertx, String id) {
     this.vertx = vertx;
@@ -127,7 +128,9 @@ final class FakeNode {
   private void route(HttpServerRequest request, byte[] body) {
     String path = request.path();
     HttpServerResponse response = request.response();
-    if (path.equals("/health")) {
+    if (path.startsWith("/internal/view")) {
+      view(request, path, body);
+    } else if (path.equals("/health")) {
       json(response, 200, "{\"status\":\"ok\",\"id\":\"" + id + "\"}");
     } else if (path.equals("/admin/stats")) {
       json(response, 200, "{\"keys\":" + data.size() + ",\"diskBytes\":0,\"cacheHitRatio\":0.5}");
@@ -170,6 +173,27 @@ final class FakeNode {
       }
     } else {
       throw new KvException(ErrorCode.NOT_FOUND, "no such path");
+    }
+  }
+
+  /** The view calls: stores what it is given, answers a clock of 1. */
+  private void view(HttpServerRequest request, String path, byte[] body) {
+    io.vertx.core.json.JsonObject stored = views.copy().put("node", id);
+    if (path.equals("/internal/view")) {
+      json(request.response(), 200, stored.encode());
+      return;
+    }
+    io.vertx.core.json.JsonObject in = new io.vertx.core.json.JsonObject(new String(body));
+    if (path.equals("/internal/view/prepare")) {
+      io.vertx.core.json.JsonObject state = in.getJsonObject("state");
+      stored.put("clusterId", state.getString("clusterId")).put("prepared", state);
+      views = stored;
+      json(request.response(), 200, "{\"clock\":1}");
+    } else {
+      io.vertx.core.json.JsonObject open =
+          stored.getJsonObject("prepared").copy().put("floor", in.getLong("floor"));
+      views = stored.put("open", open);
+      json(request.response(), 200, "{\"epoch\":" + in.getLong("epoch") + "}");
     }
   }
 

@@ -1,0 +1,205 @@
+package io.pxkv.node.http;
+
+import io.pxkv.common.cluster.ClusterState;
+import io.pxkv.common.cluster.NodeInfo;
+import io.pxkv.common.error.ErrorCode;
+import io.pxkv.common.error.KvException;
+import io.pxkv.common.http.ErrorResponses;
+import io.pxkv.common.http.Headers;
+import io.pxkv.common.http.Requests;
+import io.pxkv.common.http.ViewHeaders;
+import io.pxkv.common.kv.KvJson;
+import io.pxkv.node.async.StorageService;
+import io.pxkv.node.cluster.Membership;
+import io.pxkv.node.storage.StorageEngine;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /internal/push-strays?after=K&limit=N}: moves up to N of this node's strays (keys,
+ * live or deleted, whose owner in the target layout of the view it serves is another node), in key
+ * order after K, to their owners, node to node:
+ *
+ * <ol>
+ *   <li>reads them with their versions and writers (tombstones too: a delete must travel with the
+ *       key, or an older copy elsewhere could come back);
+ *   <li>sends each owner its share as {@code POST /internal/import}, tagged with the view: the
+ *       owner keeps whichever version is newer, so a write made there meanwhile wins;
+ *   <li>once every owner answered, hands each key off here ({@link StorageEngine#handoff}): a
+ *       marker that hides the local copy, written only if the copy is still exactly the one sent.
+ * </ol>
+ *
+ * So a key is on its owner before it leaves here, and never lost between the two. Answers {@code
+ * {"moved":a,"alreadyNewer":b,"bytes":c,"next":K2}}, {@code next} null once every key after K was
+ * walked. The router drives the calls, paces them, and retries failures; a retry redoes nothing
+ * harmful (imports keep the newer version, handoffs only hide what was sent). Runs on the event
+ * loop; reads go through {@link StorageService}.
+ */
+public final class StrayPusher {
+  private static final int DEFAULT_LIMIT = 2000;
+  private static final int MAX_LIMIT = 20_000;
+  private static final long PUSH_TIMEOUT_MS = 60_000;
+
+  private final StorageService storage;
+  private final Membership membership;
+  private final HttpClient client;
+
+  public StrayPusher(Vertx vertx, StorageService storage, Membership membership) {
+    this.storage = storage;
+    this.membership = membership;
+    this.client =
+        vertx.createHttpClient(
+            new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(5000));
+  }
+
+  public void push(HttpServerRequest request) {
+    Requests.requireMethod(request, HttpMethod.POST);
+    ClusterState state = membership.openState();
+    ClusterState.Placement placement = membership.placement();
+    if (state == null) {
+      throw new KvException(ErrorCode.STALE_VIEW, "this node has no view of the cluster yet");
+    }
+    String self = membership.nodeId();
+    String after = request.getParam("after");
+    int limit = limit(request.getParam("limit"));
+    long epoch = state.epoch();
+    storage
+        .scanRecords("", after, limit, true, key -> !placement.owner(key).equals(self))
+        .compose(
+            records -> {
+              if (records.isEmpty()) return Future.succeededFuture(answer(0, 0, 0, null));
+              return send(state, placement, records)
+                  .compose(skipped -> handOff(records, epoch).map(v -> skipped))
+                  .map(
+                      skipped -> {
+                        long bytes = 0;
+                        for (StorageEngine.Record r : records) {
+                          bytes += r.key().length() + (r.value() == null ? 0 : r.value().length);
+                        }
+                        String next =
+                            records.size() < limit ? null : records.get(records.size() - 1).key();
+                        return answer(records.size(), skipped, bytes, next);
+                      });
+            })
+        .onSuccess(body -> KvResponses.json(request.response(), 200, body))
+        .onFailure(t -> ErrorResponses.send(request.response(), t));
+  }
+
+  /** Imports the records on their owners; completes with how many owners had newer versions. */
+  private Future<Long> send(
+      ClusterState state, ClusterState.Placement placement, List<StorageEngine.Record> records) {
+    Map<String, Buffer> byOwner = new LinkedHashMap<>();
+    for (StorageEngine.Record r : records) {
+      Buffer lines = byOwner.computeIfAbsent(placement.owner(r.key()), o -> Buffer.buffer(4096));
+      appendLine(lines, r);
+    }
+    List<Future<Long>> imports = new ArrayList<>();
+    for (Map.Entry<String, Buffer> e : byOwner.entrySet()) {
+      NodeInfo owner = state.target().node(e.getKey());
+      imports.add(importOn(owner, state, e.getValue()));
+    }
+    return Future.all(imports)
+        .map(
+            done -> {
+              long skipped = 0;
+              for (Future<Long> f : imports) skipped += f.result();
+              return skipped;
+            });
+  }
+
+  private Future<Long> importOn(NodeInfo owner, ClusterState state, Buffer lines) {
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setHost(owner.host())
+            .setPort(owner.port())
+            .setURI("/internal/import")
+            .setTimeout(PUSH_TIMEOUT_MS)
+            .putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_NDJSON)
+            .putHeader(ViewHeaders.CLUSTER, state.clusterId())
+            .putHeader(ViewHeaders.EPOCH, Long.toString(state.epoch()));
+    return client
+        .request(options)
+        .compose(req -> req.send(lines))
+        .compose(
+            resp ->
+                resp.body()
+                    .map(
+                        body -> {
+                          if (resp.statusCode() != 200) {
+                            throw new KvException(
+                                resp.statusCode() == 409
+                                    ? ErrorCode.STALE_VIEW
+                                    : ErrorCode.NODE_UNAVAILABLE,
+                                owner.id()
+                                    + " answered "
+                                    + resp.statusCode()
+                                    + " to an import: "
+                                    + body);
+                          }
+                          return new JsonObject(body).getLong("skipped", 0L);
+                        }))
+        .recover(
+            e ->
+                Future.failedFuture(
+                    e instanceof KvException
+                        ? e
+                        : new KvException(
+                            ErrorCode.NODE_UNAVAILABLE,
+                            "cannot import on " + owner.id() + ": " + e.getMessage())));
+  }
+
+  private Future<Void> handOff(List<StorageEngine.Record> records, long epoch) {
+    List<Future<Boolean>> all = new ArrayList<>(records.size());
+    for (StorageEngine.Record r : records) {
+      all.add(storage.handoff(r.key(), r.version(), r.writer(), epoch));
+    }
+    return Future.all(all).mapEmpty();
+  }
+
+  private static void appendLine(Buffer out, StorageEngine.Record r) {
+    out.appendString("{\"key\":").appendBytes(KvJson.quote(r.key()));
+    if (r.value() == null) {
+      out.appendString(",\"deleted\":true");
+    } else {
+      out.appendString(",\"value\":").appendBytes(r.value());
+    }
+    out.appendString(",\"version\":")
+        .appendString(Long.toString(r.version()))
+        .appendString(",\"writer\":")
+        .appendString(Integer.toUnsignedString(r.writer()))
+        .appendString("}\n");
+  }
+
+  private static Buffer answer(long moved, long alreadyNewer, long bytes, String next) {
+    return new JsonObject()
+        .put("moved", moved)
+        .put("alreadyNewer", alreadyNewer)
+        .put("bytes", bytes)
+        .put("next", next)
+        .toBuffer();
+  }
+
+  private static int limit(String raw) {
+    if (raw == null) return DEFAULT_LIMIT;
+    try {
+      int n = Integer.parseInt(raw);
+      if (n >= 1 && n <= MAX_LIMIT) return n;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new KvException(
+        ErrorCode.INVALID_LIMIT, "limit must be 1.." + MAX_LIMIT + " (was '" + raw + "')");
+  }
+}
