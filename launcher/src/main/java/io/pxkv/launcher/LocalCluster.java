@@ -114,7 +114,8 @@ final class LocalCluster {
               RouterConfig.DEFAULT_PIPELINING,
               RouterConfig.defaultInstances(),
               ValueLimits.DEFAULTS,
-              RouterConfig.DEFAULT_REBALANCE_KEYS_PER_SECOND);
+              RouterConfig.DEFAULT_REBALANCE_KEYS_PER_SECOND,
+              RouterConfig.DEFAULT_NODE_CLIENT);
       router = RunningRouter.start(vertx, routerConfig).await(1, TimeUnit.MINUTES);
     } catch (Exception e) {
       System.err.println("px-kvstore local: cannot start: " + Shutdown.rootMessage(e));

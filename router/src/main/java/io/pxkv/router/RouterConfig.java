@@ -24,6 +24,8 @@ import java.util.Map;
  * @param instances event loops serving HTTP, one {@link RouterVerticle} each
  * @param limits request size limits, checked before a body is forwarded
  * @param rebalanceKeysPerSecond the pace at which keys are moved between nodes
+ * @param nodeClient which HTTP client carries single calls to nodes: {@code own} (the router's
+ *     pipelining client) or {@code vertx} (Vert.x's HttpClient)
  */
 public record RouterConfig(
     String host,
@@ -36,13 +38,15 @@ public record RouterConfig(
     int pipelining,
     int instances,
     ValueLimits limits,
-    long rebalanceKeysPerSecond) {
+    long rebalanceKeysPerSecond,
+    String nodeClient) {
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_CLUSTER_FILE = "config/cluster.json";
   public static final int DEFAULT_TIMEOUT_MS = 5000;
   public static final int DEFAULT_CONNECT_TIMEOUT_MS = 1000;
   public static final long DEFAULT_REBALANCE_KEYS_PER_SECOND = 20_000;
+  public static final String DEFAULT_NODE_CLIENT = "own";
 
   /**
    * Few connections with several requests in flight on each: measured here, pipelining 16 deep on 8
@@ -66,6 +70,10 @@ public record RouterConfig(
           "timeouts, pool size, instances and rebalance rate must be >= 1");
     }
     connectTimeoutMs = Math.min(connectTimeoutMs, timeoutMs);
+    if (!nodeClient.equals("own") && !nodeClient.equals("vertx")) {
+      throw new IllegalArgumentException(
+          "nodeClient must be own or vertx (was " + nodeClient + ")");
+    }
   }
 
   /** A config with every default but the cluster and the port, for tests and embedding. */
@@ -81,7 +89,8 @@ public record RouterConfig(
         DEFAULT_PIPELINING,
         defaultInstances(),
         ValueLimits.DEFAULTS,
-        DEFAULT_REBALANCE_KEYS_PER_SECOND);
+        DEFAULT_REBALANCE_KEYS_PER_SECOND,
+        DEFAULT_NODE_CLIENT);
   }
 
   public RouterConfig withTimeoutMs(int newTimeoutMs) {
@@ -96,7 +105,8 @@ public record RouterConfig(
         pipelining,
         instances,
         limits,
-        rebalanceKeysPerSecond);
+        rebalanceKeysPerSecond,
+        nodeClient);
   }
 
   public RouterConfig withInstances(int newInstances) {
@@ -111,7 +121,24 @@ public record RouterConfig(
         pipelining,
         newInstances,
         limits,
-        rebalanceKeysPerSecond);
+        rebalanceKeysPerSecond,
+        nodeClient);
+  }
+
+  public RouterConfig withNodeClient(String newNodeClient) {
+    return new RouterConfig(
+        host,
+        port,
+        clusterFile,
+        cluster,
+        timeoutMs,
+        connectTimeoutMs,
+        poolSize,
+        pipelining,
+        instances,
+        limits,
+        rebalanceKeysPerSecond,
+        newNodeClient);
   }
 
   /** One event loop per core, as Vert.x sizes its pool. */
@@ -144,7 +171,11 @@ public record RouterConfig(
         .option(
             "rebalance-rate",
             String.valueOf(DEFAULT_REBALANCE_KEYS_PER_SECOND),
-            "keys per second moved between nodes when the cluster changes");
+            "keys per second moved between nodes when the cluster changes")
+        .option(
+            "node-client",
+            DEFAULT_NODE_CLIENT,
+            "HTTP client for single calls to nodes: own (pipelining, the router's) or vertx");
   }
 
   /**
@@ -167,6 +198,10 @@ public record RouterConfig(
     int instances = flags.integer("instances", 1, 1024);
     long maxValue = flags.bytes("max-value-bytes", 1, 512L << 20);
     int rebalanceRate = flags.integer("rebalance-rate", 1, 10_000_000);
+    String nodeClient = flags.string("node-client");
+    if (!nodeClient.equals("own") && !nodeClient.equals("vertx")) {
+      throw new UsageException("--node-client must be own or vertx (was " + nodeClient + ")");
+    }
     ClusterConfig cluster;
     try {
       cluster = ClusterConfig.load(Path.of(clusterFile));
@@ -184,6 +219,7 @@ public record RouterConfig(
         pipelining,
         instances,
         new ValueLimits((int) maxValue, ValueLimits.DEFAULT_MAX_DEPTH),
-        rebalanceRate);
+        rebalanceRate,
+        nodeClient);
   }
 }

@@ -109,7 +109,8 @@ public final class RingHolder {
                   settings.timeoutMs(),
                   settings.connectTimeoutMs(),
                   settings.poolSize(),
-                  settings.pipelining());
+                  settings.pipelining(),
+                  settings.nodeClient().equals("vertx"));
       clients.add(client);
       byId.put(node.id(), client);
     }

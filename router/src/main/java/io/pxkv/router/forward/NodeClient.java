@@ -40,7 +40,8 @@ public final class NodeClient {
   private final Vertx vertx;
   private final NodeInfo node;
   private final HttpClientAgent client;
-  private final NodeConnections connections;
+  private final NodeConnections connections; // null with Vert.x's client for single calls
+  private final VertxCalls vertxCalls; // null with the router's own client
   private final PutBatcher puts;
   private final String hostHeader;
   private final long timeoutMs;
@@ -60,7 +61,23 @@ public final class NodeClient {
       long connectTimeoutMs,
       int poolSize,
       int pipelining) {
-    this(vertx, node, timeoutMs, connectTimeoutMs, poolSize, pipelining, IDLE_CLOSE_MS);
+    this(vertx, node, timeoutMs, connectTimeoutMs, poolSize, pipelining, IDLE_CLOSE_MS, false);
+  }
+
+  /**
+   * {@code vertxClient}: single calls go on Vert.x's HTTP client ({@link VertxCalls}) rather than
+   * the router's own ({@link NodeConnections}).
+   */
+  public NodeClient(
+      Vertx vertx,
+      NodeInfo node,
+      long timeoutMs,
+      long connectTimeoutMs,
+      int poolSize,
+      int pipelining,
+      boolean vertxClient) {
+    this(
+        vertx, node, timeoutMs, connectTimeoutMs, poolSize, pipelining, IDLE_CLOSE_MS, vertxClient);
   }
 
   /**
@@ -73,7 +90,8 @@ public final class NodeClient {
       long connectTimeoutMs,
       int poolSize,
       int pipelining,
-      long idleCloseMs) {
+      long idleCloseMs,
+      boolean vertxClient) {
     this.vertx = vertx;
     this.node = node;
     this.timeoutMs = timeoutMs;
@@ -91,19 +109,37 @@ public final class NodeClient {
     this.hostHeader = node.host() + ":" + node.port();
     // Deadlines are checked a few times per deadline, at most every 50 ms.
     long sweepMs = Math.max(5, Math.min(50, timeoutMs / 10));
+    java.util.function.Consumer<String> onError = error -> lastError = error;
+    Runnable onAnswer =
+        () -> {
+          if (lastError != null) lastError = null;
+        };
     this.connections =
-        new NodeConnections(
-            vertx,
-            node,
-            connectTimeoutMs,
-            sweepMs,
-            poolSize,
-            pipelining,
-            idleCloseMs,
-            error -> lastError = error,
-            () -> {
-              if (lastError != null) lastError = null;
-            });
+        vertxClient
+            ? null
+            : new NodeConnections(
+                vertx,
+                node,
+                connectTimeoutMs,
+                sweepMs,
+                poolSize,
+                pipelining,
+                idleCloseMs,
+                onError,
+                onAnswer);
+    this.vertxCalls =
+        vertxClient
+            ? new VertxCalls(
+                vertx,
+                node,
+                connectTimeoutMs,
+                sweepMs,
+                poolSize,
+                pipelining,
+                idleCloseMs,
+                onError,
+                onAnswer)
+            : null;
     this.puts =
         new PutBatcher(
             vertx.getOrCreateContext(),
@@ -143,6 +179,9 @@ public final class NodeClient {
       String contentType,
       Buffer body,
       long deadlineMs) {
+    if (vertxCalls != null) {
+      return vertxCalls.call(tag, method, uri, contentType, body, deadlineMs);
+    }
     NodeConnection.Call call =
         new NodeConnection.Call(
             RequestEncoder.encode(tag, method, uri, hostHeader, contentType, body),
@@ -221,11 +260,12 @@ public final class NodeClient {
 
   /** Connections open for {@link #call} now; read it on the client's event loop (for tests). */
   int openConnections() {
-    return connections.openCount();
+    return connections == null ? -1 : connections.openCount();
   }
 
   public Future<Void> close() {
-    return Future.join(connections.close(), client.close()).mapEmpty();
+    Future<Void> calls = connections != null ? connections.close() : vertxCalls.close();
+    return Future.join(calls, client.close()).mapEmpty();
   }
 
   private RequestOptions options(ViewTag tag, HttpMethod method, String uri) {
