@@ -1,4 +1,4 @@
-package io.pxkv.bench;
+package io.pxkv.bench.baseline;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,13 +15,29 @@ import java.util.Locale;
  * --count} times, timing each force. Run it in the folder the nodes keep their data in, so it
  * measures the very filesystem a node with {@code --fsync always} waits on.
  *
- * <p>{@code java -cp bench.jar io.pxkv.bench.FsyncLatency --dir D [--count 2000] [--bytes 4096]}
+ * <p>{@code java -cp bench.jar io.pxkv.bench.baseline.FsyncLatency --dir D [--count 2000] [--bytes
+ * 4096]}
  *
- * <p>Prints one line: {@code count=N bytes=B mean_ms=.. p50_ms=.. p99_ms=.. max_ms=..}. The file
- * is deleted afterwards.
+ * <p>Prints one line: {@code count=N bytes=B mean_ms=.. p50_ms=.. p99_ms=.. max_ms=..}. The file is
+ * deleted afterwards. The harness calls {@link #measure} in its own process.
  */
 public final class FsyncLatency {
-  private FsyncLatency() {
+  private FsyncLatency() {}
+
+  /** The timings of {@code count} forces, in milliseconds. */
+  public record Result(
+      int count, int bytes, double meanMs, double p50Ms, double p99Ms, double maxMs) {
+    public String line() {
+      return String.format(
+          Locale.ROOT,
+          "count=%d bytes=%d mean_ms=%.3f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f",
+          count,
+          bytes,
+          meanMs,
+          p50Ms,
+          p99Ms,
+          maxMs);
+    }
   }
 
   public static void main(String[] argv) throws IOException {
@@ -33,13 +49,19 @@ public final class FsyncLatency {
     if (count < 1 || bytes < 1 || warmup < 0) {
       args.fail("--count and --bytes must be positive, --warmup not negative");
     }
+    System.out.println(measure(dir, count, bytes, warmup).line());
+  }
+
+  /** Appends and forces {@code warmup + count} times in a temp file in {@code dir}. */
+  public static Result measure(Path dir, int count, int bytes, int warmup) throws IOException {
     Files.createDirectories(dir);
     Path file = Files.createTempFile(dir, "fsync-latency-", ".dat");
     byte[] block = new byte[bytes];
     Arrays.fill(block, (byte) 'x');
     ByteBuffer buffer = ByteBuffer.wrap(block);
     long[] nanos = new long[count];
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
       for (int i = -warmup; i < count; i++) {
         buffer.clear();
         while (buffer.hasRemaining()) {
@@ -60,9 +82,13 @@ public final class FsyncLatency {
     for (long n : nanos) {
       sum += n;
     }
-    System.out.println(String.format(Locale.ROOT, "count=%d bytes=%d mean_ms=%.3f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f",
-        count, bytes, sum / count / 1e6, percentile(nanos, 0.50) / 1e6, percentile(nanos, 0.99) / 1e6,
-        nanos[count - 1] / 1e6));
+    return new Result(
+        count,
+        bytes,
+        sum / count / 1e6,
+        percentile(nanos, 0.50) / 1e6,
+        percentile(nanos, 0.99) / 1e6,
+        nanos[count - 1] / 1e6);
   }
 
   private static double percentile(long[] sorted, double q) {

@@ -1,9 +1,11 @@
-package io.pxkv.bench;
+package io.pxkv.bench.baseline;
 
 import java.util.HashMap;
 import java.util.Map;
 
-/** The few {@code --name value} flags the benchmark mains take; a bad flag exits 2 with one line. */
+/**
+ * The few {@code --name value} flags the benchmark mains take; a bad flag exits 2 with one line.
+ */
 final class Args {
   private final String program;
   private final Map<String, String> values = new HashMap<>();

@@ -1,4 +1,4 @@
-package io.pxkv.bench;
+package io.pxkv.bench.baseline;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -10,11 +10,11 @@ import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The ceiling for a single Vert.x HTTP hop on this machine: answers every request, whatever
- * its method, path or body, with the same small JSON document. It reads (and drops) the request
- * body before answering, as a real server has to. One verticle instance per core.
+ * The ceiling for a single Vert.x HTTP hop on this machine: answers every request, whatever its
+ * method, path or body, with the same small JSON document. It reads (and drops) the request body
+ * before answering, as a real server has to. One verticle instance per core.
  *
- * <p>{@code java -cp bench.jar io.pxkv.bench.BareServer --port N}
+ * <p>{@code java -cp bench.jar io.pxkv.bench.baseline.BareServer --port N}
  */
 public final class BareServer extends VerticleBase {
   static final byte[] BODY =
@@ -34,11 +34,19 @@ public final class BareServer extends VerticleBase {
     Vertx vertx = Vertx.vertx();
     vertx
         .deployVerticle(() -> new BareServer(port), new DeploymentOptions().setInstances(instances))
-        .onSuccess(id -> System.out.println("BareServer listening on 127.0.0.1:" + port + " with " + instances + " instances"))
-        .onFailure(err -> {
-          System.err.println("BareServer: cannot listen on " + port + ": " + err.getMessage());
-          System.exit(1);
-        });
+        .onSuccess(
+            id ->
+                System.out.println(
+                    "BareServer listening on 127.0.0.1:"
+                        + port
+                        + " with "
+                        + instances
+                        + " instances"))
+        .onFailure(
+            err -> {
+              System.err.println("BareServer: cannot listen on " + port + ": " + err.getMessage());
+              System.exit(1);
+            });
   }
 
   @Override
@@ -47,9 +55,11 @@ public final class BareServer extends VerticleBase {
   }
 
   private static void answer(HttpServerRequest req) {
-    req.handler(ignored -> { });
-    req.endHandler(v -> req.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
-        .end(Buffer.buffer(BODY)));
+    req.handler(ignored -> {});
+    req.endHandler(
+        v ->
+            req.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+                .end(Buffer.buffer(BODY)));
   }
 }

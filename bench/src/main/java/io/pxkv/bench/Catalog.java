@@ -1,0 +1,37 @@
+package io.pxkv.bench;
+
+import io.pxkv.bench.harness.Scenario;
+import io.pxkv.bench.scenarios.BareChainScenario;
+import io.pxkv.bench.scenarios.BareServerScenario;
+import io.pxkv.bench.scenarios.CompactionP99Scenario;
+import io.pxkv.bench.scenarios.FsyncModesScenario;
+import io.pxkv.bench.scenarios.NodeScenario;
+import io.pxkv.bench.scenarios.RebalanceScenario;
+import io.pxkv.bench.scenarios.RestartTimeScenario;
+import io.pxkv.bench.scenarios.RouterScenario;
+import io.pxkv.bench.scenarios.RouterSideBySideScenario;
+import io.pxkv.bench.scenarios.WebdisScenario;
+import java.util.List;
+
+/**
+ * Every scenario, in the order a full run measures them and the report lists them. A new scenario
+ * is one line here.
+ */
+public final class Catalog {
+  private Catalog() {}
+
+  public static List<Scenario> all() {
+    return List.of(
+        new BareServerScenario(),
+        new BareChainScenario(),
+        new WebdisScenario(),
+        NodeScenario.cacheOn(),
+        NodeScenario.cacheOff(),
+        new RouterScenario(),
+        new RouterSideBySideScenario(),
+        new FsyncModesScenario(),
+        new RestartTimeScenario(),
+        new CompactionP99Scenario(),
+        new RebalanceScenario());
+  }
+}

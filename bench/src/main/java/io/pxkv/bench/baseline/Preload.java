@@ -1,0 +1,143 @@
+package io.pxkv.bench.baseline;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Writes the keys the GET benchmarks read ({@code bench-0 .. bench-(N-1)}, each a small JSON
+ * value), with a bounded number of calls in flight, and fails loudly if any write is refused.
+ *
+ * <p>{@code java -cp bench.jar io.pxkv.bench.baseline.Preload --url http://127.0.0.1:P [--api
+ * kv|webdis] [--keys 10000] [--concurrency 32]}
+ *
+ * <p>{@code kv} sends {@code PUT /kv/bench-i} with the bare JSON value as body (the px-kvstore
+ * API); {@code webdis} sends {@code PUT /SET/bench-i} with the same bytes as body. The harness
+ * calls {@link #write} in its own process.
+ */
+public final class Preload {
+  private Preload() {}
+
+  /** The value written for key number {@code i}; the wrk PUT scripts write the same shape. */
+  public static String value(int i) {
+    return "{\"n\":" + i + ",\"s\":\"bench-value\"}";
+  }
+
+  public static void main(String[] argv) throws InterruptedException {
+    Args args =
+        Args.parse(
+            "Preload", argv, "--url", "--api", "--keys", "--concurrency", "--timeout-seconds");
+    URI url = URI.create(args.string("--url", null));
+    String api = args.string("--api", "kv");
+    if (!api.equals("kv") && !api.equals("webdis")) {
+      args.fail("--api must be kv or webdis, got " + api);
+    }
+    int keys = args.integer("--keys", 10_000);
+    int concurrency = Math.max(1, args.integer("--concurrency", 32));
+    int timeoutSeconds = args.integer("--timeout-seconds", 120);
+    try {
+      long millis = write(url, api, keys, concurrency, timeoutSeconds);
+      System.out.println("Preload: wrote " + keys + " keys to " + url + " in " + millis + " ms");
+    } catch (IllegalStateException e) {
+      System.err.println("Preload: " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  /**
+   * Writes {@code bench-0 .. bench-(keys-1)} and returns the milliseconds it took; throws {@link
+   * IllegalStateException} naming the first refused write, or when not every write was answered
+   * within {@code timeoutSeconds}.
+   */
+  public static long write(URI url, String api, int keys, int concurrency, int timeoutSeconds)
+      throws InterruptedException {
+    Vertx vertx = Vertx.vertx();
+    HttpClient client =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setKeepAlive(true)
+                .setDefaultHost(url.getHost())
+                .setDefaultPort(url.getPort()),
+            new PoolOptions().setHttp1MaxSize(concurrency));
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    AtomicReference<String> firstFailure = new AtomicReference<>();
+    CountDownLatch finished = new CountDownLatch(keys);
+    long started = System.nanoTime();
+
+    Runnable[] sendNext = new Runnable[1];
+    sendNext[0] =
+        () -> {
+          int i = next.getAndIncrement();
+          if (i >= keys) {
+            return;
+          }
+          String uri = api.equals("kv") ? "/kv/bench-" + i : "/SET/bench-" + i;
+          RequestOptions options =
+              new RequestOptions()
+                  .setMethod(HttpMethod.PUT)
+                  .setURI(uri)
+                  .setIdleTimeout(10_000)
+                  .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+          client
+              .request(options)
+              .compose(req -> req.send(Buffer.buffer(value(i))))
+              .compose(
+                  resp ->
+                      resp.body()
+                          .map(
+                              body -> {
+                                if (resp.statusCode() / 100 != 2) {
+                                  firstFailure.compareAndSet(
+                                      null, "PUT " + uri + " -> " + resp.statusCode() + " " + body);
+                                }
+                                return null;
+                              }))
+              .onComplete(
+                  ar -> {
+                    if (ar.failed()) {
+                      firstFailure.compareAndSet(null, "PUT " + uri + " failed: " + ar.cause());
+                    }
+                    done.incrementAndGet();
+                    finished.countDown();
+                    sendNext[0].run();
+                  });
+        };
+    for (int c = 0; c < Math.min(concurrency, keys); c++) {
+      sendNext[0].run();
+    }
+    boolean complete;
+    try {
+      complete = finished.await(timeoutSeconds, TimeUnit.SECONDS);
+    } finally {
+      vertx.close();
+    }
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    if (!complete) {
+      throw new IllegalStateException(
+          "only "
+              + done.get()
+              + " of "
+              + keys
+              + " writes to "
+              + url
+              + " answered within "
+              + timeoutSeconds
+              + " s");
+    }
+    if (firstFailure.get() != null) {
+      throw new IllegalStateException(firstFailure.get());
+    }
+    return millis;
+  }
+}

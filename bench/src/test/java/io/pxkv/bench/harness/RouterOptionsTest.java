@@ -1,0 +1,60 @@
+package io.pxkv.bench.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RouterOptionsTest {
+  @TempDir Path dir;
+
+  @Test
+  void theRouterGetsItsClusterFileStateDirAndRateOnlyWhenSet() {
+    RouterOptions o = RouterOptions.of(Path.of("/t/c.json"), Path.of("/t/state"));
+    assertEquals(List.of("--cluster", "/t/c.json", "--state-dir", "/t/state"), o.args());
+    assertEquals(
+        List.of(
+            "--cluster",
+            "/t/c.json",
+            "--state-dir",
+            "/t/state",
+            "--rebalance-rate",
+            "2500",
+            "--client",
+            "vertx"),
+        o.withRebalanceRate(2500).withFlags("--client", "vertx").args());
+  }
+
+  @Test
+  void aRouterWithoutStateDirHasNoSuchFlag() {
+    RouterOptions o = new RouterOptions(Path.of("/t/c.json"), null, null, List.of());
+    assertEquals(List.of("--cluster", "/t/c.json"), o.args());
+    assertEquals("", o.describe());
+  }
+
+  @Test
+  void theDescriptionNamesTheFlagsNotThePaths() {
+    assertEquals(
+        "`--rebalance-rate 2500` keys/s, `--state-dir` in the temp dir",
+        RouterOptions.of(Path.of("c"), Path.of("s")).withRebalanceRate(2500).describe());
+  }
+
+  @Test
+  void theClusterFileNamesNodesInOrderAndIsReplacedWhole() throws Exception {
+    Path file = dir.resolve("cluster.json");
+    Server a = new Server("a", 9001, null, Api.KV);
+    Server b = new Server("b", 9002, null, Api.KV);
+    ClusterFile.write(file, List.of(a));
+    ClusterFile.write(file, List.of(a, b));
+    JsonObject json = new JsonObject(Files.readString(file));
+    assertEquals(128, json.getInteger("virtualNodes"));
+    assertEquals("node-2", json.getJsonArray("nodes").getJsonObject(1).getString("id"));
+    assertEquals(
+        "http://127.0.0.1:9002", json.getJsonArray("nodes").getJsonObject(1).getString("url"));
+    assertEquals(List.of(file), Files.list(dir).toList());
+  }
+}
