@@ -199,40 +199,46 @@ class RouterVerticleTest {
   }
 
   @Test
-  void aLayoutSwapCompletesOnlyAfterTheWritesTheOldLayoutRoutedAreAnswered() throws Exception {
+  void nodesOfAnotherClusterAreRefusedWithAnErrorNamingBothIds() throws Exception {
     router.close().await(WAIT_S, TimeUnit.SECONDS);
-    startRouter(RouterConfig.of(cluster, 0).withTimeoutMs(1500).withInstances(1));
-    FakeNode silent = nodes.get(0);
-    silent.hang(true);
-    String key = keyOwnedBy(silent.id());
-    Future<HttpResponse<Buffer>> put =
-        client
-            .request(HttpMethod.PUT, router.port(), "127.0.0.1", "/kv/" + key)
-            .sendBuffer(Buffer.buffer("1"));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-    while (silent.seen().stream().noneMatch(r -> r.method() == HttpMethod.PUT)) {
-      assertTrue(System.nanoTime() < deadline, "the PUT never reached its owner");
-      Thread.onSpinWait();
+    List<NodeInfo> infos = new ArrayList<>();
+    List<FakeNode> strangers = new ArrayList<>();
+    for (int i = 1; i <= 2; i++) {
+      FakeNode n = new FakeNode(vertx, "node-" + i).start(0).await(WAIT_S, TimeUnit.SECONDS);
+      n.belongTo("their-cluster");
+      strangers.add(n);
+      infos.add(NodeInfo.of(n.id(), "127.0.0.1", n.port()));
     }
-    // The rebalancer would start moving keys the moment this completes: the PUT still on its way
-    // to the old owner must be answered first, or it could land after its key moved.
-    long start = System.nanoTime();
-    Future<Void> swapped = router.verticles().get(0).route(cluster, cluster.nodes(), true);
-    swapped.await(WAIT_S, TimeUnit.SECONDS);
-    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    assertTrue(
-        tookMs >= 500,
-        "the swap completed " + tookMs + " ms after it began, with the PUT unanswered");
-    assertError(put.await(WAIT_S, TimeUnit.SECONDS), 504, "upstream_timeout");
-    long again = System.nanoTime();
-    router
-        .verticles()
-        .get(0)
-        .route(cluster, cluster.nodes(), false)
-        .await(WAIT_S, TimeUnit.SECONDS);
-    assertTrue(
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - again) < 500,
-        "with no write in flight a swap does not wait");
+    ClusterConfig ours = new ClusterConfig("our-cluster", 128, infos);
+    startRouter(RouterConfig.of(ours, 0).withTimeoutMs(1000));
+    JsonObject status = awaitProblem();
+    String problem = status.getString("problem");
+    assertTrue(problem.contains("our-cluster") && problem.contains("their-cluster"), problem);
+    assertError(send(HttpMethod.PUT, "/kv/k", "1"), 503, "node_unavailable");
+    for (FakeNode n : strangers) {
+      assertEquals(List.of(), n.seen(), "nothing reached " + n.id());
+      n.stop().await(WAIT_S, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void nodesOfTwoClustersInOneFileAreRefused() throws Exception {
+    router.close().await(WAIT_S, TimeUnit.SECONDS);
+    nodes.get(0).belongTo("cluster-a");
+    nodes.get(1).belongTo("cluster-b");
+    startRouter(RouterConfig.of(cluster, 0).withTimeoutMs(1000));
+    String problem = awaitProblem().getString("problem");
+    assertTrue(problem.contains("cluster-a") && problem.contains("cluster-b"), problem);
+  }
+
+  private JsonObject awaitProblem() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+    while (true) {
+      JsonObject status = send(HttpMethod.GET, "/admin/rebalance", null).bodyAsJsonObject();
+      if (status.getString("problem") != null) return status;
+      assertTrue(System.nanoTime() < deadline, "no problem reported: " + status.encode());
+      Thread.sleep(50);
+    }
   }
 
   @Test

@@ -122,7 +122,11 @@ public final class Membership implements AutoCloseable {
                     "node " + nodeId + " is not one of the nodes of view " + state.epoch());
               }
               long prepared = now.prepared() == null ? 0 : now.prepared().epoch();
-              boolean again = state.epoch() == prepared && state.equals(now.prepared());
+              // The same view again (a router retrying, or bringing a lagging node up with the
+              // floor it already chose) is fine; any other view must be newer.
+              boolean again =
+                  state.epoch() == prepared
+                      && state.withFloor(0).equals(now.prepared().withFloor(0));
               if (state.epoch() <= Math.max(prepared, openEpoch()) && !again) {
                 throw stale(
                     "view "
