@@ -61,7 +61,7 @@ public final class Pxkv {
     ClusterFile.write(file, nodes.subList(0, inFile));
     copy(file, bench.results().resolve(name + "-cluster.json"));
     Server router =
-        router(name, options.apply(RouterOptions.of(file, bench.temp().resolve(name + "-state"))));
+        router(name, options.apply(RouterOptions.of(file)));
     return new Cluster(nodes, router, file);
   }
 

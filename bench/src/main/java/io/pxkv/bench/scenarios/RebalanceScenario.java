@@ -65,7 +65,7 @@ public final class RebalanceScenario extends Scenario {
   public String describe(Settings s) {
     int keys = param(s, KEYS);
     RouterOptions shown =
-        routerOptions(RouterOptions.of(Path.of("cluster.json"), Path.of("state")), param(s, RATE));
+        routerOptions(RouterOptions.of(Path.of("cluster.json")), param(s, RATE));
     return "A router ("
         + shown.describe()
         + ") in front of 3 nodes (configured like the cache-on node, plus `--instances "

@@ -13,34 +13,23 @@ class RouterOptionsTest {
   @TempDir Path dir;
 
   @Test
-  void theRouterGetsItsClusterFileStateDirAndRateOnlyWhenSet() {
-    RouterOptions o = RouterOptions.of(Path.of("/t/c.json"), Path.of("/t/state"));
-    assertEquals(List.of("--cluster", "/t/c.json", "--state-dir", "/t/state"), o.args());
-    assertEquals(
-        List.of(
-            "--cluster",
-            "/t/c.json",
-            "--state-dir",
-            "/t/state",
-            "--rebalance-rate",
-            "2500",
-            "--client",
-            "vertx"),
-        o.withRebalanceRate(2500).withFlags("--client", "vertx").args());
-  }
-
-  @Test
-  void aRouterWithoutStateDirHasNoSuchFlag() {
-    RouterOptions o = new RouterOptions(Path.of("/t/c.json"), null, null, List.of());
+  void theRouterGetsItsClusterFileAndRateOnlyWhenSet() {
+    RouterOptions o = RouterOptions.of(Path.of("/t/c.json"));
     assertEquals(List.of("--cluster", "/t/c.json"), o.args());
     assertEquals("", o.describe());
+    assertEquals(
+        List.of("--cluster", "/t/c.json", "--rebalance-rate", "2500", "--client", "vertx"),
+        o.withRebalanceRate(2500).withFlags("--client", "vertx").args());
   }
 
   @Test
   void theDescriptionNamesTheFlagsNotThePaths() {
     assertEquals(
-        "`--rebalance-rate 2500` keys/s, `--state-dir` in the temp dir",
-        RouterOptions.of(Path.of("c"), Path.of("s")).withRebalanceRate(2500).describe());
+        "`--rebalance-rate 2500` keys/s, `--node-client vertx`",
+        RouterOptions.of(Path.of("c"))
+            .withRebalanceRate(2500)
+            .withFlags("--node-client", "vertx")
+            .describe());
   }
 
   @Test
