@@ -63,7 +63,7 @@ public final class KeyValueHandler {
           .onSuccess(put -> put(request, put.key(), put.value()))
           .onFailure(fail(request));
     } else if (method == HttpMethod.DELETE) {
-      String key = request.getParam("key");
+      String key = Requests.keyParam(request);
       if (key != null) {
         delete(request, key);
       } else {

@@ -63,10 +63,11 @@ public final class ForwardingHandler {
         merged.handle(request, view.get());
       }
     } else if (method == HttpMethod.PUT) {
-      // Only the key is checked here; the owner checks the value and its answer is passed on.
+      // Here the key is checked, and that the body is UTF-8 (parsing it needs that); the owner
+      // checks the value and its answer is passed on.
       put(request, PutBatch.Form.BODY, body -> KvJson.parseKeyBody(body.getBytes()));
     } else if (method == HttpMethod.DELETE) {
-      String key = request.getParam("key");
+      String key = Requests.keyParam(request);
       if (key != null) {
         KeyRules.validate(key);
         reply(request, forward(request, key, null));
