@@ -3,6 +3,7 @@ package io.pxkv.common.http;
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import io.pxkv.common.kv.KeyPaths;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -20,11 +21,32 @@ public final class Requests {
     }
   }
 
-  /** A {@code 405} naming the method and path; sets the {@code Allow} header to {@code allowed}. */
+  /**
+   * A {@code 405} naming the method, the path and what is allowed; sets the {@code Allow} header to
+   * {@code allowed}, which a client needs to correct itself.
+   */
   public static KvException methodNotAllowed(HttpServerRequest request, String allowed) {
-    request.response().putHeader("Allow", allowed);
+    request.response().putHeader(HttpHeaders.ALLOW, allowed);
     return new KvException(
-        ErrorCode.METHOD_NOT_ALLOWED, request.method() + " is not allowed on " + request.path());
+        ErrorCode.METHOD_NOT_ALLOWED,
+        request.method().name()
+            + " is not allowed on "
+            + request.path()
+            + " (allowed: "
+            + allowed
+            + ")");
+  }
+
+  /**
+   * True when the request declares a body: a Content-Length other than 0, or (without one) a
+   * Transfer-Encoding.
+   */
+  public static boolean hasBody(HttpServerRequest request) {
+    String length = request.getHeader(Headers.CONTENT_LENGTH);
+    if (length != null) {
+      return !length.equals("0");
+    }
+    return request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
   }
 
   /**

@@ -48,7 +48,7 @@ public final class KeyValueHandler {
       } else if (Cursors.isPaged(
           request.getParam("prefix"), request.getParam("limit"), request.getParam("cursor"))) {
         page(request);
-      } else if (hasBody(request)) {
+      } else if (Requests.hasBody(request)) {
         // Clients that send GET with a {"key":K} body, as the original JSON-body API did.
         readBody(request)
             .map(KvJson::parseKeyBody)
@@ -73,7 +73,7 @@ public final class KeyValueHandler {
             .onFailure(fail(request));
       }
     } else {
-      methodNotAllowed(request);
+      throw Requests.methodNotAllowed(request, "GET, PUT, DELETE");
     }
   }
 
@@ -93,7 +93,7 @@ public final class KeyValueHandler {
     } else if (method == HttpMethod.DELETE) {
       delete(request, key);
     } else {
-      methodNotAllowed(request);
+      throw Requests.methodNotAllowed(request, "GET, PUT, DELETE");
     }
   }
 
@@ -223,16 +223,6 @@ public final class KeyValueHandler {
 
   private Future<byte[]> readBody(HttpServerRequest request) {
     return BodyReader.read(request, limits.maxBodyBytes()).map(Buffer::getBytes);
-  }
-
-  private static boolean hasBody(HttpServerRequest request) {
-    String length = request.getHeader(Headers.CONTENT_LENGTH);
-    return (length != null && !length.equals("0"))
-        || request.getHeader("Transfer-Encoding") != null;
-  }
-
-  private static void methodNotAllowed(HttpServerRequest request) {
-    throw Requests.methodNotAllowed(request, "GET, PUT, DELETE");
   }
 
   private static io.vertx.core.Handler<Throwable> fail(HttpServerRequest request) {
