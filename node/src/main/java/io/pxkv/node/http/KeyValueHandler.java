@@ -30,6 +30,8 @@ public final class KeyValueHandler {
   /** Page size used when streaming the whole listing. */
   private static final int STREAM_BATCH = 1000;
 
+  private static final Buffer CLOSE_BRACE = Buffer.buffer("}");
+
   private final StorageService storage;
   private final ValueLimits limits;
 
@@ -178,47 +180,23 @@ public final class KeyValueHandler {
     return body.appendByte((byte) '}');
   }
 
-  /**
-   * {@code GET /kv}: every live pair as one JSON object, streamed in batches with backpressure, so
-   * the node never holds more than one batch in memory. A failure mid-stream resets the connection:
-   * a client must never mistake a cut listing for a complete one.
-   */
+  /** {@code GET /kv}: every live pair as one JSON object, streamed ({@link EntryStream}). */
   private void listAll(HttpServerRequest request) {
     HttpServerResponse response = request.response();
     response.setChunked(true).putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON);
     response.write(Buffer.buffer("{"));
-    streamFrom(response, null, true);
+    EntryStream.start(storage, response, STREAM_BATCH, KeyValueHandler::listingChunk, CLOSE_BRACE);
   }
 
-  private void streamFrom(HttpServerResponse response, String after, boolean first) {
-    storage
-        .scan("", after, STREAM_BATCH)
-        .onSuccess(
-            entries -> {
-              if (response.closed()) return;
-              Buffer chunk = Buffer.buffer(entries.size() * 48 + 2);
-              boolean needComma = !first;
-              for (Entry e : entries) {
-                if (needComma) chunk.appendByte((byte) ',');
-                needComma = true;
-                chunk
-                    .appendBytes(KvJson.quote(e.key()))
-                    .appendByte((byte) ':')
-                    .appendBytes(e.value());
-              }
-              if (entries.size() < STREAM_BATCH) {
-                response.end(chunk.appendByte((byte) '}'));
-                return;
-              }
-              String last = entries.get(entries.size() - 1).key();
-              response.write(chunk);
-              if (response.writeQueueFull()) {
-                response.drainHandler(v -> streamFrom(response, last, false));
-              } else {
-                streamFrom(response, last, false);
-              }
-            })
-        .onFailure(t -> response.reset());
+  private static Buffer listingChunk(List<Entry> entries, boolean first) {
+    Buffer chunk = Buffer.buffer(entries.size() * 48 + 2);
+    boolean needComma = !first;
+    for (Entry e : entries) {
+      if (needComma) chunk.appendByte((byte) ',');
+      needComma = true;
+      chunk.appendBytes(KvJson.quote(e.key())).appendByte((byte) ':').appendBytes(e.value());
+    }
+    return chunk;
   }
 
   private Future<byte[]> readBody(HttpServerRequest request) {
