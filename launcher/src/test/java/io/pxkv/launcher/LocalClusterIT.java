@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
@@ -15,17 +16,47 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's way in: {@code bin/px-kvstore local} started as a user would (on free ports, in a
  * temp directory), the README's curl examples run against it by {@code scripts/readme-examples.sh},
- * then a stop with SIGTERM (what Ctrl-C does) and a second start that finds the same data.
+ * then a stop with SIGTERM (what Ctrl-C does) and a second start that finds the same data. Needs
+ * bash, curl and jq, as the README says; checked first.
  */
 class LocalClusterIT {
   private static final Path REPO =
       Path.of(System.getProperty("pxkv.repo", "..")).toAbsolutePath().normalize();
+
+  /** Named up front, so a machine without them fails with what to install, not a stack trace. */
+  private static final List<String> TOOLS = List.of("bash", "curl", "jq");
+
+  @BeforeAll
+  static void theToolsTheScriptsNeedAreInstalled() {
+    List<String> missing = TOOLS.stream().filter(tool -> !onPath(tool)).toList();
+    assertTrue(
+        missing.isEmpty(),
+        () ->
+            "this test runs bin/px-kvstore and scripts/readme-examples.sh, which need "
+                + String.join(", ", TOOLS)
+                + " on the PATH; install "
+                + String.join(" and ", missing)
+                + " (Debian/Ubuntu: apt-get install "
+                + String.join(" ", missing)
+                + "; macOS: brew install "
+                + String.join(" ", missing)
+                + ")");
+  }
+
+  private static boolean onPath(String tool) {
+    String path = System.getenv().getOrDefault("PATH", "");
+    for (String dir : path.split(File.pathSeparator)) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) return true;
+    }
+    return false;
+  }
 
   @Test
   void readmeExamplesWorkAgainstTheLocalClusterAndDataSurvivesARestart(@TempDir Path dir)

@@ -1,9 +1,8 @@
 package io.pxkv.router;
 
 import io.pxkv.common.cluster.ClusterState;
-import io.pxkv.common.error.ErrorCode;
-import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.ErrorResponses;
+import io.pxkv.common.http.Requests;
 import io.pxkv.common.http.ServerOptions;
 import io.pxkv.common.kv.KeyPaths;
 import io.pxkv.router.cluster.ClusterView;
@@ -117,35 +116,28 @@ public final class RouterVerticle extends VerticleBase {
       } else if (KeyPaths.isKeyPath(path)) {
         kv.item(request);
       } else if (path.equals("/health")) {
-        requireGet(request);
+        Requests.requireMethod(request, HttpMethod.GET);
         status.health(request);
       } else if (path.equals("/admin/cluster")) {
-        requireGet(request);
+        Requests.requireMethod(request, HttpMethod.GET);
         status.cluster(request);
       } else if (path.equals("/admin/export")) {
-        requireGet(request);
+        Requests.requireMethod(request, HttpMethod.GET);
         backup.export(request);
       } else if (path.equals("/admin/import")) {
-        if (request.method() != HttpMethod.POST)
-          throw ForwardingHandler.methodNotAllowed(request, "POST");
+        Requests.requireMethod(request, HttpMethod.POST);
         backup.importLines(request);
       } else if (path.equals("/admin/rebalance")) {
-        requireGet(request);
+        Requests.requireMethod(request, HttpMethod.GET);
         coordinator
             .statusNow()
             .onSuccess(s -> StatusHandler.json(request.response(), s))
             .onFailure(e -> ErrorResponses.send(request.response(), e));
       } else {
-        throw new KvException(ErrorCode.NOT_FOUND, "no such resource: " + path);
+        throw Requests.noSuchPath(request);
       }
     } catch (RuntimeException e) {
       ErrorResponses.send(request.response(), e);
-    }
-  }
-
-  private static void requireGet(HttpServerRequest request) {
-    if (request.method() != HttpMethod.GET) {
-      throw ForwardingHandler.methodNotAllowed(request, "GET");
     }
   }
 }

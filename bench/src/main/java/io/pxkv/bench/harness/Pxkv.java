@@ -60,8 +60,7 @@ public final class Pxkv {
     Path file = bench.temp().resolve(name + "-cluster.json");
     ClusterFile.write(file, nodes.subList(0, inFile));
     copy(file, bench.results().resolve(name + "-cluster.json"));
-    Server router =
-        router(name, options.apply(RouterOptions.of(file)));
+    Server router = router(name, options.apply(RouterOptions.of(file)));
     return new Cluster(nodes, router, file);
   }
 

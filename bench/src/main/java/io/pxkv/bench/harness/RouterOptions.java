@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The router's command line, the one place the benchmark names router flags: a flag that goes
- * goes here, and every scenario and description follows. A scenario comparing router variants (say,
- * its HTTP client) adds flags with {@link #withFlags}. The router keeps no state of its own (the
+ * The router's command line, the one place the benchmark names router flags: a flag that goes goes
+ * here, and every scenario and description follows. A scenario comparing router variants (say, its
+ * HTTP client) adds flags with {@link #withFlags}. The router keeps no state of its own (the
  * cluster's state lives on the nodes), so there is no state folder to give it.
  *
  * @param clusterFile the cluster file the router watches

@@ -64,8 +64,7 @@ public final class RebalanceScenario extends Scenario {
   @Override
   public String describe(Settings s) {
     int keys = param(s, KEYS);
-    RouterOptions shown =
-        routerOptions(RouterOptions.of(Path.of("cluster.json")), param(s, RATE));
+    RouterOptions shown = routerOptions(RouterOptions.of(Path.of("cluster.json")), param(s, RATE));
     return "A router ("
         + shown.describe()
         + ") in front of 3 nodes (configured like the cache-on node, plus `--instances "

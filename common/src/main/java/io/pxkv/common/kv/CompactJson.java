@@ -2,10 +2,11 @@ package io.pxkv.common.kv;
 
 /**
  * A fast check that a byte array is already one JSON value in exactly the form {@link KvJson}
- * stores: no whitespace outside strings, strings of printable ASCII without escapes, numbers as
- * JSON writes them, nesting within a limit. Such a value is stored as it came, without a parse and
- * re-write; anything else (spaces, escapes, non-ASCII text, any doubt at all) answers false, and
- * the caller takes the full Jackson path, which compacts the value or names what is wrong with it.
+ * stores: no whitespace outside strings, strings of well-formed UTF-8 without escapes or control
+ * characters, numbers as JSON writes them, nesting within a limit. Such a value is stored as it
+ * came, without a parse and re-write; anything else (spaces, escapes, ill-formed UTF-8, any doubt
+ * at all) answers false, and the caller takes the full Jackson path, which checks the bytes are
+ * UTF-8 first, then compacts the value or names what is wrong with it.
  *
  * <p>Why: a client's PUT usually sends a small value that is compact already, and checking it byte
  * by byte costs a fraction of running a parser and a generator over it.
@@ -74,14 +75,28 @@ final class CompactJson {
     }
   }
 
-  /** A string of printable ASCII other than quote and backslash: written back byte for byte. */
+  /**
+   * A string without escapes or control characters: printable ASCII other than quote and backslash,
+   * and well-formed UTF-8 sequences ({@link Utf8}), which Jackson writes back as the same bytes.
+   * Anything ill-formed answers false; the full path then names the error.
+   */
   private boolean string() {
     at++; // opening quote
     while (at < b.length) {
-      byte c = b[at++];
-      if (c == '"') return true;
-      // Bytes are signed: every non-ASCII byte (0x80 and up) is negative, so below 0x20 too.
-      if (c < 0x20 || c > 0x7e || c == '\\') return false;
+      byte c = b[at];
+      if (c == '"') {
+        at++;
+        return true;
+      }
+      if (c >= 0x20 && c <= 0x7e && c != '\\') {
+        at++;
+      } else if (c < 0) { // bytes are signed: 0x80 and up, the start of a multi-byte sequence
+        int length = Utf8.sequenceLength(b, at, b.length);
+        if (length == 0) return false;
+        at += length;
+      } else {
+        return false; // a control character, DEL or a backslash
+      }
     }
     return false;
   }

@@ -36,7 +36,7 @@ public final class KvJson {
   public static PutBody parsePutBody(byte[] body, ValueLimits limits) {
     String key = null;
     byte[] value = null;
-    try (JsonParser p = FACTORY.createParser(body)) {
+    try (JsonParser p = parser(body)) {
       expectObjectStart(p);
       for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
         String field = p.currentName();
@@ -77,7 +77,7 @@ public final class KvJson {
     List<VersionedItem> items = new ArrayList<>();
     String cursor = null;
     ValueLimits unlimited = new ValueLimits(Integer.MAX_VALUE, Integer.MAX_VALUE);
-    try (JsonParser p = FACTORY.createParser(body)) {
+    try (JsonParser p = parser(body)) {
       expectObjectStart(p);
       for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
         String field = p.currentName();
@@ -117,7 +117,7 @@ public final class KvJson {
   /** Parses {@code {"key":K}} (the body of {@code DELETE /kv}, and of a body-style GET). */
   public static String parseKeyBody(byte[] body) {
     String key = null;
-    try (JsonParser p = FACTORY.createParser(body)) {
+    try (JsonParser p = parser(body)) {
       expectObjectStart(p);
       for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
         String field = p.currentName();
@@ -172,7 +172,7 @@ public final class KvJson {
     String key = null;
     byte[] value = null;
     Long version = null;
-    try (JsonParser p = FACTORY.createParser(body)) {
+    try (JsonParser p = parser(body)) {
       expectObjectStart(p);
       for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
         String field = p.currentName();
@@ -226,7 +226,7 @@ public final class KvJson {
     if (body.length <= limits.maxValueBytes() && CompactJson.isCompact(body, limits.maxDepth())) {
       return body;
     }
-    try (JsonParser p = FACTORY.createParser(body)) {
+    try (JsonParser p = parser(body)) {
       if (p.nextToken() == null) {
         throw new KvException(ErrorCode.MISSING_VALUE, "request body must be a JSON value");
       }
@@ -255,6 +255,22 @@ public final class KvJson {
     System.arraycopy(inner, 0, out, 1, inner.length);
     out[out.length - 1] = '"';
     return out;
+  }
+
+  /**
+   * A parser over {@code json} once its bytes are known to be well-formed UTF-8 (RFC 8259 requires
+   * it). Jackson alone would decode an overlong {@code C0 AF} in a key to {@code /} and store it
+   * under the wrong key, and pass surrogates and code points above U+10FFFF into values.
+   */
+  private static JsonParser parser(byte[] json) throws IOException {
+    int bad = Utf8.firstInvalid(json, 0, json.length);
+    if (bad >= 0) {
+      throw KvException.invalidJson(
+          "malformed UTF-8 ("
+              + Utf8.describeInvalid(json, bad)
+              + "): JSON text must be well-formed UTF-8");
+    }
+    return FACTORY.createParser(json);
   }
 
   private static String readKey(JsonParser p, JsonToken t) throws IOException {

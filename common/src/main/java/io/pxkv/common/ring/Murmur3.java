@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * same number as Guava's {@code Hashing.murmur3_128().hashString(k, UTF_8).asLong()}.
  *
  * <p>Written out here rather than borrowed so that the ring's layout depends on nothing outside
- * this file; {@code ConsistentHashRingTest} pins known answers. Stateless and thread-safe.
+ * this file; {@code Murmur3Test} pins known answers. Stateless and thread-safe.
  */
 public final class Murmur3 implements HashFunction {
   public static final Murmur3 INSTANCE = new Murmur3();

@@ -40,7 +40,9 @@ class CompactJsonTest {
             "[]",
             "{}",
             "[1,[2,[3]],{\"a\":null}]",
-            "{\"n\":7,\"s\":\"bench-value\"}")) {
+            "{\"n\":7,\"s\":\"bench-value\"}",
+            "\"\u00e9\"",
+            "{\"caf\u00e9\":[\"\u4e2d\u6587\",\"\uD83D\uDE00\",\"\u2028\"]}")) {
       byte[] bytes = utf8(json);
       assertTrue(CompactJson.isCompact(bytes, LIMITS.maxDepth()), json);
       assertSame(bytes, KvJson.parseBareValue(bytes, LIMITS), json);
@@ -81,7 +83,7 @@ class CompactJsonTest {
             "\"tab\there\"",
             "\"esc\\\"aped\"",
             "\"\\u0041\"",
-            "\"é\"",
+            "\"del\u007f\"",
             "NaN",
             "1".repeat(101),
             "[[[[[[[[[1]]]]]]]]]",
@@ -97,6 +99,42 @@ class CompactJsonTest {
     assertEquals(ErrorCode.INVALID_VALUE, refused("[[[[[[[[[1]]]]]]]]]"));
     assertEquals(ErrorCode.VALUE_TOO_LARGE, refused("\"" + "v".repeat(4095) + "\""));
     assertEquals(ErrorCode.MISSING_VALUE, refused(""));
+  }
+
+  @Test
+  void everyNonAsciiCodePointTakesTheFastPathAndIsWhatJacksonWouldStore() {
+    StringBuilder chunk = new StringBuilder();
+    for (int cp = 0x80; cp <= Character.MAX_CODE_POINT; cp++) {
+      if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) continue;
+      chunk.appendCodePoint(cp);
+      if (chunk.length() >= 1024 || cp == Character.MAX_CODE_POINT) {
+        String json = "\"" + chunk + "\"";
+        assertTrue(CompactJson.isCompact(utf8(json), LIMITS.maxDepth()), "up to U+" + cp);
+        assertArrayEquals(utf8(json), fullPath(json), "up to U+" + cp);
+        chunk.setLength(0);
+      }
+    }
+  }
+
+  @Test
+  void illFormedUtf8IsNeverCompactAndTheFullPathRefusesIt() {
+    int[][] flaws = {
+      {0xC0, 0xAF}, {0xE0, 0x80, 0xAF}, {0xED, 0xA0, 0x80}, {0xF4, 0x90, 0x80, 0x80},
+      {0xE2, 0x82}, {0x80}, {0xF5, 0x80, 0x80, 0x80}, {0xFF}
+    };
+    for (int[] flaw : flaws) {
+      for (String[] around : new String[][] {{"\"a", "\""}, {"{\"a", "\":1}"}, {"[\"", "z\"]"}}) {
+        byte[] head = utf8(around[0]);
+        byte[] tail = utf8(around[1]);
+        byte[] json = new byte[head.length + flaw.length + tail.length];
+        System.arraycopy(head, 0, json, 0, head.length);
+        for (int i = 0; i < flaw.length; i++) json[head.length + i] = (byte) flaw[i];
+        System.arraycopy(tail, 0, json, head.length + flaw.length, tail.length);
+        assertFalse(CompactJson.isCompact(json, LIMITS.maxDepth()));
+        KvException e = assertThrows(KvException.class, () -> KvJson.parseBareValue(json, LIMITS));
+        assertEquals(ErrorCode.INVALID_JSON, e.code());
+      }
+    }
   }
 
   @Test
@@ -180,7 +218,8 @@ class CompactJsonTest {
       if (pick == 0) s.append("\\\"");
       else if (pick == 1) s.append("\\n");
       else if (pick == 2) s.append("\\u00e9");
-      else if (pick == 3) s.append("é");
+      else if (pick == 3)
+        s.append(List.of("é", "\u4e2d", "\uD83D\uDE00", "\u0085").get(r.nextInt(4)));
       else if (pick == 4) s.append("\\/");
       else s.append(alphabet.charAt(r.nextInt(alphabet.length())));
     }

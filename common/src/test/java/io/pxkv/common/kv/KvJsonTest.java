@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,6 +20,22 @@ class KvJsonTest {
 
   private static String text(byte[] b) {
     return new String(b, StandardCharsets.UTF_8);
+  }
+
+  private static byte[] bytes(int... values) {
+    byte[] b = new byte[values.length];
+    for (int i = 0; i < b.length; i++) b[i] = (byte) values[i];
+    return b;
+  }
+
+  private static byte[] join(String prefix, byte[] raw, String suffix) {
+    byte[] p = utf8(prefix);
+    byte[] s = utf8(suffix);
+    byte[] out = new byte[p.length + raw.length + s.length];
+    System.arraycopy(p, 0, out, 0, p.length);
+    System.arraycopy(raw, 0, out, p.length, raw.length);
+    System.arraycopy(s, 0, out, p.length + raw.length, s.length);
+    return out;
   }
 
   private static ErrorCode codeOf(Runnable r) {
@@ -114,6 +131,53 @@ class KvJsonTest {
     assertEquals("a/b c?", KvJson.parseKeyBody(utf8("{\"key\":\"a/b c?\"}")));
     assertEquals(ErrorCode.INVALID_KEY, codeOf(() -> KvJson.parseKeyBody(utf8("{}"))));
     assertEquals(ErrorCode.INVALID_JSON, codeOf(() -> KvJson.parseKeyBody(utf8("{\"key\":"))));
+  }
+
+  @Test
+  void invalidUtf8AnywhereInABodyIsInvalidJsonAtEveryEntryPoint() {
+    // Jackson alone decodes C0 AF to '/' and passes surrogates and F4 90 80 80 (past U+10FFFF).
+    List<byte[]> flaws =
+        List.of(
+            bytes(0xC0, 0xAF),
+            bytes(0xE0, 0x80, 0xAF),
+            bytes(0xF0, 0x80, 0x80, 0xAF),
+            bytes(0xED, 0xA0, 0x80),
+            bytes(0xF4, 0x90, 0x80, 0x80),
+            bytes(0xE2, 0x82),
+            bytes(0x80),
+            bytes(0xFF));
+    ValueLimits limits = ValueLimits.DEFAULTS;
+    for (byte[] bad : flaws) {
+      byte[] inKey = join("{\"key\":\"a", bad, "\",\"value\":1,\"version\":5}");
+      byte[] inValue = join("{\"key\":\"k\",\"value\":[\"a", bad, "\"],\"version\":5}");
+      byte[] inName = join("{\"key\":\"k\",\"value\":{\"a", bad, "\":1},\"version\":5}");
+      for (byte[] body : List.of(inKey, inValue, inName)) {
+        assertEquals(ErrorCode.INVALID_JSON, codeOf(() -> KvJson.parsePutBody(body, limits)));
+        assertEquals(ErrorCode.INVALID_JSON, codeOf(() -> KvJson.parseVersionedLine(body, limits)));
+        assertEquals(ErrorCode.INVALID_JSON, codeOf(() -> KvJson.parseKeyVersionLine(body)));
+        assertEquals(ErrorCode.INVALID_JSON, codeOf(() -> KvJson.parseKeyBody(body)));
+        assertEquals(ErrorCode.INVALID_JSON, codeOf(() -> KvJson.parseBareValue(body, limits)));
+      }
+      byte[] bare = join("\"a", bad, "\"");
+      assertEquals(ErrorCode.INVALID_JSON, codeOf(() -> KvJson.parseBareValue(bare, limits)));
+    }
+    KvException e =
+        assertThrows(
+            KvException.class,
+            () -> KvJson.parsePutBody(join("{\"key\":\"a", bytes(0xC0, 0xAF), "\"}"), limits));
+    assertEquals(
+        "malformed UTF-8 (byte 0xC0 at offset 9): JSON text must be well-formed UTF-8",
+        e.getMessage());
+  }
+
+  @Test
+  void wellFormedUtf8OfEveryLengthIsAccepted() {
+    String text = "\u00e9\u0800\uFFFD\uD83D\uDE00\uDBFF\uDFFF";
+    var put =
+        KvJson.parsePutBody(
+            utf8("{\"key\":\"" + text + "\",\"value\":\"" + text + "\"}"), ValueLimits.DEFAULTS);
+    assertEquals(text, put.key());
+    assertEquals("\"" + text + "\"", text(put.value()));
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * Backup and restore of one node as JSON lines, one {@code {"key":K,"value":V,"version":N}} per
@@ -38,39 +39,22 @@ public final class BackupHandler {
     Requests.requireMethod(request, HttpMethod.GET);
     HttpServerResponse response = request.response();
     response.setChunked(true).putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_NDJSON);
-    exportFrom(response, null);
+    EntryStream.start(storage, response, EXPORT_BATCH, BackupHandler::lines, Buffer.buffer());
   }
 
-  private void exportFrom(HttpServerResponse response, String after) {
-    storage
-        .scan("", after, EXPORT_BATCH)
-        .onSuccess(
-            entries -> {
-              if (response.closed()) return;
-              Buffer chunk = Buffer.buffer(entries.size() * 64);
-              for (Entry e : entries) {
-                chunk
-                    .appendString("{\"key\":")
-                    .appendBytes(KvJson.quote(e.key()))
-                    .appendString(",\"value\":")
-                    .appendBytes(e.value())
-                    .appendString(",\"version\":")
-                    .appendString(Long.toString(e.version()))
-                    .appendString("}\n");
-              }
-              if (entries.size() < EXPORT_BATCH) {
-                response.end(chunk);
-                return;
-              }
-              String last = entries.get(entries.size() - 1).key();
-              response.write(chunk);
-              if (response.writeQueueFull()) {
-                response.drainHandler(v -> exportFrom(response, last));
-              } else {
-                exportFrom(response, last);
-              }
-            })
-        .onFailure(t -> response.reset());
+  private static Buffer lines(List<Entry> entries, boolean first) {
+    Buffer chunk = Buffer.buffer(entries.size() * 64);
+    for (Entry e : entries) {
+      chunk
+          .appendString("{\"key\":")
+          .appendBytes(KvJson.quote(e.key()))
+          .appendString(",\"value\":")
+          .appendBytes(e.value())
+          .appendString(",\"version\":")
+          .appendString(Long.toString(e.version()))
+          .appendString("}\n");
+    }
+    return chunk;
   }
 
   public void importLines(HttpServerRequest request) {

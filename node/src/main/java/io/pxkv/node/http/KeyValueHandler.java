@@ -30,6 +30,8 @@ public final class KeyValueHandler {
   /** Page size used when streaming the whole listing. */
   private static final int STREAM_BATCH = 1000;
 
+  private static final Buffer CLOSE_BRACE = Buffer.buffer("}");
+
   private final StorageService storage;
   private final ValueLimits limits;
 
@@ -48,7 +50,7 @@ public final class KeyValueHandler {
       } else if (Cursors.isPaged(
           request.getParam("prefix"), request.getParam("limit"), request.getParam("cursor"))) {
         page(request);
-      } else if (hasBody(request)) {
+      } else if (Requests.hasBody(request)) {
         // Clients that send GET with a {"key":K} body, as the original JSON-body API did.
         readBody(request)
             .map(KvJson::parseKeyBody)
@@ -63,7 +65,7 @@ public final class KeyValueHandler {
           .onSuccess(put -> put(request, put.key(), put.value()))
           .onFailure(fail(request));
     } else if (method == HttpMethod.DELETE) {
-      String key = request.getParam("key");
+      String key = Requests.keyParam(request);
       if (key != null) {
         delete(request, key);
       } else {
@@ -73,7 +75,7 @@ public final class KeyValueHandler {
             .onFailure(fail(request));
       }
     } else {
-      methodNotAllowed(request);
+      throw Requests.methodNotAllowed(request, "GET, PUT, DELETE");
     }
   }
 
@@ -93,7 +95,7 @@ public final class KeyValueHandler {
     } else if (method == HttpMethod.DELETE) {
       delete(request, key);
     } else {
-      methodNotAllowed(request);
+      throw Requests.methodNotAllowed(request, "GET, PUT, DELETE");
     }
   }
 
@@ -178,61 +180,27 @@ public final class KeyValueHandler {
     return body.appendByte((byte) '}');
   }
 
-  /**
-   * {@code GET /kv}: every live pair as one JSON object, streamed in batches with backpressure, so
-   * the node never holds more than one batch in memory. A failure mid-stream resets the connection:
-   * a client must never mistake a cut listing for a complete one.
-   */
+  /** {@code GET /kv}: every live pair as one JSON object, streamed ({@link EntryStream}). */
   private void listAll(HttpServerRequest request) {
     HttpServerResponse response = request.response();
     response.setChunked(true).putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON);
     response.write(Buffer.buffer("{"));
-    streamFrom(response, null, true);
+    EntryStream.start(storage, response, STREAM_BATCH, KeyValueHandler::listingChunk, CLOSE_BRACE);
   }
 
-  private void streamFrom(HttpServerResponse response, String after, boolean first) {
-    storage
-        .scan("", after, STREAM_BATCH)
-        .onSuccess(
-            entries -> {
-              if (response.closed()) return;
-              Buffer chunk = Buffer.buffer(entries.size() * 48 + 2);
-              boolean needComma = !first;
-              for (Entry e : entries) {
-                if (needComma) chunk.appendByte((byte) ',');
-                needComma = true;
-                chunk
-                    .appendBytes(KvJson.quote(e.key()))
-                    .appendByte((byte) ':')
-                    .appendBytes(e.value());
-              }
-              if (entries.size() < STREAM_BATCH) {
-                response.end(chunk.appendByte((byte) '}'));
-                return;
-              }
-              String last = entries.get(entries.size() - 1).key();
-              response.write(chunk);
-              if (response.writeQueueFull()) {
-                response.drainHandler(v -> streamFrom(response, last, false));
-              } else {
-                streamFrom(response, last, false);
-              }
-            })
-        .onFailure(t -> response.reset());
+  private static Buffer listingChunk(List<Entry> entries, boolean first) {
+    Buffer chunk = Buffer.buffer(entries.size() * 48 + 2);
+    boolean needComma = !first;
+    for (Entry e : entries) {
+      if (needComma) chunk.appendByte((byte) ',');
+      needComma = true;
+      chunk.appendBytes(KvJson.quote(e.key())).appendByte((byte) ':').appendBytes(e.value());
+    }
+    return chunk;
   }
 
   private Future<byte[]> readBody(HttpServerRequest request) {
     return BodyReader.read(request, limits.maxBodyBytes()).map(Buffer::getBytes);
-  }
-
-  private static boolean hasBody(HttpServerRequest request) {
-    String length = request.getHeader(Headers.CONTENT_LENGTH);
-    return (length != null && !length.equals("0"))
-        || request.getHeader("Transfer-Encoding") != null;
-  }
-
-  private static void methodNotAllowed(HttpServerRequest request) {
-    throw Requests.methodNotAllowed(request, "GET, PUT, DELETE");
   }
 
   private static io.vertx.core.Handler<Throwable> fail(HttpServerRequest request) {

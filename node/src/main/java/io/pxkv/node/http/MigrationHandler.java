@@ -99,10 +99,7 @@ public final class MigrationHandler {
   public void clock(HttpServerRequest request) {
     Requests.requireMethod(request, HttpMethod.POST);
     long reading = storage.engine().clockReading();
-    request
-        .response()
-        .putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("version", reading).toBuffer());
+    KvResponses.json(request.response(), 200, new JsonObject().put("version", reading).toBuffer());
   }
 
   /** {@code POST /internal/tombstone}. */

@@ -160,8 +160,11 @@ class NodeApiTest {
         client.send("PUT", "/kv/stable", "\"" + "v".repeat(100_000) + "\""), 413, "body_too_large");
     assertError(client.get("/kv?key="), 400, "invalid_key");
     assertError(client.get("/kv/%C3%28"), 400, "invalid_key");
-    assertError(
-        client.send("POST", "/kv", "{\"key\":\"stable\",\"value\":1}"), 405, "method_not_allowed");
+    HttpResponse<String> post = client.send("POST", "/kv", "{\"key\":\"stable\",\"value\":1}");
+    assertError(post, 405, "method_not_allowed");
+    assertEquals("GET, PUT, DELETE", post.headers().firstValue("allow").orElse(""));
+    assertEquals(
+        "POST is not allowed on /kv (allowed: GET, PUT, DELETE)", json(post).getString("message"));
     assertError(client.send("PATCH", "/kv/stable", "1"), 405, "method_not_allowed");
     assertError(client.send("DELETE", "/health", null), 405, "method_not_allowed");
     assertError(client.get("/nowhere"), 404, "not_found");

@@ -1,7 +1,5 @@
 package io.pxkv.router.forward;
 
-import io.pxkv.common.error.ErrorCode;
-import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.BodyReader;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Headers;
@@ -15,7 +13,6 @@ import io.pxkv.common.kv.ValueLimits;
 import io.pxkv.router.cluster.ClusterView;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -65,16 +62,17 @@ public final class ForwardingHandler {
       } else if (Cursors.isPaged(
           request.getParam("prefix"), request.getParam("limit"), request.getParam("cursor"))) {
         withView(request, view -> paged.handle(request, view));
-      } else if (hasBody(request)) {
+      } else if (Requests.hasBody(request)) {
         forwardWithBody(request, KvJson::parseKeyBody);
       } else {
         withView(request, view -> merged.handle(request, view));
       }
     } else if (method == HttpMethod.PUT) {
-      // Only the key is checked here; the owner checks the value and its answer is passed on.
+      // Here the key is checked, and that the body is UTF-8 (parsing it needs that); the owner
+      // checks the value and its answer is passed on.
       put(request, PutBatch.Form.BODY, body -> KvJson.parseKeyBody(body.getBytes()));
     } else if (method == HttpMethod.DELETE) {
-      String key = request.getParam("key");
+      String key = Requests.keyParam(request);
       if (key != null) {
         KeyRules.validate(key);
         reply(request, forward(request, key, null));
@@ -82,7 +80,7 @@ public final class ForwardingHandler {
         forwardWithBody(request, KvJson::parseKeyBody);
       }
     } else {
-      throw methodNotAllowed(request, "GET, PUT, DELETE");
+      throw Requests.methodNotAllowed(request, "GET, PUT, DELETE");
     }
   }
 
@@ -97,21 +95,8 @@ public final class ForwardingHandler {
     } else if (method == HttpMethod.PUT) {
       put(request, PutBatch.Form.PATH, body -> key);
     } else {
-      throw methodNotAllowed(request, "GET, PUT, DELETE");
+      throw Requests.methodNotAllowed(request, "GET, PUT, DELETE");
     }
-  }
-
-  /** The 405 for {@code request}, with the Allow header a client needs to correct itself. */
-  public static KvException methodNotAllowed(HttpServerRequest request, String allowed) {
-    request.response().putHeader(HttpHeaders.ALLOW, allowed);
-    return new KvException(
-        ErrorCode.METHOD_NOT_ALLOWED,
-        request.method().name()
-            + " is not allowed on "
-            + request.path()
-            + " (allowed: "
-            + allowed
-            + ")");
   }
 
   /** Reads the body, finds and checks the key in it (a throw becomes the error), forwards. */
@@ -191,13 +176,5 @@ public final class ForwardingHandler {
       response.putHeader(Headers.CONTENT_TYPE, reply.contentType());
     }
     response.end(reply.body());
-  }
-
-  private static boolean hasBody(HttpServerRequest request) {
-    String length = request.getHeader(Headers.CONTENT_LENGTH);
-    if (length != null) {
-      return !length.equals("0");
-    }
-    return request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
   }
 }

@@ -21,8 +21,11 @@ import java.util.List;
  * at the end of the turn; while a batch is in flight, new PUTs gather and go the moment it is
  * answered (group commit, as a disk log does with fsyncs). A quiet router therefore sends each PUT
  * at once, and as it came (a batch of one is sent as the client's own request); under load the node
- * gets few, large batches. A full batch ({@link PutBatch#MAX_ENTRIES}, {@link
- * PutBatch#MAX_BATCH_BYTES}) goes at once, and a large PUT always goes alone.
+ * gets fewer requests than PUTs, but small batches: about 5 PUTs each in the benchmark at 64
+ * connections (docs/ARCHITECTURE.md), as most PUTs are still in a client or a socket queue when a
+ * batch goes, and holding batches longer only slowed it. A full batch ({@link
+ * PutBatch#MAX_ENTRIES}, {@link PutBatch#MAX_BATCH_BYTES}) goes at once, and a large PUT always
+ * goes alone.
  *
  * <p>Why: under load, sent one by one, each PUT costs both sides an HTTP request, and the node,
  * which answers a connection's requests in order, hands each to its writer thread apart. A batch
