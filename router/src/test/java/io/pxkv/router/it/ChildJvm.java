@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -19,10 +20,17 @@ final class ChildJvm {
   private final String name;
   private final List<String> command;
   private final List<String> output = new ArrayList<>();
+  private final Map<String, String> environment;
   private Process process;
 
   ChildJvm(String name, String mainClass, List<String> args) {
+    this(name, mainClass, args, Map.of());
+  }
+
+  /** {@code environment} is added to this JVM's environment for the child. */
+  ChildJvm(String name, String mainClass, List<String> args, Map<String, String> environment) {
     this.name = name;
+    this.environment = Map.copyOf(environment);
     this.command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -34,7 +42,9 @@ final class ChildJvm {
 
   /** Starts the process and waits until a line contains {@code readyText}. */
   ChildJvm start(String readyText, long deadlineMs) throws Exception {
-    process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    process = builder.start();
     Process mine = process;
     CompletableFuture<Void> ready = new CompletableFuture<>();
     Thread reader =
@@ -60,9 +70,12 @@ final class ChildJvm {
     try {
       ready.get(deadlineMs, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
+      String why =
+          mine.isAlive()
+              ? " did not start within " + deadlineMs + " ms: "
+              : " exited before it was ready: ";
       kill();
-      throw new AssertionError(
-          name + " did not start within " + deadlineMs + " ms: " + output(), e);
+      throw new AssertionError(name + why + output(), e);
     }
     return this;
   }
@@ -73,6 +86,10 @@ final class ChildJvm {
       process.destroyForcibly();
       process.waitFor(30, TimeUnit.SECONDS);
     }
+  }
+
+  boolean alive() {
+    return process != null && process.isAlive();
   }
 
   String output() {
