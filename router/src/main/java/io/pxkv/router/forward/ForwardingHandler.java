@@ -12,7 +12,6 @@ import io.pxkv.common.kv.KeyRules;
 import io.pxkv.common.kv.KvJson;
 import io.pxkv.common.kv.PutBatch;
 import io.pxkv.common.kv.ValueLimits;
-import io.pxkv.router.cluster.ClusterView;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -44,14 +43,16 @@ public final class ForwardingHandler {
   private final Rerouting rerouting;
   private final ValueLimits limits;
   private final long timeoutMs;
-  private final MergedListing merged = new MergedListing();
-  private final PagedListing paged = new PagedListing();
+  private final MergedListing merged;
+  private final PagedListing paged;
 
   public ForwardingHandler(Views views, ValueLimits limits, long timeoutMs) {
     this.views = views;
     this.rerouting = new Rerouting(views, timeoutMs);
     this.limits = limits;
     this.timeoutMs = timeoutMs;
+    this.merged = new MergedListing(rerouting, limits.maxBodyBytes());
+    this.paged = new PagedListing(rerouting);
   }
 
   /** {@code /kv}: the key comes from {@code ?key=} or from the JSON body; no key lists. */
@@ -64,11 +65,11 @@ public final class ForwardingHandler {
         reply(request, forward(request, key, null));
       } else if (Cursors.isPaged(
           request.getParam("prefix"), request.getParam("limit"), request.getParam("cursor"))) {
-        withView(request, view -> paged.handle(request, view));
+        paged.handle(request);
       } else if (hasBody(request)) {
         forwardWithBody(request, KvJson::parseKeyBody);
       } else {
-        withView(request, view -> merged.handle(request, view));
+        merged.handle(request);
       }
     } else if (method == HttpMethod.PUT) {
       // Only the key is checked here; the owner checks the value and its answer is passed on.
@@ -158,19 +159,6 @@ public final class ForwardingHandler {
               .call(view.tag(), method, uri, contentType, body)
               .map(reply -> StaleView.check(owner, reply));
         });
-  }
-
-  /** Runs {@code use} with the current view, or the first one once the router has learned it. */
-  private void withView(HttpServerRequest request, java.util.function.Consumer<ClusterView> use) {
-    ClusterView now = views.current();
-    if (now != null) {
-      use.accept(now);
-      return;
-    }
-    views
-        .next(-1, timeoutMs)
-        .onSuccess(use::accept)
-        .onFailure(e -> ErrorResponses.send(request.response(), Rerouting.noViewYet()));
   }
 
   private static void reply(HttpServerRequest request, Future<NodeReply> answer) {

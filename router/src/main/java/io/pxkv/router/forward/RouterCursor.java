@@ -3,53 +3,56 @@ package io.pxkv.router.forward;
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import io.pxkv.common.kv.Cursors;
-import io.pxkv.router.cluster.ClusterView;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Where a paged cluster listing stands: the node being walked (by id, so a reordered config cannot
- * skip or repeat a node) and that node's own opaque cursor, absent at the node's start. Sent to
- * clients as base64url of {@code {"n":"node-2","c":"..."}}; to them it is opaque.
+ * Where a paged cluster listing stands: the last key it consumed, in {@link
+ * io.pxkv.common.kv.KeyOrder#UTF8} order (the next page lists keys strictly after it), and the
+ * prefix it was given for. It names no node, so a page routed by a newer view (nodes added,
+ * removed, keys moved) resumes at the same place. Sent to clients as base64url of {@code
+ * {"a":"user:042","p":"user:"}}; to them it is opaque.
+ *
+ * @param after the last key consumed
+ * @param prefix the listing's prefix, "" for none
  */
-record RouterCursor(String nodeId, String nodeCursor) {
+record RouterCursor(String after, String prefix) {
 
   String encode() {
-    JsonObject json = new JsonObject().put("n", nodeId);
-    if (nodeCursor != null) {
-      json.put("c", nodeCursor);
-    }
+    JsonObject json = new JsonObject().put("a", after);
+    if (!prefix.isEmpty()) json.put("p", prefix);
     return Cursors.encode(json.encode());
   }
 
-  /** The index of the cursor's node in {@code view}; a cursor naming no current node is bad. */
-  int nodeIndex(ClusterView view) {
-    int index = view.indexOf(nodeId);
-    if (index < 0) {
-      throw invalid();
-    }
-    return index;
-  }
-
-  /** Decodes a cursor this router gave out; anything else is {@code 400 invalid_cursor}. */
-  static RouterCursor decode(String raw) {
+  /**
+   * Decodes a cursor this router gave out for {@code prefix}; anything else (including a cursor of
+   * another prefix) is {@code 400 invalid_cursor}.
+   */
+  static RouterCursor decode(String raw, String prefix) {
     JsonObject json;
     try {
       json = new JsonObject(Cursors.decode(raw));
     } catch (DecodeException | ClassCastException e) {
-      throw invalid();
+      throw invalid("cursor is not one this router gave out");
     }
-    if (!(json.getValue("n") instanceof String node) || node.isEmpty()) {
-      throw invalid();
+    if (!(json.getValue("a") instanceof String after) || after.isEmpty()) {
+      throw invalid("cursor is not one this router gave out");
     }
-    Object c = json.getValue("c");
-    if (c != null && !(c instanceof String)) {
-      throw invalid();
+    Object p = json.getValue("p", "");
+    if (!(p instanceof String given)) throw invalid("cursor is not one this router gave out");
+    if (!given.equals(prefix)) {
+      throw invalid(
+          "cursor was given out for prefix '"
+              + given
+              + "', not '"
+              + prefix
+              + "': pass it back"
+              + " with the prefix of the listing it came from");
     }
-    return new RouterCursor(node, (String) c);
+    return new RouterCursor(after, given);
   }
 
-  private static KvException invalid() {
-    return new KvException(ErrorCode.INVALID_CURSOR, "cursor is not one this router gave out");
+  private static KvException invalid(String message) {
+    return new KvException(ErrorCode.INVALID_CURSOR, message);
   }
 }
