@@ -119,7 +119,7 @@ class ClusterListingTest {
     List<String> pages = new ArrayList<>();
     String cursor = null;
     do {
-      JsonObject page = getPage("", 1, cursor);
+      JsonObject page = getPage("prefix=", 1, cursor);
       pages.add(page.getJsonArray("items").encode());
       cursor = page.getString("cursor");
     } while (cursor != null);
@@ -137,7 +137,7 @@ class ClusterListingTest {
     settled(4);
     node(1).data().put("a", "1");
     get("/kv");
-    getPage("", 10, null);
+    getPage("prefix=", 10, null);
     get("/admin/export");
     List<FakeNode.Seen> settledScans = scans();
     assertEquals(9, settledScans.size(), settledScans.toString());
@@ -148,7 +148,7 @@ class ClusterListingTest {
     nodes.forEach(n -> n.seen().clear());
     moving(5);
     get("/kv");
-    getPage("", 10, null);
+    getPage("prefix=", 10, null);
     get("/admin/export");
     List<FakeNode.Seen> movingScans = scans();
     assertEquals(9, movingScans.size(), movingScans.toString());
@@ -211,7 +211,7 @@ class ClusterListingTest {
     assertEquals(200, export.statusCode());
     assertEquals("application/x-ndjson", export.getHeader("Content-Type"));
     assertEquals(0, export.body() == null ? 0 : export.body().length());
-    assertEquals(new JsonObject("{\"items\":[]}"), getPage("", 5, null));
+    assertEquals(new JsonObject("{\"items\":[]}"), getPage("prefix=", 5, null));
   }
 
   // --- pages ---
@@ -221,10 +221,10 @@ class ClusterListingTest {
     settled(1);
     for (String k : List.of("a", "c", "e")) node(1).data().put(k, "1");
     for (String k : List.of("b", "d", "f")) node(2).data().put(k, "2");
-    JsonObject first = getPage("", 3, null);
+    JsonObject first = getPage("prefix=", 3, null);
     assertEquals(List.of("a", "b", "c"), keys(first));
     assertNotNull(first.getString("cursor"));
-    JsonObject second = getPage("", 3, first.getString("cursor"));
+    JsonObject second = getPage("prefix=", 3, first.getString("cursor"));
     assertEquals(List.of("d", "e", "f"), keys(second));
     assertNull(second.getString("cursor"), "nothing follows f: the page says so");
     assertEquals(
@@ -241,9 +241,9 @@ class ClusterListingTest {
       node(1 + (i + 1) % 3).data().put(String.format("b-%03d", i), "\"older copy\"");
     }
     node(2).data().put("c", "3");
-    JsonObject first = getPage("", 1, null);
+    JsonObject first = getPage("prefix=", 1, null);
     assertEquals(List.of("a"), keys(first));
-    JsonObject second = getPage("", 1, first.getString("cursor"));
+    JsonObject second = getPage("prefix=", 1, first.getString("cursor"));
     assertEquals(List.of("c"), keys(second));
     assertNull(second.getString("cursor"));
   }
@@ -255,13 +255,13 @@ class ClusterListingTest {
       node(1 + i % 3).records().put(String.format("d-%05d", i), Stored.tombstone(10, 0));
     }
     node(3).data().put("z", "26");
-    JsonObject first = getPage("", 10, null);
+    JsonObject first = getPage("prefix=", 10, null);
     assertEquals(List.of(), keys(first));
     assertNotNull(first.getString("cursor"), "the page stopped early: it must say where to go on");
     List<String> rest = new ArrayList<>();
     String cursor = first.getString("cursor");
     while (cursor != null) {
-      JsonObject page = getPage("", 10, cursor);
+      JsonObject page = getPage("prefix=", 10, cursor);
       rest.addAll(keys(page));
       cursor = page.getString("cursor");
     }
@@ -303,15 +303,15 @@ class ClusterListingTest {
       }
       if (newest.value() != null) model.put(key, newest.value());
     }
-    for (String prefix : List.of("", "p:", "🚀", "none")) {
+    for (Query q : QUERIES) {
       List<Map.Entry<String, String>> expected =
-          model.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).toList();
+          model.entrySet().stream().filter(e -> q.wanted().test(e.getKey())).toList();
       for (int limit : List.of(1, 7, 100, 1000)) {
         List<String> listed = new ArrayList<>();
         String cursor = null;
         int pages = 0;
         do {
-          JsonObject page = getPage(prefix, limit, cursor);
+          JsonObject page = getPage(q.params(), limit, cursor);
           JsonArray items = page.getJsonArray("items");
           cursor = page.getString("cursor");
           if (cursor != null) assertEquals(limit, items.size(), "only the last page is short");
@@ -325,10 +325,81 @@ class ClusterListingTest {
             expected.stream()
                 .map(e -> e.getKey() + "=" + new JsonArray("[" + e.getValue() + "]").getValue(0))
                 .toList();
-        assertEquals(want, listed, "prefix '" + prefix + "', limit " + limit);
+        assertEquals(want, listed, q.params() + ", limit " + limit);
         assertEquals(Math.max(1, (want.size() + limit - 1) / limit), pages);
       }
     }
+  }
+
+  /** A paged listing's parameters and which keys it must give. */
+  private record Query(String params, java.util.function.Predicate<String> wanted) {}
+
+  private static final List<Query> QUERIES =
+      List.of(
+          new Query("prefix=", k -> true),
+          new Query("prefix=p%3A", k -> k.startsWith("p:")),
+          new Query("prefix=" + enc("🚀"), k -> k.startsWith("🚀")),
+          new Query("prefix=none", k -> false),
+          new Query("match=p%3A*", k -> k.startsWith("p:")),
+          new Query("match=*1?", k -> k.length() >= 2 && k.charAt(k.length() - 2) == '1'),
+          new Query(
+              "match=" + enc("[p\uE000]*[0-4]"),
+              k ->
+                  (k.startsWith("p") || k.startsWith("\uE000"))
+                      && "01234".indexOf(k.charAt(k.length() - 1)) >= 0),
+          new Query("prefix=p%3A&match=p%3Ax*", k -> k.startsWith("p:x")),
+          new Query("prefix=q&match=p*", k -> false),
+          new Query("start=p%3Ax&end=q5", k -> between(k, "p:x", "q5")),
+          new Query("start=q&prefix=q", k -> k.startsWith("q")),
+          new Query("end=p%3Ay", k -> between(k, "", "p:y")),
+          new Query("start=" + enc("é"), k -> between(k, "é", null)),
+          new Query("start=q5&end=q5", k -> false),
+          new Query(
+              "start=p%3A&end=q&match=*[a-f]", k -> between(k, "p:", "q") && k.matches(".*[a-f]")));
+
+  private static boolean between(String key, String start, String end) {
+    return KeyOrder.UTF8.compare(key, start) >= 0
+        && (end == null || KeyOrder.UTF8.compare(key, end) < 0);
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aRangeStartsAtItsStartKeyOnWhicheverNodeHoldsIt() throws Exception {
+    moving(2);
+    for (int i = 0; i < 30; i++)
+      node(1 + i % 3).data().put(String.format("k%02d", i), String.valueOf(i));
+    // k10's newest state is a delete on another node; k12 sits on two nodes.
+    node(1).records().put("k10", Stored.tombstone(5, 0));
+    node(3).records().put("k12", new Stored("\"newer\"", 5, 0));
+    assertEquals(List.of("k11", "k12", "k13", "k14"), allKeys("start=k10&end=k15", 2));
+    assertEquals(List.of("k12", "k13"), allKeys("start=k12&end=k14", 1));
+    assertEquals(List.of("k13"), allKeys("start=k12a&end=k14", 5));
+    assertEquals(
+        "newer",
+        getPage("start=k12", 1, null).getJsonArray("items").getJsonObject(0).getString("value"));
+  }
+
+  @Test
+  void aGlobAsksNodesForItsLiteralPrefixAndASparseOneStillFindsEveryMatch() throws Exception {
+    settled(1);
+    for (int i = 0; i < 20_000; i++) node(1 + i % 3).data().put(String.format("user:%05d", i), "1");
+    node(2).data().put("admin:1", "1");
+    List<String> found = allKeys("match=user%3A*77", 10);
+    List<String> want = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      if (i % 100 == 77) want.add(String.format("user:%05d", i));
+    }
+    assertEquals(want, found);
+    for (FakeNode.Seen seen : scans()) {
+      assertTrue(seen.uri().contains("prefix=user%3A"), seen.uri());
+    }
+    assertError(get("/kv?match=" + enc("[abc")), 400, "invalid_request");
+    assertError(get("/kv?match=" + enc("abc\\")), 400, "invalid_request");
+    String cursor = getPage("match=user%3A*", 1, null).getString("cursor");
+    assertError(get("/kv?match=user%3A1*&cursor=" + cursor), 400, "invalid_cursor");
   }
 
   @Test
@@ -342,7 +413,7 @@ class ClusterListingTest {
     }
     node(1).data().put("user:1", "1");
     node(1).data().put("user:2", "2");
-    String cursor = getPage("user:", 1, null).getString("cursor");
+    String cursor = getPage("prefix=user%3A", 1, null).getString("cursor");
     assertError(get("/kv?prefix=admin:&cursor=" + cursor), 400, "invalid_cursor");
     for (FakeNode n : nodes) {
       for (FakeNode.Seen seen : n.seen()) {
@@ -469,6 +540,18 @@ class ClusterListingTest {
     return expected.append('}').toString();
   }
 
+  /** Every key of a paged listing, following its cursors. */
+  private List<String> allKeys(String params, int limit) throws Exception {
+    List<String> all = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonObject page = getPage(params, limit, cursor);
+      all.addAll(keys(page));
+      cursor = page.getString("cursor");
+    } while (cursor != null);
+    return all;
+  }
+
   private static List<String> keys(JsonObject page) {
     List<String> keys = new ArrayList<>();
     JsonArray items = page.getJsonArray("items");
@@ -476,13 +559,8 @@ class ClusterListingTest {
     return keys;
   }
 
-  private JsonObject getPage(String prefix, int limit, String cursor) throws Exception {
-    String uri =
-        "/kv?prefix="
-            + URLEncoder.encode(prefix, StandardCharsets.UTF_8)
-            + "&limit="
-            + limit
-            + (cursor == null ? "" : "&cursor=" + cursor);
+  private JsonObject getPage(String params, int limit, String cursor) throws Exception {
+    String uri = "/kv?" + params + "&limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor);
     HttpResponse<Buffer> page = get(uri);
     assertEquals(200, page.statusCode(), page.bodyAsString());
     assertEquals("application/json", page.getHeader("Content-Type"));

@@ -6,7 +6,6 @@ import io.pxkv.common.http.BodyReader;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Headers;
 import io.pxkv.common.http.Requests;
-import io.pxkv.common.kv.Cursors;
 import io.pxkv.common.kv.KeyPaths;
 import io.pxkv.common.kv.KeyRules;
 import io.pxkv.common.kv.KvJson;
@@ -63,8 +62,7 @@ public final class ForwardingHandler {
       if (key != null) {
         KeyRules.validate(key);
         reply(request, forward(request, key, null));
-      } else if (Cursors.isPaged(
-          request.getParam("prefix"), request.getParam("limit"), request.getParam("cursor"))) {
+      } else if (ListingQuery.isPaged(request)) {
         paged.handle(request);
       } else if (hasBody(request)) {
         forwardWithBody(request, KvJson::parseKeyBody);

@@ -14,21 +14,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code GET /kv?prefix=&limit=&cursor=} across the cluster: pages in the keys' UTF-8 order, each
- * key once at its newest version, whichever nodes hold copies of it.
+ * {@code GET /kv?prefix=&match=&start=&end=&limit=&cursor=} across the cluster ({@link
+ * ListingQuery}): pages in the keys' UTF-8 order, each key once at its newest version, whichever
+ * nodes hold copies of it.
  *
  * <p>A page asks every node that may hold keys at once for the next {@code limit + 1} records after
  * the cursor ({@link NodeScan}; tombstones too while keys move) and merges them ({@link KeyMerge}).
  * A node that sent a full batch may have more after its last key, so the merge only takes keys up
- * to the smallest such last key; when it runs dry before the page is full (tombstones, or one node
- * far behind the others), it asks the nodes it waits for for more (twice as many each round), in
- * the same request. The page ends with {@code limit} items and a cursor if one more live key was
- * seen, or with what there is and no cursor at the end of every node's scan. The cursor is the last
- * key listed ({@link RouterCursor}).
+ * to the smallest such last key; when it runs dry before the page is full (tombstones, keys the
+ * glob or range leaves out, or one node far behind the others), it asks the nodes it waits for for
+ * more (twice as many each round), in the same request. The page ends with {@code limit} items and
+ * a cursor if one more key to list was seen, or with what there is and no cursor at the end of
+ * every node's scan or of the range. The cursor is the last key listed ({@link RouterCursor}).
  *
- * <p>A page stops early, short or even empty but with a cursor to go on from, once it has skipped
- * {@link #SKIP_BUDGET} deleted keys: a long stretch of tombstones during a move must not hold one
- * request for long.
+ * <p>Nodes only know "after a key", so the first page of a range starting at {@code A} also asks
+ * every node for its first key with prefix {@code A} (one record), which is {@code A} itself if the
+ * node has it.
+ *
+ * <p>A page stops early, short or even empty but with a cursor to go on from, once it has passed
+ * over {@link #SKIP_BUDGET} records it does not list (tombstones, keys the glob or range leaves
+ * out): a sparse glob or a long stretch of tombstones must not hold one request for long. Redis
+ * {@code SCAN MATCH} pages behave the same way.
  *
  * <p>A node that cannot be reached is a 503/504; a {@code 409 stale_view} routes the page again by
  * the newer view from the same cursor. Runs on the verticle's event loop.
@@ -37,7 +43,7 @@ final class PagedListing {
   /** The most records one page asks a node for in one round: the largest limit, plus one. */
   static final int MAX_BATCH = Cursors.MAX_LIMIT + 1;
 
-  /** How many deleted keys one page may skip before it ends early, with a cursor. */
+  /** How many records one page may pass over without listing them before it ends early. */
   static final int SKIP_BUDGET = 16 * Cursors.MAX_LIMIT;
 
   private final Rerouting rerouting;
@@ -47,13 +53,13 @@ final class PagedListing {
   }
 
   void handle(HttpServerRequest request) {
-    String prefix = request.getParam("prefix", "");
+    ListingQuery query = ListingQuery.of(request);
     int limit = Cursors.parseLimit(request.getParam("limit"));
     String rawCursor = request.getParam("cursor");
-    String after = rawCursor == null ? null : RouterCursor.decode(rawCursor, prefix).after();
+    String after = rawCursor == null ? null : RouterCursor.decode(rawCursor, query).after();
     HttpServerResponse response = request.response();
     rerouting
-        .routed(view -> new Fill(view, prefix, after, limit).run())
+        .routed(view -> new Fill(view, query, after, limit).run())
         .onSuccess(
             body -> response.putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(body))
         .onFailure(e -> ErrorResponses.send(response, e));
@@ -63,9 +69,14 @@ final class PagedListing {
   static final class Fill {
     private final ClusterView view;
     private final List<NodeClient> nodes;
-    private final String prefix;
-    private final String start;
+    private final ListingQuery query;
+    private final String nodePrefix;
+    private final String cursor;
     private final int limit;
+
+    /** Lanes 0..n-1 scan the nodes; lanes n..2n-1, on a range's first page, look for its start. */
+    private final boolean probeStart;
+
     private final KeyMerge merge;
     private final Buffer items = Buffer.buffer(256);
     private int batch;
@@ -74,19 +85,25 @@ final class PagedListing {
     private String lastListed;
     private String lastConsumed;
 
-    /** A page of {@code limit} keys with {@code prefix} strictly after {@code start} (or all). */
-    Fill(ClusterView view, String prefix, String start, int limit) {
+    /** A page of {@code limit} keys of {@code query} strictly after {@code cursor} (or all). */
+    Fill(ClusterView view, ListingQuery query, String cursor, int limit) {
       this.view = view;
       this.nodes = view.clients();
-      this.prefix = prefix;
-      this.start = start;
+      this.query = query;
+      this.nodePrefix = query.nodePrefix();
       this.limit = limit;
-      this.merge = new KeyMerge(nodes.size());
       this.batch = limit + 1;
+      String start = query.start();
+      this.probeStart =
+          cursor == null && start != null && nodePrefix != null && start.startsWith(nodePrefix);
+      // Without a cursor a range starts after its start (found by the probes) ...
+      this.cursor = cursor != null || start == null ? cursor : start;
+      this.merge = new KeyMerge(probeStart ? 2 * nodes.size() : nodes.size());
     }
 
     /** The page's JSON body. */
     Future<Buffer> run() {
+      if (query.empty()) return Future.succeededFuture(body(null));
       return fetch().compose(v -> consume());
     }
 
@@ -99,7 +116,8 @@ final class PagedListing {
           batch = Math.min(MAX_BATCH, batch * 2);
           return fetch().compose(v -> consume());
         }
-        if (r.deleted()) {
+        if (query.pastEnd(r.key())) return Future.succeededFuture(body(null));
+        if (r.deleted() || !query.admits(r.key())) {
           skipped++;
           lastConsumed = r.key();
           continue;
@@ -124,8 +142,8 @@ final class PagedListing {
     /** Asks each node the merge waits for for its next batch; fails as {@link #failure} says. */
     private Future<Void> fetch() {
       List<Future<Void>> calls = new ArrayList<>();
-      for (int i = 0; i < nodes.size(); i++) {
-        if (merge.waitingFor(i)) calls.add(fetch(i));
+      for (int i = 0; i < merge.laneCount(); i++) {
+        if (merge.waitingFor(i)) calls.add(i < nodes.size() ? fetch(i) : probe(i));
       }
       if (calls.isEmpty()) {
         return Future.failedFuture(new IllegalStateException("merge blocked on no node"));
@@ -135,28 +153,53 @@ final class PagedListing {
 
     private Future<Void> fetch(int lane) {
       NodeClient node = nodes.get(lane);
-      String after = merge.lastKey(lane) != null ? merge.lastKey(lane) : start;
+      String after = merge.lastKey(lane) != null ? merge.lastKey(lane) : cursor;
       int asked = batch;
-      String uri = NodeScan.uri(prefix, after, asked, view.moving());
-      return node.call(view.tag(), HttpMethod.GET, uri, null, null)
-          .compose(
-              reply -> {
-                if (reply.status() != 200)
-                  return Future.failedFuture(NodeScan.refused(node, reply));
-                List<ScanRecord> records = NodeScan.records(node, reply.body());
+      String uri = NodeScan.uri(nodePrefix, after, asked, view.moving());
+      return scan(node, uri)
+          .map(
+              records -> {
                 if (records.size() > asked) {
                   throw NodeScan.malformed(
                       node,
                       new IllegalArgumentException(records.size() + " lines, limit " + asked));
                 }
-                try {
-                  for (ScanRecord r : records) merge.add(lane, r);
-                } catch (IllegalArgumentException e) {
-                  throw NodeScan.malformed(node, e);
-                }
+                add(node, lane, records);
                 if (records.size() < asked) merge.end(lane);
-                return Future.succeededFuture();
+                return null;
               });
+    }
+
+    /** The start of a range on one node: its first key with the start as prefix, if that is it. */
+    private Future<Void> probe(int lane) {
+      NodeClient node = nodes.get(lane - nodes.size());
+      String uri = NodeScan.uri(query.start(), null, 1, view.moving());
+      return scan(node, uri)
+          .map(
+              records -> {
+                List<ScanRecord> start =
+                    records.stream().filter(r -> r.key().equals(query.start())).toList();
+                add(node, lane, start);
+                merge.end(lane);
+                return null;
+              });
+    }
+
+    private Future<List<ScanRecord>> scan(NodeClient node, String uri) {
+      return node.call(view.tag(), HttpMethod.GET, uri, null, null)
+          .map(
+              reply -> {
+                if (reply.status() != 200) throw NodeScan.refused(node, reply);
+                return NodeScan.records(node, reply.body());
+              });
+    }
+
+    private void add(NodeClient node, int lane, List<ScanRecord> records) {
+      try {
+        for (ScanRecord r : records) merge.add(lane, r);
+      } catch (IllegalArgumentException e) {
+        throw NodeScan.malformed(node, e);
+      }
     }
 
     /** Succeeds if every call did; else a stale view first (routed again), else the first error. */
@@ -174,7 +217,7 @@ final class PagedListing {
       body.appendBuffer(items).appendByte((byte) ']');
       if (cursorKey != null) {
         body.appendString(",\"cursor\":")
-            .appendBytes(KvJson.quote(new RouterCursor(cursorKey, prefix).encode()));
+            .appendBytes(KvJson.quote(new RouterCursor(cursorKey, query).encode()));
       }
       return body.appendByte((byte) '}');
     }
