@@ -96,7 +96,7 @@ final class PagedListing {
       String start = query.start();
       this.probeStart =
           cursor == null && start != null && nodePrefix != null && start.startsWith(nodePrefix);
-      // Without a cursor a range starts after its start (found by the probes) ...
+      // A range's first page scans the nodes after its start; the probes find the start itself.
       this.cursor = cursor != null || start == null ? cursor : start;
       this.merge = new KeyMerge(probeStart ? 2 * nodes.size() : nodes.size());
     }
