@@ -5,6 +5,7 @@ import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Headers;
 import io.pxkv.common.kv.Cursors;
+import io.pxkv.common.kv.KeyOrder;
 import io.pxkv.common.kv.KeyPaths;
 import io.pxkv.common.kv.KvJson;
 import io.pxkv.common.kv.ValueLimits;
@@ -15,9 +16,11 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,16 +31,30 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * records every request it receives, so tests can tell whether the router made a hop. It does not
  * know {@code POST /internal/put-batch} (it answers {@code 404}), like a node older than the
  * router.
+ *
+ * <p>It serves {@code GET /internal/scan} (prefix, after, limit, deleted) in UTF-8 key order, from
+ * {@link #data} (each pair at version 1, writer 0) overlaid by {@link #records} (versioned records
+ * and tombstones put there by a test), and can refuse requests tagged with an older view than
+ * {@link #refuseEpochsBelow} with {@code 409 stale_view}.
  */
 final class FakeNode {
-  /** One request as the node saw it. */
-  record Seen(HttpMethod method, String uri, String contentType, String body) {}
+  /** One request as the node saw it; {@code epoch} is its view tag's epoch header, or null. */
+  record Seen(HttpMethod method, String uri, String contentType, String body, String epoch) {}
+
+  /** A key's record as a scan reports it: a value, or a tombstone when {@code value} is null. */
+  record Stored(String value, long version, int writer) {
+    static Stored tombstone(long version, int writer) {
+      return new Stored(null, version, writer);
+    }
+  }
 
   private static final int CHUNK_BYTES = 1001;
 
   private final Vertx vertx;
   private final String id;
   private final NavigableMap<String, String> data = new ConcurrentSkipListMap<>();
+  private final NavigableMap<String, Stored> records = new ConcurrentSkipListMap<>(KeyOrder.UTF8);
+  private volatile long refuseEpochsBelow;
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
   private volatile boolean hang;
   private volatile long delayMs;
@@ -72,6 +89,11 @@ final class FakeNode {
     return data;
   }
 
+  /** Versioned records and held tombstones; a key here overrides {@link #data} in scans. */
+  NavigableMap<String, Stored> records() {
+    return records;
+  }
+
   List<Seen> seen() {
     return seen;
   }
@@ -79,6 +101,11 @@ final class FakeNode {
   /** Makes this node one of cluster {@code clusterId} (as if a router of it had been here). */
   void belongTo(String clusterId) {
     views = new io.vertx.core.json.JsonObject().put("clusterId", clusterId);
+  }
+
+  /** Requests tagged with an epoch below {@code epoch} get {@code 409 stale_view} from now on. */
+  void refuseEpochsBelow(long epoch) {
+    refuseEpochsBelow = epoch;
   }
 
   void hang(boolean on) {
@@ -108,7 +135,8 @@ final class FakeNode {
                       request.method(),
                       request.uri(),
                       request.getHeader(Headers.CONTENT_TYPE),
-                      body.toString()));
+                      body.toString(),
+                      request.getHeader("X-Pxkv-Epoch")));
               if (hang) {
                 return;
               }
@@ -129,7 +157,10 @@ final class FakeNode {
     }
   }
 
-  /** Completes when a connection that carried a full listing ({@code GET /kv}) closes. */
+  /**
+   * Completes when a connection that carried a full listing ({@code GET /kv}, or a scan without a
+   * limit) closes.
+   */
   CompletableFuture<Void> listingConnectionClosed() {
     return listingConnectionClosed;
   }
@@ -137,8 +168,20 @@ final class FakeNode {
   private void route(HttpServerRequest request, byte[] body) {
     String path = request.path();
     HttpServerResponse response = request.response();
+    String epoch = request.getHeader("X-Pxkv-Epoch");
     if (path.startsWith("/internal/view")) {
       view(request, path, body);
+    } else if (epoch != null && Long.parseLong(epoch) < refuseEpochsBelow) {
+      json(
+          response,
+          409,
+          "{\"error\":\"stale_view\",\"message\":\"this node is on view "
+              + refuseEpochsBelow
+              + "\",\"epoch\":"
+              + refuseEpochsBelow
+              + "}");
+    } else if (path.equals("/internal/scan")) {
+      scan(request);
     } else if (path.equals("/health")) {
       json(response, 200, "{\"status\":\"ok\",\"id\":\"" + id + "\"}");
     } else if (path.equals("/admin/stats")) {
@@ -274,6 +317,59 @@ final class FakeNode {
     int cut = breakListing ? all.length() / 2 : all.length();
     for (int from = 0; from < cut; from += CHUNK_BYTES) {
       response.write(all.slice(from, Math.min(cut, from + CHUNK_BYTES)));
+    }
+    if (breakListing) {
+      response.reset();
+    } else {
+      response.end();
+    }
+  }
+
+  /**
+   * {@code GET /internal/scan}: records in UTF-8 key order strictly after {@code after}, with
+   * {@code prefix}, tombstones only with {@code deleted=1}; at most {@code limit} in one body, or
+   * every one streamed in odd-sized chunks (cut halfway if told to) when no limit is given.
+   */
+  private void scan(HttpServerRequest request) {
+    String prefix = request.getParam("prefix", "");
+    String after = request.getParam("after");
+    String rawLimit = request.getParam("limit");
+    int limit = rawLimit == null ? Integer.MAX_VALUE : Integer.parseInt(rawLimit);
+    boolean deleted = "1".equals(request.getParam("deleted"));
+    NavigableMap<String, Stored> all = new TreeMap<>(KeyOrder.UTF8);
+    data.forEach((k, v) -> all.put(k, new Stored(v, 1, 0)));
+    all.putAll(records);
+    StringBuilder lines = new StringBuilder();
+    int n = 0;
+    for (Map.Entry<String, Stored> e :
+        (after == null ? all : all.tailMap(after, false)).entrySet()) {
+      if (n == limit) break;
+      Stored s = e.getValue();
+      if (!e.getKey().startsWith(prefix) || (s.value() == null && !deleted)) continue;
+      lines
+          .append("{\"key\":")
+          .append(new String(KvJson.quote(e.getKey()), StandardCharsets.UTF_8));
+      if (s.value() == null) {
+        lines.append(",\"deleted\":true");
+      } else {
+        lines.append(",\"value\":").append(s.value());
+      }
+      lines.append(",\"version\":").append(s.version());
+      lines.append(",\"writer\":").append(Integer.toUnsignedString(s.writer())).append("}\n");
+      n++;
+    }
+    HttpServerResponse response = request.response();
+    response.putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_NDJSON);
+    if (rawLimit != null) {
+      response.end(lines.toString());
+      return;
+    }
+    request.connection().closeHandler(v -> listingConnectionClosed.complete(null));
+    response.setChunked(true);
+    Buffer body = Buffer.buffer(lines.toString());
+    int cut = breakListing ? body.length() / 2 : body.length();
+    for (int from = 0; from < cut; from += CHUNK_BYTES) {
+      response.write(body.slice(from, Math.min(cut, from + CHUNK_BYTES)));
     }
     if (breakListing) {
       response.reset();

@@ -6,25 +6,23 @@ import io.pxkv.common.http.Headers;
 import io.pxkv.common.http.JsonLinesReader;
 import io.pxkv.common.kv.KvJson;
 import io.pxkv.common.kv.ValueLimits;
-import io.pxkv.router.cluster.ClusterView;
 import io.pxkv.router.cluster.StatusHandler;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 
 /**
- * Whole-cluster backup and restore through the router, in the nodes' JSON-lines format ({@code
- * {"key":K,"value":V,"version":N}} per line).
+ * Whole-cluster backup and restore through the router, in JSON lines ({@code
+ * {"key":K,"value":V,"version":N,"writer":W}} per line).
  *
  * <ul>
- *   <li>{@code GET /admin/export} streams each node's {@code /admin/export} in turn, with
- *       backpressure; a node failing mid-stream resets the connection, so a cut backup never looks
- *       complete.
+ *   <li>{@code GET /admin/export} streams every key once, at its newest version, in the keys' UTF-8
+ *       order: a merge of every node's scan ({@link MergedScan}), with backpressure. A node that
+ *       cannot be reached is a 503/504 JSON error; a failure mid-stream resets the connection, so a
+ *       cut backup never looks complete. The writer is kept so that a restore orders equal versions
+ *       the way the cluster did.
  *   <li>{@code POST /admin/import} reads lines as they arrive and sends each to its key's owner's
  *       {@code /admin/import}, a bounded number at a time, so a backup restores onto a cluster of
  *       any size and shape: a line with a {@code version} is imported keeping its version (so a
@@ -32,67 +30,21 @@ import java.util.List;
  *       the first bad line or failed write, naming the line.
  * </ul>
  *
- * <p>While keys move between nodes, an export may list a key twice (once per copy). Runs on the
- * router's event loop.
+ * <p>Runs on the router's event loop.
  */
 public final class ClusterBackup {
-  private final Views views;
   private final Rerouting rerouting;
   private final ValueLimits limits;
+  private final MergedScan export;
 
   public ClusterBackup(Views views, ValueLimits limits, long timeoutMs) {
-    this.views = views;
     this.rerouting = new Rerouting(views, timeoutMs);
     this.limits = limits;
+    this.export = new MergedScan(rerouting, limits.maxBodyBytes());
   }
 
   public void export(HttpServerRequest request) {
-    HttpServerResponse out = request.response();
-    out.setChunked(true).putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_NDJSON);
-    ClusterView current = views.current();
-    if (current == null) {
-      out.reset();
-      return;
-    }
-    exportFrom(current.clients(), current.tag(), 0, out);
-  }
-
-  private void exportFrom(List<NodeClient> nodes, ViewTag tag, int index, HttpServerResponse out) {
-    if (index == nodes.size()) {
-      out.end();
-      return;
-    }
-    NodeClient node = nodes.get(index);
-    node.stream(tag, "/admin/export")
-        .onSuccess(
-            in -> {
-              if (in.statusCode() != 200) {
-                NodeClient.discard(in);
-                out.reset();
-                return;
-              }
-              pipe(in, out, () -> exportFrom(nodes, tag, index + 1, out), node);
-            })
-        .onFailure(e -> out.reset());
-  }
-
-  /** Copies one node's body into {@code out}, pausing the node while the client is behind. */
-  private static void pipe(
-      HttpClientResponse in, HttpServerResponse out, Runnable next, NodeClient node) {
-    in.handler(
-        chunk -> {
-          out.write(chunk);
-          if (out.writeQueueFull()) {
-            in.pause();
-            out.drainHandler(v -> in.resume());
-          }
-        });
-    in.exceptionHandler(
-        e -> {
-          node.noteFailure(e);
-          out.reset();
-        });
-    in.endHandler(v -> next.run());
+    export.serve(request.response(), ScanFormat.EXPORT_LINES);
   }
 
   public void importLines(HttpServerRequest request) {

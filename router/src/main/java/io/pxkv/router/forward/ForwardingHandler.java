@@ -4,13 +4,11 @@ import io.pxkv.common.http.BodyReader;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Headers;
 import io.pxkv.common.http.Requests;
-import io.pxkv.common.kv.Cursors;
 import io.pxkv.common.kv.KeyPaths;
 import io.pxkv.common.kv.KeyRules;
 import io.pxkv.common.kv.KvJson;
 import io.pxkv.common.kv.PutBatch;
 import io.pxkv.common.kv.ValueLimits;
-import io.pxkv.router.cluster.ClusterView;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -41,14 +39,16 @@ public final class ForwardingHandler {
   private final Rerouting rerouting;
   private final ValueLimits limits;
   private final long timeoutMs;
-  private final MergedListing merged = new MergedListing();
-  private final PagedListing paged = new PagedListing();
+  private final MergedListing merged;
+  private final PagedListing paged;
 
   public ForwardingHandler(Views views, ValueLimits limits, long timeoutMs) {
     this.views = views;
     this.rerouting = new Rerouting(views, timeoutMs);
     this.limits = limits;
     this.timeoutMs = timeoutMs;
+    this.merged = new MergedListing(rerouting, limits.maxBodyBytes());
+    this.paged = new PagedListing(rerouting);
   }
 
   /** {@code /kv}: the key comes from {@code ?key=} or from the JSON body; no key lists. */
@@ -59,13 +59,12 @@ public final class ForwardingHandler {
       if (key != null) {
         KeyRules.validate(key);
         reply(request, forward(request, key, null));
-      } else if (Cursors.isPaged(
-          request.getParam("prefix"), request.getParam("limit"), request.getParam("cursor"))) {
-        withView(request, view -> paged.handle(request, view));
+      } else if (ListingQuery.isPaged(request)) {
+        paged.handle(request);
       } else if (Requests.hasBody(request)) {
         forwardWithBody(request, KvJson::parseKeyBody);
       } else {
-        withView(request, view -> merged.handle(request, view));
+        merged.handle(request);
       }
     } else if (method == HttpMethod.PUT) {
       // Here the key is checked, and that the body is UTF-8 (parsing it needs that); the owner
@@ -143,19 +142,6 @@ public final class ForwardingHandler {
               .call(view.tag(), method, uri, contentType, body)
               .map(reply -> StaleView.check(owner, reply));
         });
-  }
-
-  /** Runs {@code use} with the current view, or the first one once the router has learned it. */
-  private void withView(HttpServerRequest request, java.util.function.Consumer<ClusterView> use) {
-    ClusterView now = views.current();
-    if (now != null) {
-      use.accept(now);
-      return;
-    }
-    views
-        .next(-1, timeoutMs)
-        .onSuccess(use::accept)
-        .onFailure(e -> ErrorResponses.send(request.response(), Rerouting.noViewYet()));
   }
 
   private static void reply(HttpServerRequest request, Future<NodeReply> answer) {

@@ -10,100 +10,216 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code GET /kv?prefix=&limit=&cursor=} across the cluster. The router's cursor names a node and
- * that node's cursor; a page is filled by asking the current node for as many items as are still
- * missing, then moving on to the next node in config order when that node is done, until the page
- * is full or the last node is done. Each key lives on one node and each node's own paging lists it
- * once, so following the cursors lists every matching key exactly once. The cursor is absent on the
- * last page (which may be empty when the previous page ended exactly at a node's end).
+ * {@code GET /kv?prefix=&match=&start=&end=&limit=&cursor=} across the cluster ({@link
+ * ListingQuery}): pages in the keys' UTF-8 order, each key once at its newest version, whichever
+ * nodes hold copies of it.
  *
- * <p>A node's error answer (say, a bad prefix) is passed through unchanged; a node that cannot be
- * reached fails the page with 503 or 504. Runs on the verticle's event loop.
+ * <p>A page asks every node that may hold keys at once for the next {@code limit + 1} records after
+ * the cursor ({@link NodeScan}; tombstones too while keys move) and merges them ({@link KeyMerge}).
+ * A node that sent a full batch may have more after its last key, so the merge only takes keys up
+ * to the smallest such last key; when it runs dry before the page is full (tombstones, keys the
+ * glob or range leaves out, or one node far behind the others), it asks the nodes it waits for for
+ * more (twice as many each round), in the same request. The page ends with {@code limit} items and
+ * a cursor if one more key to list was seen, or with what there is and no cursor at the end of
+ * every node's scan or of the range. The cursor is the last key listed ({@link RouterCursor}).
+ *
+ * <p>Nodes only know "after a key", so the first page of a range starting at {@code A} also asks
+ * every node for its first key with prefix {@code A} (one record), which is {@code A} itself if the
+ * node has it.
+ *
+ * <p>A page stops early, short or even empty but with a cursor to go on from, once it has passed
+ * over {@link #SKIP_BUDGET} records it does not list (tombstones, keys the glob or range leaves
+ * out): a sparse glob or a long stretch of tombstones must not hold one request for long. Redis
+ * {@code SCAN MATCH} pages behave the same way.
+ *
+ * <p>A node that cannot be reached is a 503/504; a {@code 409 stale_view} routes the page again by
+ * the newer view from the same cursor. Runs on the verticle's event loop.
  */
 final class PagedListing {
+  /** The most records one page asks a node for in one round: the largest limit, plus one. */
+  static final int MAX_BATCH = Cursors.MAX_LIMIT + 1;
 
-  void handle(HttpServerRequest request, ClusterView view) {
-    String prefix = request.getParam("prefix", "");
+  /** How many records one page may pass over without listing them before it ends early. */
+  static final int SKIP_BUDGET = 16 * Cursors.MAX_LIMIT;
+
+  private final Rerouting rerouting;
+
+  PagedListing(Rerouting rerouting) {
+    this.rerouting = rerouting;
+  }
+
+  void handle(HttpServerRequest request) {
+    ListingQuery query = ListingQuery.of(request);
     int limit = Cursors.parseLimit(request.getParam("limit"));
     String rawCursor = request.getParam("cursor");
-    Fill fill = new Fill(view.clients(), view.tag(), prefix, limit);
-    if (rawCursor != null) {
-      RouterCursor cursor = RouterCursor.decode(rawCursor);
-      fill.nodeIndex = cursor.nodeIndex(view);
-      fill.nodeCursor = cursor.nodeCursor();
-    }
+    String after = rawCursor == null ? null : RouterCursor.decode(rawCursor, query).after();
     HttpServerResponse response = request.response();
-    fill.next()
-        .onSuccess(reply -> ForwardingHandler.send(response, reply == null ? fill.body() : reply))
+    rerouting
+        .routed(view -> new Fill(view, query, after, limit).run())
+        .onSuccess(
+            body -> response.putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(body))
         .onFailure(e -> ErrorResponses.send(response, e));
   }
 
-  /** The state of one page being filled; confined to one request on one event loop. */
-  private static final class Fill {
+  /** One page being filled from one view; confined to one request on one event loop. */
+  static final class Fill {
+    private final ClusterView view;
     private final List<NodeClient> nodes;
-    private final ViewTag tag;
-    private final String prefixParam;
-    private final Buffer items = Buffer.buffer(256);
-    private int remaining;
-    private int nodeIndex;
-    private String nodeCursor;
+    private final ListingQuery query;
+    private final String nodePrefix;
+    private final String cursor;
+    private final int limit;
 
-    Fill(List<NodeClient> nodes, ViewTag tag, String prefix, int limit) {
-      this.nodes = nodes;
-      this.tag = tag;
-      this.prefixParam = "/kv?prefix=" + URLEncoder.encode(prefix, StandardCharsets.UTF_8);
-      this.remaining = limit;
+    /** Lanes 0..n-1 scan the nodes; lanes n..2n-1, on a range's first page, look for its start. */
+    private final boolean probeStart;
+
+    private final KeyMerge merge;
+    private final Buffer items = Buffer.buffer(256);
+    private int batch;
+    private int count;
+    private int skipped;
+    private String lastListed;
+    private String lastConsumed;
+
+    /** A page of {@code limit} keys of {@code query} strictly after {@code cursor} (or all). */
+    Fill(ClusterView view, ListingQuery query, String cursor, int limit) {
+      this.view = view;
+      this.nodes = view.clients();
+      this.query = query;
+      this.nodePrefix = query.nodePrefix();
+      this.limit = limit;
+      this.batch = limit + 1;
+      String start = query.start();
+      this.probeStart =
+          cursor == null && start != null && nodePrefix != null && start.startsWith(nodePrefix);
+      // A range's first page scans the nodes after its start; the probes find the start itself.
+      this.cursor = cursor != null || start == null ? cursor : start;
+      this.merge = new KeyMerge(probeStart ? 2 * nodes.size() : nodes.size());
     }
 
-    /** Completes with null when the page is built, or with a node's non-200 answer to pass on. */
-    Future<NodeReply> next() {
-      if (remaining == 0 || nodeIndex >= nodes.size()) {
-        return Future.succeededFuture();
+    /** The page's JSON body. */
+    Future<Buffer> run() {
+      if (query.empty()) return Future.succeededFuture(body(null));
+      return fetch().compose(v -> consume());
+    }
+
+    private Future<Buffer> consume() {
+      while (true) {
+        ScanRecord r = merge.next();
+        if (r == null) {
+          if (merge.finished()) return Future.succeededFuture(body(null));
+          if (skipped >= SKIP_BUDGET) return Future.succeededFuture(body(lastConsumed));
+          batch = Math.min(MAX_BATCH, batch * 2);
+          return fetch().compose(v -> consume());
+        }
+        if (query.pastEnd(r.key())) return Future.succeededFuture(body(null));
+        if (r.deleted() || !query.admits(r.key())) {
+          skipped++;
+          lastConsumed = r.key();
+          continue;
+        }
+        if (count == limit) {
+          return Future.succeededFuture(body(lastListed)); // and r is on the next page
+        }
+        if (count++ > 0) items.appendByte((byte) ',');
+        items
+            .appendString("{\"key\":")
+            .appendBytes(KvJson.quote(r.key()))
+            .appendString(",\"value\":")
+            .appendBuffer(r.value())
+            .appendString(",\"version\":")
+            .appendString(Long.toString(r.version()))
+            .appendByte((byte) '}');
+        lastListed = r.key();
+        lastConsumed = r.key();
       }
-      NodeClient node = nodes.get(nodeIndex);
-      String uri = prefixParam + "&limit=" + remaining;
-      if (nodeCursor != null) {
-        uri += "&cursor=" + URLEncoder.encode(nodeCursor, StandardCharsets.UTF_8);
+    }
+
+    /** Asks each node the merge waits for for its next batch; fails as {@link #failure} says. */
+    private Future<Void> fetch() {
+      List<Future<Void>> calls = new ArrayList<>();
+      for (int i = 0; i < merge.laneCount(); i++) {
+        if (merge.waitingFor(i)) calls.add(i < nodes.size() ? fetch(i) : probe(i));
       }
-      return node.call(tag, HttpMethod.GET, uri, null, null)
-          .compose(
-              reply -> {
-                if (reply.status() != 200) {
-                  return Future.succeededFuture(reply);
+      if (calls.isEmpty()) {
+        return Future.failedFuture(new IllegalStateException("merge blocked on no node"));
+      }
+      return Future.join(calls).transform(done -> failure(calls));
+    }
+
+    private Future<Void> fetch(int lane) {
+      NodeClient node = nodes.get(lane);
+      String after = merge.lastKey(lane) != null ? merge.lastKey(lane) : cursor;
+      int asked = batch;
+      String uri = NodeScan.uri(nodePrefix, after, asked, view.moving());
+      return scan(node, uri)
+          .map(
+              records -> {
+                if (records.size() > asked) {
+                  throw NodeScan.malformed(
+                      node,
+                      new IllegalArgumentException(records.size() + " lines, limit " + asked));
                 }
-                NodePage page = NodePage.parse(reply.body(), node.node());
-                if (page.count() > 0) {
-                  if (items.length() > 0) {
-                    items.appendByte((byte) ',');
-                  }
-                  items.appendBuffer(page.items());
-                  remaining -= Math.min(remaining, page.count());
-                }
-                if (page.cursor() == null) {
-                  nodeIndex++;
-                  nodeCursor = null;
-                } else {
-                  nodeCursor = page.cursor();
-                }
-                return next();
+                add(node, lane, records);
+                if (records.size() < asked) merge.end(lane);
+                return null;
               });
     }
 
-    NodeReply body() {
+    /** The start of a range on one node: its first key with the start as prefix, if that is it. */
+    private Future<Void> probe(int lane) {
+      NodeClient node = nodes.get(lane - nodes.size());
+      String uri = NodeScan.uri(query.start(), null, 1, view.moving());
+      return scan(node, uri)
+          .map(
+              records -> {
+                List<ScanRecord> start =
+                    records.stream().filter(r -> r.key().equals(query.start())).toList();
+                add(node, lane, start);
+                merge.end(lane);
+                return null;
+              });
+    }
+
+    private Future<List<ScanRecord>> scan(NodeClient node, String uri) {
+      return node.call(view.tag(), HttpMethod.GET, uri, null, null)
+          .map(
+              reply -> {
+                if (reply.status() != 200) throw NodeScan.refused(node, reply);
+                return NodeScan.records(node, reply.body());
+              });
+    }
+
+    private void add(NodeClient node, int lane, List<ScanRecord> records) {
+      try {
+        for (ScanRecord r : records) merge.add(lane, r);
+      } catch (IllegalArgumentException e) {
+        throw NodeScan.malformed(node, e);
+      }
+    }
+
+    /** Succeeds if every call did; else a stale view first (routed again), else the first error. */
+    private static Future<Void> failure(List<Future<Void>> calls) {
+      Throwable first = null;
+      for (Future<Void> call : calls) {
+        if (call.cause() instanceof StaleView stale) return Future.failedFuture(stale);
+        if (call.failed() && first == null) first = call.cause();
+      }
+      return first == null ? Future.succeededFuture() : Future.failedFuture(first);
+    }
+
+    private Buffer body(String cursorKey) {
       Buffer body = Buffer.buffer(items.length() + 96).appendString("{\"items\":[");
       body.appendBuffer(items).appendByte((byte) ']');
-      if (nodeIndex < nodes.size()) {
-        String id = nodes.get(nodeIndex).node().id();
+      if (cursorKey != null) {
         body.appendString(",\"cursor\":")
-            .appendBytes(KvJson.quote(new RouterCursor(id, nodeCursor).encode()));
+            .appendBytes(KvJson.quote(new RouterCursor(cursorKey, query).encode()));
       }
-      body.appendByte((byte) '}');
-      return new NodeReply(200, Headers.APPLICATION_JSON.toString(), body);
+      return body.appendByte((byte) '}');
     }
   }
 }

@@ -28,7 +28,7 @@ public final class Rerouting {
    * Runs {@code attempt} with the current view (waiting for the first one after a start), and again
    * with a newer one while nodes refuse it as stale.
    */
-  public Future<NodeReply> routed(Function<ClusterView, Future<NodeReply>> attempt) {
+  public <T> Future<T> routed(Function<ClusterView, Future<T>> attempt) {
     long deadline = System.nanoTime() + timeoutMs * 1_000_000;
     ClusterView now = views.current();
     Future<ClusterView> view =
@@ -38,11 +38,8 @@ public final class Rerouting {
     return view.compose(v -> attempt(v, attempt, deadline, 0));
   }
 
-  private Future<NodeReply> attempt(
-      ClusterView view,
-      Function<ClusterView, Future<NodeReply>> attempt,
-      long deadline,
-      int reroutes) {
+  private <T> Future<T> attempt(
+      ClusterView view, Function<ClusterView, Future<T>> attempt, long deadline, int reroutes) {
     return attempt
         .apply(view)
         .transform(
