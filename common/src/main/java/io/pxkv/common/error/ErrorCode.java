@@ -14,6 +14,12 @@ public enum ErrorCode {
   INVALID_REQUEST(400, "invalid_request"),
   NOT_FOUND(404, "not_found"),
   METHOD_NOT_ALLOWED(405, "method_not_allowed"),
+  /**
+   * A request routed by a view (epoch) other than the one the node serves, or a write it fenced.
+   */
+  STALE_VIEW(409, "stale_view"),
+  /** A request or state of another cluster than the node's. */
+  WRONG_CLUSTER(409, "wrong_cluster"),
   VALUE_TOO_LARGE(413, "value_too_large"),
   BODY_TOO_LARGE(413, "body_too_large"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
