@@ -7,6 +7,7 @@ import io.pxkv.common.kv.KeyPaths;
 import io.pxkv.common.kv.PutBatch;
 import io.pxkv.node.async.StorageService;
 import io.pxkv.node.http.BackupHandler;
+import io.pxkv.node.http.InternalReadHandler;
 import io.pxkv.node.http.KeyValueHandler;
 import io.pxkv.node.http.MigrationHandler;
 import io.pxkv.node.http.PutBatchHandler;
@@ -32,6 +33,7 @@ public final class NodeVerticle extends VerticleBase {
   private StatusHandler status;
   private BackupHandler backup;
   private MigrationHandler migration;
+  private InternalReadHandler internalReads;
   private PutBatchHandler putBatch;
 
   /** {@code port} is the port to bind; a negative one is a random port shared by all instances. */
@@ -47,6 +49,7 @@ public final class NodeVerticle extends VerticleBase {
     status = new StatusHandler(config.id(), storage.engine());
     backup = new BackupHandler(storage, config.limits());
     migration = new MigrationHandler(storage, config.limits());
+    internalReads = new InternalReadHandler(storage);
     putBatch = new PutBatchHandler(storage, config.limits());
     HttpServerOptions options = ServerOptions.http(config.host(), port).setIdleTimeout(0);
     server = vertx.createHttpServer(options).requestHandler(this::handle);
@@ -86,12 +89,14 @@ public final class NodeVerticle extends VerticleBase {
         backup.importLines(request);
       } else if (path.equals("/internal/import")) {
         migration.importLines(request);
-      } else if (path.equals("/internal/remove")) {
-        migration.removeLines(request);
+      } else if (path.equals("/internal/handoff")) {
+        migration.handoffLines(request);
       } else if (path.equals("/internal/tombstone")) {
         migration.tombstone(request);
-      } else if (path.equals("/internal/clock")) {
-        migration.clock(request);
+      } else if (path.equals("/internal/read")) {
+        internalReads.read(request);
+      } else if (path.equals("/internal/scan")) {
+        internalReads.scan(request);
       } else {
         throw Requests.noSuchPath(request);
       }

@@ -80,8 +80,8 @@ class TurnPutsTest {
           @SuppressWarnings("unchecked")
           Future<List<AsyncResult<PutResult>>>[] both =
               new Future[] {
-                turn.putAll(List.of("a"), List.of(bytes("1"))),
-                turn.putAll(List.of("b", "c"), List.of(bytes("2"), bytes("3")))
+                turn.putAll(List.of("a"), List.of(bytes("1")), 0),
+                turn.putAll(List.of("b", "c"), List.of(bytes("2"), bytes("3")), 0)
               };
           asked.complete(both);
         });

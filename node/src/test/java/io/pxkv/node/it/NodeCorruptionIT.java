@@ -40,7 +40,7 @@ class NodeCorruptionIT {
     }
     Path oldest;
     try (Stream<Path> files = Files.list(data)) {
-      List<Path> segments = files.filter(p -> p.toString().endsWith(".data")).sorted().toList();
+      List<Path> segments = files.filter(p -> p.toString().endsWith(".seg")).sorted().toList();
       assertTrue(segments.size() >= 3, "several segments: " + segments);
       oldest = segments.get(0);
     }
