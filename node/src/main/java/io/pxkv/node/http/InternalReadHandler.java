@@ -86,9 +86,7 @@ public final class InternalReadHandler {
     String after = boundedKeyText(request, "after");
     long limit = limitParam(request);
     boolean deleted = deletedParam(request);
-    HttpServerResponse response = request.response();
-    response.setChunked(true).putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_NDJSON);
-    streamFrom(response, prefix == null ? "" : prefix, after, limit, deleted);
+    streamFrom(request.response(), prefix == null ? "" : prefix, after, limit, deleted);
   }
 
   /** Streams up to {@code left} more records after {@code after}, a batch at a time. */
@@ -100,6 +98,12 @@ public final class InternalReadHandler {
         .onSuccess(
             records -> {
               if (response.closed()) return;
+              if (!response.headWritten() && !response.isChunked()) {
+                // Only now: a failure of the first read can still be a JSON error.
+                response
+                    .setChunked(true)
+                    .putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_NDJSON);
+              }
               Buffer chunk = Buffer.buffer(records.size() * 64);
               for (StoredRecord r : records)
                 KvResponses.appendRecord(chunk, r).appendByte((byte) '\n');
