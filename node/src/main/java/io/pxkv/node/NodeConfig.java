@@ -3,6 +3,7 @@ package io.pxkv.node;
 import io.pxkv.common.cli.Flags;
 import io.pxkv.common.cli.UsageException;
 import io.pxkv.common.kv.ValueLimits;
+import io.pxkv.common.kv.WriteOrder;
 import io.pxkv.node.storage.CompactionPolicy;
 import io.pxkv.node.storage.StorageOptions;
 import io.pxkv.node.storage.SyncMode;
@@ -17,7 +18,8 @@ import java.util.Map;
  * @param id the node's name in the cluster config
  * @param host the address to bind
  * @param port the port to bind; 0 picks a free one
- * @param storage the storage engine's options
+ * @param storage the storage engine's options; its writer id is always the node's ({@link
+ *     WriteOrder#writerIdOf} of {@code id}), whatever was passed
  * @param limits value size and depth limits
  * @param instances event loops serving HTTP, one {@link NodeVerticle} each
  */
@@ -29,6 +31,7 @@ public record NodeConfig(
   public NodeConfig {
     if (instances < 1)
       throw new IllegalArgumentException("instances must be >= 1 (was " + instances + ")");
+    storage = storage.withWriterId(WriteOrder.writerIdOf(id));
   }
 
   /** One event loop per core, as Vert.x sizes its pool. */
@@ -91,6 +94,16 @@ public record NodeConfig(
             "compact a closed segment once this share of it is dead (overwritten or deleted)")
         .option("compact-min-dead-bytes", "16m", "...and it holds at least this many dead bytes")
         .toggle("no-auto-compact", "compact only when asked (POST /admin/compact)")
+        .option(
+            "tombstone-grace",
+            "10d",
+            "how long a delete's tombstone is kept (units ms, s, m, h, d); must outlive the"
+                + " longest outage of a node you will bring back and the age of any backup you"
+                + " may restore")
+        .option(
+            "clock-offset-ms",
+            "0",
+            "testing aid: added to this node's version clock, to simulate a skewed host clock")
         .toggle("recover", "start even if records are damaged: drop them and report how many");
   }
 
@@ -119,6 +132,13 @@ public record NodeConfig(
             .withSegmentBytes(
                 f.bytes("segment-bytes", StorageOptions.MIN_SEGMENT_BYTES, Integer.MAX_VALUE))
             .withRecover(f.bool("recover"))
+            .withTombstoneGraceMillis(
+                f.durationMillis("tombstone-grace", 0, 100L * 365 * 86_400_000))
+            .withClockOffsetMillis(
+                f.longInteger(
+                    "clock-offset-ms",
+                    -StorageOptions.MAX_CLOCK_OFFSET_MILLIS,
+                    StorageOptions.MAX_CLOCK_OFFSET_MILLIS))
             .withCompaction(
                 new CompactionPolicy(
                     !f.bool("no-auto-compact"),

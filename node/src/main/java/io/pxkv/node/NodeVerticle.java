@@ -8,6 +8,7 @@ import io.pxkv.common.kv.PutBatch;
 import io.pxkv.node.async.StorageService;
 import io.pxkv.node.cluster.Membership;
 import io.pxkv.node.http.BackupHandler;
+import io.pxkv.node.http.InternalReadHandler;
 import io.pxkv.node.http.KeyValueHandler;
 import io.pxkv.node.http.MigrationHandler;
 import io.pxkv.node.http.PutBatchHandler;
@@ -37,6 +38,7 @@ public final class NodeVerticle extends VerticleBase {
   private StatusHandler status;
   private BackupHandler backup;
   private MigrationHandler migration;
+  private InternalReadHandler internalReads;
   private PutBatchHandler putBatch;
   private ViewHandler views;
   private StrayPusher strays;
@@ -55,6 +57,7 @@ public final class NodeVerticle extends VerticleBase {
     status = new StatusHandler(config.id(), storage.engine());
     backup = new BackupHandler(storage, config.limits());
     migration = new MigrationHandler(storage, config.limits());
+    internalReads = new InternalReadHandler(storage);
     putBatch = new PutBatchHandler(storage, config.limits());
     views = new ViewHandler(vertx, membership);
     strays = new StrayPusher(vertx, storage, membership);
@@ -97,12 +100,14 @@ public final class NodeVerticle extends VerticleBase {
         backup.importLines(request);
       } else if (path.equals("/internal/import")) {
         migration.importLines(request);
-      } else if (path.equals("/internal/remove")) {
-        migration.removeLines(request);
+      } else if (path.equals("/internal/handoff")) {
+        migration.handoffLines(request);
       } else if (path.equals("/internal/tombstone")) {
         migration.tombstone(request);
-      } else if (path.equals("/internal/clock")) {
-        migration.clock(request);
+      } else if (path.equals("/internal/read")) {
+        internalReads.read(request);
+      } else if (path.equals("/internal/scan")) {
+        internalReads.scan(request);
       } else if (path.equals("/internal/view")) {
         views.view(request);
       } else if (path.equals("/internal/view/prepare")) {

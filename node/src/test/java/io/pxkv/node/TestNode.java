@@ -41,6 +41,11 @@ public final class TestNode implements AutoCloseable {
     return client;
   }
 
+  /** The node's storage engine, for tests that set what the HTTP API cannot (the gate). */
+  public io.pxkv.node.storage.StorageEngine engine() {
+    return server.storage().engine();
+  }
+
   @Override
   public void close() throws Exception {
     server.close().await(30, TimeUnit.SECONDS);

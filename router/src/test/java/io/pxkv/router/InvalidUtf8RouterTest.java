@@ -62,9 +62,7 @@ class InvalidUtf8RouterTest {
       nodes.add(node);
       infos.add(NodeInfo.of(id, "127.0.0.1", node.port()));
     }
-    RouterConfig config =
-        RouterConfig.of(new ClusterConfig(128, infos), 0)
-            .withStateDir(dir.resolve("router").toString());
+    RouterConfig config = RouterConfig.of(new ClusterConfig(128, infos), 0);
     router = RunningRouter.start(started(), config).await(WAIT_S, TimeUnit.SECONDS);
     assertEquals(2, nodes.stream().map(NodeServer::port).distinct().count(), "two ports");
   }

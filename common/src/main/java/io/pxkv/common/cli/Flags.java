@@ -95,6 +95,57 @@ public final class Flags {
     return (int) v;
   }
 
+  /** A whole number in {@code min..max}, as a long. */
+  public long longInteger(String name, long min, long max) throws UsageException {
+    long v = parseLong(name, string(name));
+    if (v < min || v > max) {
+      throw new UsageException(
+          "--" + name + " must be in " + min + ".." + max + " (was " + v + ")");
+    }
+    return v;
+  }
+
+  /**
+   * A duration in milliseconds: a whole number with a unit, {@code ms}, {@code s}, {@code m},
+   * {@code h} or {@code d} (a bare number is milliseconds), in {@code minMillis..maxMillis}.
+   */
+  public long durationMillis(String name, long minMillis, long maxMillis) throws UsageException {
+    String raw = string(name).trim().toLowerCase(Locale.ROOT);
+    long unit;
+    String digits;
+    if (raw.endsWith("ms")) {
+      unit = 1;
+      digits = raw.substring(0, raw.length() - 2);
+    } else if (raw.endsWith("s")) {
+      unit = 1000;
+      digits = raw.substring(0, raw.length() - 1);
+    } else if (raw.endsWith("m")) {
+      unit = 60_000;
+      digits = raw.substring(0, raw.length() - 1);
+    } else if (raw.endsWith("h")) {
+      unit = 3_600_000;
+      digits = raw.substring(0, raw.length() - 1);
+    } else if (raw.endsWith("d")) {
+      unit = 86_400_000;
+      digits = raw.substring(0, raw.length() - 1);
+    } else {
+      unit = 1;
+      digits = raw;
+    }
+    long v;
+    try {
+      v = Math.multiplyExact(Long.parseLong(digits), unit);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new UsageException(
+          "--" + name + " must be a duration like 10d, 36h, 90m, 30s or 500ms (was '" + raw + "')");
+    }
+    if (v < minMillis || v > maxMillis) {
+      throw new UsageException(
+          "--" + name + " must be in " + minMillis + ".." + maxMillis + " ms (was " + v + " ms)");
+    }
+    return v;
+  }
+
   /** A byte size: a number with an optional k, m or g suffix (powers of 1024). */
   public long bytes(String name, long min, long max) throws UsageException {
     String raw = string(name).trim().toLowerCase(Locale.ROOT);

@@ -3,37 +3,39 @@ package io.pxkv.common.kv;
 import java.util.Comparator;
 
 /**
- * The one order of keys everywhere: the order of their UTF-8 bytes compared as unsigned numbers,
- * which is the order of their Unicode code points. Node scans return keys in it, the router merges
- * the nodes' scans in it, and cursors are positions in it.
- *
- * <p>Not {@link String#compareTo}: that compares UTF-16 units, where a character above U+FFFF (two
- * surrogates, U+D800..U+DFFF) sorts before U+E000..U+FFFF, although its UTF-8 bytes sort after.
+ * The order of keys everywhere in px-kvstore (listings, pages, scans, merges): the order of their
+ * UTF-8 bytes compared unsigned, which is the order of their Unicode code points. {@link
+ * String#compareTo} compares UTF-16 units instead and differs for characters above U+FFFF (stored
+ * as surrogates, 0xD800-0xDFFF) against characters U+E000-U+FFFF: UTF-16 puts the former first,
+ * UTF-8 the latter. Keys are well-formed Unicode (no lone surrogates, {@link KeyRules}).
  */
 public final class KeyOrder {
-  /** Compares keys as their UTF-8 bytes, unsigned, without encoding them. */
+  /** Compares keys as their UTF-8 bytes, unsigned. */
   public static final Comparator<String> UTF8 = KeyOrder::compare;
 
   private KeyOrder() {}
 
-  private static int compare(String a, String b) {
+  /**
+   * Negative, zero or positive as {@code a} sorts before, with or after {@code b} in UTF-8 byte
+   * order. Walks the UTF-16 units without encoding; at the first difference, when both units are at
+   * least 0xD800, surrogates are moved above U+E000-U+FFFF (the fix-up of ICU's
+   * compareCodePointOrder), which gives code point order.
+   */
+  public static int compare(String a, String b) {
     int n = Math.min(a.length(), b.length());
     for (int i = 0; i < n; i++) {
       char x = a.charAt(i);
       char y = b.charAt(i);
       if (x != y) {
-        if (x >= 0xD800 && y >= 0xD800) {
-          // Both surrogates or above: move the surrogates above U+FFFF, where they belong.
-          return codePointRank(x) - codePointRank(y);
-        }
+        if (x >= 0xD800 && y >= 0xD800) return fixUp(x) - fixUp(y);
         return x - y;
       }
     }
     return a.length() - b.length();
   }
 
-  /** For a unit of U+D800 and above: surrogates to 0xF800.., U+E000..U+FFFF to 0xD800... */
-  private static int codePointRank(char c) {
+  /** 0xD800-0xDFFF to 0xF800-0xFFFF, 0xE000-0xFFFF to 0xD800-0xF7FF. */
+  private static int fixUp(char c) {
     return c >= 0xE000 ? c - 0x800 : c + 0x2000;
   }
 }

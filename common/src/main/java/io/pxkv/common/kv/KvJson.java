@@ -204,6 +204,132 @@ public final class KvJson {
     return new VersionedLine(key, value, version);
   }
 
+  /**
+   * One record of a key as nodes exchange them (imports, scans, restores): a value, or a tombstone
+   * ({@code value == null}), with the version and writer id of its write. {@code version} is 0 for
+   * a restore line without one (an ordinary put).
+   */
+  public record RecordLine(String key, byte[] value, long version, int writer) {
+    public boolean deleted() {
+      return value == null;
+    }
+  }
+
+  /** A key and the version and writer of one of its writes. */
+  public record KeyStamp(String key, long version, int writer) {}
+
+  /**
+   * Parses {@code {"key":K,"value":V,"version":N,"writer":W}} or {@code
+   * {"key":K,"deleted":true,"version":N,"writer":W}}: a line of {@code /internal/import} or of
+   * {@code /internal/scan}. {@code version} is required (a positive 64-bit integer), {@code writer}
+   * optional (an unsigned 32-bit integer, default 0); exactly one of a value and {@code
+   * "deleted":true}. Unknown fields are ignored.
+   */
+  public static RecordLine parseRecordLine(byte[] line, ValueLimits limits) {
+    return parseRecord(line, limits, true);
+  }
+
+  /**
+   * Parses a line of {@code /admin/import}: as {@link #parseRecordLine}, but {@code version} may be
+   * left out, and then the line is a plain {@code {"key":K,"value":V}} (version 0 in the result).
+   */
+  public static RecordLine parseRestoreLine(byte[] line, ValueLimits limits) {
+    return parseRecord(line, limits, false);
+  }
+
+  /**
+   * Parses {@code {"key":K,"version":N,"writer":W}} (a line of {@code /internal/handoff}); {@code
+   * writer} is optional (default 0), other fields are ignored.
+   */
+  public static KeyStamp parseKeyStampLine(byte[] line) {
+    RecordLine r = parseRecord(line, null, true);
+    return new KeyStamp(r.key(), r.version(), r.writer());
+  }
+
+  /** {@code limits == null}: value and deleted are skipped (a stamp line). */
+  private static RecordLine parseRecord(byte[] body, ValueLimits limits, boolean versionRequired) {
+    String key = null;
+    byte[] value = null;
+    Boolean deleted = null;
+    Long version = null;
+    Long writer = null;
+    try (JsonParser p = FACTORY.createParser(body)) {
+      expectObjectStart(p);
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        if ("key".equals(field)) {
+          if (key != null) throw twice("key");
+          key = readKey(p, v);
+        } else if ("value".equals(field) && limits != null) {
+          if (value != null) throw twice("value");
+          value = copyValue(p, limits);
+        } else if ("deleted".equals(field) && limits != null) {
+          if (deleted != null) throw twice("deleted");
+          if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE) {
+            throw new KvException(
+                ErrorCode.INVALID_REQUEST,
+                "field 'deleted' must be true or false (was " + describe(v) + ")");
+          }
+          deleted = v == JsonToken.VALUE_TRUE;
+        } else if ("version".equals(field)) {
+          if (version != null) throw twice("version");
+          version = readVersion(p, v);
+        } else if ("writer".equals(field)) {
+          if (writer != null) throw twice("writer");
+          writer = readWriter(p, v);
+        } else {
+          p.skipChildren();
+        }
+      }
+      expectEnd(p);
+    } catch (JsonProcessingException e) {
+      throw malformed(e);
+    } catch (IOException e) {
+      throw new KvException(ErrorCode.INTERNAL, "could not read request body", e);
+    }
+    if (key == null) throw KvException.invalidKey("field 'key' is required");
+    KeyRules.validate(key);
+    if (version == null && versionRequired) {
+      throw new KvException(ErrorCode.INVALID_REQUEST, "field 'version' is required");
+    }
+    if (limits != null) {
+      boolean tombstone = Boolean.TRUE.equals(deleted);
+      if (tombstone && value != null) {
+        throw new KvException(
+            ErrorCode.INVALID_REQUEST, "a line has either a value or \"deleted\":true, not both");
+      }
+      if (tombstone && version == null) {
+        throw new KvException(
+            ErrorCode.INVALID_REQUEST, "a line with \"deleted\":true needs field 'version'");
+      }
+      if (!tombstone && value == null) {
+        throw new KvException(ErrorCode.MISSING_VALUE, "field 'value' is required");
+      }
+    }
+    return new RecordLine(
+        key, value, version == null ? 0 : version, writer == null ? 0 : (int) (long) writer);
+  }
+
+  private static long readWriter(JsonParser p, JsonToken t) throws IOException {
+    boolean fits =
+        t == JsonToken.VALUE_NUMBER_INT
+            && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+            && p.getLongValue() >= 0
+            && p.getLongValue() <= 0xFFFF_FFFFL;
+    if (!fits) {
+      String was = t == JsonToken.VALUE_NUMBER_INT ? p.getText() : describe(t);
+      throw new KvException(
+          ErrorCode.INVALID_REQUEST,
+          "field 'writer' must be a whole number in 0..4294967295 (was " + was + ")");
+    }
+    return p.getLongValue();
+  }
+
+  private static KvException twice(String field) {
+    return KvException.invalidJson("field '" + field + "' appears twice");
+  }
+
   private static long readVersion(JsonParser p, JsonToken t) throws IOException {
     boolean fits =
         t == JsonToken.VALUE_NUMBER_INT

@@ -55,4 +55,29 @@ class FlagsTest {
         assertThrows(UsageException.class, () -> f.integer("port", 0, 65535)).getMessage());
     assertThrows(UsageException.class, () -> f.bytes("cache-bytes", 0, Long.MAX_VALUE));
   }
+
+  @Test
+  void durationsTakeAUnit() throws Exception {
+    Flags f = new Flags("t").option("grace", "10d", "a duration");
+    f.parse(new String[0], Map.of());
+    assertEquals(864_000_000L, f.durationMillis("grace", 0, Long.MAX_VALUE));
+    for (String[] c :
+        new String[][] {
+          {"36h", "129600000"}, {"90m", "5400000"}, {"30s", "30000"}, {"500ms", "500"}, {"7", "7"}
+        }) {
+      Flags g = new Flags("t").option("grace", "1s", "a duration");
+      g.parse(new String[] {"--grace", c[0]}, Map.of());
+      assertEquals(Long.parseLong(c[1]), g.durationMillis("grace", 0, Long.MAX_VALUE), c[0]);
+    }
+    for (String bad : new String[] {"10 days", "-", "d", "1.5h"}) {
+      Flags g = new Flags("t").option("grace", "1s", "a duration");
+      g.parse(new String[] {"--grace", bad}, Map.of());
+      UsageException e =
+          assertThrows(UsageException.class, () -> g.durationMillis("grace", 0, Long.MAX_VALUE));
+      assertTrue(e.getMessage().contains("--grace"), e.getMessage());
+    }
+    Flags neg = new Flags("t").option("grace", "-5s", "a duration");
+    neg.parse(new String[0], Map.of());
+    assertThrows(UsageException.class, () -> neg.durationMillis("grace", 0, Long.MAX_VALUE));
+  }
 }

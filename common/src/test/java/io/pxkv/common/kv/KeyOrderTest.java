@@ -10,55 +10,49 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
+/** Key order is the order of the keys' UTF-8 bytes, unsigned. */
 class KeyOrderTest {
-  @Test
-  void charactersAboveTheBmpSortAfterTheTopOfTheBmpAsInUtf8() {
-    String rocket = "\uD83D\uDE80"; // U+1F680
-    String privateUse = "\uE000";
-    String replacement = "\uFFFD";
-    assertTrue(rocket.compareTo(privateUse) < 0, "UTF-16 order puts the rocket first");
-    assertTrue(KeyOrder.UTF8.compare(rocket, privateUse) > 0);
-    assertTrue(KeyOrder.UTF8.compare(replacement, rocket) < 0);
-    assertTrue(KeyOrder.UTF8.compare("a", "ab") < 0);
-    assertTrue(KeyOrder.UTF8.compare("z", "\u00e9") < 0);
-    assertEquals(0, KeyOrder.UTF8.compare("k\uD83D\uDE80", "k\uD83D\uDE80"));
+  private static int bytewise(String a, String b) {
+    return Arrays.compareUnsigned(
+        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
-  void agreesWithComparingTheUtf8BytesUnsigned() {
-    Random random = new Random(20261204L);
-    String[] alphabet = {
-      "a",
-      "b",
-      "z",
-      "\u007f",
-      "\u0080",
-      "\u00e9",
-      "\u07ff",
-      "\u0800",
-      "\uD7FF",
-      "\uE000",
-      "\uFFFD",
-      "\uFFFF",
-      "\uD800\uDC00",
-      "\uD83D\uDE80",
-      "\uDBFF\uDFFF",
-      ""
+  void charactersAboveTheBasicPlaneSortAfterTheTopOfIt() {
+    String fffd = "\uFFFD";
+    String emoji = "\uD83D\uDE00";
+    assertTrue(fffd.compareTo(emoji) > 0, "UTF-16 puts the surrogates first");
+    assertTrue(KeyOrder.compare(fffd, emoji) < 0, "UTF-8 puts them last");
+    assertTrue(KeyOrder.compare("a", "ab") < 0);
+    assertTrue(KeyOrder.compare("\u00e9", "z") > 0);
+    assertEquals(0, KeyOrder.compare(emoji, "\uD83D\uDE00"));
+  }
+
+  @Test
+  void agreesWithComparingTheUtf8BytesOnRandomKeys() {
+    Random random = new Random(7);
+    int[] pool = {
+      'a', 'z', 0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xfffd, 0xffff, 0x10000, 0x1f600, 0x10ffff
     };
     List<String> keys = new ArrayList<>();
     for (int i = 0; i < 2000; i++) {
-      StringBuilder s = new StringBuilder();
-      int length = random.nextInt(5);
-      for (int j = 0; j < length; j++) s.append(alphabet[random.nextInt(alphabet.length)]);
-      keys.add(s.toString());
+      StringBuilder b = new StringBuilder();
+      int n = 1 + random.nextInt(4);
+      for (int j = 0; j < n; j++) b.appendCodePoint(pool[random.nextInt(pool.length)]);
+      keys.add(b.toString());
     }
     for (int i = 0; i + 1 < keys.size(); i++) {
       String a = keys.get(i);
       String b = keys.get(i + 1);
-      int bytes =
-          Arrays.compareUnsigned(
-              a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
-      assertEquals(Integer.signum(bytes), Integer.signum(KeyOrder.UTF8.compare(a, b)), a + " " + b);
+      assertEquals(
+          Integer.signum(bytewise(a, b)),
+          Integer.signum(KeyOrder.compare(a, b)),
+          () -> a.codePoints().boxed().toList() + " vs " + b.codePoints().boxed().toList());
     }
+    List<String> sorted = new ArrayList<>(keys);
+    sorted.sort(KeyOrder.UTF8);
+    List<String> byBytes = new ArrayList<>(keys);
+    byBytes.sort(KeyOrderTest::bytewise);
+    assertEquals(byBytes, sorted);
   }
 }

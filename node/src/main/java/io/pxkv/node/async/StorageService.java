@@ -4,6 +4,7 @@ import io.pxkv.node.storage.CompactionResult;
 import io.pxkv.node.storage.StorageEngine;
 import io.pxkv.node.storage.StorageEngine.Entry;
 import io.pxkv.node.storage.StorageEngine.PutResult;
+import io.pxkv.node.storage.StorageEngine.StoredRecord;
 import io.pxkv.node.storage.StorageEngine.TombstoneResult;
 import io.pxkv.node.storage.StorageEngine.Versioned;
 import io.vertx.core.AsyncResult;
@@ -17,6 +18,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
 
 /**
  * The only bridge between the event loop and the storage engine: every call returns a Vert.x {@link
@@ -62,8 +64,14 @@ public final class StorageService {
     return readers.executeBlocking(() -> engine.get(key), false);
   }
 
-  public Future<PutResult> put(String key, byte[] value) {
-    return onCaller(engine.put(key, value));
+  /** {@link StorageEngine#readRecord}: the key's value or held tombstone, on a reader thread. */
+  public Future<Optional<StoredRecord>> readRecord(String key) {
+    return readers.executeBlocking(() -> engine.readRecord(key), false);
+  }
+
+  /** {@link StorageEngine#put}, tagged {@code epoch} (0: untagged). */
+  public Future<PutResult> put(String key, byte[] value, long epoch) {
+    return onCaller(engine.put(key, value, epoch));
   }
 
   /**
@@ -71,8 +79,9 @@ public final class StorageService {
    * completes once all are done with each one's result or failure, in the same order. The results
    * come back to the caller's event loop in one hop, where {@link #put} takes one per key.
    */
-  public Future<List<AsyncResult<PutResult>>> putAll(List<String> keys, List<byte[]> values) {
-    List<CompletableFuture<PutResult>> puts = engine.putAll(keys, values);
+  public Future<List<AsyncResult<PutResult>>> putAll(
+      List<String> keys, List<byte[]> values, long epoch) {
+    List<CompletableFuture<PutResult>> puts = engine.putAll(keys, values, epoch);
     CompletableFuture<Void> all = CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new));
     // allOf fails if any put failed; every put is done either way, and each is reported alone.
     return onCaller(all.handle((ignored, failure) -> null))
@@ -90,23 +99,34 @@ public final class StorageService {
     }
   }
 
-  public Future<Optional<Long>> delete(String key) {
-    return onCaller(engine.delete(key));
-  }
-
-  /** {@link StorageEngine#putIfNewer}: completes with whether the copy was written. */
-  public Future<Boolean> putIfNewer(String key, byte[] value, long version, long tombstonesFrom) {
-    return onCaller(engine.putIfNewer(key, value, version, tombstonesFrom));
+  public Future<Optional<Long>> delete(String key, long epoch) {
+    return onCaller(engine.delete(key, epoch));
   }
 
   /** {@link StorageEngine#tombstone}: a tombstone whether or not the key is live. */
-  public Future<TombstoneResult> tombstone(String key) {
-    return onCaller(engine.tombstone(key));
+  public Future<TombstoneResult> tombstone(String key, long epoch) {
+    return onCaller(engine.tombstone(key, epoch));
   }
 
-  /** {@link StorageEngine#deleteIfVersion}: completes with whether it deleted. */
-  public Future<Boolean> deleteIfVersion(String key, long version) {
-    return onCaller(engine.deleteIfVersion(key, version));
+  /** {@link StorageEngine#importRecord}: completes with whether the record was written. */
+  public Future<Boolean> importRecord(
+      String key, byte[] valueOrNull, long version, int writer, long epoch) {
+    return onCaller(engine.importRecord(key, valueOrNull, version, writer, epoch));
+  }
+
+  /** {@link StorageEngine#handoff}: completes with whether the marker was written. */
+  public Future<Boolean> handoff(String key, long version, int writer, long epoch) {
+    return onCaller(engine.handoff(key, version, writer, epoch));
+  }
+
+  /** {@link StorageEngine#fence}: completes with the clock reading. */
+  public Future<Long> fence(long epoch) {
+    return onCaller(engine.fence(epoch));
+  }
+
+  /** {@link StorageEngine#open}. */
+  public Future<Void> open(long epoch, long floor) {
+    return onCaller(engine.open(epoch, floor));
   }
 
   /** Starts a compaction now; completes when it is done. */
@@ -116,6 +136,13 @@ public final class StorageService {
 
   public Future<List<Entry>> scan(String prefix, String after, int limit) {
     return readers.executeBlocking(() -> engine.scan(prefix, after, limit), false);
+  }
+
+  /** {@link StorageEngine#scanRecords}, on a reader thread. */
+  public Future<List<StoredRecord>> scanRecords(
+      String prefix, String after, int limit, boolean includeDeleted, Predicate<String> keyFilter) {
+    return readers.executeBlocking(
+        () -> engine.scanRecords(prefix, after, limit, includeDeleted, keyFilter), false);
   }
 
   public Future<Void> close() {

@@ -11,7 +11,9 @@ import java.util.List;
 /**
  * Gathers the puts that one event-loop turn asks for and hands them to {@link
  * StorageService#putAll} together when the turn's I/O is done, so several requests read in one turn
- * cost the writer thread one wake-up and come back in one hop. Confined to its event loop.
+ * cost the writer thread one wake-up and come back in one hop. Puts tagged with another epoch than
+ * the ones gathered so far send those first (one hand-off carries one tag); in steady state every
+ * request carries the same one. Confined to its event loop.
  */
 public final class TurnPuts {
   private final StorageService storage;
@@ -20,6 +22,7 @@ public final class TurnPuts {
   private List<byte[]> values = new ArrayList<>();
   private List<Promise<List<AsyncResult<PutResult>>>> callers = new ArrayList<>();
   private List<Integer> counts = new ArrayList<>();
+  private long epoch;
 
   public TurnPuts(StorageService storage, Context context) {
     this.storage = storage;
@@ -27,7 +30,10 @@ public final class TurnPuts {
   }
 
   /** {@link StorageService#putAll}, sent along with the other puts of this turn. */
-  public Future<List<AsyncResult<PutResult>>> putAll(List<String> keys, List<byte[]> values) {
+  public Future<List<AsyncResult<PutResult>>> putAll(
+      List<String> keys, List<byte[]> values, long epoch) {
+    if (!callers.isEmpty() && epoch != this.epoch) send();
+    this.epoch = epoch;
     // Netty runs queued tasks after the turn's reads, so this one sees every request read with it.
     if (callers.isEmpty()) context.runOnContext(v -> send());
     Promise<List<AsyncResult<PutResult>>> caller = Promise.promise();
@@ -39,9 +45,10 @@ public final class TurnPuts {
   }
 
   private void send() {
+    if (callers.isEmpty()) return; // sent early, for a put of another epoch
     List<Promise<List<AsyncResult<PutResult>>>> sentFor = callers;
     List<Integer> sentCounts = counts;
-    Future<List<AsyncResult<PutResult>>> all = storage.putAll(keys, values);
+    Future<List<AsyncResult<PutResult>>> all = storage.putAll(keys, values, epoch);
     keys = new ArrayList<>();
     values = new ArrayList<>();
     callers = new ArrayList<>();

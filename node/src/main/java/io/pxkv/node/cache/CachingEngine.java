@@ -9,17 +9,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * A {@link StorageEngine} that keeps recently read and written values in an {@link LruCache} in
  * front of another engine. The cache only ever follows the engine: it is filled on a read miss,
  * updated after the engine confirms a write, and cleared of a key after a confirmed delete,
- * tombstone or delete-if-version.
+ * tombstone, imported tombstone or handoff, so it never serves a value one of those removed.
  *
  * <p>The stale-fill race: a disk read that started before a concurrent write can finish after it.
  * Its value is cached only if, under the cache lock, the engine's key directory still names the
  * version that was read; every confirmed write or delete also takes the cache lock, so whichever
- * comes second sees the other, and an older version never replaces a newer one.
+ * comes second sees the other, and an older write never replaces a newer one (writes are ordered by
+ * version, then writer).
  *
  * <p>Thread-safe, like the engine it wraps. {@link #getIfCached} does no I/O.
  */
@@ -42,6 +44,11 @@ public final class CachingEngine implements StorageEngine {
   }
 
   @Override
+  public int writerId() {
+    return inner.writerId();
+  }
+
+  @Override
   public Optional<Versioned> get(String key) throws IOException {
     Optional<Versioned> known = getIfCached(key);
     if (known != null) return known;
@@ -60,19 +67,25 @@ public final class CachingEngine implements StorageEngine {
   }
 
   @Override
+  public Optional<StoredRecord> readRecord(String key) throws IOException {
+    return inner.readRecord(key);
+  }
+
+  @Override
   public long currentVersion(String key) {
     return inner.currentVersion(key);
   }
 
   @Override
-  public CompletableFuture<PutResult> put(String key, byte[] value) {
-    return cachedOnceWritten(key, value.clone(), inner.put(key, value));
+  public CompletableFuture<PutResult> put(String key, byte[] value, long epoch) {
+    return cachedOnceWritten(key, value.clone(), inner.put(key, value, epoch));
   }
 
   @Override
-  public List<CompletableFuture<PutResult>> putAll(List<String> keys, List<byte[]> values) {
+  public List<CompletableFuture<PutResult>> putAll(
+      List<String> keys, List<byte[]> values, long epoch) {
     List<byte[]> copies = values.stream().map(byte[]::clone).toList();
-    List<CompletableFuture<PutResult>> writes = inner.putAll(keys, values);
+    List<CompletableFuture<PutResult>> writes = inner.putAll(keys, values, epoch);
     List<CompletableFuture<PutResult>> puts = new ArrayList<>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
       puts.add(cachedOnceWritten(keys.get(i), copies.get(i), writes.get(i)));
@@ -82,73 +95,98 @@ public final class CachingEngine implements StorageEngine {
 
   private CompletableFuture<PutResult> cachedOnceWritten(
       String key, byte[] copy, CompletableFuture<PutResult> write) {
+    int writer = inner.writerId();
     return write.thenApply(
         r -> {
-          cache.putIfNewer(key, new Versioned(copy, r.version()), () -> true);
+          cache.putIfNewer(key, new Versioned(copy, r.version(), writer), () -> true);
           return r;
         });
   }
 
   @Override
-  public CompletableFuture<Optional<Long>> delete(String key) {
+  public CompletableFuture<Optional<Long>> delete(String key, long epoch) {
+    int writer = inner.writerId();
     return inner
-        .delete(key)
+        .delete(key, epoch)
         .thenApply(
             v -> {
-              v.ifPresent(version -> cache.removeIfOlder(key, version));
+              v.ifPresent(version -> cache.removeIfOlder(key, version, writer));
               return v;
             });
   }
 
   @Override
-  public CompletableFuture<Boolean> putIfNewer(
-      String key, byte[] value, long version, long tombstonesFrom) {
-    byte[] copy = value.clone();
+  public CompletableFuture<TombstoneResult> tombstone(String key, long epoch) {
+    int writer = inner.writerId();
     return inner
-        .putIfNewer(key, value, version, tombstonesFrom)
-        .thenApply(
-            wrote -> {
-              if (wrote) {
-                // Checked like a read fill: a tombstone or write confirmed meanwhile wins.
-                cache.putIfNewer(
-                    key, new Versioned(copy, version), () -> inner.currentVersion(key) == version);
-              }
-              return wrote;
-            });
-  }
-
-  @Override
-  public long clockReading() {
-    return inner.clockReading();
-  }
-
-  @Override
-  public CompletableFuture<TombstoneResult> tombstone(String key) {
-    return inner
-        .tombstone(key)
+        .tombstone(key, epoch)
         .thenApply(
             r -> {
-              cache.removeIfOlder(key, r.version());
+              cache.removeIfOlder(key, r.version(), writer);
               return r;
             });
   }
 
   @Override
-  public CompletableFuture<Boolean> deleteIfVersion(String key, long version) {
+  public CompletableFuture<Boolean> importRecord(
+      String key, byte[] valueOrNull, long version, int writer, long epoch) {
+    byte[] copy = valueOrNull == null ? null : valueOrNull.clone();
     return inner
-        .deleteIfVersion(key, version)
+        .importRecord(key, valueOrNull, version, writer, epoch)
         .thenApply(
-            deleted -> {
-              // The removed value had exactly this version; anything cached at or below it is
-              // stale, anything above it was written after the delete and stays.
-              if (deleted) cache.removeIfAtMost(key, version);
-              return deleted;
+            wrote -> {
+              if (!wrote) return false;
+              if (copy == null) {
+                cache.removeIfOlder(key, version, writer);
+              } else {
+                // Checked like a read fill: a tombstone or write confirmed meanwhile wins.
+                cache.putIfNewer(
+                    key,
+                    new Versioned(copy, version, writer),
+                    () -> inner.currentVersion(key) == version);
+              }
+              return true;
             });
+  }
+
+  @Override
+  public CompletableFuture<Boolean> handoff(String key, long version, int writer, long epoch) {
+    return inner
+        .handoff(key, version, writer, epoch)
+        .thenApply(
+            handedOff -> {
+              // The key left with exactly this write: anything cached at or below it is gone, and
+              // anything newer was written after the handoff and stays.
+              if (handedOff) cache.removeIfAtMost(key, version, writer);
+              return handedOff;
+            });
+  }
+
+  @Override
+  public CompletableFuture<Long> fence(long epoch) {
+    return inner.fence(epoch);
+  }
+
+  @Override
+  public CompletableFuture<Void> open(long epoch, long floor) {
+    return inner.open(epoch, floor);
+  }
+
+  @Override
+  public void holdTombstones(boolean hold) {
+    inner.holdTombstones(hold);
   }
 
   @Override
   public List<Entry> scan(String prefix, String after, int limit) throws IOException {
     return inner.scan(prefix, after, limit);
+  }
+
+  @Override
+  public List<StoredRecord> scanRecords(
+      String prefix, String after, int limit, boolean includeDeleted, Predicate<String> keyFilter)
+      throws IOException {
+    return inner.scanRecords(prefix, after, limit, includeDeleted, keyFilter);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.pxkv.node.cache;
 
+import io.pxkv.common.kv.WriteOrder;
 import io.pxkv.node.storage.StorageEngine.Versioned;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -10,8 +11,9 @@ import java.util.function.BooleanSupplier;
  * A value cache bounded in bytes: each entry weighs its key (two bytes a char, as held on the heap)
  * plus its value plus {@link #ENTRY_OVERHEAD_BYTES}; the least recently used entries are evicted to
  * stay under the bound, and values heavier than an eighth of it are not cached at all (one huge
- * value must not flush everything else). Entries carry their version, and an entry is never
- * replaced by an older version, so late updates cannot make it go back in time.
+ * value must not flush everything else). Entries carry the version and writer of their write, and
+ * an entry is never replaced by an older write ({@link WriteOrder}), so late updates cannot make it
+ * go back in time.
  *
  * <p>Thread-safe: an access-ordered {@link LinkedHashMap} behind one lock; every operation is short
  * and never does I/O under the lock.
@@ -62,7 +64,7 @@ public final class LruCache {
   public synchronized boolean putIfNewer(
       String key, Versioned value, BooleanSupplier stillCurrent) {
     Versioned old = map.get(key);
-    if (old != null && old.version() >= value.version()) return false;
+    if (old != null && compare(old, value.version(), value.writer()) >= 0) return false;
     if (old != null) remove(key, old);
     long weight = weight(key, value);
     if (weight > capacityBytes / 8 || !stillCurrent.getAsBoolean()) return false;
@@ -72,16 +74,22 @@ public final class LruCache {
     return true;
   }
 
-  /** Removes the entry for {@code key} if it is older than {@code version} (a delete's). */
-  public synchronized void removeIfOlder(String key, long version) {
+  /**
+   * Removes the entry for {@code key} if it is an older write than (version, writer) (a delete's).
+   */
+  public synchronized void removeIfOlder(String key, long version, int writer) {
     Versioned old = map.get(key);
-    if (old != null && old.version() < version) remove(key, old);
+    if (old != null && compare(old, version, writer) < 0) remove(key, old);
   }
 
-  /** Removes the entry for {@code key} if its version is {@code version} or older. */
-  public synchronized void removeIfAtMost(String key, long version) {
+  /** Removes the entry for {@code key} if it is the write (version, writer) or an older one. */
+  public synchronized void removeIfAtMost(String key, long version, int writer) {
     Versioned old = map.get(key);
-    if (old != null && old.version() <= version) remove(key, old);
+    if (old != null && compare(old, version, writer) <= 0) remove(key, old);
+  }
+
+  private static int compare(Versioned cached, long version, int writer) {
+    return WriteOrder.compare(cached.version(), cached.writer(), version, writer);
   }
 
   public synchronized void invalidate(String key) {

@@ -3,8 +3,11 @@ package io.pxkv.node.http;
 import io.pxkv.common.http.Headers;
 import io.pxkv.common.http.JsonLinesReader;
 import io.pxkv.common.http.Requests;
+import io.pxkv.common.http.ViewHeaders;
 import io.pxkv.common.kv.KvJson;
+import io.pxkv.common.kv.KvJson.RecordLine;
 import io.pxkv.common.kv.ValueLimits;
+import io.pxkv.common.kv.WriteOrder;
 import io.pxkv.node.async.StorageService;
 import io.pxkv.node.storage.StorageEngine.Entry;
 import io.vertx.core.buffer.Buffer;
@@ -15,14 +18,18 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * Backup and restore of one node as JSON lines, one {@code {"key":K,"value":V,"version":N}} per
- * line. {@code GET /admin/export} streams every live pair in key order with backpressure; {@code
- * POST /admin/import} reads lines as they arrive and stores each, with a bounded number of writes
- * in flight ({@link JsonLinesReader}), so neither side holds the whole data set in memory.
+ * Backup and restore of one node as JSON lines, one {@code {"key":K,"value":V,"version":N,
+ * "writer":W}} per line. {@code GET /admin/export} streams every live pair in UTF-8 key order with
+ * backpressure; {@code POST /admin/import} reads lines as they arrive and stores each, with a
+ * bounded number of writes in flight ({@link JsonLinesReader}), so neither side holds the whole
+ * data set in memory.
  *
  * <p>Import applies lines in order and stops at the first bad one, answering 400 with its line
- * number once every line before it is stored; every stored line is an ordinary PUT, so running the
- * same import again is harmless.
+ * number once every line before it is stored. A line with a {@code version} is imported keeping its
+ * version and writer ({@code importRecord}): it is skipped when the node holds a newer write or
+ * delete of the key, so a restore never undoes a later write; {@code {"key":K,"deleted":true,
+ * "version":N}} restores a delete the same way. A line without a version is an ordinary PUT. Either
+ * way running the same import again is harmless. Answers {@code {"imported":a,"skipped":b}}.
  */
 public final class BackupHandler {
   private static final int EXPORT_BATCH = 1000;
@@ -52,6 +59,8 @@ public final class BackupHandler {
           .appendBytes(e.value())
           .appendString(",\"version\":")
           .appendString(Long.toString(e.version()))
+          .appendString(",\"writer\":")
+          .appendString(Long.toString(WriteOrder.writerJson(e.writer())))
           .appendString("}\n");
     }
     return chunk;
@@ -59,17 +68,24 @@ public final class BackupHandler {
 
   public void importLines(HttpServerRequest request) {
     Requests.requireMethod(request, HttpMethod.POST);
+    long epoch = ViewHeaders.epochOf(request);
     JsonLinesReader.read(
             request,
             limits.maxBodyBytes(),
-            line -> KvJson.parsePutBody(line, limits),
-            put -> storage.put(put.key(), put.value()).map(true))
+            line -> MigrationHandler.importable(KvJson.parseRestoreLine(line, limits)),
+            (RecordLine l) ->
+                l.version() == 0
+                    ? storage.put(l.key(), l.value(), epoch).map(true)
+                    : storage.importRecord(l.key(), l.value(), l.version(), l.writer(), epoch))
         .onSuccess(
             counts ->
                 KvResponses.json(
                     request.response(),
                     200,
-                    new JsonObject().put("imported", counts.applied()).toBuffer()))
+                    new JsonObject()
+                        .put("imported", counts.applied())
+                        .put("skipped", counts.skipped())
+                        .toBuffer()))
         .onFailure(t -> JsonLinesReader.sendFailure(request, t));
   }
 }

@@ -5,6 +5,7 @@ import io.pxkv.common.http.BodyReader;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Headers;
 import io.pxkv.common.http.Requests;
+import io.pxkv.common.http.ViewHeaders;
 import io.pxkv.common.kv.Cursors;
 import io.pxkv.common.kv.KeyPaths;
 import io.pxkv.common.kv.KeyRules;
@@ -23,8 +24,9 @@ import java.util.Optional;
 
 /**
  * The {@code /kv} API of one node (CONTRACT.md): query-style, body-style and path-style calls,
- * paged and whole listing. Runs on an event loop; every disk touch goes through {@link
- * StorageService}. Failures go to {@link ErrorResponses}; handlers never write error statuses.
+ * paged and whole listing. Writes carry the request's epoch tag ({@link ViewHeaders#epochOf}) to
+ * storage. Runs on an event loop; every disk touch goes through {@link StorageService}. Failures go
+ * to {@link ErrorResponses}; handlers never write error statuses.
  */
 public final class KeyValueHandler {
   /** Page size used when streaming the whole listing. */
@@ -60,18 +62,20 @@ public final class KeyValueHandler {
         listAll(request);
       }
     } else if (method == HttpMethod.PUT) {
+      long epoch = ViewHeaders.epochOf(request);
       readBody(request)
           .map(body -> KvJson.parsePutBody(body, limits))
-          .onSuccess(put -> put(request, put.key(), put.value()))
+          .onSuccess(put -> put(request, put.key(), put.value(), epoch))
           .onFailure(fail(request));
     } else if (method == HttpMethod.DELETE) {
+      long epoch = ViewHeaders.epochOf(request);
       String key = Requests.keyParam(request);
       if (key != null) {
-        delete(request, key);
+        delete(request, key, epoch);
       } else {
         readBody(request)
             .map(KvJson::parseKeyBody)
-            .onSuccess(k -> delete(request, k))
+            .onSuccess(k -> delete(request, k, epoch))
             .onFailure(fail(request));
       }
     } else {
@@ -88,12 +92,13 @@ public final class KeyValueHandler {
     if (method == HttpMethod.GET) {
       get(request, key);
     } else if (method == HttpMethod.PUT) {
+      long epoch = ViewHeaders.epochOf(request);
       readBody(request)
           .map(body -> KvJson.parseBareValue(body, limits))
-          .onSuccess(value -> put(request, key, value))
+          .onSuccess(value -> put(request, key, value, epoch))
           .onFailure(fail(request));
     } else if (method == HttpMethod.DELETE) {
-      delete(request, key);
+      delete(request, key, ViewHeaders.epochOf(request));
     } else {
       throw Requests.methodNotAllowed(request, "GET, PUT, DELETE");
     }
@@ -118,9 +123,9 @@ public final class KeyValueHandler {
     }
   }
 
-  private void put(HttpServerRequest request, String key, byte[] value) {
+  private void put(HttpServerRequest request, String key, byte[] value, long epoch) {
     storage
-        .put(key, value)
+        .put(key, value, epoch)
         .onSuccess(
             r ->
                 KvResponses.value(
@@ -128,10 +133,10 @@ public final class KeyValueHandler {
         .onFailure(fail(request));
   }
 
-  private void delete(HttpServerRequest request, String key) {
+  private void delete(HttpServerRequest request, String key, long epoch) {
     KeyRules.validate(key);
     storage
-        .delete(key)
+        .delete(key, epoch)
         .onSuccess(
             version -> {
               if (version.isEmpty()) {

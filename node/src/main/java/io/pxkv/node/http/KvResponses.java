@@ -2,6 +2,8 @@ package io.pxkv.node.http;
 
 import io.pxkv.common.http.Headers;
 import io.pxkv.common.kv.KvJson;
+import io.pxkv.common.kv.WriteOrder;
+import io.pxkv.node.storage.StorageEngine.StoredRecord;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -14,6 +16,7 @@ final class KvResponses {
   private static final byte[] VALUE_FIELD = ",\"value\":".getBytes();
   private static final byte[] VERSION_FIELD = ",\"version\":".getBytes();
   private static final byte[] DELETED_TAIL = ",\"deleted\":true".getBytes();
+  private static final byte[] WRITER_FIELD = ",\"writer\":".getBytes();
 
   private KvResponses() {}
 
@@ -48,6 +51,24 @@ final class KvResponses {
         .appendString(Long.toString(version))
         .appendByte((byte) '}');
     json(response, 200, body);
+  }
+
+  /**
+   * Appends {@code {"key":K,"value":V,"version":N,"writer":W}} or, for a tombstone, {@code
+   * {"key":K,"deleted":true,"version":N,"writer":W}}: a record as the internal calls exchange them.
+   */
+  static Buffer appendRecord(Buffer body, StoredRecord r) {
+    body.appendBytes(KEY_OPEN).appendBytes(KvJson.quote(r.key()));
+    if (r.deleted()) {
+      body.appendBytes(DELETED_TAIL);
+    } else {
+      body.appendBytes(VALUE_FIELD).appendBytes(r.value());
+    }
+    return body.appendBytes(VERSION_FIELD)
+        .appendString(Long.toString(r.version()))
+        .appendBytes(WRITER_FIELD)
+        .appendString(Long.toString(WriteOrder.writerJson(r.writer())))
+        .appendByte((byte) '}');
   }
 
   static void json(HttpServerResponse response, int status, Buffer body) {

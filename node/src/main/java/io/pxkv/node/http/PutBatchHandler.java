@@ -5,6 +5,7 @@ import io.pxkv.common.http.BodyReader;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Headers;
 import io.pxkv.common.http.Requests;
+import io.pxkv.common.http.ViewHeaders;
 import io.pxkv.common.kv.KeyRules;
 import io.pxkv.common.kv.KvJson;
 import io.pxkv.common.kv.PutBatch;
@@ -44,13 +45,14 @@ public final class PutBatchHandler {
 
   public void handle(HttpServerRequest request) {
     Requests.requireMethod(request, HttpMethod.POST);
+    long epoch = ViewHeaders.epochOf(request);
     BodyReader.read(request, PutBatch.MAX_BATCH_BYTES)
         .map(PutBatch::decodeEntries)
-        .onSuccess(entries -> apply(request, entries))
+        .onSuccess(entries -> apply(request, entries, epoch))
         .onFailure(t -> ErrorResponses.send(request.response(), t));
   }
 
-  private void apply(HttpServerRequest request, List<PutBatch.Entry> entries) {
+  private void apply(HttpServerRequest request, List<PutBatch.Entry> entries, long epoch) {
     // Entries that pass their checks are stored together; the others already have their answer.
     PutBatch.Answer[] answers = new PutBatch.Answer[entries.size()];
     List<Integer> stored = new ArrayList<>(entries.size());
@@ -66,7 +68,7 @@ public final class PutBatchHandler {
         answers[i] = error(e);
       }
     }
-    puts.putAll(keys, values)
+    puts.putAll(keys, values, epoch)
         .onComplete(
             done -> {
               if (done.failed()) {

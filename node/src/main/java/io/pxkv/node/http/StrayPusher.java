@@ -84,7 +84,7 @@ public final class StrayPusher {
                   .map(
                       skipped -> {
                         long bytes = 0;
-                        for (StorageEngine.Record r : records) {
+                        for (StorageEngine.StoredRecord r : records) {
                           bytes += r.key().length() + (r.value() == null ? 0 : r.value().length);
                         }
                         String next =
@@ -98,9 +98,11 @@ public final class StrayPusher {
 
   /** Imports the records on their owners; completes with how many owners had newer versions. */
   private Future<Long> send(
-      ClusterState state, ClusterState.Placement placement, List<StorageEngine.Record> records) {
+      ClusterState state,
+      ClusterState.Placement placement,
+      List<StorageEngine.StoredRecord> records) {
     Map<String, Buffer> byOwner = new LinkedHashMap<>();
-    for (StorageEngine.Record r : records) {
+    for (StorageEngine.StoredRecord r : records) {
       Buffer lines = byOwner.computeIfAbsent(placement.owner(r.key()), o -> Buffer.buffer(4096));
       appendLine(lines, r);
     }
@@ -160,15 +162,15 @@ public final class StrayPusher {
                             "cannot import on " + owner.id() + ": " + e.getMessage())));
   }
 
-  private Future<Void> handOff(List<StorageEngine.Record> records, long epoch) {
+  private Future<Void> handOff(List<StorageEngine.StoredRecord> records, long epoch) {
     List<Future<Boolean>> all = new ArrayList<>(records.size());
-    for (StorageEngine.Record r : records) {
+    for (StorageEngine.StoredRecord r : records) {
       all.add(storage.handoff(r.key(), r.version(), r.writer(), epoch));
     }
     return Future.all(all).mapEmpty();
   }
 
-  private static void appendLine(Buffer out, StorageEngine.Record r) {
+  private static void appendLine(Buffer out, StorageEngine.StoredRecord r) {
     out.appendString("{\"key\":").appendBytes(KvJson.quote(r.key()));
     if (r.value() == null) {
       out.appendString(",\"deleted\":true");

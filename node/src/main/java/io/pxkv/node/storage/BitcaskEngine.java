@@ -2,66 +2,73 @@ package io.pxkv.node.storage;
 
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
+import io.pxkv.common.kv.KeyOrder;
 import io.pxkv.node.storage.RecordCodec.CorruptRecordException;
 import io.pxkv.node.storage.RecordCodec.Record;
+import io.pxkv.node.storage.RecordCodec.UnsupportedRecordException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * The disk engine: a log-structured store in the manner of Bitcask. Records are appended to segment
- * files ({@link RecordCodec}); an in-memory {@link KeyDirectory} maps each live key to its newest
+ * files ({@link RecordCodec}); an in-memory {@link KeyDirectory} maps each key to its current
  * record, so a read is one positional read; closed segments are rewritten without dead records by
  * the {@link Compactor}.
  *
  * <p>Implementation notes. The work is split by thread: {@link LogWriter} ({@code kv-write}) does
- * every append and fsync; {@link Compactor} ({@code kv-compact}) rewrites closed segments; reads
- * run on the caller's thread, which must not be a Vert.x event loop (asserted). {@link Recovery}
- * rebuilds the key directory when the engine opens. The key directory is only changed after the
- * bytes it points at were written, so a reader can never be sent to a record that is not there.
+ * every append and fsync and decides every conditional write (imports, handoffs) and the gate
+ * (fence, open) in queue order; {@link Compactor} ({@code kv-compact}) rewrites closed segments;
+ * reads run on the caller's thread, which must not be a Vert.x event loop (asserted). {@link
+ * Recovery} rebuilds the key directory when the engine opens. The key directory is only changed
+ * after the bytes it points at were written, so a reader can never be sent to a record that is not
+ * there.
  */
 public final class BitcaskEngine implements StorageEngine {
   private static final int READ_ATTEMPTS = 4;
 
   private final Path dir;
-  private final StorageFiles files;
   private final DirectoryLock lock;
   private final KeyDirectory keydir;
   private final LogWriter writer;
   private final Thread writerThread;
   private final RecoveryReport report;
-  private final HybridClock clock;
+  private final int writerId;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Compactor compactor;
 
   private BitcaskEngine(
       Path dir,
-      StorageFiles files,
       DirectoryLock lock,
       KeyDirectory keydir,
       LogWriter writer,
       RecoveryReport report,
-      HybridClock clock) {
+      int writerId) {
     this.dir = dir;
-    this.clock = clock;
-    this.files = files;
     this.lock = lock;
     this.keydir = keydir;
     this.writer = writer;
     this.report = report;
+    this.writerId = writerId;
     this.writerThread = new Thread(writer, "kv-write");
     writerThread.setDaemon(true);
   }
@@ -73,17 +80,30 @@ public final class BitcaskEngine implements StorageEngine {
 
   /** As {@link #open(StorageOptions)}, with every file operation going through {@code files}. */
   public static BitcaskEngine open(StorageOptions options, StorageFiles files) throws IOException {
+    return open(options, files, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #open(StorageOptions, StorageFiles)}, with the version clock reading {@code wall}.
+   */
+  static BitcaskEngine open(StorageOptions options, StorageFiles files, Clock wall)
+      throws IOException {
     assertOffEventLoop();
     Path dir = options.dataDir();
     Files.createDirectories(dir);
     DirectoryLock lock = DirectoryLock.acquire(dir);
     try {
       KeyDirectory keydir = new KeyDirectory();
-      HybridClock clock = new HybridClock();
+      HybridClock clock = new HybridClock(wall, options.clockOffsetMillis());
       Recovery.Result recovered = new Recovery(dir, files, options.recover(), keydir, clock).run();
       AtomicInteger nextId = new AtomicInteger(recovered.maxId() + 1);
       Segment active = recovered.newest();
-      if (active == null) active = createFirstSegment(dir, files, keydir, nextId);
+      if (active == null || active.format() != SegmentHeader.FORMAT_VERSION) {
+        // New writes always go to a segment of the current format.
+        int id = nextId.getAndIncrement();
+        active = SegmentHeader.create(files, dir, id, FileNames.segment(dir, id));
+        keydir.addSegment(active);
+      }
       Compactor[] compactor = new Compactor[1];
       LogWriter writer =
           new LogWriter(
@@ -93,14 +113,14 @@ public final class BitcaskEngine implements StorageEngine {
               clock,
               options,
               active,
+              recovered.maxSeq() + 1,
               nextId,
               () -> {
                 if (compactor[0] != null) compactor[0].segmentRolled();
               });
       BitcaskEngine engine =
-          new BitcaskEngine(dir, files, lock, keydir, writer, recovered.report(), clock);
-      compactor[0] =
-          new Compactor(dir, files, keydir, writer, options.compaction(), options.segmentBytes());
+          new BitcaskEngine(dir, lock, keydir, writer, recovered.report(), options.writerId());
+      compactor[0] = new Compactor(dir, files, keydir, writer, clock, options);
       engine.compactor = compactor[0];
       engine.writerThread.start();
       return engine;
@@ -110,17 +130,9 @@ public final class BitcaskEngine implements StorageEngine {
     }
   }
 
-  private static Segment createFirstSegment(
-      Path dir, StorageFiles files, KeyDirectory keydir, AtomicInteger nextId) throws IOException {
-    int id = nextId.getAndIncrement();
-    Path path = FileNames.data(dir, id);
-    try (FileChannel channel = files.openAppend(path)) {
-      files.sync(channel);
-    }
-    files.syncDirectory(dir);
-    Segment segment = new Segment(id, path, files, 0);
-    keydir.addSegment(segment);
-    return segment;
+  @Override
+  public int writerId() {
+    return writerId;
   }
 
   @Override
@@ -130,7 +142,8 @@ public final class BitcaskEngine implements StorageEngine {
       KeyDirEntry e = keydir.get(key);
       if (e == null) return Optional.empty();
       try {
-        return Optional.of(new Versioned(read(key, e, false).value(), e.version()));
+        byte[] value = read(key, e, RecordKind.PUT).value();
+        return Optional.of(new Versioned(value, e.version(), e.writer()));
       } catch (ClosedChannelException moved) {
         // Compaction moved the record and deleted its segment between lookup and read.
         if (attempt == READ_ATTEMPTS || e.equals(keydir.get(key))) throw moved;
@@ -144,25 +157,47 @@ public final class BitcaskEngine implements StorageEngine {
   }
 
   @Override
+  public Optional<StoredRecord> readRecord(String key) throws IOException {
+    assertOffEventLoop();
+    for (int attempt = 1; ; attempt++) {
+      KeyDirEntry e = keydir.get(key);
+      if (e == null) {
+        KeyDirEntry t = keydir.tombstone(key);
+        if (t != null) return Optional.of(new StoredRecord(key, null, t.version(), t.writer()));
+        // Between the two lookups a put may have replaced a tombstone: look once more.
+        e = keydir.get(key);
+        if (e == null) return Optional.empty();
+      }
+      try {
+        byte[] value = read(key, e, RecordKind.PUT).value();
+        return Optional.of(new StoredRecord(key, value, e.version(), e.writer()));
+      } catch (ClosedChannelException moved) {
+        if (attempt == READ_ATTEMPTS || e.equals(keydir.get(key))) throw moved;
+      }
+    }
+  }
+
+  @Override
   public long currentVersion(String key) {
     KeyDirEntry e = keydir.get(key);
     return e == null ? 0 : e.version();
   }
 
   @Override
-  public CompletableFuture<PutResult> put(String key, byte[] value) {
+  public CompletableFuture<PutResult> put(String key, byte[] value, long epoch) {
     CompletableFuture<PutResult> f = new CompletableFuture<>();
-    writer.submit(new LogWriter.Put(key, value.clone(), f));
+    writer.submit(new LogWriter.Put(key, value.clone(), epoch, f));
     return f;
   }
 
   @Override
-  public List<CompletableFuture<PutResult>> putAll(List<String> keys, List<byte[]> values) {
+  public List<CompletableFuture<PutResult>> putAll(
+      List<String> keys, List<byte[]> values, long epoch) {
     List<LogWriter.Put> ops = new ArrayList<>(keys.size());
     List<CompletableFuture<PutResult>> puts = new ArrayList<>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
       CompletableFuture<PutResult> f = new CompletableFuture<>();
-      ops.add(new LogWriter.Put(keys.get(i), values.get(i).clone(), f));
+      ops.add(new LogWriter.Put(keys.get(i), values.get(i).clone(), epoch, f));
       puts.add(f);
     }
     writer.submitAll(ops);
@@ -170,58 +205,115 @@ public final class BitcaskEngine implements StorageEngine {
   }
 
   @Override
-  public CompletableFuture<Optional<Long>> delete(String key) {
+  public CompletableFuture<Optional<Long>> delete(String key, long epoch) {
     CompletableFuture<Optional<Long>> f = new CompletableFuture<>();
-    writer.submit(new LogWriter.Delete(key, f));
+    writer.submit(new LogWriter.Delete(key, epoch, f));
     return f;
   }
 
   @Override
-  public CompletableFuture<Boolean> putIfNewer(
-      String key, byte[] value, long version, long tombstonesFrom) {
+  public CompletableFuture<TombstoneResult> tombstone(String key, long epoch) {
+    CompletableFuture<TombstoneResult> f = new CompletableFuture<>();
+    writer.submit(new LogWriter.Tombstone(key, epoch, f));
+    return f;
+  }
+
+  @Override
+  public CompletableFuture<Boolean> importRecord(
+      String key, byte[] valueOrNull, long version, int writerOfVersion, long epoch) {
     if (!StorageEngine.isImportableVersion(version)) {
       return CompletableFuture.failedFuture(StorageEngine.badImportVersion(version));
     }
+    byte[] value = valueOrNull == null ? null : valueOrNull.clone();
     CompletableFuture<Boolean> f = new CompletableFuture<>();
-    writer.submit(new LogWriter.Import(key, value.clone(), version, tombstonesFrom, f));
+    writer.submit(new LogWriter.Import(key, value, version, writerOfVersion, epoch, f));
     return f;
   }
 
   @Override
-  public long clockReading() {
-    return clock.next();
-  }
-
-  @Override
-  public CompletableFuture<TombstoneResult> tombstone(String key) {
-    CompletableFuture<TombstoneResult> f = new CompletableFuture<>();
-    writer.submit(new LogWriter.Tombstone(key, f));
-    return f;
-  }
-
-  @Override
-  public CompletableFuture<Boolean> deleteIfVersion(String key, long version) {
+  public CompletableFuture<Boolean> handoff(
+      String key, long version, int writerOfVersion, long epoch) {
     CompletableFuture<Boolean> f = new CompletableFuture<>();
-    writer.submit(new LogWriter.DeleteIfVersion(key, version, f));
+    writer.submit(new LogWriter.Handoff(key, version, writerOfVersion, epoch, f));
     return f;
+  }
+
+  @Override
+  public CompletableFuture<Long> fence(long epoch) {
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    writer.submit(new LogWriter.Fence(epoch, f));
+    return f;
+  }
+
+  @Override
+  public CompletableFuture<Void> open(long epoch, long floor) {
+    if (!StorageEngine.isImportableVersion(floor)) {
+      return CompletableFuture.failedFuture(StorageEngine.badImportVersion(floor));
+    }
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    writer.submit(new LogWriter.Open(epoch, floor, f));
+    return f;
+  }
+
+  @Override
+  public void holdTombstones(boolean hold) {
+    compactor.holdTombstones(hold);
   }
 
   @Override
   public List<Entry> scan(String prefix, String after, int limit) throws IOException {
     assertOffEventLoop();
     String p = prefix == null ? "" : prefix;
-    NavigableSet<String> keys = keydir.sortedKeys();
-    NavigableSet<String> from =
-        after != null && after.compareTo(p) >= 0
-            ? keys.tailSet(after, false)
-            : keys.tailSet(p, true);
     List<Entry> page = new ArrayList<>();
-    for (String key : from) {
+    for (String key : from(keydir.sortedKeys(), p, after)) {
       if (page.size() >= limit || !key.startsWith(p)) break;
       Optional<Versioned> v = get(key); // empty if deleted since the walk passed it
-      if (v.isPresent()) page.add(new Entry(key, v.get().value(), v.get().version()));
+      if (v.isPresent()) {
+        page.add(new Entry(key, v.get().value(), v.get().version(), v.get().writer()));
+      }
     }
     return page;
+  }
+
+  @Override
+  public List<StoredRecord> scanRecords(
+      String prefix, String after, int limit, boolean includeDeleted, Predicate<String> keyFilter)
+      throws IOException {
+    assertOffEventLoop();
+    String p = prefix == null ? "" : prefix;
+    Iterator<String> live = from(keydir.sortedKeys(), p, after).iterator();
+    Iterator<String> dead =
+        includeDeleted
+            ? from(keydir.sortedTombstoneKeys(), p, after).iterator()
+            : Collections.emptyIterator();
+    String nextLive = next(live, p);
+    String nextDead = next(dead, p);
+    List<StoredRecord> page = new ArrayList<>();
+    // A merge of the two sorted walks; a key in both (it changed kind meanwhile) is taken once,
+    // and every key is read at its current state.
+    while (page.size() < limit && (nextLive != null || nextDead != null)) {
+      int c = nextLive == null ? 1 : nextDead == null ? -1 : KeyOrder.compare(nextLive, nextDead);
+      String key = c <= 0 ? nextLive : nextDead;
+      if (c <= 0) nextLive = next(live, p);
+      if (c >= 0) nextDead = next(dead, p);
+      if (keyFilter != null && !keyFilter.test(key)) continue;
+      Optional<StoredRecord> r = readRecord(key);
+      if (r.isPresent() && (includeDeleted || !r.get().deleted())) page.add(r.get());
+    }
+    return page;
+  }
+
+  /** The keys of {@code sorted} from {@code max(prefix, after)}, exclusive of {@code after}. */
+  private static NavigableSet<String> from(NavigableSet<String> sorted, String p, String after) {
+    return after != null && KeyOrder.compare(after, p) >= 0
+        ? sorted.tailSet(after, false)
+        : sorted.tailSet(p, true);
+  }
+
+  private static String next(Iterator<String> keys, String prefix) {
+    if (!keys.hasNext()) return null;
+    String key = keys.next();
+    return key.startsWith(prefix) ? key : null;
   }
 
   @Override
@@ -250,6 +342,14 @@ public final class BitcaskEngine implements StorageEngine {
     return compactor.compact();
   }
 
+  /**
+   * Runs {@code task} while no compaction runs (for tests that copy the directory as a crash would
+   * leave it).
+   */
+  void whileCompactionIdle(Runnable task) {
+    compactor.runWhileIdle(task);
+  }
+
   /** Compacts exactly the closed segments {@code ids}: for tests of partial compactions. */
   CompletableFuture<CompactionResult> compactSegments(List<Integer> ids) {
     return compactor.compact(ids);
@@ -260,12 +360,12 @@ public final class BitcaskEngine implements StorageEngine {
     return report;
   }
 
-  /** For tests in this package: the key directory and segments. */
   @Override
   public void startDeferredWork() {
     keydir.buildSortedKeys();
   }
 
+  /** For tests in this package: the key directory and segments. */
   KeyDirectory keyDirectory() {
     return keydir;
   }
@@ -298,18 +398,64 @@ public final class BitcaskEngine implements StorageEngine {
   }
 
   /**
-   * Checks that every key-directory entry points at a record whose CRC, key, version and kind
-   * match, and that the live-byte counts add up. For tests; reads the disk.
+   * Checks that every key-directory entry points at a record whose CRC, kind, key, seq, version and
+   * writer match, that no key is in two maps, that the sorted sets hold exactly the live keys and
+   * the tombstones, and that the live-byte counts add up. For tests; reads the disk. Runs while no
+   * compaction does (a compaction swapping entries moves bytes between segments one key at a time);
+   * the caller must not write meanwhile.
    */
   void checkInvariants() throws IOException {
-    Map<Integer, Long> live = new HashMap<>();
-    for (var e : keydir.live().entrySet()) {
-      read(e.getKey(), e.getValue(), false);
-      live.merge(e.getValue().segmentId(), (long) e.getValue().size(), Long::sum);
+    IOException[] failed = new IOException[1];
+    try {
+      compactor.runWhileIdle(
+          () -> {
+            try {
+              checkInvariantsNow();
+            } catch (IOException e) {
+              failed[0] = e;
+            }
+          });
+    } catch (RejectedExecutionException closed) {
+      checkInvariantsNow();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      if (e.getCause() instanceof Error r) throw r;
+      throw e;
     }
-    for (var e : keydir.tombstones().entrySet()) {
-      read(e.getKey(), e.getValue(), true);
-      live.merge(e.getValue().segmentId(), (long) e.getValue().size(), Long::sum);
+    if (failed[0] != null) throw failed[0];
+  }
+
+  private void checkInvariantsNow() throws IOException {
+    Map<Integer, Long> live = new HashMap<>();
+    for (RecordKind kind : RecordKind.values()) {
+      Map<String, KeyDirEntry> map =
+          switch (kind) {
+            case PUT -> keydir.live();
+            case DELETE -> keydir.tombstones();
+            case HANDOFF -> keydir.handoffs();
+          };
+      for (var e : map.entrySet()) {
+        read(e.getKey(), e.getValue(), kind);
+        live.merge(e.getValue().segmentId(), (long) e.getValue().size(), Long::sum);
+        for (RecordKind other : RecordKind.values()) {
+          boolean there =
+              switch (other) {
+                case PUT -> keydir.get(e.getKey()) != null;
+                case DELETE -> keydir.tombstone(e.getKey()) != null;
+                case HANDOFF -> keydir.handoff(e.getKey()) != null;
+              };
+          if (other != kind && there) {
+            throw new IllegalStateException(e.getKey() + " is both " + kind + " and " + other);
+          }
+        }
+      }
+    }
+    if (!new TreeSet<>(keydir.sortedKeys()).equals(new TreeSet<>(keydir.live().keySet()))) {
+      throw new IllegalStateException("the sorted live keys differ from the live keys");
+    }
+    if (!new TreeSet<>(keydir.sortedTombstoneKeys())
+        .equals(new TreeSet<>(keydir.tombstones().keySet()))) {
+      throw new IllegalStateException("the sorted tombstone keys differ from the tombstones");
     }
     long total = 0;
     for (Segment s : keydir.segments()) {
@@ -325,18 +471,22 @@ public final class BitcaskEngine implements StorageEngine {
     }
   }
 
-  private Record read(String key, KeyDirEntry e, boolean tombstone) throws IOException {
+  private Record read(String key, KeyDirEntry e, RecordKind kind) throws IOException {
     Segment segment = keydir.segment(e.segmentId());
     if (segment == null) throw new ClosedChannelException();
     ByteBuffer buf = segment.read(e.offset(), e.size());
     Record r;
     try {
-      r = RecordCodec.decode(buf);
-    } catch (CorruptRecordException ex) {
+      r = RecordCodec.decode(buf, segment.format());
+    } catch (CorruptRecordException | UnsupportedRecordException ex) {
       throw damaged(segment, e, ex.getMessage());
     }
-    if (!r.key().equals(key) || r.version() != e.version() || r.tombstone() != tombstone) {
-      throw damaged(segment, e, "the record there belongs to another key or version");
+    if (!r.key().equals(key)
+        || r.kind() != kind
+        || r.seq() != e.seq()
+        || r.version() != e.version()
+        || r.writer() != e.writer()) {
+      throw damaged(segment, e, "the record there belongs to another key or write");
     }
     return r;
   }

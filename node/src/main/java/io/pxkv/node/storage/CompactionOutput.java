@@ -9,24 +9,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The files one compaction writes: segments with ids from the range the writer reserved, each with
- * its hint, first as {@code *.tmp} and then {@link #publish published}; and the key-directory
- * changes to make once they are durable. Confined to {@code kv-compact}.
+ * The files one compaction writes: segments of the current format with ids from the range the
+ * writer reserved, each with its hint, first as {@code *.tmp} and then {@link #publish published};
+ * and the key-directory changes to make once they are durable. Confined to {@code kv-compact}.
  */
 final class CompactionOutput {
   private static final int BUFFER_BYTES = 1 << 20;
 
-  private record Move(String key, KeyDirEntry from, KeyDirEntry to, boolean tombstone) {}
+  private record Move(String key, KeyDirEntry from, KeyDirEntry to, RecordKind kind) {}
 
-  private record Drop(String key, KeyDirEntry entry) {}
+  private record Drop(String key, KeyDirEntry entry, RecordKind kind) {}
 
   /** One output segment being written. */
   private static final class Part {
     final int id;
     final FileChannel channel;
     final List<HintFile.Entry> hints = new ArrayList<>();
-    long size;
-    long minVersion = Long.MAX_VALUE;
+    long size = SegmentHeader.BYTES;
+    long minSeq = Long.MAX_VALUE;
 
     Part(int id, FileChannel channel) {
       this.id = id;
@@ -53,7 +53,10 @@ final class CompactionOutput {
     this.segmentBytes = segmentBytes;
   }
 
-  /** Copies a current record, byte for byte, so its version and CRC are unchanged. */
+  /**
+   * Copies a current record with its kind, seq, version and writer, in the current format (a
+   * format-1 record is rewritten as format 2; a format-2 record comes out byte for byte).
+   */
   void copy(Record r, KeyDirEntry from) throws IOException {
     byte[] key = RecordCodec.keyBytes(r.key());
     int size = RecordCodec.size(key, r.value());
@@ -63,17 +66,23 @@ final class CompactionOutput {
       if (buffer.capacity() < size) buffer = ByteBuffer.allocate(size);
     }
     long offset = part.size + buffer.position();
-    RecordCodec.encode(buffer, key, r.value(), r.version());
-    part.hints.add(new HintFile.Entry(r.key(), offset, size, r.version(), r.tombstone()));
-    part.minVersion = Math.min(part.minVersion, r.version());
-    moves.add(
-        new Move(
-            r.key(), from, new KeyDirEntry(part.id, offset, size, r.version()), r.tombstone()));
+    RecordCodec.encode(buffer, r.kind(), r.seq(), r.version(), r.writer(), key, r.value());
+    part.hints.add(
+        new HintFile.Entry(r.key(), offset, size, r.seq(), r.version(), r.writer(), r.kind()));
+    part.minSeq = Math.min(part.minSeq, r.seq());
+    KeyDirEntry to = new KeyDirEntry(part.id, offset, size, r.seq(), r.version(), r.writer());
+    moves.add(new Move(r.key(), from, to, r.kind()));
   }
 
-  /** Leaves a tombstone out: no segment outside the inputs can hold an older record of its key. */
-  void drop(String key, KeyDirEntry entry) {
-    drops.add(new Drop(key, entry));
+  /** Leaves a tombstone or handoff marker out (Compactor says when). */
+  void drop(String key, KeyDirEntry entry, RecordKind kind) {
+    drops.add(new Drop(key, entry, kind));
+  }
+
+  /** Whether a tombstone (DELETE) was left out. */
+  boolean droppedTombstones() {
+    for (Drop d : drops) if (d.kind() == RecordKind.DELETE) return true;
+    return false;
   }
 
   /** Fsyncs every output with its hint, renames them into place and fsyncs the directory. */
@@ -82,16 +91,18 @@ final class CompactionOutput {
     for (Part p : parts) {
       files.sync(p.channel);
       p.channel.close();
-      AtomicFiles.writeSynced(files, tmp(FileNames.hint(p.id)), HintFile.encode(p.hints));
+      AtomicFiles.writeSynced(files, tmp(FileNames.segmentHint(p.id)), HintFile.encode(p.hints));
     }
     for (Part p : parts) {
-      files.rename(tmp(FileNames.data(p.id)), FileNames.data(dir, p.id));
-      files.rename(tmp(FileNames.hint(p.id)), FileNames.hint(dir, p.id));
+      files.rename(tmp(FileNames.segment(p.id)), FileNames.segment(dir, p.id));
+      files.rename(tmp(FileNames.segmentHint(p.id)), FileNames.segmentHint(dir, p.id));
     }
     files.syncDirectory(dir);
     for (Part p : parts) {
-      Segment s = new Segment(p.id, FileNames.data(dir, p.id), files, p.size);
-      s.sawVersion(p.minVersion);
+      Segment s =
+          new Segment(
+              p.id, FileNames.segment(dir, p.id), files, p.size, SegmentHeader.FORMAT_VERSION);
+      s.sawSeq(p.minSeq);
       published.add(s);
     }
   }
@@ -101,10 +112,15 @@ final class CompactionOutput {
     return published;
   }
 
-  /** Points the key directory at the copies, where no newer write got there first. */
-  void swapInto(KeyDirectory keydir) {
-    for (Move m : moves) keydir.relocate(m.key(), m.from(), m.to(), m.tombstone());
-    for (Drop d : drops) keydir.forgetTombstone(d.key(), d.entry());
+  /**
+   * Points the key directory at the copies, where no newer write got there first, and forgets the
+   * records left out, unless {@code keepDropped} (then the inputs must stay on disk: they still
+   * hold the records left out).
+   */
+  void swapInto(KeyDirectory keydir, boolean keepDropped) {
+    for (Move m : moves) keydir.relocate(m.key(), m.from(), m.to(), m.kind());
+    if (keepDropped) return;
+    for (Drop d : drops) keydir.forget(d.key(), d.entry(), d.kind());
   }
 
   /** Deletes the unpublished files after a failure; the inputs stay as they are. */
@@ -112,8 +128,8 @@ final class CompactionOutput {
     for (Part p : parts) {
       try {
         p.channel.close();
-        files.delete(tmp(FileNames.data(p.id)));
-        files.delete(tmp(FileNames.hint(p.id)));
+        files.delete(tmp(FileNames.segment(p.id)));
+        files.delete(tmp(FileNames.segmentHint(p.id)));
       } catch (IOException e) {
         // A leftover *.tmp is deleted by the next open.
       }
@@ -127,10 +143,11 @@ final class CompactionOutput {
     if (last != null && (!full || parts.size() == ids)) return last;
     if (last != null) flush(last);
     int id = firstId + parts.size();
-    Path path = tmp(FileNames.data(id));
+    Path path = tmp(FileNames.segment(id));
     files.delete(path);
     Part part = new Part(id, files.openAppend(path));
     parts.add(part);
+    files.write(part.channel, SegmentHeader.encode());
     return part;
   }
 

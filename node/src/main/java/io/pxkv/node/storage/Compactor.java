@@ -32,12 +32,15 @@ import java.util.logging.Logger;
  *   <li>Ask the writer to reserve output ids and roll, so that outputs are older than the active
  *       segment (recovery only forgives a torn tail in the newest segment).
  *   <li>Copy every record the key directory still points at (found by walking the directory, so
- *       dead records are never read), byte for byte (versions kept), into {@code *.tmp} outputs
- *       with their hints; tombstones are kept unless no other segment could hold an older record of
- *       their key.
+ *       dead records are never read), with its seq, version and writer, into {@code *.tmp} outputs
+ *       with their hints. A tombstone younger than the grace period, or any while tombstones are
+ *       held, is copied; an older one, and a handoff marker, only while a segment outside the
+ *       inputs may hold an older record of the key.
  *   <li>Publish: fsync, rename data then hint into place, fsync the directory.
  *   <li>Swap key-directory entries that still point at the copied record; a newer write wins.
- *   <li>Publish {@code MERGE} listing the inputs, delete them, delete {@code MERGE}.
+ *   <li>Publish {@code MERGE} listing the inputs, delete them, delete {@code MERGE}. (Unless
+ *       tombstones were held while this ran and some were left out: then the inputs stay, with
+ *       those tombstones, until a later compaction.)
  * </ol>
  */
 final class Compactor {
@@ -49,21 +52,32 @@ final class Compactor {
   private final LogWriter writer;
   private final CompactionPolicy policy;
   private final long segmentBytes;
+  private final HybridClock clock;
+  private final long graceMicros;
   private final ScheduledExecutorService thread;
+
+  /** Guards {@link #hold} and {@link #holdsStarted} against the forgetting of tombstones. */
+  private final Object holdLock = new Object();
+
+  private volatile boolean hold;
+  private long holdsStarted; // guarded by holdLock; read without it only to detect a change
 
   Compactor(
       Path dir,
       StorageFiles files,
       KeyDirectory keydir,
       LogWriter writer,
-      CompactionPolicy policy,
-      long segmentBytes) {
+      HybridClock clock,
+      StorageOptions options) {
     this.dir = dir;
     this.files = files;
     this.keydir = keydir;
     this.writer = writer;
-    this.policy = policy;
-    this.segmentBytes = segmentBytes;
+    this.policy = options.compaction();
+    this.segmentBytes = options.segmentBytes();
+    this.clock = clock;
+    long grace = options.tombstoneGraceMillis();
+    this.graceMicros = grace > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : grace * 1000;
     this.thread =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -93,13 +107,33 @@ final class Compactor {
         () -> {
           try {
             List<Segment> inputs = new ArrayList<>();
-            for (int id : ids) inputs.add(keydir.segment(id));
-            return rewrite(inputs);
+            for (int id : ids) {
+              Segment s = keydir.segment(id);
+              if (s != null) inputs.add(s); // else compacted away meanwhile
+            }
+            return inputs.isEmpty() ? CompactionResult.NOTHING : rewrite(inputs);
           } catch (IOException e) {
             throw new CompletionException(e);
           }
         },
         thread);
+  }
+
+  /**
+   * While on, every tombstone is copied whatever its age. Turning it on waits for a compaction that
+   * is forgetting the tombstones it left out (in memory, short); one that left any out and has not
+   * got there yet keeps them, and its inputs (see {@link #rewrite}).
+   */
+  void holdTombstones(boolean on) {
+    synchronized (holdLock) {
+      if (on && !hold) holdsStarted++;
+      hold = on;
+    }
+  }
+
+  /** Runs {@code task} on {@code kv-compact}, so that no compaction runs meanwhile; for tests. */
+  void runWhileIdle(Runnable task) {
+    CompletableFuture.runAsync(task, thread).join();
   }
 
   /** Called after a roll-over: checks the policy on {@code kv-compact}. */
@@ -156,31 +190,53 @@ final class Compactor {
     }
     Set<Integer> inputIds = new HashSet<>();
     for (Segment s : inputs) inputIds.add(s.id());
+    // Every record outside the inputs has a seq of at least this; records appended from now on
+    // (in the active segment and later) have larger seqs than any record of the inputs.
     long floor = Long.MAX_VALUE;
     for (Segment s : keydir.segments()) {
-      if (s.id() < roll.active() && !inputIds.contains(s.id()))
-        floor = Math.min(floor, s.minVersion());
+      if (s.id() < roll.active() && !inputIds.contains(s.id())) floor = Math.min(floor, s.minSeq());
+    }
+    long holdsBefore;
+    synchronized (holdLock) {
+      holdsBefore = holdsStarted;
     }
     CompactionOutput output =
         new CompactionOutput(dir, files, roll.firstReserved(), roll.reserved(), segmentBytes);
     Map<Integer, long[]> offsets = keydir.recordOffsets(inputIds);
     try {
-      for (Segment s : inputs) copyLive(s, offsets.get(s.id()), floor, output);
+      long now = clock.nowMicros();
+      for (Segment s : inputs) copyLive(s, offsets.get(s.id()), floor, now, output);
       output.publish();
     } catch (IOException | RuntimeException e) {
       output.abandon();
       throw e;
     }
     for (Segment s : output.segments()) keydir.addSegment(s);
-    output.swapInto(keydir);
+    boolean keepInputs;
+    synchronized (holdLock) {
+      // Tombstones were held while this ran: those left out stay in the inputs, which stay.
+      keepInputs = holdsStarted != holdsBefore && output.droppedTombstones();
+      output.swapInto(keydir, keepInputs);
+    }
+    if (keepInputs) return new CompactionResult(0, output.segments().size(), 0);
     return deleteInputs(inputs, output);
   }
 
+  /**
+   * Whether a current tombstone must be copied: while held, while younger than the grace period (by
+   * its version against the clock), or while a segment outside the inputs may hold an older record
+   * of its key (seq at or above {@code floor}).
+   */
+  private boolean keepTombstone(long seq, long version, long floor, long nowMicros) {
+    return hold || nowMicros - version < graceMicros || seq >= floor;
+  }
+
   /** Copies the records at {@code offsets} (sorted) that are still current. */
-  private void copyLive(Segment input, long[] offsets, long tombstoneFloor, CompactionOutput output)
+  private void copyLive(
+      Segment input, long[] offsets, long floor, long nowMicros, CompactionOutput output)
       throws IOException {
     try (FileChannel channel = files.openRead(input.path())) {
-      SegmentScanner scanner = new SegmentScanner(channel, input.size());
+      SegmentScanner scanner = new SegmentScanner(channel, input, input.size());
       for (long pos : offsets) {
         Step step = scanner.read(pos);
         if (step.problem() != null) {
@@ -195,13 +251,19 @@ final class Compactor {
                   + "); compaction left the segment as it was");
         }
         var r = step.record();
-        KeyDirEntry at = new KeyDirEntry(input.id(), pos, step.size(), r.version());
-        if (keydir.isCurrent(r.key(), at, r.tombstone())) {
-          if (r.tombstone() && r.version() < tombstoneFloor) {
-            output.drop(r.key(), at);
-          } else {
-            output.copy(r, at);
-          }
+        KeyDirEntry at =
+            new KeyDirEntry(input.id(), pos, step.size(), r.seq(), r.version(), r.writer());
+        if (!keydir.isCurrent(r.key(), at, r.kind())) continue;
+        boolean keep =
+            switch (r.kind()) {
+              case PUT -> true;
+              case DELETE -> keepTombstone(r.seq(), r.version(), floor, nowMicros);
+              case HANDOFF -> r.seq() >= floor;
+            };
+        if (keep) {
+          output.copy(r, at);
+        } else {
+          output.drop(r.key(), at, r.kind());
         }
       }
     }
@@ -219,7 +281,7 @@ final class Compactor {
     for (Segment s : inputs) {
       keydir.removeSegment(s);
       s.retire();
-      files.delete(FileNames.hint(dir, s.id()));
+      files.delete(FileNames.hintOf(dir, s.id(), s.format()));
       files.delete(s.path());
     }
     files.syncDirectory(dir);

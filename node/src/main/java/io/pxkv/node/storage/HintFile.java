@@ -13,33 +13,42 @@ import java.util.zip.CRC32C;
 /**
  * The key directory of one compacted segment, so that a restart reads a small file instead of every
  * record of the segment. Only an optimization: a hint that fails any check is ignored and its
- * segment scanned, which gives the same result. Written to disk: never change without bumping
- * {@link #FORMAT_VERSION}.
+ * segment scanned, which gives the same result. Written to disk: never change a format.
  *
  * <pre>
  *   header   magic "PXKH" (4 bytes) | formatVersion:u32
- *   entry*   keyLen:u32 | key (UTF-8) | offset:u64 | size:u32 | version:u64 | flags:u8
- *            (flags bit 0 = tombstone), one per record of the segment, in file order
+ *   entry*   format 2 ({@code *.hnt}, written today):
+ *              keyLen:u32 | key (UTF-8) | offset:u64 | size:u32 | seq:u64 | version:u64 |
+ *              writer:u32 | kind:u8 (RecordKind code)
+ *            format 1 ({@code *.hint} of a format-1 segment, read only):
+ *              keyLen:u32 | key (UTF-8) | offset:u64 | size:u32 | version:u64 | flags:u8
+ *              (bit 0 = tombstone; read as seq = version, writer 0)
+ *            one per record of the segment, in file order
  *   trailer  entryCount:u32 | crc32c:u32 (CRC-32C of every byte before it)
  * </pre>
  *
  * <p>Stateless; used by {@code kv-compact} to write and by recovery to read.
  */
 final class HintFile {
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
   private static final int MAGIC = 0x50584b48; // "PXKH"
   private static final int HEADER_BYTES = 8;
 
-  /** offset:u64 | size:u32 | version:u64 | flags:u8, after each key. */
-  private static final int FIXED_ENTRY_BYTES = 8 + 4 + 8 + 1;
+  /** offset:u64 | size:u32 | seq:u64 | version:u64 | writer:u32 | kind:u8, after each key. */
+  private static final int FIXED_ENTRY_BYTES = 8 + 4 + 8 + 8 + 4 + 1;
+
+  /** offset:u64 | size:u32 | version:u64 | flags:u8, after each key, in format 1. */
+  private static final int FORMAT_1_FIXED_ENTRY_BYTES = 8 + 4 + 8 + 1;
 
   private static final int TRAILER_BYTES = 8;
 
   /** One record of the segment, as the key directory needs it. */
-  record Entry(String key, long offset, int size, long version, boolean tombstone) {}
+  record Entry(
+      String key, long offset, int size, long seq, long version, int writer, RecordKind kind) {}
 
   private HintFile() {}
 
+  /** A format-2 hint of {@code entries}. */
   static ByteBuffer encode(List<Entry> entries) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -51,8 +60,10 @@ final class HintFile {
         out.write(key);
         out.writeLong(e.offset());
         out.writeInt(e.size());
+        out.writeLong(e.seq());
         out.writeLong(e.version());
-        out.writeByte(e.tombstone() ? 1 : 0);
+        out.writeInt(e.writer());
+        out.writeByte(e.kind().code());
       }
       out.writeInt(entries.size());
       out.flush();
@@ -67,17 +78,20 @@ final class HintFile {
 
   /** Receives the entries of a checked hint, in file order, without an object per entry. */
   interface Visitor {
-    void entry(String key, long offset, int size, long version, boolean tombstone);
+    void entry(
+        String key, long offset, int size, long seq, long version, int writer, RecordKind kind);
   }
 
   /** A hint file that passed every check, ready to be walked. */
   static final class Contents {
     private final ByteBuffer buf;
     private final int entryCount;
+    private final int format;
 
-    private Contents(ByteBuffer buf, int entryCount) {
+    private Contents(ByteBuffer buf, int entryCount, int format) {
       this.buf = buf;
       this.entryCount = entryCount;
+      this.format = format;
     }
 
     /** Calls {@code visitor} for every entry, decoding only the keys. */
@@ -89,7 +103,18 @@ final class HintFile {
         int keyLen = in.getInt();
         String key = new String(array, base + in.position(), keyLen, StandardCharsets.UTF_8);
         in.position(in.position() + keyLen);
-        visitor.entry(key, in.getLong(), in.getInt(), in.getLong(), (in.get() & 1) != 0);
+        long offset = in.getLong();
+        int size = in.getInt();
+        if (format == 1) {
+          long version = in.getLong();
+          RecordKind kind = (in.get() & 1) != 0 ? RecordKind.DELETE : RecordKind.PUT;
+          visitor.entry(key, offset, size, version, version, 0, kind);
+        } else {
+          long seq = in.getLong();
+          long version = in.getLong();
+          int writer = in.getInt();
+          visitor.entry(key, offset, size, seq, version, writer, RecordKind.of(in.get()));
+        }
       }
     }
 
@@ -97,20 +122,21 @@ final class HintFile {
     List<Entry> entries() {
       List<Entry> entries = new ArrayList<>(entryCount);
       forEach(
-          (k, offset, size, version, tomb) ->
-              entries.add(new Entry(k, offset, size, version, tomb)));
+          (k, offset, size, seq, version, writer, kind) ->
+              entries.add(new Entry(k, offset, size, seq, version, writer, kind)));
       return entries;
     }
   }
 
   /**
-   * Reads a hint for a data file of {@code dataSize} bytes and checks all of it (CRC, layout, every
-   * entry's bounds) before anything is applied, so a bad hint is rejected whole. The check walks
-   * the entries without decoding keys; {@link Contents#forEach} decodes them once.
+   * Reads the hint of {@code segment} (format 1 for a format-1 segment, else format 2) and checks
+   * all of it (CRC, layout, every entry's bounds and kind) before anything is applied, so a bad
+   * hint is rejected whole. The check walks the entries without decoding keys; {@link
+   * Contents#forEach} decodes them once.
    *
    * @throws IOException naming the problem when the hint fails any check
    */
-  static Contents read(StorageFiles files, Path hint, long dataSize) throws IOException {
+  static Contents read(StorageFiles files, Path hint, Segment segment) throws IOException {
     ByteBuffer buf = AtomicFiles.readAll(files, hint);
     int n = buf.remaining();
     if (n < HEADER_BYTES + TRAILER_BYTES)
@@ -120,7 +146,14 @@ final class HintFile {
     if ((int) crc.getValue() != buf.getInt(n - 4)) throw new IOException("hint CRC mismatch");
     if (buf.getInt(0) != MAGIC) throw new IOException("not a hint file");
     int format = buf.getInt(4);
-    if (format != FORMAT_VERSION) throw new IOException("unknown hint format " + format);
+    int expected = segment.format() == RecordCodec.FORMAT_1 ? 1 : FORMAT_VERSION;
+    if (format != expected) {
+      throw new IOException("hint format " + format + " where " + expected + " was expected");
+    }
+    int fixed = format == 1 ? FORMAT_1_FIXED_ENTRY_BYTES : FIXED_ENTRY_BYTES;
+    int minSize = RecordCodec.headerBytes(segment.format());
+    long dataStart = segment.dataStart();
+    long dataSize = segment.size();
     int end = n - TRAILER_BYTES;
     int pos = HEADER_BYTES;
     int count = 0;
@@ -128,17 +161,20 @@ final class HintFile {
       if (end - pos < 4) throw new IOException("hint entry cut short");
       int keyLen = buf.getInt(pos);
       if (keyLen < 1 || keyLen > RecordCodec.MAX_KEY_BYTES) throw new IOException("bad key length");
-      if (end - pos < 4 + keyLen + FIXED_ENTRY_BYTES) throw new IOException("hint entry cut short");
+      if (end - pos < 4 + keyLen + fixed) throw new IOException("hint entry cut short");
       pos += 4 + keyLen;
       long offset = buf.getLong(pos);
       int size = buf.getInt(pos + 8);
-      if (offset < 0 || size < RecordCodec.HEADER_BYTES || offset > dataSize - size) {
+      if (offset < dataStart || size < minSize || offset > dataSize - size) {
         throw new IOException("hint points past the end of its data file");
       }
-      pos += FIXED_ENTRY_BYTES;
+      if (format != 1 && RecordKind.of(buf.get(pos + fixed - 1)) == null) {
+        throw new IOException("hint entry of an unknown kind");
+      }
+      pos += fixed;
       count++;
     }
     if (buf.getInt(end) != count) throw new IOException("hint entry count does not match");
-    return new Contents(buf, count);
+    return new Contents(buf, count, format);
   }
 }

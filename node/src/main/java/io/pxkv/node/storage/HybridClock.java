@@ -1,16 +1,31 @@
 package io.pxkv.node.storage;
 
+import java.time.Clock;
+
 /**
- * Issues write versions: {@code max(last + 1, wall clock in microseconds)}, a hybrid logical clock.
- * Versions grow strictly, survive restarts (the engine {@link #observe}s every version it finds on
- * disk before issuing new ones), and stay close to wall-clock time so versions from different nodes
- * compare roughly by age. Thread-safe.
+ * Issues write versions: {@code max(last + 1, (wall clock + offset) in microseconds)}, a hybrid
+ * logical clock. Versions grow strictly, survive restarts (the engine {@link #observe}s every
+ * version it finds on disk before issuing new ones), and stay close to wall-clock time so versions
+ * from different nodes compare roughly by age. The offset ({@code
+ * StorageOptions.clockOffsetMillis}) lets tests give a node a skewed clock. Thread-safe.
  */
 final class HybridClock {
+  private final Clock wall;
+  private final long offsetMillis;
   private long last;
 
+  HybridClock(Clock wall, long offsetMillis) {
+    this.wall = wall;
+    this.offsetMillis = offsetMillis;
+  }
+
+  /** The system clock without offset. */
+  HybridClock() {
+    this(Clock.systemUTC(), 0);
+  }
+
   synchronized long next() {
-    last = Math.max(last + 1, System.currentTimeMillis() * 1000);
+    last = Math.max(last + 1, nowMicros());
     return last;
   }
 
@@ -21,5 +36,13 @@ final class HybridClock {
 
   synchronized long last() {
     return last;
+  }
+
+  /**
+   * The physical part: wall clock plus offset, in microseconds; what a tombstone's age is judged
+   * by.
+   */
+  long nowMicros() {
+    return (wall.millis() + offsetMillis) * 1000;
   }
 }

@@ -1,8 +1,9 @@
 package io.pxkv.node.storage;
 
 /**
- * Where the newest record of one key lives: segment, byte offset and size of the record, and its
- * version. Immutable; equality is by value, which compaction relies on to swap an entry only if it
- * is still the one it copied.
+ * Where the current record of one key lives (segment, byte offset, size) and what the key directory
+ * needs of it without a disk read: its seq (which record wins at restart) and the version and
+ * writer of its write. Immutable; equality is by value, which compaction relies on to swap an entry
+ * only if it is still the one it copied.
  */
-record KeyDirEntry(int segmentId, long offset, int size, long version) {}
+record KeyDirEntry(int segmentId, long offset, int size, long seq, long version, int writer) {}

@@ -1,5 +1,6 @@
 package io.pxkv.node.storage;
 
+import io.pxkv.common.kv.KeyOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -15,38 +16,45 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 
 /**
- * The in-memory index of a disk engine: for each live key, where its newest record is; for each
- * deleted key whose tombstone is still on disk, where that tombstone is; and the segments
- * themselves with their live-byte counts.
+ * The in-memory index of a disk engine: where the current record of each key is, in one of three
+ * maps by its kind (a key is in at most one): live keys (PUT), deleted keys whose tombstone is
+ * still on disk (DELETE), keys handed off whose marker is still on disk (HANDOFF); and the segments
+ * with their live-byte counts (bytes of current records).
  *
- * <p>Live keys are held twice: a hash map for the point lookups every read does (a skip list lookup
- * cost more than the rest of a cached GET), and a sorted set of the same keys for paged scans. Only
- * the {@code kv-write} thread adds or removes live keys, updating the map first; a scan that meets
- * a key the map no longer has skips it. After a restart the sorted set is built in the background
- * ({@link #buildSortedKeys}); scans wait for it, point reads and writes do not.
+ * <p>Live keys and tombstones are also held in sorted sets ({@link KeyOrder#UTF8}) for scans: a
+ * hash map serves the point lookups every read does (a skip list lookup cost more than the rest of
+ * a cached GET). The maps are updated first; a scan that meets a key its map no longer has skips
+ * it. After a restart the sorted sets are built in the background ({@link #buildSortedKeys}); scans
+ * wait for them, point reads and writes do not.
  *
- * <p>Thread-safe. Only the {@code kv-write} thread changes whether a key is live ({@link #putLive},
- * {@link #putTombstone}); {@code kv-compact} only moves entries ({@link #relocate}) and forgets
- * tombstones ({@link #forgetTombstone}), each with a compare-and-swap that fails if a write got
- * there first. Live bytes are counted from the value each atomic operation actually replaced, so
- * the counts stay exact under that race.
+ * <p>Thread-safe. Only the {@code kv-write} thread changes a key's kind ({@link #put}); {@code
+ * kv-compact} only moves entries ({@link #relocate}) and forgets tombstones and markers ({@link
+ * #forget}), each with a compare-and-swap that fails if a write got there first. Live bytes are
+ * counted from the value each atomic operation actually replaced, so the counts stay exact under
+ * that race.
  */
 final class KeyDirectory {
   /** Replaced only by {@link #recovering}, before any other thread sees this directory. */
   private ConcurrentHashMap<String, KeyDirEntry> live = new ConcurrentHashMap<>();
 
+  private final ConcurrentHashMap<String, KeyDirEntry> tombstones = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, KeyDirEntry> handoffs = new ConcurrentHashMap<>();
+
+  /** The keys of {@link #live} and of {@link #tombstones}, each in UTF-8 order. */
+  private record Sorted(
+      ConcurrentSkipListMap<String, Boolean> live,
+      ConcurrentSkipListMap<String, Boolean> tombstones) {}
+
   /**
    * Null from {@link #recovering} until the background build ({@link #buildSortedKeys}) is done.
    */
-  private volatile ConcurrentSkipListMap<String, Boolean> sortedLive =
-      new ConcurrentSkipListMap<>();
+  private volatile Sorted sorted = new Sorted(sortedMap(), sortedMap());
 
   private volatile CountDownLatch sortedBuilt = new CountDownLatch(0);
   private volatile boolean loading;
   private final Object sortedLock = new Object();
   private List<String> changedWhileBuilding; // guarded by sortedLock
   private boolean buildStarted; // guarded by sortedLock
-  private final ConcurrentHashMap<String, KeyDirEntry> tombstones = new ConcurrentHashMap<>();
   private final ConcurrentSkipListMap<Integer, Segment> segments = new ConcurrentSkipListMap<>();
   private final AtomicLong liveBytes = new AtomicLong();
 
@@ -55,31 +63,23 @@ final class KeyDirectory {
 
   private static final int MAX_CHANGES_BEFORE_BUILD = 1 << 16;
 
+  private static ConcurrentSkipListMap<String, Boolean> sortedMap() {
+    return new ConcurrentSkipListMap<>(KeyOrder.UTF8);
+  }
+
+  /** The key's live entry, or null. */
   KeyDirEntry get(String key) {
     return live.get(key);
   }
 
+  /** The key's tombstone entry (DELETE), or null. */
   KeyDirEntry tombstone(String key) {
     return tombstones.get(key);
   }
 
-  /** The version of the key's newest write this directory knows of (live or deleted), else 0. */
-  long latestVersion(String key) {
-    KeyDirEntry e = live.get(key);
-    if (e != null) return e.version();
-    KeyDirEntry t = tombstones.get(key);
-    return t == null ? 0 : t.version();
-  }
-
-  /**
-   * The version an import must beat: the live one, else a tombstone's if it is at least {@code
-   * tombstonesFrom}; 0 when nothing blocks.
-   */
-  long blockingVersion(String key, long tombstonesFrom) {
-    KeyDirEntry e = live.get(key);
-    if (e != null) return e.version();
-    KeyDirEntry t = tombstones.get(key);
-    return t == null || t.version() < tombstonesFrom ? 0 : t.version();
+  /** The key's handoff marker entry, or null. */
+  KeyDirEntry handoff(String key) {
+    return handoffs.get(key);
   }
 
   /** Every live key and its entry, in no order. */
@@ -87,33 +87,46 @@ final class KeyDirectory {
     return live;
   }
 
+  Map<String, KeyDirEntry> tombstones() {
+    return tombstones;
+  }
+
+  Map<String, KeyDirEntry> handoffs() {
+    return handoffs;
+  }
+
   /**
-   * The live keys in order, for scans; may briefly hold a key just deleted. Right after a restart
-   * this starts the build of the sorted keys if nobody has, and waits until they are built
+   * The live keys in UTF-8 order, for scans; may briefly hold a key just deleted. Right after a
+   * restart this starts the build of the sorted keys if nobody has, and waits until they are built
    * (blocking: scans run on worker threads).
    */
   NavigableSet<String> sortedKeys() {
-    ConcurrentSkipListMap<String, Boolean> sorted = sortedLive;
-    if (sorted == null) buildSortedKeys();
-    while (sorted == null) {
+    return awaitSorted().live().keySet();
+  }
+
+  /** The keys of the tombstones held, in UTF-8 order, as {@link #sortedKeys}. */
+  NavigableSet<String> sortedTombstoneKeys() {
+    return awaitSorted().tombstones().keySet();
+  }
+
+  private Sorted awaitSorted() {
+    Sorted s = sorted;
+    if (s == null) buildSortedKeys();
+    while (s == null) {
       try {
         sortedBuilt.await();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while the key index was being built", e);
       }
-      sorted = sortedLive;
+      s = sorted;
     }
-    return sorted.keySet();
+    return s;
   }
 
   /** Whether scans can run without waiting for the sorted keys. */
   boolean sortedKeysBuilt() {
-    return sortedLive != null;
-  }
-
-  Map<String, KeyDirEntry> tombstones() {
-    return tombstones;
+    return sorted != null;
   }
 
   long size() {
@@ -124,20 +137,66 @@ final class KeyDirectory {
     return liveBytes.get();
   }
 
+  /** Makes {@code entry}, a record of {@code kind} just written, the key's current record. */
+  void put(String key, KeyDirEntry entry, RecordKind kind) {
+    switch (kind) {
+      case PUT -> putLive(key, entry);
+      case DELETE -> putTombstone(key, entry);
+      case HANDOFF -> putHandoff(key, entry);
+    }
+  }
+
   void putLive(String key, KeyDirEntry entry) {
     count(entry, +1);
     KeyDirEntry replaced = live.put(key, entry);
-    if (replaced == null) sortedChanged(key, true);
-    count(replaced, -1);
-    count(tombstones.remove(key), -1);
+    if (replaced != null) {
+      count(replaced, -1); // an overwrite: the key was in no other map
+      return;
+    }
+    sortedChanged(key, false, true);
+    KeyDirEntry tombstone = tombstones.remove(key);
+    if (tombstone != null) {
+      count(tombstone, -1);
+      sortedChanged(key, true, false);
+    } else {
+      count(handoffs.remove(key), -1);
+    }
   }
 
   void putTombstone(String key, KeyDirEntry entry) {
     count(entry, +1);
+    KeyDirEntry replaced = tombstones.put(key, entry);
+    if (replaced != null) {
+      count(replaced, -1);
+      return;
+    }
+    sortedChanged(key, true, true);
     KeyDirEntry removed = live.remove(key);
-    if (removed != null) sortedChanged(key, false);
-    count(removed, -1);
-    count(tombstones.put(key, entry), -1);
+    if (removed != null) {
+      count(removed, -1);
+      sortedChanged(key, false, false);
+    } else {
+      count(handoffs.remove(key), -1);
+    }
+  }
+
+  void putHandoff(String key, KeyDirEntry entry) {
+    count(entry, +1);
+    KeyDirEntry replaced = handoffs.put(key, entry);
+    if (replaced != null) {
+      count(replaced, -1);
+      return;
+    }
+    KeyDirEntry removed = live.remove(key);
+    if (removed != null) {
+      count(removed, -1);
+      sortedChanged(key, false, false);
+    }
+    KeyDirEntry tombstone = tombstones.remove(key);
+    if (tombstone != null) {
+      count(tombstone, -1);
+      sortedChanged(key, true, false);
+    }
   }
 
   /**
@@ -149,7 +208,7 @@ final class KeyDirectory {
   void recovering(long expectedKeys) {
     live = new ConcurrentHashMap<>((int) Math.min(expectedKeys, MAX_PRESIZED_KEYS));
     sortedBuilt = new CountDownLatch(1);
-    sortedLive = null;
+    sorted = null;
     loading = true;
   }
 
@@ -165,16 +224,16 @@ final class KeyDirectory {
   }
 
   /**
-   * Sorts the live keys and builds the skip list from them in one pass, on a thread of its own
-   * ({@code kv-index}), while point reads and writes go on; keys that writes add or remove
-   * meanwhile are applied at the end. The node starts this once it is serving, so that the build
-   * does not compete with its start for the cores; a scan that comes first starts it itself, and
-   * every scan waits for it ({@link #sortedKeys}). Does nothing after the first call, or when the
-   * keys are already sorted.
+   * Sorts the live keys and the tombstones' keys and builds the skip lists from them in one pass
+   * each, on a thread of its own ({@code kv-index}), while point reads and writes go on; keys that
+   * writes add or remove meanwhile are applied at the end. The node starts this once it is serving,
+   * so that the build does not compete with its start for the cores; a scan that comes first starts
+   * it itself, and every scan waits for it ({@link #sortedKeys}). Does nothing after the first
+   * call, or when the keys are already sorted.
    */
   void buildSortedKeys() {
     synchronized (sortedLock) {
-      if (sortedLive != null || buildStarted) return;
+      if (sorted != null || buildStarted) return;
       buildStarted = true;
     }
     Thread build = new Thread(this::buildSorted, "kv-index");
@@ -183,37 +242,51 @@ final class KeyDirectory {
   }
 
   private void buildSorted() {
-    ConcurrentSkipListMap<String, Boolean> built;
-    try {
-      String[] keys = live.keySet().toArray(new String[0]);
-      Arrays.parallelSort(keys);
-      built = new ConcurrentSkipListMap<>(new SortedKeys(keys));
-    } catch (RuntimeException | OutOfMemoryError e) {
-      built = new ConcurrentSkipListMap<>();
-      for (String key : live.keySet()) built.put(key, Boolean.TRUE);
-    }
+    ConcurrentSkipListMap<String, Boolean> builtLive = sortedOf(live);
+    ConcurrentSkipListMap<String, Boolean> builtTombstones = sortedOf(tombstones);
     synchronized (sortedLock) {
       for (String key : changedWhileBuilding) {
-        if (live.containsKey(key)) {
-          built.put(key, Boolean.TRUE);
-        } else {
-          built.remove(key);
-        }
+        applyMembership(builtLive, key, live.containsKey(key));
+        applyMembership(builtTombstones, key, tombstones.containsKey(key));
       }
       changedWhileBuilding = null;
-      sortedLive = built;
+      sorted = new Sorted(builtLive, builtTombstones);
     }
     sortedBuilt.countDown();
   }
 
-  /** Keeps the sorted keys in step with {@code live} after {@code key} was added or removed. */
-  private void sortedChanged(String key, boolean added) {
-    ConcurrentSkipListMap<String, Boolean> sorted = sortedLive;
-    if (sorted == null) {
+  private static ConcurrentSkipListMap<String, Boolean> sortedOf(Map<String, KeyDirEntry> map) {
+    try {
+      String[] keys = map.keySet().toArray(new String[0]);
+      Arrays.parallelSort(keys, KeyOrder.UTF8);
+      return new ConcurrentSkipListMap<>(new SortedKeys(keys));
+    } catch (RuntimeException | OutOfMemoryError e) {
+      ConcurrentSkipListMap<String, Boolean> built = sortedMap();
+      for (String key : map.keySet()) built.put(key, Boolean.TRUE);
+      return built;
+    }
+  }
+
+  private static void applyMembership(
+      ConcurrentSkipListMap<String, Boolean> set, String key, boolean member) {
+    if (member) {
+      set.put(key, Boolean.TRUE);
+    } else {
+      set.remove(key);
+    }
+  }
+
+  /**
+   * Keeps the sorted keys in step with the maps after {@code key} was added to or removed from
+   * {@link #live} or (when {@code tombstoneSet}) {@link #tombstones}.
+   */
+  private void sortedChanged(String key, boolean tombstoneSet, boolean added) {
+    Sorted s = sorted;
+    if (s == null) {
       if (loading) return; // the build starts from everything loaded
       synchronized (sortedLock) {
-        sorted = sortedLive;
-        if (sorted == null) {
+        s = sorted;
+        if (s == null) {
           changedWhileBuilding.add(key);
           // Nobody asked for the build yet (an engine used without a node): start it rather
           // than let the list of changes grow without end.
@@ -222,30 +295,33 @@ final class KeyDirectory {
         }
       }
     }
-    if (added) {
-      sorted.put(key, Boolean.TRUE);
-    } else {
-      sorted.remove(key);
-    }
+    applyMembership(tombstoneSet ? s.tombstones() : s.live(), key, added);
   }
 
   /**
-   * Applies a record found on disk at startup if it is newer than what is known for its key.
-   * Records are met in no particular version order (compaction output mixes ages), so the version,
-   * not the file order, decides.
+   * Applies a record found on disk at startup if its seq is higher than that of the key's current
+   * record. Records are met in no particular order (compaction output mixes ages), so the seq, not
+   * the file order, decides.
    */
-  void recover(String key, KeyDirEntry entry, boolean tombstone) {
-    if (entry.version() <= latestVersion(key)) return;
-    if (tombstone) {
-      putTombstone(key, entry);
-    } else {
-      putLive(key, entry);
-    }
+  void recover(String key, KeyDirEntry entry, RecordKind kind) {
+    KeyDirEntry current = live.get(key);
+    if (current == null) current = tombstones.get(key);
+    if (current == null) current = handoffs.get(key);
+    if (current != null && entry.seq() <= current.seq()) return;
+    put(key, entry, kind);
+  }
+
+  private ConcurrentHashMap<String, KeyDirEntry> mapOf(RecordKind kind) {
+    return switch (kind) {
+      case PUT -> live;
+      case DELETE -> tombstones;
+      case HANDOFF -> handoffs;
+    };
   }
 
   /** Points {@code key} at {@code to} if it still points at {@code from}; false if a write won. */
-  boolean relocate(String key, KeyDirEntry from, KeyDirEntry to, boolean tombstone) {
-    boolean moved = tombstone ? tombstones.replace(key, from, to) : live.replace(key, from, to);
+  boolean relocate(String key, KeyDirEntry from, KeyDirEntry to, RecordKind kind) {
+    boolean moved = mapOf(kind).replace(key, from, to);
     if (moved) {
       count(to, +1);
       count(from, -1);
@@ -254,19 +330,19 @@ final class KeyDirectory {
   }
 
   /**
-   * Where the records this directory points at (live values and tombstones) start in each of {@code
-   * segmentIds}: one sorted array of offsets per segment. Compaction copies exactly these rather
-   * than read every record of its inputs and look each one up: under overwrites nearly all of a
-   * segment is dead, and that lookup was most of the cost. A write racing this walk can only make a
-   * listed record dead, or replace an entry before the walk reaches it; either way the record left
-   * out is one compaction may drop, and a copied record that went dead is not swapped in ({@link
-   * #relocate}).
+   * Where the records this directory points at (of every kind) start in each of {@code segmentIds}:
+   * one sorted array of offsets per segment. Compaction copies exactly these rather than read every
+   * record of its inputs and look each one up: under overwrites nearly all of a segment is dead,
+   * and that lookup was most of the cost. A write racing this walk can only make a listed record
+   * dead, or replace an entry before the walk reaches it; either way the record left out is one
+   * compaction may drop, and a copied record that went dead is not swapped in ({@link #relocate}).
    */
   Map<Integer, long[]> recordOffsets(Set<Integer> segmentIds) {
     Map<Integer, LongStream.Builder> found = new HashMap<>();
     for (int id : segmentIds) found.put(id, LongStream.builder());
     addOffsets(live.values(), found);
     addOffsets(tombstones.values(), found);
+    addOffsets(handoffs.values(), found);
     Map<Integer, long[]> offsets = new HashMap<>();
     found.forEach((id, builder) -> offsets.put(id, builder.build().sorted().toArray()));
     return offsets;
@@ -280,14 +356,26 @@ final class KeyDirectory {
     }
   }
 
-  /** Forgets a tombstone that compaction did not copy, if it is still the key's state. */
-  void forgetTombstone(String key, KeyDirEntry entry) {
-    if (tombstones.remove(key, entry)) count(entry, -1);
+  /**
+   * Forgets a tombstone or handoff marker that compaction did not copy, if it is still the key's
+   * current record.
+   */
+  void forget(String key, KeyDirEntry entry, RecordKind kind) {
+    if (kind == RecordKind.PUT)
+      throw new IllegalArgumentException("live records are never dropped");
+    if (!mapOf(kind).remove(key, entry)) return;
+    count(entry, -1);
+    if (kind == RecordKind.DELETE) {
+      sortedChanged(key, true, false);
+      // The writer may have written a new tombstone of the key between the remove and the line
+      // above, and added it to the sorted set before this removed it: put it back.
+      if (tombstones.containsKey(key)) sortedChanged(key, true, true);
+    }
   }
 
-  /** Whether {@code entry} is the current record of {@code key}, live or tombstone. */
-  boolean isCurrent(String key, KeyDirEntry entry, boolean tombstone) {
-    return entry.equals(tombstone ? tombstones.get(key) : live.get(key));
+  /** Whether {@code entry} is the current record of {@code key}, of {@code kind}. */
+  boolean isCurrent(String key, KeyDirEntry entry, RecordKind kind) {
+    return entry.equals(mapOf(kind).get(key));
   }
 
   void addSegment(Segment segment) {

@@ -2,7 +2,9 @@ package io.pxkv.node.storage;
 
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
+import io.pxkv.common.kv.WriteOrder;
 import io.pxkv.node.storage.StorageEngine.PutResult;
+import io.pxkv.node.storage.StorageEngine.Stamp;
 import io.pxkv.node.storage.StorageEngine.TombstoneResult;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -38,28 +40,45 @@ final class LogWriter implements Runnable {
   private static final int BUFFER_BYTES = 1 << 20;
   private static final int MAX_BUFFER_BYTES = 16 << 20;
 
-  sealed interface Op permits Put, Delete, Import, Tombstone, DeleteIfVersion, Roll, Stop {
+  sealed interface Op permits Put, Delete, Import, Tombstone, Handoff, Fence, Open, Roll, Stop {
     CompletableFuture<?> future();
   }
 
-  record Put(String key, byte[] value, CompletableFuture<PutResult> future) implements Op {}
+  /** An op that writes and so passes the {@link WriteGate} with its epoch tag. */
+  sealed interface Tagged {
+    long epoch();
+  }
 
-  record Delete(String key, CompletableFuture<Optional<Long>> future) implements Op {}
+  record Put(String key, byte[] value, long epoch, CompletableFuture<PutResult> future)
+      implements Op, Tagged {}
 
+  record Delete(String key, long epoch, CompletableFuture<Optional<Long>> future)
+      implements Op, Tagged {}
+
+  /** A moved or restored record, stored with its own version and writer if it is newer. */
   record Import(
       String key,
       byte[] value,
       long version,
-      long tombstonesFrom,
+      int writer,
+      long epoch,
       CompletableFuture<Boolean> future)
-      implements Op {}
+      implements Op, Tagged {}
 
   /** A tombstone written whether or not the key is live. */
-  record Tombstone(String key, CompletableFuture<TombstoneResult> future) implements Op {}
+  record Tombstone(String key, long epoch, CompletableFuture<TombstoneResult> future)
+      implements Op, Tagged {}
 
-  /** A delete that happens only if the key is live with exactly {@code version}. */
-  record DeleteIfVersion(String key, long version, CompletableFuture<Boolean> future)
-      implements Op {}
+  /** A handoff marker, written only if the key's current write is exactly (version, writer). */
+  record Handoff(
+      String key, long version, int writer, long epoch, CompletableFuture<Boolean> future)
+      implements Op, Tagged {}
+
+  /** Refuses older tags from now on; answers with a clock reading once earlier ops are durable. */
+  record Fence(long epoch, CompletableFuture<Long> future) implements Op {}
+
+  /** Raises the clock to the floor and admits tags up to the epoch. */
+  record Open(long epoch, long floor, CompletableFuture<Void> future) implements Op {}
 
   /** Reserves {@code reserve} segment ids for compaction output, then starts a new segment. */
   record Roll(int reserve, CompletableFuture<RollResult> future) implements Op {}
@@ -70,14 +89,15 @@ final class LogWriter implements Runnable {
   record RollResult(int firstReserved, int reserved, int active) {}
 
   /**
-   * The outcome of one op of this batch: a record appended (applied to the key directory once the
-   * batch is durable), or none ({@code entry == null}: a delete of an absent key, a skipped
-   * import). Either way the ack runs only after the batch is durable, since a decision not to write
-   * may rest on an earlier write of the same batch, which a failed fsync takes back.
+   * The outcome of one op of this batch: a record of {@code kind} appended (applied to the key
+   * directory once the batch is durable), or none ({@code entry == null}: a delete of an absent
+   * key, a skipped import, a gate op). Either way the ack runs only after the batch is durable,
+   * since a decision not to write may rest on an earlier write of the same batch, which a failed
+   * fsync takes back.
    */
-  private record Written(String key, KeyDirEntry entry, boolean tombstone, Runnable ack) {
+  private record Written(String key, KeyDirEntry entry, RecordKind kind, Runnable ack) {
     static Written nothing(Runnable ack) {
-      return new Written(null, null, false, ack);
+      return new Written(null, null, null, ack);
     }
   }
 
@@ -85,11 +105,16 @@ final class LogWriter implements Runnable {
   private final StorageFiles files;
   private final KeyDirectory keydir;
   private final HybridClock clock;
+  private final int writerId;
   private final SyncMode syncMode;
   private final long syncIntervalNanos;
   private final long segmentBytes;
   private final AtomicInteger nextId;
   private final Runnable onRoll;
+  private final WriteGate gate = new WriteGate();
+
+  /** The seq of the next record appended; confined to {@code kv-write}. */
+  private long nextSeq;
 
   /**
    * Lock-free, so a caller never contends with the writer draining it. The writer parks when it
@@ -110,8 +135,13 @@ final class LogWriter implements Runnable {
   private FileChannel out;
   private ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
   private boolean dirty;
+  private boolean syncNow;
   private long lastSyncNanos = System.nanoTime();
 
+  /**
+   * {@code active} must be a segment of the current format, {@code firstSeq} larger than every seq
+   * (and format-1 version) on disk.
+   */
   LogWriter(
       Path dir,
       StorageFiles files,
@@ -119,6 +149,7 @@ final class LogWriter implements Runnable {
       HybridClock clock,
       StorageOptions options,
       Segment active,
+      long firstSeq,
       AtomicInteger nextId,
       Runnable onRoll)
       throws IOException {
@@ -126,9 +157,11 @@ final class LogWriter implements Runnable {
     this.files = files;
     this.keydir = keydir;
     this.clock = clock;
+    this.writerId = options.writerId();
     this.syncMode = options.syncMode();
     this.syncIntervalNanos = TimeUnit.MILLISECONDS.toNanos(options.syncIntervalMillis());
     this.segmentBytes = options.segmentBytes();
+    this.nextSeq = firstSeq;
     this.nextId = nextId;
     this.onRoll = onRoll;
     this.active = active;
@@ -238,7 +271,7 @@ final class LogWriter implements Runnable {
   /** Appends, syncs, applies and acknowledges one batch; returns the Stop op if it held one. */
   private Stop process(List<Op> batch) {
     List<Written> written = new ArrayList<>();
-    Map<String, Long> overlay = new HashMap<>(); // key -> version, negative when deleted
+    Map<String, Written> overlay = new HashMap<>(); // key -> its newest record of this batch
     Stop stop = null;
     try {
       for (Op op : batch) {
@@ -253,9 +286,15 @@ final class LogWriter implements Runnable {
       flush();
       if (syncMode == SyncMode.ALWAYS) {
         sync();
+      } else if (syncNow) {
+        // A fence promises that every write before it is durable, whatever the sync mode.
+        if (backgroundSync != null) backgroundSync.awaitIdle();
+        dirty = true;
+        sync();
       } else if (syncMode == SyncMode.INTERVAL) {
         syncIfDue();
       }
+      syncNow = false;
     } catch (IOException | RuntimeException e) {
       failure = "write failed: " + e;
       KvException error =
@@ -273,68 +312,95 @@ final class LogWriter implements Runnable {
       return stop;
     }
     for (Written w : written) {
-      if (w.entry() == null) {
-        continue;
-      } else if (w.tombstone()) {
-        keydir.putTombstone(w.key(), w.entry());
-      } else {
-        keydir.putLive(w.key(), w.entry());
-      }
+      if (w.entry() != null) keydir.put(w.key(), w.entry(), w.kind());
     }
     for (Written w : written) w.ack().run();
     return stop;
   }
 
-  private void append(Op op, Map<String, Long> overlay, List<Written> written) throws IOException {
-    if (op instanceof Put p) {
+  private void append(Op op, Map<String, Written> overlay, List<Written> written)
+      throws IOException {
+    if (op instanceof Tagged t && !gate.admits(t.epoch())) {
+      fail(op, gate.refusal(t.epoch()));
+    } else if (op instanceof Put p) {
+      boolean created = liveEntry(p.key(), overlay) == null;
       long version = clock.next();
-      boolean created = !isLive(p.key(), overlay);
-      KeyDirEntry e = appendRecord(p.key(), p.value(), version);
-      overlay.put(p.key(), version);
-      written.add(
+      KeyDirEntry e = appendRecord(RecordKind.PUT, p.key(), p.value(), version, writerId);
+      wrote(
+          overlay,
+          written,
           new Written(
-              p.key(), e, false, () -> complete(p.future(), new PutResult(version, created))));
+              p.key(),
+              e,
+              RecordKind.PUT,
+              () -> complete(p.future(), new PutResult(version, created))));
     } else if (op instanceof Delete d) {
-      if (!isLive(d.key(), overlay)) {
+      if (liveEntry(d.key(), overlay) == null) {
         written.add(Written.nothing(() -> complete(d.future(), Optional.empty())));
         return;
       }
       long version = clock.next();
-      KeyDirEntry e = appendRecord(d.key(), null, version);
-      overlay.put(d.key(), -version);
-      written.add(new Written(d.key(), e, true, () -> complete(d.future(), Optional.of(version))));
+      KeyDirEntry e = appendRecord(RecordKind.DELETE, d.key(), null, version, writerId);
+      wrote(
+          overlay,
+          written,
+          new Written(
+              d.key(), e, RecordKind.DELETE, () -> complete(d.future(), Optional.of(version))));
     } else if (op instanceof Import i) {
       // Observed even when skipped: no later local write may get a version at or below one this
       // node has been shown.
       clock.observe(i.version());
-      if (i.version() <= blockingVersion(i.key(), overlay, i.tombstonesFrom())) {
+      KeyDirEntry current = currentEntry(i.key(), overlay);
+      boolean newer =
+          i.version() > 0
+              && (current == null
+                  || WriteOrder.compare(
+                          i.version(), i.writer(), current.version(), current.writer())
+                      > 0);
+      if (!newer) {
         written.add(Written.nothing(() -> complete(i.future(), false)));
         return;
       }
-      // Recovery keeps the highest version per key, so a copy let past an older-than-the-move
-      // tombstone must be stored above that tombstone, or a restart would bring the delete back.
-      long stored = Math.max(i.version(), latestVersion(i.key(), overlay) + 1);
-      clock.observe(stored);
-      KeyDirEntry e = appendRecord(i.key(), i.value(), stored);
-      overlay.put(i.key(), stored);
-      written.add(new Written(i.key(), e, false, () -> complete(i.future(), true)));
+      RecordKind kind = i.value() == null ? RecordKind.DELETE : RecordKind.PUT;
+      KeyDirEntry e = appendRecord(kind, i.key(), i.value(), i.version(), i.writer());
+      wrote(overlay, written, new Written(i.key(), e, kind, () -> complete(i.future(), true)));
     } else if (op instanceof Tombstone t) {
-      Optional<Long> previous = liveVersion(t.key(), overlay);
+      KeyDirEntry live = liveEntry(t.key(), overlay);
+      KeyDirEntry deleted = live == null ? deletedEntry(t.key(), overlay) : null;
+      Optional<Stamp> previous =
+          live != null
+              ? Optional.of(new Stamp(live.version(), live.writer(), false))
+              : deleted != null
+                  ? Optional.of(new Stamp(deleted.version(), deleted.writer(), true))
+                  : Optional.empty();
       long version = clock.next();
-      KeyDirEntry e = appendRecord(t.key(), null, version);
-      overlay.put(t.key(), -version);
       TombstoneResult result = new TombstoneResult(version, previous);
-      written.add(new Written(t.key(), e, true, () -> complete(t.future(), result)));
-    } else if (op instanceof DeleteIfVersion d) {
-      Optional<Long> live = liveVersion(d.key(), overlay);
-      if (live.isEmpty() || live.get() != d.version()) {
-        written.add(Written.nothing(() -> complete(d.future(), false)));
+      KeyDirEntry e = appendRecord(RecordKind.DELETE, t.key(), null, version, writerId);
+      wrote(
+          overlay,
+          written,
+          new Written(t.key(), e, RecordKind.DELETE, () -> complete(t.future(), result)));
+    } else if (op instanceof Handoff h) {
+      KeyDirEntry current = currentEntry(h.key(), overlay);
+      if (current == null || current.version() != h.version() || current.writer() != h.writer()) {
+        written.add(Written.nothing(() -> complete(h.future(), false)));
         return;
       }
-      long version = clock.next();
-      KeyDirEntry e = appendRecord(d.key(), null, version);
-      overlay.put(d.key(), -version);
-      written.add(new Written(d.key(), e, true, () -> complete(d.future(), true)));
+      // The marker names the write it hands off; only its seq matters to recovery.
+      KeyDirEntry e = appendRecord(RecordKind.HANDOFF, h.key(), null, h.version(), h.writer());
+      wrote(
+          overlay,
+          written,
+          new Written(h.key(), e, RecordKind.HANDOFF, () -> complete(h.future(), true)));
+    } else if (op instanceof Fence f) {
+      gate.fence(f.epoch());
+      syncNow = true;
+      // Read when the batch is durable, so it is above every version issued before.
+      written.add(Written.nothing(() -> complete(f.future(), clock.next())));
+    } else if (op instanceof Open o) {
+      clock.observe(o.floor());
+      gate.open(o.epoch());
+      written.add(Written.nothing(() -> complete(o.future(), null)));
     } else if (op instanceof Roll r) {
       flush();
       int first = nextId.getAndAdd(r.reserve());
@@ -347,39 +413,42 @@ final class LogWriter implements Runnable {
     }
   }
 
+  /** A record appended: the key's newest in this batch, and in the key directory once durable. */
+  private static void wrote(Map<String, Written> overlay, List<Written> written, Written w) {
+    overlay.put(w.key(), w);
+    written.add(w);
+  }
+
   private static <T> void complete(CompletableFuture<T> future, T value) {
     future.complete(value);
   }
 
-  private boolean isLive(String key, Map<String, Long> overlay) {
-    return liveVersion(key, overlay).isPresent();
+  /** The key's live record, counting this batch's writes; null if not live. */
+  private KeyDirEntry liveEntry(String key, Map<String, Written> overlay) {
+    Written w = overlay.get(key);
+    if (w != null) return w.kind() == RecordKind.PUT ? w.entry() : null;
+    return keydir.get(key);
   }
 
-  /** The version of the key's live value, counting this batch's writes; empty if not live. */
-  private Optional<Long> liveVersion(String key, Map<String, Long> overlay) {
-    Long v = overlay.get(key);
-    if (v != null) return v > 0 ? Optional.of(v) : Optional.empty();
-    KeyDirEntry e = keydir.get(key);
-    return e == null ? Optional.empty() : Optional.of(e.version());
+  /** The key's held tombstone, counting this batch's writes; null if none. */
+  private KeyDirEntry deletedEntry(String key, Map<String, Written> overlay) {
+    Written w = overlay.get(key);
+    if (w != null) return w.kind() == RecordKind.DELETE ? w.entry() : null;
+    return keydir.tombstone(key);
   }
 
-  private long latestVersion(String key, Map<String, Long> overlay) {
-    Long v = overlay.get(key);
-    return v != null ? Math.abs(v) : keydir.latestVersion(key);
+  /** The live record or held tombstone of the key; null when absent or handed off. */
+  private KeyDirEntry currentEntry(String key, Map<String, Written> overlay) {
+    KeyDirEntry live = liveEntry(key, overlay);
+    return live != null ? live : deletedEntry(key, overlay);
   }
 
-  /** The overlay holds this batch's writes: positive versions live, negative ones tombstones. */
-  private long blockingVersion(String key, Map<String, Long> overlay, long tombstonesFrom) {
-    Long v = overlay.get(key);
-    if (v == null) return keydir.blockingVersion(key, tombstonesFrom);
-    return v > 0 || -v >= tombstonesFrom ? Math.abs(v) : 0;
-  }
-
-  private KeyDirEntry appendRecord(String key, byte[] value, long version) throws IOException {
+  private KeyDirEntry appendRecord(
+      RecordKind kind, String key, byte[] value, long version, int writer) throws IOException {
     byte[] keyBytes = RecordCodec.keyBytes(key);
     int size = RecordCodec.size(keyBytes, value);
     long pending = active.size() + buffer.position();
-    if (pending > 0 && pending + size > segmentBytes) {
+    if (pending > active.dataStart() && pending + size > segmentBytes) {
       flush();
       roll();
     }
@@ -395,10 +464,11 @@ final class LogWriter implements Runnable {
         if (buffer.capacity() < size) buffer = ByteBuffer.allocate(size);
       }
     }
+    long seq = nextSeq++;
     long offset = active.size() + buffer.position();
-    RecordCodec.encode(buffer, keyBytes, value, version);
-    active.sawVersion(version);
-    return new KeyDirEntry(active.id(), offset, size, version);
+    RecordCodec.encode(buffer, kind, seq, version, writer, keyBytes, value);
+    active.sawSeq(seq);
+    return new KeyDirEntry(active.id(), offset, size, seq, version, writer);
   }
 
   private void flush() throws IOException {
@@ -440,11 +510,8 @@ final class LogWriter implements Runnable {
     sync();
     out.close();
     int id = nextId.getAndIncrement();
-    Path path = FileNames.data(dir, id);
-    out = files.openAppend(path);
-    files.sync(out);
-    files.syncDirectory(dir);
-    Segment next = new Segment(id, path, files, 0);
+    Segment next = SegmentHeader.create(files, dir, id, FileNames.segment(dir, id));
+    out = files.openAppend(next.path());
     keydir.addSegment(next);
     active = next;
     onRoll.run();

@@ -5,33 +5,65 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
 /**
- * The on-disk record: the only thing segment files contain, back to back, with no file header and
- * no padding. This is written to disk: never change the layout, the limits or the CRC coverage
- * without bumping {@link #FORMAT_VERSION} and teaching recovery to read the old format.
+ * The on-disk record, in the two formats a segment can hold (its {@link SegmentHeader} says which).
+ * This is written to disk: never change a layout, a limit or the CRC coverage without a new format
+ * number and teaching recovery to read the old one. New records are always written in format 2.
+ *
+ * <p>Format 2 ({@code *.seg} segments), all integers big-endian:
  *
  * <pre>
- *   offset      size      field
- *   0           4         crc32c    CRC-32C of bytes 4 .. end of record (everything after it)
- *   4           8         version   the write's hybrid-logical-clock version (> 0)
- *   12          4         keyLen    bytes of the UTF-8 key, 1 .. MAX_KEY_BYTES
- *   16          4         valueLen  bytes of the value, 0 .. MAX_VALUE_BYTES, or -1 = tombstone
- *   20          keyLen    key       UTF-8
- *   20+keyLen   valueLen  value     the compact JSON bytes, stored as given (absent if tombstone)
+ *   offset   size      field
+ *   0        4         crc32c    CRC-32C of bytes 4 .. end of record (everything after it)
+ *   4        1         kind      1 PUT, 2 DELETE, 3 HANDOFF ({@link RecordKind})
+ *   5        1         flags     which optional fields follow the fixed header; 0 today
+ *   6        2         extLen    bytes of those optional fields (u16); 0 today
+ *   8        8         seq       node-local append order (u64), see below
+ *   16       8         version   hybrid-logical-clock version of the write (u64, > 0)
+ *   24       4         writer    id of the node that issued the version (u32)
+ *   28       4         keyLen    bytes of the UTF-8 key, 1 .. MAX_KEY_BYTES
+ *   32       4         valueLen  bytes of the value, 0 .. MAX_VALUE_BYTES (0 unless PUT)
+ *   36       extLen    optional fields, in flag-bit order (reserved, not written yet):
+ *                        bit 0 expiresAt:u64, bit 1 valueCodec:u8, bit 2 keyId:u32
+ *   36+ext   keyLen    key       UTF-8
+ *   ...      valueLen  value     the value's bytes, stored as given
  * </pre>
  *
- * All integers are big-endian (ByteBuffer's default). A record is valid only if its lengths are in
- * range and its CRC matches; anything else is a torn write or corruption, which recovery tells
- * apart by position (see docs/STORAGE.md). The version doubles as the record's identity: no two
- * writes share one, and compaction copies records byte for byte, so a copy keeps its version.
+ * Flag bits 3-7 are free for later fields. Since {@code extLen} frames the optional fields, a
+ * record with fields this version does not know can still be framed and its CRC checked, so it is
+ * told apart from a torn or damaged one: a whole, CRC-valid record of an unknown kind, with any
+ * flag set (this version implements none of them yet) or with a value on a DELETE or HANDOFF was
+ * written by a newer version, and {@link #decode} says so with {@link UnsupportedRecordException}.
+ *
+ * <p>Format 1 ({@code *.data} segments, read only): {@code crc32c:u32 | version:u64 | keyLen:u32 |
+ * valueLen:i32 (-1 = DELETE) | key | value}, 20 header bytes. It is read as kind PUT or DELETE,
+ * writer 0, and seq = version (versions of one key grow in write order in format 1, which is all
+ * recovery needs of a seq).
+ *
+ * <p>{@code seq} orders the node's own history: every record appended gets a larger one, and
+ * compaction copies records with theirs, so at restart the record of a key with the highest seq is
+ * its state. {@code (version, writer)} is the write's identity across nodes, used by everything
+ * else.
  *
  * <p>Stateless; safe from any thread.
  */
 final class RecordCodec {
-  /** Bump on any change to the layout above. Version 1 is the layout above. */
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_1 = 1;
+  static final int FORMAT_2 = 2;
 
-  static final int HEADER_BYTES = 20;
-  static final int TOMBSTONE = -1;
+  /** The fixed header of a format-2 record: everything before the optional fields and the key. */
+  static final int HEADER_BYTES = 36;
+
+  /** The header of a format-1 record. */
+  static final int FORMAT_1_HEADER_BYTES = 20;
+
+  /** Flag bits, reserved for fields a later version adds; this one implements none of them. */
+  static final int FLAG_EXPIRY = 1;
+
+  static final int FLAG_VALUE_CODEC = 1 << 1;
+  static final int FLAG_KEY_ID = 1 << 2;
+
+  /** The flags this version can apply. A record with any other flag set is refused. */
+  static final int SUPPORTED_FLAGS = 0;
 
   /**
    * Sanity bounds, not API limits (the HTTP layer enforces 1 KiB keys and 1 MiB values): they only
@@ -42,40 +74,56 @@ final class RecordCodec {
   static final int MAX_VALUE_BYTES = 256 << 20;
 
   private static final int CRC_BYTES = 4;
+  private static final int FORMAT_1_TOMBSTONE = -1;
 
   private RecordCodec() {}
 
-  /** One decoded record; {@code value} is null for a tombstone. */
-  record Record(String key, byte[] value, long version) {
-    boolean tombstone() {
-      return value == null;
-    }
+  /** One decoded record; {@code value} is null unless the kind is PUT. */
+  record Record(RecordKind kind, long seq, long version, int writer, String key, byte[] value) {}
+
+  /** The header bytes of a record in {@code format}. */
+  static int headerBytes(int format) {
+    return format == FORMAT_1 ? FORMAT_1_HEADER_BYTES : HEADER_BYTES;
   }
 
+  /** The size of a format-2 record without optional fields. */
   static int size(int keyLen, int valueLen) {
-    return HEADER_BYTES + keyLen + Math.max(valueLen, 0);
+    return HEADER_BYTES + keyLen + valueLen;
   }
 
   static int size(byte[] key, byte[] valueOrNull) {
-    return size(key.length, valueOrNull == null ? TOMBSTONE : valueOrNull.length);
+    return size(key.length, valueOrNull == null ? 0 : valueOrNull.length);
   }
 
-  /** Appends one record at {@code out}'s position, which must have room for it. */
-  static void encode(ByteBuffer out, byte[] key, byte[] valueOrNull, long version) {
+  /** Appends one format-2 record at {@code out}'s position, which must have room for it. */
+  static void encode(
+      ByteBuffer out,
+      RecordKind kind,
+      long seq,
+      long version,
+      int writer,
+      byte[] key,
+      byte[] valueOrNull) {
     int start = out.position();
     out.putInt(0); // crc, filled in below once the rest is in place
+    out.put(kind.code());
+    out.put((byte) 0); // flags
+    out.putShort((short) 0); // extLen
+    out.putLong(seq);
     out.putLong(version);
+    out.putInt(writer);
     out.putInt(key.length);
-    out.putInt(valueOrNull == null ? TOMBSTONE : valueOrNull.length);
+    out.putInt(valueOrNull == null ? 0 : valueOrNull.length);
     out.put(key);
     if (valueOrNull != null) out.put(valueOrNull);
     int end = out.position();
     out.putInt(start, crc(out, start + CRC_BYTES, end));
   }
 
-  static byte[] encode(byte[] key, byte[] valueOrNull, long version) {
+  static byte[] encode(
+      RecordKind kind, long seq, long version, int writer, byte[] key, byte[] valueOrNull) {
     ByteBuffer out = ByteBuffer.allocate(size(key, valueOrNull));
-    encode(out, key, valueOrNull, version);
+    encode(out, kind, seq, version, writer, key, valueOrNull);
     return out.array();
   }
 
@@ -84,15 +132,25 @@ final class RecordCodec {
   }
 
   /**
-   * The size of the record whose header starts at {@code at} in {@code buf} (which must hold the 20
-   * header bytes), or -1 when the lengths are out of range, so the header cannot be a record's.
+   * The size of the record of {@code format} whose header starts at {@code at} in {@code buf}
+   * (which must hold {@link #headerBytes} bytes there), or -1 when the lengths are out of range, so
+   * the header cannot be a record's. Says nothing about kind and flags: a record this version
+   * cannot read still has a size, so that its CRC can be checked.
    */
-  static int sizeFromHeader(ByteBuffer buf, int at) {
-    int keyLen = buf.getInt(at + 12);
-    int valueLen = buf.getInt(at + 16);
+  static int sizeFromHeader(ByteBuffer buf, int at, int format) {
+    if (format == FORMAT_1) {
+      int keyLen = buf.getInt(at + 12);
+      int valueLen = buf.getInt(at + 16);
+      if (keyLen < 1 || keyLen > MAX_KEY_BYTES) return -1;
+      if (valueLen < FORMAT_1_TOMBSTONE || valueLen > MAX_VALUE_BYTES) return -1;
+      return FORMAT_1_HEADER_BYTES + keyLen + Math.max(valueLen, 0);
+    }
+    int extLen = buf.getShort(at + 6) & 0xffff;
+    int keyLen = buf.getInt(at + 28);
+    int valueLen = buf.getInt(at + 32);
     if (keyLen < 1 || keyLen > MAX_KEY_BYTES) return -1;
-    if (valueLen < TOMBSTONE || valueLen > MAX_VALUE_BYTES) return -1;
-    return size(keyLen, valueLen);
+    if (valueLen < 0 || valueLen > MAX_VALUE_BYTES) return -1;
+    return HEADER_BYTES + extLen + keyLen + valueLen;
   }
 
   /** Whether the {@code size} bytes at {@code at} in {@code buf} carry a matching CRC. */
@@ -101,34 +159,75 @@ final class RecordCodec {
   }
 
   /**
-   * Decodes the record filling {@code buf} from its position to its limit.
+   * Decodes the record of {@code format} filling {@code buf} from its position to its limit.
    *
    * @throws CorruptRecordException if the lengths, the size or the CRC do not match
+   * @throws UnsupportedRecordException if the record is whole and its CRC matches, but a newer
+   *     version wrote it (unknown kind, flags or optional fields)
    */
-  static Record decode(ByteBuffer buf) throws CorruptRecordException {
+  static Record decode(ByteBuffer buf, int format)
+      throws CorruptRecordException, UnsupportedRecordException {
     int at = buf.position();
     int available = buf.remaining();
-    if (available < HEADER_BYTES) {
+    if (available < headerBytes(format)) {
       throw new CorruptRecordException("record shorter than its header (" + available + " bytes)");
     }
-    int size = sizeFromHeader(buf, at);
+    int size = sizeFromHeader(buf, at, format);
     if (size < 0) throw new CorruptRecordException("record header has impossible lengths");
     if (size != available) {
       throw new CorruptRecordException(
           "record of " + size + " bytes where " + available + " were expected");
     }
     if (!crcMatches(buf, at, size)) throw new CorruptRecordException("record CRC mismatch");
+    return format == FORMAT_1 ? decodeFormat1(buf, at) : decodeFormat2(buf, at);
+  }
+
+  private static Record decodeFormat2(ByteBuffer buf, int at) throws UnsupportedRecordException {
+    int code = buf.get(at + 4) & 0xff;
+    int flags = buf.get(at + 5) & 0xff;
+    int extLen = buf.getShort(at + 6) & 0xffff;
+    int keyLen = buf.getInt(at + 28);
+    int valueLen = buf.getInt(at + 32);
+    RecordKind kind = RecordKind.of(code);
+    if (kind == null) throw new UnsupportedRecordException("record kind " + code);
+    if ((flags & ~SUPPORTED_FLAGS) != 0) {
+      throw new UnsupportedRecordException(String.format("record flags 0x%02x", flags));
+    }
+    if (extLen != 0) {
+      throw new UnsupportedRecordException(extLen + " bytes of optional fields without a flag");
+    }
+    if (kind != RecordKind.PUT && valueLen != 0) {
+      throw new UnsupportedRecordException("a " + kind + " record with a value");
+    }
+    byte[] key = new byte[keyLen];
+    buf.get(at + HEADER_BYTES, key);
+    byte[] value = null;
+    if (kind == RecordKind.PUT) {
+      value = new byte[valueLen];
+      buf.get(at + HEADER_BYTES + keyLen, value);
+    }
+    return new Record(
+        kind,
+        buf.getLong(at + 8),
+        buf.getLong(at + 16),
+        buf.getInt(at + 24),
+        new String(key, StandardCharsets.UTF_8),
+        value);
+  }
+
+  private static Record decodeFormat1(ByteBuffer buf, int at) {
     long version = buf.getLong(at + 4);
     int keyLen = buf.getInt(at + 12);
     int valueLen = buf.getInt(at + 16);
     byte[] key = new byte[keyLen];
-    buf.get(at + HEADER_BYTES, key);
+    buf.get(at + FORMAT_1_HEADER_BYTES, key);
     byte[] value = null;
-    if (valueLen != TOMBSTONE) {
+    if (valueLen != FORMAT_1_TOMBSTONE) {
       value = new byte[valueLen];
-      buf.get(at + HEADER_BYTES + keyLen, value);
+      buf.get(at + FORMAT_1_HEADER_BYTES + keyLen, value);
     }
-    return new Record(new String(key, StandardCharsets.UTF_8), value, version);
+    RecordKind kind = value == null ? RecordKind.DELETE : RecordKind.PUT;
+    return new Record(kind, version, version, 0, new String(key, StandardCharsets.UTF_8), value);
   }
 
   private static int crc(ByteBuffer buf, int from, int to) {
@@ -142,6 +241,13 @@ final class RecordCodec {
   /** A record that fails its checks; the message says which. */
   static final class CorruptRecordException extends Exception {
     CorruptRecordException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** A whole, CRC-valid record that a newer version wrote; the message says what is new. */
+  static final class UnsupportedRecordException extends Exception {
+    UnsupportedRecordException(String message) {
       super(message, null, false, false);
     }
   }

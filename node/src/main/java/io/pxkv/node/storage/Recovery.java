@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -18,15 +19,22 @@ import java.util.TreeSet;
  * <ol>
  *   <li>{@code *.tmp} files are unfinished writes: deleted.
  *   <li>A {@code MERGE} file means a compaction was deleting its inputs: the deletion is finished.
+ *   <li>Segments are {@code *.data} (format 1) and {@code *.seg} (a header names the format). A
+ *       {@code *.seg} of a newer format refuses the start ({@link NewerFormatException}), as does
+ *       an id used by both names (an older version ran on the directory after this one).
  *   <li>Each segment is loaded from its hint if the hint passes its checks, else scanned. For every
- *       key the record with the highest version wins (a tombstone removes the key).
+ *       key the record with the highest seq wins: PUT makes it live, DELETE deleted (the tombstone
+ *       held), HANDOFF absent. A whole record a newer version wrote refuses the start.
  *   <li>A bad record at the tail of the newest segment with no valid record after it is a torn
- *       append: the file is cut there and the cut reported. A bad record anywhere else is
- *       corruption: startup fails naming the file and offset, unless {@code recover} is set, in
- *       which case the scan resyncs at the next valid record and the gap is reported.
+ *       append: the file is cut there and the cut reported (a header cut short by a crash while the
+ *       newest segment was created is written again). A bad record anywhere else is corruption:
+ *       startup fails naming the file and offset, unless {@code recover} is set, in which case the
+ *       scan resyncs at the next valid record and the gap is reported.
  * </ol>
  *
- * Runs once, on the thread that opens the engine, before any other engine thread exists.
+ * The seq of the next record is above every seq found, and every format-1 version (format-1 records
+ * count their version as their seq); the clock is above every version found. Runs once, on the
+ * thread that opens the engine, before any other engine thread exists.
  */
 final class Recovery {
   private final Path dir;
@@ -42,9 +50,13 @@ final class Recovery {
   private int droppedRecords;
   private long droppedBytes;
   private int maxId;
+  private long maxSeq;
 
-  /** The outcome: the report, the newest segment (null if none) and the largest id in use. */
-  record Result(RecoveryReport report, Segment newest, int maxId) {}
+  /**
+   * The outcome: the report, the newest segment (null if none), the largest id in use and the
+   * largest seq found (0 if none).
+   */
+  record Result(RecoveryReport report, Segment newest, int maxId, long maxSeq) {}
 
   Recovery(Path dir, StorageFiles files, boolean recover, KeyDirectory keydir, HybridClock clock) {
     this.dir = dir;
@@ -57,35 +69,66 @@ final class Recovery {
   Result run() throws IOException {
     finishMerge();
     TreeMap<Integer, Path> data = new TreeMap<>();
+    TreeMap<Integer, Path> segs = new TreeMap<>();
     TreeSet<Integer> hints = new TreeSet<>();
+    TreeSet<Integer> segHints = new TreeSet<>();
     for (Path file : files.list(dir)) {
       Parsed p = FileNames.parse(file.getFileName().toString());
-      if (p.kind() == Kind.TEMP) {
-        files.delete(file);
-        events.add(file.getFileName() + ": unfinished file deleted");
-      } else if (p.kind() == Kind.DATA) {
-        data.put(p.id(), file);
-      } else if (p.kind() == Kind.HINT) {
-        hints.add(p.id());
+      switch (p.kind()) {
+        case TEMP -> {
+          files.delete(file);
+          events.add(file.getFileName() + ": unfinished file deleted");
+        }
+        case DATA -> data.put(p.id(), file);
+        case SEGMENT -> segs.put(p.id(), file);
+        case HINT -> hints.add(p.id());
+        case SEGMENT_HINT -> segHints.add(p.id());
+        default -> {}
       }
       if (p.id() > maxId) maxId = p.id();
     }
-    for (int id : hints) {
-      if (!data.containsKey(id)) files.delete(FileNames.hint(dir, id));
+    for (int id : data.keySet()) {
+      if (segs.containsKey(id)) {
+        throw new IOException(
+            "segment id "
+                + id
+                + " is used by both "
+                + data.get(id).toAbsolutePath()
+                + " and "
+                + segs.get(id).toAbsolutePath()
+                + ": an older version of px-kvstore wrote to this directory after this one did"
+                + " (see docs/STORAGE.md, \"Downgrading\"); refusing to start");
+      }
+    }
+    deleteOrphans(hints, data, Kind.HINT);
+    deleteOrphans(segHints, segs, Kind.SEGMENT_HINT);
+    TreeMap<Integer, Segment> all = new TreeMap<>();
+    for (var e : data.entrySet()) {
+      all.put(
+          e.getKey(), new Segment(e.getKey(), e.getValue(), files, files.size(e.getValue()), 1));
+    }
+    int newestId =
+        Math.max(data.isEmpty() ? 0 : data.lastKey(), segs.isEmpty() ? 0 : segs.lastKey());
+    for (var e : segs.entrySet()) {
+      Segment s = openSegment(e.getKey(), e.getValue(), e.getKey() == newestId);
+      if (s != null) all.put(e.getKey(), s);
     }
     Segment newest = null;
-    keydir.recovering(expectedKeys(data, hints));
-    for (var e : data.entrySet()) {
-      boolean isNewest = e.getKey().equals(data.lastKey());
-      Segment segment = new Segment(e.getKey(), e.getValue(), files, files.size(e.getValue()));
+    keydir.recovering(expectedKeys(all.values(), hints, segHints));
+    for (Segment segment : all.values()) {
+      boolean isNewest = segment.id() == newestId;
       keydir.addSegment(segment);
-      if (!hints.contains(segment.id()) || !loadHint(segment)) load(segment, isNewest);
+      boolean hinted =
+          segment.format() == RecordCodec.FORMAT_1
+              ? hints.contains(segment.id())
+              : segHints.contains(segment.id());
+      if (!hinted || !loadHint(segment)) load(segment, isNewest);
       newest = segment;
     }
     keydir.recovered();
     RecoveryReport report =
         new RecoveryReport(
-            data.size(),
+            all.size(),
             hintsUsed,
             hintsRejected,
             tornRecords,
@@ -93,7 +136,55 @@ final class Recovery {
             droppedRecords,
             droppedBytes,
             events);
-    return new Result(report, newest, maxId);
+    return new Result(report, newest, maxId, maxSeq);
+  }
+
+  private void deleteOrphans(TreeSet<Integer> hintIds, Map<Integer, Path> segments, Kind kind)
+      throws IOException {
+    for (int id : hintIds) {
+      if (!segments.containsKey(id)) {
+        files.delete(kind == Kind.HINT ? FileNames.hint(dir, id) : FileNames.segmentHint(dir, id));
+      }
+    }
+  }
+
+  /**
+   * The segment of a {@code *.seg} file after checking its header; null when {@code recover} drops
+   * a segment whose header is damaged.
+   */
+  private Segment openSegment(int id, Path path, boolean isNewest) throws IOException {
+    long size = files.size(path);
+    SegmentHeader.Parsed header = SegmentHeader.read(files, path, size);
+    if (header instanceof SegmentHeader.Format f) {
+      if (f.format() > SegmentHeader.FORMAT_VERSION) {
+        throw new NewerFormatException(path, 0, "segment format " + f.format());
+      }
+      if (f.format() == RecordCodec.FORMAT_2) return new Segment(id, path, files, size, 2);
+    }
+    if (header instanceof SegmentHeader.Short s && isNewest) {
+      // A crash while the newest segment was being created: nothing was written to it yet.
+      files.truncate(path, 0);
+      Segment fresh = SegmentHeader.create(files, dir, id, path);
+      tornRecords++;
+      tornBytes += s.size();
+      events.add(
+          String.format(
+              "%s: header cut short (%d bytes) by a crash while the segment was created; written"
+                  + " again",
+              path.getFileName(), s.size()));
+      return fresh;
+    }
+    String problem =
+        header instanceof SegmentHeader.Short s
+            ? "segment header cut short (" + s.size() + " bytes)"
+            : header instanceof SegmentHeader.Format f
+                ? "segment header names format " + f.format()
+                : "not a segment header";
+    if (!recover) throw new StorageCorruptionException(path, 0, problem);
+    droppedRecords++;
+    droppedBytes += size;
+    events.add(String.format("%s: dropped all %d bytes (%s)", path.getFileName(), size, problem));
+    return null;
   }
 
   private void finishMerge() throws IOException {
@@ -110,6 +201,8 @@ final class Recovery {
     for (int id : ids) {
       files.delete(FileNames.hint(dir, id));
       files.delete(FileNames.data(dir, id));
+      files.delete(FileNames.segmentHint(dir, id));
+      files.delete(FileNames.segment(dir, id));
     }
     files.syncDirectory(dir);
     files.delete(merge);
@@ -120,26 +213,31 @@ final class Recovery {
   /**
    * A guess at the number of keys, a little high, so the key directory's hash map is sized once
    * instead of doubling its way to a million keys (a tenth of a restart went into that). Hints are
-   * dense (about 35 bytes per key); records with values are guessed large, so that a folder of big
-   * values does not reserve a table it never fills.
+   * dense (about 35 bytes per key in format 1, 45 in format 2); records with values are guessed
+   * large, so that a folder of big values does not reserve a table it never fills.
    */
-  private long expectedKeys(TreeMap<Integer, Path> data, TreeSet<Integer> hints)
+  private long expectedKeys(
+      Iterable<Segment> segments, TreeSet<Integer> hints, TreeSet<Integer> segHints)
       throws IOException {
     long keys = 0;
-    for (var e : data.entrySet()) {
-      keys +=
-          hints.contains(e.getKey())
-              ? files.size(FileNames.hint(dir, e.getKey())) / 32
-              : files.size(e.getValue()) / 256;
+    for (Segment s : segments) {
+      boolean format1 = s.format() == RecordCodec.FORMAT_1;
+      if (format1 && hints.contains(s.id())) {
+        keys += files.size(FileNames.hint(dir, s.id())) / 32;
+      } else if (!format1 && segHints.contains(s.id())) {
+        keys += files.size(FileNames.segmentHint(dir, s.id())) / 42;
+      } else {
+        keys += s.size() / 256;
+      }
     }
     return keys;
   }
 
   private boolean loadHint(Segment segment) {
-    Path hint = FileNames.hint(dir, segment.id());
+    Path hint = FileNames.hintOf(dir, segment.id(), segment.format());
     HintFile.Contents contents;
     try {
-      contents = HintFile.read(files, hint, segment.size());
+      contents = HintFile.read(files, hint, segment);
     } catch (IOException e) {
       hintsRejected++;
       events.add(
@@ -148,8 +246,8 @@ final class Recovery {
     }
     int id = segment.id();
     contents.forEach(
-        (key, offset, size, version, tombstone) ->
-            apply(segment, key, new KeyDirEntry(id, offset, size, version), tombstone));
+        (key, offset, size, seq, version, writer, kind) ->
+            apply(segment, key, new KeyDirEntry(id, offset, size, seq, version, writer), kind));
     hintsUsed++;
     return true;
   }
@@ -158,8 +256,8 @@ final class Recovery {
     long size = segment.size();
     Path file = segment.path();
     try (FileChannel channel = files.openRead(file)) {
-      SegmentScanner scanner = new SegmentScanner(channel, size);
-      long pos = 0;
+      SegmentScanner scanner = new SegmentScanner(channel, segment, size);
+      long pos = segment.dataStart();
       while (pos < size) {
         Step step = scanner.read(pos);
         if (step.problem() == null) {
@@ -167,8 +265,8 @@ final class Recovery {
           apply(
               segment,
               r.key(),
-              new KeyDirEntry(segment.id(), pos, step.size(), r.version()),
-              r.tombstone());
+              new KeyDirEntry(segment.id(), pos, step.size(), r.seq(), r.version(), r.writer()),
+              r.kind());
           pos += step.size();
           continue;
         }
@@ -202,9 +300,10 @@ final class Recovery {
             segment.path().getFileName(), pos, cut, problem));
   }
 
-  private void apply(Segment segment, String key, KeyDirEntry entry, boolean tombstone) {
-    segment.sawVersion(entry.version());
+  private void apply(Segment segment, String key, KeyDirEntry entry, RecordKind kind) {
+    segment.sawSeq(entry.seq());
+    if (entry.seq() > maxSeq) maxSeq = entry.seq();
     clock.observe(entry.version());
-    keydir.recover(key, entry, tombstone);
+    keydir.recover(key, entry, kind);
   }
 }

@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One segment file as the engine sees it: its id, its size so far, how many of its bytes are still
- * live (the newest record of their key, or a tombstone still in force), the smallest version it
- * holds, and a shared read channel. Reads are positional, so any number of threads can read at
- * once. Thread-safe.
+ * One segment file as the engine sees it: its id, its record format, its size so far, how many of
+ * its bytes are still live (the current record of their key: a value, or a tombstone or handoff
+ * marker still kept), the smallest seq it holds, and a shared read channel. Reads are positional,
+ * so any number of threads can read at once. Thread-safe.
  *
  * <p>A thread interrupted in the middle of a read closes a {@link FileChannel} for everyone; the
  * channel is then reopened by the next reader rather than failing every read after it. Once the
@@ -24,12 +24,14 @@ final class Segment {
   private final StorageFiles files;
   private final AtomicLong size;
   private final AtomicLong liveBytes = new AtomicLong();
-  private final AtomicLong minVersion = new AtomicLong(Long.MAX_VALUE);
+  private final AtomicLong minSeq = new AtomicLong(Long.MAX_VALUE);
+  private final int format;
   private FileChannel reader;
   private boolean retired;
 
-  Segment(int id, Path path, StorageFiles files, long size) {
+  Segment(int id, Path path, StorageFiles files, long size, int format) {
     this.id = id;
+    this.format = format;
     this.path = path;
     this.files = files;
     this.size = new AtomicLong(size);
@@ -41,6 +43,16 @@ final class Segment {
 
   Path path() {
     return path;
+  }
+
+  /** The record format: {@link RecordCodec#FORMAT_1} or {@link RecordCodec#FORMAT_2}. */
+  int format() {
+    return format;
+  }
+
+  /** Where the first record starts: after the {@link SegmentHeader}, if the format has one. */
+  long dataStart() {
+    return format == RecordCodec.FORMAT_1 ? 0 : SegmentHeader.BYTES;
   }
 
   long size() {
@@ -59,13 +71,13 @@ final class Segment {
     liveBytes.addAndGet(delta);
   }
 
-  /** The smallest version of any record here, {@code Long.MAX_VALUE} while empty. */
-  long minVersion() {
-    return minVersion.get();
+  /** The smallest seq of any record here, {@code Long.MAX_VALUE} while empty. */
+  long minSeq() {
+    return minSeq.get();
   }
 
-  void sawVersion(long version) {
-    minVersion.accumulateAndGet(version, Math::min);
+  void sawSeq(long seq) {
+    if (seq < minSeq.get()) minSeq.accumulateAndGet(seq, Math::min);
   }
 
   /** Reads exactly {@code length} bytes at {@code offset}. */

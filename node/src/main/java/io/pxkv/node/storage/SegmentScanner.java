@@ -2,15 +2,19 @@ package io.pxkv.node.storage;
 
 import io.pxkv.node.storage.RecordCodec.CorruptRecordException;
 import io.pxkv.node.storage.RecordCodec.Record;
+import io.pxkv.node.storage.RecordCodec.UnsupportedRecordException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 
 /**
  * Reads the records of one segment file in order, through a read-ahead window so that a scan costs
  * a few large reads rather than one per record. Used by recovery and by compaction. It never skips
  * anything on its own: {@link #read} says what is at an offset, and the caller decides what a bad
- * record means (torn tail, corruption) and whether to {@link #resync}. Confined to one thread.
+ * record means (torn tail, corruption) and whether to {@link #resync}. A whole, CRC-valid record
+ * that a newer version wrote is not a bad record: {@link #read} throws {@link
+ * NewerFormatException}. Confined to one thread.
  */
 final class SegmentScanner {
   private static final int WINDOW_BYTES = 256 * 1024;
@@ -19,23 +23,29 @@ final class SegmentScanner {
   record Step(Record record, int size, String problem) {}
 
   private final FileChannel channel;
+  private final Path path;
   private final long fileSize;
+  private final int format;
+  private final int headerBytes;
   private ByteBuffer window = ByteBuffer.allocate(WINDOW_BYTES);
   private long windowStart;
   private int windowLength;
 
-  SegmentScanner(FileChannel channel, long fileSize) {
+  SegmentScanner(FileChannel channel, Segment segment, long fileSize) {
     this.channel = channel;
+    this.path = segment.path();
     this.fileSize = fileSize;
+    this.format = segment.format();
+    this.headerBytes = RecordCodec.headerBytes(format);
   }
 
   Step read(long pos) throws IOException {
     long left = fileSize - pos;
-    if (left < RecordCodec.HEADER_BYTES) {
+    if (left < headerBytes) {
       return problem("only " + left + " bytes left, less than a record header");
     }
-    int at = load(pos, RecordCodec.HEADER_BYTES);
-    int size = RecordCodec.sizeFromHeader(window, at);
+    int at = load(pos, headerBytes);
+    int size = RecordCodec.sizeFromHeader(window, at, format);
     if (size < 0) return problem("record header has impossible lengths");
     if (size > left) {
       return problem("record of " + size + " bytes runs past the end (" + left + " bytes left)");
@@ -44,9 +54,11 @@ final class SegmentScanner {
     ByteBuffer record = window.duplicate();
     record.limit(at + size).position(at);
     try {
-      return new Step(RecordCodec.decode(record), size, null);
+      return new Step(RecordCodec.decode(record, format), size, null);
     } catch (CorruptRecordException e) {
       return problem(e.getMessage());
+    } catch (UnsupportedRecordException e) {
+      throw new NewerFormatException(path, pos, e.getMessage());
     }
   }
 
@@ -55,9 +67,9 @@ final class SegmentScanner {
    * -1 if there is none before the end of the file.
    */
   long resync(long from) throws IOException {
-    for (long pos = from; pos + RecordCodec.HEADER_BYTES <= fileSize; pos++) {
-      int at = load(pos, RecordCodec.HEADER_BYTES);
-      int size = RecordCodec.sizeFromHeader(window, at);
+    for (long pos = from; pos + headerBytes <= fileSize; pos++) {
+      int at = load(pos, headerBytes);
+      int size = RecordCodec.sizeFromHeader(window, at, format);
       if (size < 0 || pos + size > fileSize) continue;
       at = load(pos, size);
       if (RecordCodec.crcMatches(window, at, size)) return pos;

@@ -1,5 +1,6 @@
 package io.pxkv.node.storage;
 
+import io.pxkv.common.kv.KeyOrder;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Arrays;
@@ -11,16 +12,17 @@ import java.util.Set;
 import java.util.SortedMap;
 
 /**
- * A range of a sorted array of distinct keys, seen as a read-only {@link SortedMap} whose values
- * are all {@code TRUE}. It exists so that {@code new ConcurrentSkipListMap<>(sortedKeys)} builds
- * its skip list in one linear pass instead of a million searching inserts.
+ * A range of a sorted array of distinct keys, seen as a read-only {@link SortedMap} in {@link
+ * KeyOrder#UTF8} order whose values are all {@code TRUE}. It exists so that {@code new
+ * ConcurrentSkipListMap<>(sortedKeys)} builds its skip list in one linear pass instead of a million
+ * searching inserts.
  */
 final class SortedKeys extends AbstractMap<String, Boolean> implements SortedMap<String, Boolean> {
   private final String[] keys;
   private final int from; // inclusive
   private final int to; // exclusive
 
-  /** {@code keys} must be sorted in natural order, without duplicates; it is not copied. */
+  /** {@code keys} must be sorted in UTF-8 order, without duplicates; it is not copied. */
   SortedKeys(String[] keys) {
     this(keys, 0, keys.length);
   }
@@ -33,7 +35,7 @@ final class SortedKeys extends AbstractMap<String, Boolean> implements SortedMap
 
   @Override
   public Comparator<? super String> comparator() {
-    return null;
+    return KeyOrder.UTF8;
   }
 
   @Override
@@ -43,7 +45,7 @@ final class SortedKeys extends AbstractMap<String, Boolean> implements SortedMap
 
   @Override
   public boolean containsKey(Object key) {
-    return key instanceof String k && Arrays.binarySearch(keys, from, to, k) >= 0;
+    return key instanceof String k && Arrays.binarySearch(keys, from, to, k, KeyOrder.UTF8) >= 0;
   }
 
   @Override
@@ -93,7 +95,8 @@ final class SortedKeys extends AbstractMap<String, Boolean> implements SortedMap
 
   @Override
   public SortedMap<String, Boolean> subMap(String fromKey, String toKey) {
-    if (fromKey.compareTo(toKey) > 0) throw new IllegalArgumentException(fromKey + " > " + toKey);
+    if (KeyOrder.compare(fromKey, toKey) > 0)
+      throw new IllegalArgumentException(fromKey + " > " + toKey);
     return new SortedKeys(keys, indexOf(fromKey), indexOf(toKey));
   }
 
@@ -109,7 +112,7 @@ final class SortedKeys extends AbstractMap<String, Boolean> implements SortedMap
 
   /** The first index in this range whose key is at least {@code key}. */
   private int indexOf(String key) {
-    int i = Arrays.binarySearch(keys, from, to, key);
+    int i = Arrays.binarySearch(keys, from, to, key, KeyOrder.UTF8);
     return i >= 0 ? i : -i - 1;
   }
 }

@@ -6,42 +6,72 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * The key-value store of one node. Keys are strings; values are the compact JSON bytes of a value,
  * stored and returned byte for byte. Plain Java: no Vert.x here.
  *
- * <p>Threading: every method is thread-safe. {@link #getIfCached}, {@link #size} and {@link #stats}
- * never touch the disk and may run on an event loop. {@link #get} and {@link #scan} may read the
- * disk and must not. Writes are asynchronous: {@link #put}, {@link #delete} and the rebalancing
- * writes ({@link #putIfNewer}, {@link #tombstone}, {@link #deleteIfVersion}) queue the write and
- * return at once; the engine's own writer thread appends queued writes in order and completes each
- * future only when its bytes are written (and, per the sync mode, fsynced), so many concurrent
- * writes share one fsync (group commit).
+ * <p>Threading: every method is thread-safe. {@link #getIfCached}, {@link #size}, {@link #stats}
+ * and {@link #holdTombstones} never touch the disk and may run on an event loop. {@link #get},
+ * {@link #readRecord}, {@link #scan} and {@link #scanRecords} may read the disk and must not.
+ * Writes are asynchronous: every write op (put, delete, tombstone, importRecord, handoff, and the
+ * gate ops fence and open) is queued and returns at once; the engine's own writer thread applies
+ * queued ops in order and completes each future only when its bytes are written (and, per the sync
+ * mode, fsynced), so many concurrent writes share one fsync (group commit).
  *
- * <p>Versions: every write gets a version larger than every version this engine issued before,
- * including across restarts ({@code max(last + 1, wall clock in microseconds)}, a hybrid logical
- * clock), so a key's version grows with each write, and versions written on different nodes are
- * roughly comparable by time.
+ * <p>Versions: every local write gets a version larger than every version this engine issued or was
+ * shown before, including across restarts ({@code max(last + 1, wall clock in microseconds)}, a
+ * hybrid logical clock), stored with this engine's {@link #writerId}. Two writes of a key are
+ * ordered by version, then by writer as an unsigned number ({@link io.pxkv.common.kv.WriteOrder});
+ * an equal pair is the same write.
+ *
+ * <p>Epoch tags: every write op takes the epoch of the view (layout) its request was routed by, 0
+ * for none. A tagged write is refused with {@code KvException(STALE_VIEW)} when its tag is below
+ * the epoch this engine was {@link #fence fenced} at or above the epoch it was {@link #open opened}
+ * at; an untagged one never is. The gate is not persisted: the node re-applies it at start.
  */
 public interface StorageEngine extends Closeable {
 
-  /** The value and version of a live key. */
-  record Versioned(byte[] value, long version) {}
+  /** The value, version and writer of a live key. */
+  record Versioned(byte[] value, long version, int writer) {
+    /** A value written by writer 0 (tests, and engines before writer ids). */
+    public Versioned(byte[] value, long version) {
+      this(value, version, 0);
+    }
+  }
 
   /** What a put did: the version it wrote and whether the key was absent before. */
   record PutResult(long version, boolean created) {}
 
   /** One live pair. */
-  record Entry(String key, byte[] value, long version) {}
+  record Entry(String key, byte[] value, long version, int writer) {
+    public Entry(String key, byte[] value, long version) {
+      this(key, value, version, 0);
+    }
+  }
 
   /**
-   * What {@link #tombstone} wrote: the tombstone's version, and the version of the live value it
-   * replaced (empty when the key was absent).
+   * A key's current state as {@link #readRecord} and {@link #scanRecords} see it: a live value, or
+   * a tombstone still held ({@code value == null}), with the version and writer of its write.
    */
-  record TombstoneResult(long version, Optional<Long> previous) {
+  record StoredRecord(String key, byte[] value, long version, int writer) {
+    public boolean deleted() {
+      return value == null;
+    }
+  }
+
+  /** The version and writer of a write, and whether it was a delete. */
+  record Stamp(long version, int writer, boolean deleted) {}
+
+  /**
+   * What {@link #tombstone} wrote: the tombstone's version, and what the key was before: live or
+   * deleted (a tombstone still held) with that write's stamp, or empty when absent.
+   */
+  record TombstoneResult(long version, Optional<Stamp> previous) {
+    /** Whether the key was live before. */
     public boolean existed() {
-      return previous.isPresent();
+      return previous.isPresent() && !previous.get().deleted();
     }
   }
 
@@ -53,13 +83,14 @@ public interface StorageEngine extends Closeable {
   long MAX_VERSION = 1L << 62;
 
   /**
-   * Whether {@code version} may be imported with {@link #putIfNewer}: at most {@code MAX_VERSION}.
+   * Whether {@code version} may be imported with {@link #importRecord}: at most {@code
+   * MAX_VERSION}.
    */
   static boolean isImportableVersion(long version) {
     return version <= MAX_VERSION;
   }
 
-  /** The exception {@link #putIfNewer} fails with for a version above {@code MAX_VERSION}. */
+  /** The exception {@link #importRecord} fails with for a version above {@code MAX_VERSION}. */
   static IllegalArgumentException badImportVersion(long version) {
     return new IllegalArgumentException(
         "version: must be at most " + MAX_VERSION + " (was " + version + ")");
@@ -72,6 +103,11 @@ public interface StorageEngine extends Closeable {
    */
   default void startDeferredWork() {}
 
+  /** The writer id stored with every version this engine issues. */
+  default int writerId() {
+    return 0;
+  }
+
   /** The live value of {@code key}, reading the disk if needed. Blocking. */
   Optional<Versioned> get(String key) throws IOException;
 
@@ -82,33 +118,118 @@ public interface StorageEngine extends Closeable {
   Optional<Versioned> getIfCached(String key);
 
   /**
-   * Queues a write of {@code value} (compact JSON bytes) under {@code key}. The future completes
-   * after the record is durable per the sync mode, or fails (nothing acknowledged) on I/O error or
-   * when the engine has stopped taking writes.
+   * The key's state, including a tombstone still held: a live value, a deleted key (value null), or
+   * empty when absent (never written, handed off, or its tombstone dropped). Blocking.
    */
-  CompletableFuture<PutResult> put(String key, byte[] value);
+  Optional<StoredRecord> readRecord(String key) throws IOException;
 
   /**
-   * {@link #put} of {@code values.get(i)} under {@code keys.get(i)} for each i, queued in order;
-   * one future per pair, in the same order. An engine with a writer thread hands them over at once.
+   * Queues a write of {@code value} (compact JSON bytes) under {@code key}, tagged {@code epoch}.
+   * The future completes after the record is durable per the sync mode, or fails (nothing
+   * acknowledged) on I/O error, when the engine has stopped taking writes, or with {@code
+   * STALE_VIEW} when the gate refuses the tag.
    */
-  default List<CompletableFuture<PutResult>> putAll(List<String> keys, List<byte[]> values) {
-    List<CompletableFuture<PutResult>> puts = new ArrayList<>(keys.size());
-    for (int i = 0; i < keys.size(); i++) puts.add(put(keys.get(i), values.get(i)));
-    return puts;
+  CompletableFuture<PutResult> put(String key, byte[] value, long epoch);
+
+  /** An untagged {@link #put(String, byte[], long)}. */
+  default CompletableFuture<PutResult> put(String key, byte[] value) {
+    return put(key, value, 0);
   }
 
   /**
-   * Queues a delete. Completes with the tombstone's version, or empty when the key was absent
-   * (nothing is written then).
+   * {@link #put} of {@code values.get(i)} under {@code keys.get(i)} for each i, tagged {@code
+   * epoch}, queued in order; one future per pair, in the same order. An engine with a writer thread
+   * hands them over at once.
    */
-  CompletableFuture<Optional<Long>> delete(String key);
+  default List<CompletableFuture<PutResult>> putAll(
+      List<String> keys, List<byte[]> values, long epoch) {
+    List<CompletableFuture<PutResult>> puts = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) puts.add(put(keys.get(i), values.get(i), epoch));
+    return puts;
+  }
+
+  /** An untagged {@link #putAll(List, List, long)}. */
+  default List<CompletableFuture<PutResult>> putAll(List<String> keys, List<byte[]> values) {
+    return putAll(keys, values, 0);
+  }
 
   /**
-   * Up to {@code limit} live pairs in key order whose key starts with {@code prefix} and is
+   * Queues a delete. Completes with the tombstone's version, or empty when the key was not live
+   * (nothing is written then).
+   */
+  CompletableFuture<Optional<Long>> delete(String key, long epoch);
+
+  /** An untagged {@link #delete(String, long)}. */
+  default CompletableFuture<Optional<Long>> delete(String key) {
+    return delete(key, 0);
+  }
+
+  /**
+   * Writes a tombstone for {@code key} with a fresh version, whether the key is live, deleted or
+   * absent, for deletes while keys move between nodes: as long as the tombstone is held, an import
+   * of any older write of the key is refused. Completes with the tombstone's version and what the
+   * key was before. Durable per the sync mode, like {@link #delete}.
+   */
+  CompletableFuture<TombstoneResult> tombstone(String key, long epoch);
+
+  /**
+   * Writes a record moved from another node (or restored from a backup) with exactly the given
+   * {@code version} and {@code writer}: a value, or a tombstone when {@code valueOrNull} is null.
+   * Written only if (version, writer) is newer than the key's live record or held tombstone; a
+   * handoff marker or absence never blocks it. Completes with whether it wrote. Whether it writes
+   * or not, the clock observes {@code version}, so every later local write gets a larger one. A
+   * version of 0 or less is never newer (completes false); one above {@link #MAX_VERSION} fails the
+   * future with {@link IllegalArgumentException}. Durable per the sync mode, like {@link #put}.
+   */
+  CompletableFuture<Boolean> importRecord(
+      String key, byte[] valueOrNull, long version, int writer, long epoch);
+
+  /**
+   * Writes a handoff marker for {@code key} if its current record (live or held tombstone) is
+   * exactly the write (version, writer): a move copied it to another node, so it leaves this one.
+   * The key is then absent here, and a later import of it is never blocked by the marker. Completes
+   * with whether it wrote; a write of the key in between makes it a no-op. Durable per the sync
+   * mode.
+   */
+  CompletableFuture<Boolean> handoff(String key, long version, int writer, long epoch);
+
+  /**
+   * Closes the gate to writes tagged below {@code epoch} (and, as ever, above the open epoch).
+   * Ordered with the writes: completes once every write queued before it is durable, with a clock
+   * reading larger than every version issued or observed so far. An epoch at or below the fenced
+   * one changes nothing but still reads the clock.
+   */
+  CompletableFuture<Long> fence(long epoch);
+
+  /**
+   * Raises the clock to at least {@code floor} (every later version is larger) and lets writes
+   * tagged {@code epoch} through. Ordered with the writes. An epoch below the open one only raises
+   * the clock. A floor above {@link #MAX_VERSION} fails with {@link IllegalArgumentException}.
+   */
+  CompletableFuture<Void> open(long epoch, long floor);
+
+  /**
+   * While true, compaction keeps every tombstone whatever its age (a move is under way, and an
+   * older copy of a deleted key may still arrive). Takes effect at once; a compaction running when
+   * it is turned on drops none of the tombstones it meant to.
+   */
+  default void holdTombstones(boolean hold) {}
+
+  /**
+   * Up to {@code limit} live pairs in UTF-8 key order whose key starts with {@code prefix} and is
    * strictly greater than {@code after} ({@code null} to start at the beginning). Blocking.
    */
   List<Entry> scan(String prefix, String after, int limit) throws IOException;
+
+  /**
+   * Up to {@code limit} records in UTF-8 key order whose key starts with {@code prefix}, is
+   * strictly greater than {@code after} ({@code null}: from the beginning) and passes {@code
+   * keyFilter} ({@code null}: every key): live values, and, when {@code includeDeleted}, tombstones
+   * still held. The filter sees keys before any value is read. Blocking.
+   */
+  List<StoredRecord> scanRecords(
+      String prefix, String after, int limit, boolean includeDeleted, Predicate<String> keyFilter)
+      throws IOException;
 
   /** Number of live keys. */
   long size();
@@ -122,67 +243,12 @@ public interface StorageEngine extends Closeable {
   String writeFailure();
 
   /**
-   * The version of the key's newest write if this engine knows it without disk I/O: 0 when the key
-   * is absent, -1 when the engine cannot tell (then no caller may rely on it, and {@code
+   * The version of the key's live value if this engine knows it without disk I/O: 0 when the key is
+   * not live, -1 when the engine cannot tell (then no caller may rely on it, and {@code
    * CachingEngine} does not cache what it reads).
    */
   default long currentVersion(String key) {
     return -1;
-  }
-
-  /**
-   * Writes {@code value} with the given {@code version}, for backups and rebalancing, but only if
-   * the key's newest known write (live, or a tombstone still on disk) is older; a moved older copy
-   * never overwrites a newer write. Completes with whether it wrote. Whether it writes or not, the
-   * engine's clock is advanced to at least {@code version}, so every later local write of the key
-   * gets a larger version. Durable per the sync mode, like {@link #put}. A version of 0 or less is
-   * never newer (completes false); one above {@link #MAX_VERSION} fails the future with {@link
-   * IllegalArgumentException}. Engines without imports fail the future with {@link
-   * UnsupportedOperationException}.
-   */
-  default CompletableFuture<Boolean> putIfNewer(String key, byte[] value, long version) {
-    return putIfNewer(key, value, version, 0);
-  }
-
-  /**
-   * {@link #putIfNewer(String, byte[], long)}, where a tombstone older than {@code tombstonesFrom}
-   * does not block the import. A rebalance passes the moment it began: a tombstone from before then
-   * is a key that left this node in an earlier move (or a delete that every node saw), while a
-   * delete made during the move is newer and still wins over the moved copy.
-   */
-  default CompletableFuture<Boolean> putIfNewer(
-      String key, byte[] value, long version, long tombstonesFrom) {
-    return unsupported("import");
-  }
-
-  /**
-   * A version no write of this engine has or will have: every write so far has a smaller one, every
-   * later write a larger one. A rebalance takes one from each node before it starts, to tell
-   * tombstones of earlier moves from deletes made during this one.
-   */
-  default long clockReading() {
-    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no version clock");
-  }
-
-  /**
-   * Writes a tombstone for {@code key} with a fresh version, whether or not the key is live, for
-   * deletes while keys move between nodes: as long as the tombstone is on disk, {@link #putIfNewer}
-   * of any older version of the key is refused, so a moved copy cannot bring a deleted key back.
-   * Durable per the sync mode, like {@link #delete}.
-   */
-  default CompletableFuture<TombstoneResult> tombstone(String key) {
-    return unsupported("write tombstones");
-  }
-
-  /**
-   * Deletes {@code key} (writes a tombstone) only if it is live with exactly {@code version};
-   * completes with whether it deleted. Decided by the writer in order with every other write, so a
-   * write that lands between a caller's read and this call makes it a no-op: a moved copy is only
-   * removed from the old node if it was not overwritten there since it was read. Durable per the
-   * sync mode, like {@link #delete}.
-   */
-  default CompletableFuture<Boolean> deleteIfVersion(String key, long version) {
-    return unsupported("delete by version");
   }
 
   /** Rewrites storage without dead records; completes with what it did. Nothing for memory. */
@@ -193,10 +259,5 @@ public interface StorageEngine extends Closeable {
   /** What opening the engine found and repaired, for the startup log. */
   default RecoveryReport recoveryReport() {
     return RecoveryReport.EMPTY;
-  }
-
-  private <T> CompletableFuture<T> unsupported(String what) {
-    return CompletableFuture.failedFuture(
-        new UnsupportedOperationException(getClass().getSimpleName() + " cannot " + what));
   }
 }

@@ -17,7 +17,7 @@ public final class StorageEngines {
   }
 
   public static StorageEngine open(StorageOptions options, StorageFiles files) throws IOException {
-    if (options.engine().equals(StorageOptions.ENGINE_MEMORY)) return new InMemoryEngine();
+    if (options.engine().equals(StorageOptions.ENGINE_MEMORY)) return new InMemoryEngine(options);
     BitcaskEngine disk = BitcaskEngine.open(options, files);
     return options.cacheBytes() > 0 ? new CachingEngine(disk, options.cacheBytes()) : disk;
   }

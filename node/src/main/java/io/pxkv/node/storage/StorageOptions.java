@@ -17,6 +17,12 @@ import java.util.Objects;
  * @param recover start even when records are damaged: drop them and report it, instead of refusing
  *     to start
  * @param compaction when segments are compacted in the background
+ * @param writerId the id stored with every version this engine issues, breaking ties between equal
+ *     versions of different nodes the same way everywhere (a node uses a hash of its id)
+ * @param clockOffsetMillis added to the wall clock by the version clock: a testing aid that gives a
+ *     node a skewed clock; 0 in production
+ * @param tombstoneGraceMillis how long compaction keeps a tombstone (judged by its version against
+ *     the clock) before it may drop it; while {@code holdTombstones} is on, none is dropped
  */
 public record StorageOptions(
     String engine,
@@ -26,7 +32,10 @@ public record StorageOptions(
     long segmentBytes,
     long cacheBytes,
     boolean recover,
-    CompactionPolicy compaction) {
+    CompactionPolicy compaction,
+    int writerId,
+    long clockOffsetMillis,
+    long tombstoneGraceMillis) {
 
   public static final String ENGINE_DISK = "disk";
   public static final String ENGINE_MEMORY = "memory";
@@ -36,9 +45,15 @@ public record StorageOptions(
   public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
   public static final long DEFAULT_CACHE_BYTES = 64L << 20;
   public static final boolean DEFAULT_RECOVER = false;
+  public static final int DEFAULT_WRITER_ID = 0;
+  public static final long DEFAULT_CLOCK_OFFSET_MILLIS = 0;
+  public static final long DEFAULT_TOMBSTONE_GRACE_MILLIS = 10L * 24 * 60 * 60 * 1000;
 
   /** Smallest accepted segment size: anything smaller rolls over on almost every write. */
   public static final long MIN_SEGMENT_BYTES = 4096;
+
+  /** Bound of the clock offset either way (about 34 years), far from overflowing microseconds. */
+  public static final long MAX_CLOCK_OFFSET_MILLIS = 1L << 40;
 
   public StorageOptions {
     Objects.requireNonNull(engine, "engine");
@@ -59,6 +74,14 @@ public record StorageOptions(
     if (cacheBytes < 0) {
       throw new IllegalArgumentException("cacheBytes: must be >= 0 (was " + cacheBytes + ")");
     }
+    if (Math.abs(clockOffsetMillis) > MAX_CLOCK_OFFSET_MILLIS) {
+      throw new IllegalArgumentException(
+          "clockOffsetMillis: must be within +-2^40 (was " + clockOffsetMillis + ")");
+    }
+    if (tombstoneGraceMillis < 0) {
+      throw new IllegalArgumentException(
+          "tombstoneGraceMillis: must be >= 0 (was " + tombstoneGraceMillis + ")");
+    }
   }
 
   /** The defaults: a durable disk engine in {@code dataDir}. */
@@ -71,7 +94,10 @@ public record StorageOptions(
         DEFAULT_SEGMENT_BYTES,
         DEFAULT_CACHE_BYTES,
         DEFAULT_RECOVER,
-        CompactionPolicy.DEFAULT);
+        CompactionPolicy.DEFAULT,
+        DEFAULT_WRITER_ID,
+        DEFAULT_CLOCK_OFFSET_MILLIS,
+        DEFAULT_TOMBSTONE_GRACE_MILLIS);
   }
 
   public StorageOptions withEngine(String value) {
@@ -83,41 +109,159 @@ public record StorageOptions(
         segmentBytes,
         cacheBytes,
         recover,
-        compaction);
+        compaction,
+        writerId,
+        clockOffsetMillis,
+        tombstoneGraceMillis);
   }
 
   public StorageOptions withDataDir(Path value) {
     return new StorageOptions(
-        engine, value, syncMode, syncIntervalMillis, segmentBytes, cacheBytes, recover, compaction);
+        engine,
+        value,
+        syncMode,
+        syncIntervalMillis,
+        segmentBytes,
+        cacheBytes,
+        recover,
+        compaction,
+        writerId,
+        clockOffsetMillis,
+        tombstoneGraceMillis);
   }
 
   public StorageOptions withSyncMode(SyncMode value) {
     return new StorageOptions(
-        engine, dataDir, value, syncIntervalMillis, segmentBytes, cacheBytes, recover, compaction);
+        engine,
+        dataDir,
+        value,
+        syncIntervalMillis,
+        segmentBytes,
+        cacheBytes,
+        recover,
+        compaction,
+        writerId,
+        clockOffsetMillis,
+        tombstoneGraceMillis);
   }
 
   public StorageOptions withSyncIntervalMillis(long value) {
     return new StorageOptions(
-        engine, dataDir, syncMode, value, segmentBytes, cacheBytes, recover, compaction);
+        engine,
+        dataDir,
+        syncMode,
+        value,
+        segmentBytes,
+        cacheBytes,
+        recover,
+        compaction,
+        writerId,
+        clockOffsetMillis,
+        tombstoneGraceMillis);
   }
 
   public StorageOptions withSegmentBytes(long value) {
     return new StorageOptions(
-        engine, dataDir, syncMode, syncIntervalMillis, value, cacheBytes, recover, compaction);
+        engine,
+        dataDir,
+        syncMode,
+        syncIntervalMillis,
+        value,
+        cacheBytes,
+        recover,
+        compaction,
+        writerId,
+        clockOffsetMillis,
+        tombstoneGraceMillis);
   }
 
   public StorageOptions withCacheBytes(long value) {
     return new StorageOptions(
-        engine, dataDir, syncMode, syncIntervalMillis, segmentBytes, value, recover, compaction);
+        engine,
+        dataDir,
+        syncMode,
+        syncIntervalMillis,
+        segmentBytes,
+        value,
+        recover,
+        compaction,
+        writerId,
+        clockOffsetMillis,
+        tombstoneGraceMillis);
   }
 
   public StorageOptions withRecover(boolean value) {
     return new StorageOptions(
-        engine, dataDir, syncMode, syncIntervalMillis, segmentBytes, cacheBytes, value, compaction);
+        engine,
+        dataDir,
+        syncMode,
+        syncIntervalMillis,
+        segmentBytes,
+        cacheBytes,
+        value,
+        compaction,
+        writerId,
+        clockOffsetMillis,
+        tombstoneGraceMillis);
   }
 
   public StorageOptions withCompaction(CompactionPolicy value) {
     return new StorageOptions(
-        engine, dataDir, syncMode, syncIntervalMillis, segmentBytes, cacheBytes, recover, value);
+        engine,
+        dataDir,
+        syncMode,
+        syncIntervalMillis,
+        segmentBytes,
+        cacheBytes,
+        recover,
+        value,
+        writerId,
+        clockOffsetMillis,
+        tombstoneGraceMillis);
+  }
+
+  public StorageOptions withWriterId(int value) {
+    return new StorageOptions(
+        engine,
+        dataDir,
+        syncMode,
+        syncIntervalMillis,
+        segmentBytes,
+        cacheBytes,
+        recover,
+        compaction,
+        value,
+        clockOffsetMillis,
+        tombstoneGraceMillis);
+  }
+
+  public StorageOptions withClockOffsetMillis(long value) {
+    return new StorageOptions(
+        engine,
+        dataDir,
+        syncMode,
+        syncIntervalMillis,
+        segmentBytes,
+        cacheBytes,
+        recover,
+        compaction,
+        writerId,
+        value,
+        tombstoneGraceMillis);
+  }
+
+  public StorageOptions withTombstoneGraceMillis(long value) {
+    return new StorageOptions(
+        engine,
+        dataDir,
+        syncMode,
+        syncIntervalMillis,
+        segmentBytes,
+        cacheBytes,
+        recover,
+        compaction,
+        writerId,
+        clockOffsetMillis,
+        value);
   }
 }

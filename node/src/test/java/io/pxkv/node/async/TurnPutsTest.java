@@ -3,6 +3,8 @@ package io.pxkv.node.async;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pxkv.common.error.ErrorCode;
+import io.pxkv.common.error.KvException;
 import io.pxkv.node.storage.BitcaskEngine;
 import io.pxkv.node.storage.CompactionPolicy;
 import io.pxkv.node.storage.FaultyStorageFiles;
@@ -70,8 +72,30 @@ class TurnPutsTest {
     assertEquals(0, storage.engine().size());
   }
 
+  @Test
+  void putsOfAnotherEpochInTheSameTurnKeepTheirOwnTag() throws Exception {
+    storage.engine().open(4, 0).get(10, TimeUnit.SECONDS);
+    List<List<AsyncResult<PutResult>>> results = inOneTurn(4, 9);
+    assertTrue(results.get(0).get(0).succeeded(), "epoch 4 is open");
+    for (AsyncResult<PutResult> put : results.get(1)) {
+      assertTrue(put.failed(), "epoch 9 is not");
+      assertTrue(
+          put.cause() instanceof KvException k && k.code() == ErrorCode.STALE_VIEW,
+          put.cause().toString());
+    }
+    assertEquals(1, storage.engine().size());
+  }
+
   /** Two callers in one turn: one put of "a", then puts of "b" and "c". */
   private List<List<AsyncResult<PutResult>>> inOneTurn() throws Exception {
+    return inOneTurn(0, 0);
+  }
+
+  /**
+   * As {@link #inOneTurn()}, the first caller's puts tagged {@code first}, the others' {@code
+   * second}.
+   */
+  private List<List<AsyncResult<PutResult>>> inOneTurn(long first, long second) throws Exception {
     Context context = vertx.getOrCreateContext();
     CompletableFuture<Future<List<AsyncResult<PutResult>>>[]> asked = new CompletableFuture<>();
     context.runOnContext(
@@ -80,8 +104,8 @@ class TurnPutsTest {
           @SuppressWarnings("unchecked")
           Future<List<AsyncResult<PutResult>>>[] both =
               new Future[] {
-                turn.putAll(List.of("a"), List.of(bytes("1"))),
-                turn.putAll(List.of("b", "c"), List.of(bytes("2"), bytes("3")))
+                turn.putAll(List.of("a"), List.of(bytes("1")), first),
+                turn.putAll(List.of("b", "c"), List.of(bytes("2"), bytes("3")), second)
               };
           asked.complete(both);
         });

@@ -58,18 +58,59 @@ class CachingEngineTest {
     }
 
     @Override
-    public CompletableFuture<PutResult> put(String key, byte[] value) {
-      return data.put(key, value);
+    public Optional<StoredRecord> readRecord(String key) {
+      return data.readRecord(key);
     }
 
     @Override
-    public CompletableFuture<Optional<Long>> delete(String key) {
-      return data.delete(key);
+    public CompletableFuture<PutResult> put(String key, byte[] value, long epoch) {
+      return data.put(key, value, epoch);
+    }
+
+    @Override
+    public CompletableFuture<Optional<Long>> delete(String key, long epoch) {
+      return data.delete(key, epoch);
+    }
+
+    @Override
+    public CompletableFuture<TombstoneResult> tombstone(String key, long epoch) {
+      return data.tombstone(key, epoch);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> importRecord(
+        String key, byte[] valueOrNull, long version, int writer, long epoch) {
+      return data.importRecord(key, valueOrNull, version, writer, epoch);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> handoff(String key, long version, int writer, long epoch) {
+      return data.handoff(key, version, writer, epoch);
+    }
+
+    @Override
+    public CompletableFuture<Long> fence(long epoch) {
+      return data.fence(epoch);
+    }
+
+    @Override
+    public CompletableFuture<Void> open(long epoch, long floor) {
+      return data.open(epoch, floor);
     }
 
     @Override
     public List<Entry> scan(String prefix, String after, int limit) {
       return data.scan(prefix, after, limit);
+    }
+
+    @Override
+    public List<StoredRecord> scanRecords(
+        String prefix,
+        String after,
+        int limit,
+        boolean includeDeleted,
+        java.util.function.Predicate<String> keyFilter) {
+      return data.scanRecords(prefix, after, limit, includeDeleted, keyFilter);
     }
 
     @Override

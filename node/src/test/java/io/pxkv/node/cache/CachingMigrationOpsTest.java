@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The value cache follows the rebalancing writes: it never serves a value they removed. */
+/** The value cache follows the writes of moves: it never serves a value they removed. */
 class CachingMigrationOpsTest {
   @TempDir Path dir;
   private CachingEngine engine;
@@ -47,18 +47,18 @@ class CachingMigrationOpsTest {
   }
 
   @Test
-  void deleteIfVersionDropsTheCachedValue() throws Exception {
+  void handoffDropsTheCachedValue() throws Exception {
     long v = cached("k", "\"cached\"");
-    assertTrue(engine.deleteIfVersion("k", v).join());
+    assertTrue(engine.handoff("k", v, 0, 0).join());
     assertNull(engine.cache().lookup("k"));
     assertEquals(Optional.empty(), engine.getIfCached("k"));
     assertEquals(Optional.empty(), engine.get("k"));
   }
 
   @Test
-  void deleteIfVersionThatDoesNotDeleteKeepsTheCachedValue() throws Exception {
+  void handoffThatDoesNotHappenKeepsTheCachedValue() throws Exception {
     long v = cached("k", "\"cached\"");
-    assertFalse(engine.deleteIfVersion("k", v - 1).join());
+    assertFalse(engine.handoff("k", v - 1, 0, 0).join());
     assertEquals(v, engine.cache().lookup("k").version());
     assertArrayEquals(utf8("\"cached\""), engine.getIfCached("k").orElseThrow().value());
   }
@@ -66,20 +66,46 @@ class CachingMigrationOpsTest {
   @Test
   void tombstoneDropsTheCachedValue() throws Exception {
     cached("k", "\"cached\"");
-    assertTrue(engine.tombstone("k").join().existed());
+    assertTrue(engine.tombstone("k", 0).join().existed());
     assertNull(engine.cache().lookup("k"));
     assertEquals(Optional.empty(), engine.get("k"));
   }
 
   @Test
+  void anImportedTombstoneDropsTheCachedValueAlsoOnAnEqualVersion() throws Exception {
+    long v = cached("k", "\"cached\"");
+    // The same version from a writer that sorts after this node's (writer 0): a newer write.
+    assertTrue(engine.importRecord("k", null, v, 1, 0).join());
+    assertNull(engine.cache().lookup("k"));
+    assertEquals(Optional.empty(), engine.getIfCached("k"));
+    assertEquals(Optional.empty(), engine.get("k"));
+  }
+
+  @Test
+  void anImportOfAnEqualVersionByALargerWriterReplacesTheCachedValue() throws Exception {
+    long v = cached("k", "\"mine\"");
+    assertTrue(engine.importRecord("k", utf8("\"theirs\""), v, 1, 0).join());
+    assertArrayEquals(utf8("\"theirs\""), engine.getIfCached("k").orElseThrow().value());
+    assertArrayEquals(utf8("\"theirs\""), engine.get("k").orElseThrow().value());
+  }
+
+  @Test
   void importAfterARemovalIsServedAndAnOlderOneNeverIs() throws Exception {
     long v = cached("k", "\"old\"");
-    long tomb = engine.tombstone("k").join().version();
-    assertFalse(engine.putIfNewer("k", utf8("\"old\""), v).join());
+    long tomb = engine.tombstone("k", 0).join().version();
+    assertFalse(engine.importRecord("k", utf8("\"old\""), v, 0, 0).join());
     assertNull(engine.cache().lookup("k"));
     assertEquals(Optional.empty(), engine.get("k"));
-    assertTrue(engine.putIfNewer("k", utf8("\"moved\""), tomb + 1).join());
+    assertTrue(engine.importRecord("k", utf8("\"moved\""), tomb + 1, 0, 0).join());
     assertEquals(tomb + 1, engine.cache().lookup("k").version());
     assertArrayEquals(utf8("\"moved\""), engine.get("k").orElseThrow().value());
+  }
+
+  @Test
+  void aKeyHandedOffAndImportedBackIsServedFromTheCache() throws Exception {
+    long v = cached("k", "\"v\"");
+    assertTrue(engine.handoff("k", v, 0, 0).join());
+    assertTrue(engine.importRecord("k", utf8("\"v\""), v, 0, 0).join());
+    assertArrayEquals(utf8("\"v\""), engine.getIfCached("k").orElseThrow().value());
   }
 }

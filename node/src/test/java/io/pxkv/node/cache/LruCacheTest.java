@@ -63,11 +63,27 @@ class LruCacheTest {
     cache.putIfNewer("k", value(3, 5), () -> true);
     assertFalse(cache.putIfNewer("k", value(4, 4), () -> true));
     assertEquals(5, cache.lookup("k").version());
-    cache.removeIfOlder("k", 4);
+    cache.removeIfOlder("k", 4, 0);
     assertNotNull(cache.lookup("k"));
-    cache.removeIfOlder("k", 6);
+    cache.removeIfOlder("k", 5, 0);
+    assertNotNull(cache.lookup("k"), "the same write");
+    cache.removeIfOlder("k", 6, 0);
     assertNull(cache.lookup("k"));
     assertEquals(0, cache.bytes());
+  }
+
+  @Test
+  void equalVersionsAreOrderedByWriterAsUnsignedNumbers() {
+    LruCache cache = new LruCache(8000);
+    byte[] v = new byte[3];
+    cache.putIfNewer("k", new Versioned(v, 5, 7), () -> true);
+    assertFalse(cache.putIfNewer("k", new Versioned(v, 5, 6), () -> true));
+    assertTrue(cache.putIfNewer("k", new Versioned(v, 5, -1), () -> true));
+    assertEquals(-1, cache.lookup("k").writer(), "0xffffffff beats 7");
+    cache.removeIfOlder("k", 5, 8);
+    assertNotNull(cache.lookup("k"));
+    cache.removeIfAtMost("k", 5, -1);
+    assertNull(cache.lookup("k"));
   }
 
   @Test

@@ -2,9 +2,11 @@ package io.pxkv.node.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pxkv.common.kv.ValueLimits;
+import io.pxkv.common.kv.WriteOrder;
 import io.pxkv.node.NodeClient;
 import io.pxkv.node.TestNode;
 import io.pxkv.node.storage.StorageEngine;
@@ -13,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,12 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The internal calls of rebalancing ({@code /internal/import}, {@code /internal/remove}, {@code
- * /internal/tombstone}) against a real node on a random port: a moved older copy never beats a
- * newer write or a delete, and a copy is removed only at the version that was read.
+ * The internal writes of moves ({@code /internal/import}, {@code /internal/handoff}, {@code
+ * /internal/tombstone}) against a real node on a random port: a moved copy keeps its version and
+ * writer, never beats a newer write or a delete, leaves its old node only at the write that was
+ * copied, and can always come back; bad lines are refused with their line number.
  */
 class MigrationApiTest {
   private static final int MAX_VALUE = 4096;
+  private static final long NODE = WriteOrder.writerJson(WriteOrder.writerIdOf("node-m"));
   @TempDir static Path dataDir;
   static TestNode node;
   static NodeClient client;
@@ -41,22 +46,40 @@ class MigrationApiTest {
     node.close();
   }
 
-  private static JsonObject json(HttpResponse<String> r) {
+  static JsonObject json(HttpResponse<String> r) {
     return new JsonObject(r.body());
   }
 
-  private static String importLine(String key, String valueJson, long version) {
+  static String importLine(String key, String valueJson, long version, long writer) {
     return "{\"key\":"
         + Json.encode(key)
         + ",\"value\":"
         + valueJson
         + ",\"version\":"
         + version
+        + ",\"writer\":"
+        + writer
         + "}\n";
   }
 
-  private static String removeLine(String key, long version) {
-    return "{\"key\":" + Json.encode(key) + ",\"version\":" + version + "}\n";
+  static String tombstoneLine(String key, long version, long writer) {
+    return "{\"key\":"
+        + Json.encode(key)
+        + ",\"deleted\":true,\"version\":"
+        + version
+        + ",\"writer\":"
+        + writer
+        + "}\n";
+  }
+
+  static String handoffLine(String key, long version, long writer) {
+    return "{\"key\":"
+        + Json.encode(key)
+        + ",\"version\":"
+        + version
+        + ",\"writer\":"
+        + writer
+        + "}\n";
   }
 
   private static HttpResponse<String> post(String path, String body) {
@@ -69,14 +92,13 @@ class MigrationApiTest {
     return json(r).getLong("version");
   }
 
-  private static void assertCounts(
-      HttpResponse<String> r, String done, long applied, long skipped) {
+  static void assertCounts(HttpResponse<String> r, String done, long applied, long skipped) {
     assertEquals(200, r.statusCode(), r.body());
     assertEquals("application/json", r.headers().firstValue("content-type").orElse(""));
     assertEquals(new JsonObject().put(done, applied).put("skipped", skipped), json(r));
   }
 
-  private static void assertError(HttpResponse<String> r, int status, String code, String start) {
+  static void assertError(HttpResponse<String> r, int status, String code, String start) {
     assertEquals(status, r.statusCode(), r.body());
     assertEquals("application/json", r.headers().firstValue("content-type").orElse(""));
     JsonObject body = json(r);
@@ -84,8 +106,13 @@ class MigrationApiTest {
     assertTrue(body.getString("message").startsWith(start), body.getString("message"));
   }
 
-  private static void assertValue(String key, String valueJson, long version) {
-    HttpResponse<String> r = client.getKey(key);
+  /** What {@code /internal/read} says of {@code key}. */
+  private static HttpResponse<String> read(String key) {
+    return client.get("/internal/read?key=" + NodeClient.queryEncode(key));
+  }
+
+  private static void assertRecord(String key, String valueJson, long version, long writer) {
+    HttpResponse<String> r = read(key);
     assertEquals(200, r.statusCode(), key + ": " + r.body());
     assertEquals(
         "{\"key\":"
@@ -94,12 +121,14 @@ class MigrationApiTest {
             + valueJson
             + ",\"version\":"
             + version
+            + ",\"writer\":"
+            + writer
             + "}",
         r.body());
   }
 
   @Test
-  void importOfNewKeysIsReadableWithTheGivenVersions() {
+  void importOfNewKeysKeepsTheirVersionsAndWriters() {
     List<String> values =
         List.of(
             "\"s\"",
@@ -112,130 +141,199 @@ class MigrationApiTest {
     StringBuilder body = new StringBuilder();
     int lines = 700; // well over the writes allowed in flight, so reading pauses and resumes
     for (int i = 0; i < lines; i++) {
-      body.append(
-          importLine(
-              "new/" + i + (i % 9 == 0 ? " \uD83D\uDE00/?" : ""),
-              values.get(i % values.size()),
-              1000 + i));
+      String key = "new/" + i + (i % 9 == 0 ? " \uD83D\uDE00/?" : "");
+      body.append(importLine(key, values.get(i % values.size()), 1000 + i, 4_000_000_000L - i));
       if (i == 10) body.append("\n   \n"); // blank lines are ignored
     }
     body.setLength(body.length() - 1); // the last line needs no newline
     assertCounts(post("/internal/import", body.toString()), "imported", lines, 0);
     for (int i = 0; i < lines; i += 37) {
-      assertValue(
-          "new/" + i + (i % 9 == 0 ? " \uD83D\uDE00/?" : ""),
-          values.get(i % values.size()),
-          1000 + i);
+      String key = "new/" + i + (i % 9 == 0 ? " \uD83D\uDE00/?" : "");
+      assertRecord(key, values.get(i % values.size()), 1000 + i, 4_000_000_000L - i);
     }
     assertCounts(post("/internal/import", body.toString()), "imported", 0, lines);
   }
 
   @Test
-  void importOfAnOlderVersionThanALiveWriteIsSkipped() {
+  void aWriterIsOptionalAndZeroWhenLeftOut() {
+    assertCounts(
+        post("/internal/import", "{\"key\":\"w0\",\"value\":1,\"version\":5}"), "imported", 1, 0);
+    assertRecord("w0", "1", 5, 0);
+  }
+
+  @Test
+  void importOfAnOlderWriteThanALiveOneIsSkipped() {
     long live = put("raced", "\"written during the move\"");
     String body =
-        importLine("raced", "\"moved\"", live - 1) + importLine("raced", "\"moved\"", live);
-    assertCounts(post("/internal/import", body), "imported", 0, 2);
-    assertValue("raced", "\"written during the move\"", live);
+        importLine("raced", "\"moved\"", live - 1, 99)
+            + importLine("raced", "\"moved\"", live, NODE)
+            + tombstoneLine("raced", live - 1, 99);
+    assertCounts(post("/internal/import", body), "imported", 0, 3);
+    assertRecord("raced", "\"written during the move\"", live, NODE);
   }
 
   @Test
-  void importAfterATombstoneIsSkippedAndANewerOneIsNot() {
-    long before = put("unrelated", "1");
-    HttpResponse<String> t = post("/internal/tombstone", "{\"key\":\"deleted-mid-move\"}");
-    assertEquals(200, t.statusCode(), t.body());
-    long tomb = json(t).getLong("version");
+  void equalVersionsAreDecidedByTheWriter() {
+    String line = importLine("tie", "\"by 5\"", 777, 5);
+    assertCounts(post("/internal/import", line), "imported", 1, 0);
+    assertCounts(post("/internal/import", importLine("tie", "\"by 4\"", 777, 4)), "imported", 0, 1);
     assertCounts(
-        post("/internal/import", importLine("deleted-mid-move", "1", before)), "imported", 0, 1);
-    assertEquals(404, client.getKey("deleted-mid-move").statusCode());
-    assertCounts(
-        post("/internal/import", importLine("deleted-mid-move", "2", tomb + 1)), "imported", 1, 0);
-    assertValue("deleted-mid-move", "2", tomb + 1);
-  }
-
-  @Test
-  void aKeyThatLeftInAnEarlierMoveComesBackWhenTombstonesBeforeTheMoveAreIgnored() {
-    long written = put("returning", "\"v1\"");
-    assertCounts(post("/internal/remove", removeLine("returning", written)), "removed", 1, 0);
-    HttpResponse<String> clock = post("/internal/clock", "");
-    assertEquals(200, clock.statusCode(), clock.body());
-    long moveBegan = json(clock).getLong("version");
-    assertTrue(moveBegan > written);
-    // Without a floor, the removal's tombstone blocks the copy coming back.
-    assertCounts(
-        post("/internal/import", importLine("returning", "\"v1\"", written)), "imported", 0, 1);
-    assertCounts(
-        post("/internal/import?since=" + moveBegan, importLine("returning", "\"v1\"", written)),
+        post("/internal/import", importLine("tie", "\"by max\"", 777, 4294967295L)),
         "imported",
         1,
         0);
-    JsonObject back = json(client.getKey("returning"));
-    assertEquals("v1", back.getString("value"));
-    assertTrue(back.getLong("version") > written, "stored above the ignored tombstone");
-    // A delete made during this move is newer than the floor and still wins.
+    assertRecord("tie", "\"by max\"", 777, 4294967295L);
+  }
+
+  @Test
+  void importedTombstonesAreHeldAndBlockOlderCopies() {
+    assertCounts(post("/internal/import", tombstoneLine("gone", 5000, 3)), "imported", 1, 0);
+    assertCounts(post("/internal/import", importLine("gone", "1", 4999, 3)), "imported", 0, 1);
+    assertEquals(404, client.getKey("gone").statusCode());
+    HttpResponse<String> r = read("gone");
+    assertEquals(404, r.statusCode());
+    JsonObject body = json(r);
+    assertEquals("not_found", body.getString("error"));
+    assertTrue(body.getBoolean("deleted"));
+    assertEquals(5000, body.getLong("version"));
+    assertEquals(3, body.getLong("writer"));
+    assertCounts(post("/internal/import", importLine("gone", "2", 5001, 0)), "imported", 1, 0);
+    assertRecord("gone", "2", 5001, 0);
+  }
+
+  @Test
+  void aKeyHandedOffAndImportedBackWithTheSameWriteIsLiveAgain() {
+    long written = put("returning", "\"v1\"");
+    assertCounts(
+        post("/internal/handoff", handoffLine("returning", written, NODE)), "handedOff", 1, 0);
+    assertEquals(404, client.getKey("returning").statusCode());
+    assertEquals(json(read("returning")).size(), 2, "absent: no tombstone fields");
+    assertCounts(
+        post("/internal/import", importLine("returning", "\"v1\"", written, NODE)),
+        "imported",
+        1,
+        0);
+    assertRecord("returning", "\"v1\"", written, NODE);
+    // A delete made later still wins over the same copy.
     HttpResponse<String> t = post("/internal/tombstone", "{\"key\":\"returning\"}");
     assertEquals(200, t.statusCode(), t.body());
     assertCounts(
-        post("/internal/import?since=" + moveBegan, importLine("returning", "\"v1\"", written)),
+        post("/internal/import", importLine("returning", "\"v1\"", written, NODE)),
         "imported",
         0,
         1);
     assertEquals(404, client.getKey("returning").statusCode());
-    assertEquals(
-        400, post("/internal/import?since=soon", importLine("x", "1", written)).statusCode());
   }
 
   @Test
   void importAdvancesTheNodeClockSoLaterWritesWin() {
     long ahead = System.currentTimeMillis() * 1000 + TimeUnit.HOURS.toMicros(1);
     assertCounts(
-        post("/internal/import", importLine("from-the-future", "1", ahead)), "imported", 1, 0);
+        post("/internal/import", importLine("from-the-future", "1", ahead, 9)), "imported", 1, 0);
     long local = put("from-the-future", "2");
     assertTrue(local > ahead, local + " > " + ahead);
-    assertValue("from-the-future", "2", local);
+    assertRecord("from-the-future", "2", local, NODE);
   }
 
   @Test
-  void removeDeletesOnlyAtTheVersionThatWasRead() {
-    long a = put("rm/a", "1");
-    long bRead = put("rm/b", "1");
-    long bNow = put("rm/b", "2"); // overwritten after the mover read it
-    String body = removeLine("rm/a", a) + removeLine("rm/b", bRead) + removeLine("rm/absent", a);
-    assertCounts(post("/internal/remove", body), "removed", 1, 2);
-    assertEquals(404, client.getKey("rm/a").statusCode());
-    assertValue("rm/b", "2", bNow);
-    assertCounts(post("/internal/remove", removeLine("rm/a", a)), "removed", 0, 1);
-    assertCounts(post("/internal/import", importLine("rm/a", "1", a)), "imported", 0, 1);
-    assertEquals(404, client.getKey("rm/a").statusCode(), "the removed copy cannot come back");
+  void handoffHappensOnlyAtTheWriteThatWasCopied() {
+    long a = put("ho/a", "1");
+    long bRead = put("ho/b", "1");
+    long bNow = put("ho/b", "2"); // overwritten after the mover copied it
+    String body =
+        handoffLine("ho/a", a, NODE)
+            + handoffLine("ho/b", bRead, NODE)
+            + handoffLine("ho/absent", a, NODE)
+            + handoffLine("ho/b", bNow, 1);
+    assertCounts(post("/internal/handoff", body), "handedOff", 1, 3);
+    assertEquals(404, client.getKey("ho/a").statusCode());
+    assertRecord("ho/b", "2", bNow, NODE);
+    assertCounts(post("/internal/handoff", handoffLine("ho/a", a, NODE)), "handedOff", 0, 1);
   }
 
   @Test
-  void tombstoneAnswersWhetherTheKeyExistedAndItsNewVersion() {
+  void tombstoneSaysWhetherTheKeyExistedAndWhatItWasBefore() {
     HttpResponse<String> absent = post("/internal/tombstone", "{\"key\":\"never written\"}");
     assertEquals(200, absent.statusCode(), absent.body());
     JsonObject a = json(absent);
     assertEquals("never written", a.getString("key"));
     assertFalse(a.getBoolean("existed"));
     assertTrue(a.getLong("version") > 0);
+    assertNull(a.getValue("previous"));
     assertEquals(3, a.size());
 
     long live = put("t/live", "\"v\"");
     JsonObject l = json(post("/internal/tombstone", "{\"key\":\"t/live\"}"));
     assertTrue(l.getBoolean("existed"));
     assertTrue(l.getLong("version") > live);
+    assertEquals(
+        new JsonObject().put("version", live).put("writer", NODE).put("deleted", false),
+        l.getJsonObject("previous"));
     assertEquals(404, client.getKey("t/live").statusCode());
     assertEquals(404, client.send("DELETE", "/kv?key=t%2Flive", null).statusCode());
+    JsonObject again = json(post("/internal/tombstone", "{\"key\":\"t/live\"}"));
+    assertFalse(again.getBoolean("existed"));
+    assertEquals(
+        new JsonObject()
+            .put("version", l.getLong("version"))
+            .put("writer", NODE)
+            .put("deleted", true),
+        again.getJsonObject("previous"));
+  }
+
+  @Test
+  void readAnswersLiveDeletedAndAbsentKeys() {
+    long v = put("r/live", "{\"a\":[1]}");
+    assertRecord("r/live", "{\"a\":[1]}", v, NODE);
+    assertEquals("application/json", read("r/live").headers().firstValue("content-type").get());
+    HttpResponse<String> absent = read("r/never");
+    assertError(absent, 404, "not_found", "no value for key 'r/never'");
+    assertEquals(2, json(absent).size());
+    assertError(client.get("/internal/read"), 400, "invalid_key", "");
+    assertError(client.get("/internal/read?key="), 400, "invalid_key", "");
+    String[] raw = client.rawGet("/internal/read?key=%zz");
+    assertTrue(raw[0].contains(" 400 "), raw[0]);
+    assertEquals("invalid_request", new JsonObject(raw[1]).getString("error"), raw[1]);
+  }
+
+  @Test
+  void writesTaggedWithAnEpochPassTheNodesGate() throws Exception {
+    Map<String, String> tagged = Map.of("X-Pxkv-Epoch", "3");
+    String put = "{\"key\":\"gate\",\"value\":1}";
+    // Nothing opened yet: the engine refuses every tagged write.
+    assertError(client.send("PUT", "/kv", put, tagged), 409, "stale_view", "");
+    assertError(
+        client.send("POST", "/internal/import", importLine("gate", "1", 5, 0), tagged),
+        409,
+        "stale_view",
+        "line 1:");
+    assertError(client.send("PUT", "/kv/gate", "1", tagged), 409, "stale_view", "");
+    assertError(client.send("DELETE", "/kv?key=gate", null, tagged), 409, "stale_view", "");
+    assertEquals(404, client.getKey("gate").statusCode());
+    node.engine().fence(3).get(30, TimeUnit.SECONDS);
+    node.engine().open(3, 0).get(30, TimeUnit.SECONDS);
+    assertEquals(201, client.send("PUT", "/kv", put, tagged).statusCode());
+    assertEquals(200, client.send("PUT", "/kv/gate", "2", tagged).statusCode());
+    assertError(client.send("PUT", "/kv", put, Map.of("X-Pxkv-Epoch", "2")), 409, "stale_view", "");
+    assertEquals(200, client.send("PUT", "/kv", put).statusCode(), "untagged: served as ever");
+    for (String bad : List.of("x", "-1", "1.5", "99999999999999999999")) {
+      assertError(
+          client.send("PUT", "/kv", put, Map.of("X-Pxkv-Epoch", bad)),
+          400,
+          "invalid_request",
+          "header X-Pxkv-Epoch");
+    }
   }
 
   @Test
   void badLinesAreRefusedWithTheirLineNumberAfterTheLinesBeforeThem() {
-    String good = importLine("bad/first", "\"kept\"", 77);
+    String good = importLine("bad/first", "\"kept\"", 77, 1);
     assertError(
         post("/internal/import", good + "{\"key\":\"bad/x\",\"value\":1}\n"),
         400,
         "invalid_request",
         "line 2:");
-    assertValue("bad/first", "\"kept\"", 77);
+    assertRecord("bad/first", "\"kept\"", 77, 1);
     for (String version :
         List.of(
             "0",
@@ -251,11 +349,30 @@ class MigrationApiTest {
           "invalid_request",
           "line 1:");
     }
+    for (String writer : List.of("-1", "4294967296", "1.5", "\"1\"", "null")) {
+      assertError(
+          post(
+              "/internal/import",
+              "{\"key\":\"bad/w\",\"value\":1,\"version\":5,\"writer\":" + writer + "}"),
+          400,
+          "invalid_request",
+          "line 1:");
+    }
     assertError(
         post("/internal/import", good + "\n" + "{\"key\":\"bad/y\",\"version\":5}"),
         400,
         "missing_value",
         "line 3:");
+    assertError(
+        post("/internal/import", "{\"key\":\"bad/d\",\"value\":1,\"deleted\":true,\"version\":5}"),
+        400,
+        "invalid_request",
+        "line 1:");
+    assertError(
+        post("/internal/import", "{\"key\":\"bad/d\",\"deleted\":\"yes\",\"version\":5}"),
+        400,
+        "invalid_request",
+        "line 1:");
     assertError(
         post("/internal/import", "{\"key\":\"\",\"value\":1,\"version\":5}"),
         400,
@@ -278,11 +395,16 @@ class MigrationApiTest {
         "line 1:");
     assertEquals(404, client.getKey("bad/v").statusCode());
     assertError(
-        post("/internal/remove", removeLine("bad/r", 5) + "{\"key\":\"bad/r\"}\n"),
+        post("/internal/handoff", handoffLine("bad/r", 5, 0) + "{\"key\":\"bad/r\"}\n"),
         400,
         "invalid_request",
         "line 2:");
-    assertError(post("/internal/remove", "[1]\n"), 400, "invalid_json", "line 1:");
+    assertError(
+        post("/internal/handoff", "{\"key\":\"bad/r\",\"version\":5,\"writer\":-2}\n"),
+        400,
+        "invalid_request",
+        "line 1:");
+    assertError(post("/internal/handoff", "[1]\n"), 400, "invalid_json", "line 1:");
     assertError(post("/internal/tombstone", "{\"key\":5}"), 400, "invalid_key", "");
     assertError(post("/internal/tombstone", "{"), 400, "invalid_json", "");
   }
@@ -297,14 +419,21 @@ class MigrationApiTest {
   }
 
   @Test
-  void otherMethodsAreNotAllowed() {
-    for (String path : List.of("/internal/import", "/internal/remove", "/internal/tombstone")) {
+  void otherMethodsAreNotAllowedAndTheOldCallsAreGone() {
+    for (String path : List.of("/internal/import", "/internal/handoff", "/internal/tombstone")) {
       for (String method : List.of("GET", "PUT", "DELETE")) {
         HttpResponse<String> r = client.send(method, path, null);
         assertError(r, 405, "method_not_allowed", "");
         assertEquals("POST", r.headers().firstValue("allow").orElse(""), method + " " + path);
       }
     }
-    assertError(client.send("POST", "/internal/nothing", "{}"), 404, "not_found", "");
+    for (String path : List.of("/internal/read?key=k", "/internal/scan")) {
+      HttpResponse<String> r = client.send("POST", path, "{}");
+      assertError(r, 405, "method_not_allowed", "");
+      assertEquals("GET", r.headers().firstValue("allow").orElse(""));
+    }
+    for (String gone : List.of("/internal/remove", "/internal/clock", "/internal/nothing")) {
+      assertError(client.send("POST", gone, "{}"), 404, "not_found", "");
+    }
   }
 }

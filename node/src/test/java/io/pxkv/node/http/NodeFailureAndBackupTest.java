@@ -3,6 +3,7 @@ package io.pxkv.node.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pxkv.common.kv.WriteOrder;
 import io.pxkv.node.NodeClient;
 import io.pxkv.node.NodeConfig;
 import io.pxkv.node.NodeServer;
@@ -13,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +39,15 @@ class NodeFailureAndBackupTest {
   }
 
   private NodeServer node(Path data, FaultyStorageFiles files) throws Exception {
+    return node(vertx, data, files);
+  }
+
+  /**
+   * Two nodes on port 0 in one Vert.x would share one random port (Vert.x shares a server among all
+   * that bind the same negative port), so a second node gets a Vert.x of its own.
+   */
+  private static NodeServer node(Vertx vertx, Path data, FaultyStorageFiles files)
+      throws Exception {
     NodeConfig config = NodeConfig.forTest("node-f", data);
     NodeConfig always = config.withStorage(config.storage().withSyncMode(SyncMode.ALWAYS));
     return NodeServer.start(vertx, always, () -> StorageEngines.open(always.storage(), files))
@@ -86,12 +97,27 @@ class NodeFailureAndBackupTest {
     String[] lines = export.body().split("\n");
     assertEquals(2500, lines.length);
 
-    NodeServer target = node(dir.resolve("b"), new FaultyStorageFiles());
+    Vertx other = Vertx.vertx();
+    NodeServer target = node(other, dir.resolve("b"), new FaultyStorageFiles());
     NodeClient b = new NodeClient(target.port());
     HttpResponse<String> imported = b.send("POST", "/admin/import", export.body());
     assertEquals(200, imported.statusCode(), imported.body());
-    assertEquals(2500, new JsonObject(imported.body()).getLong("imported"));
+    assertEquals(2500, new JsonObject(imported.body()).getLong("imported"), imported.body());
     assertEquals(new JsonObject(a.get("/kv").body()), new JsonObject(b.get("/kv").body()));
+    for (String line : List.of(lines[0], lines[1234])) {
+      // A restore keeps each write's version and writer.
+      JsonObject exported = new JsonObject(line);
+      JsonObject restored = new JsonObject(b.getKey(exported.getString("key")).body());
+      assertEquals(exported.getLong("version"), restored.getLong("version"));
+    }
+    assertEquals(
+        WriteOrder.writerJson(WriteOrder.writerIdOf("node-f")),
+        new JsonObject(lines[0]).getLong("writer"));
+    HttpResponse<String> again = b.send("POST", "/admin/import", export.body());
+    assertEquals(
+        new JsonObject().put("imported", 0).put("skipped", 2500),
+        new JsonObject(again.body()),
+        "a second restore changes nothing");
 
     HttpResponse<String> bad =
         b.send("POST", "/admin/import", "{\"key\":\"x\",\"value\":1}\n{\"key\":\"y\"}\n");
@@ -102,6 +128,7 @@ class NodeFailureAndBackupTest {
     assertEquals(405, b.get("/admin/import").statusCode());
     source.close().await(30, TimeUnit.SECONDS);
     target.close().await(30, TimeUnit.SECONDS);
+    other.close().await(30, TimeUnit.SECONDS);
   }
 
   @Test

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A flipped byte in the middle of an old segment, as the node process sees it: it refuses to start
  * and names the file and offset (exit 1); with {@code --recover} it starts, reports the dropped
- * records, and serves everything else.
+ * records, and serves everything else. Data of a newer format refuses the start, recover or not.
  */
 class NodeCorruptionIT {
   @Test
@@ -40,7 +40,7 @@ class NodeCorruptionIT {
     }
     Path oldest;
     try (Stream<Path> files = Files.list(data)) {
-      List<Path> segments = files.filter(p -> p.toString().endsWith(".data")).sorted().toList();
+      List<Path> segments = files.filter(p -> p.toString().endsWith(".seg")).sorted().toList();
       assertTrue(segments.size() >= 3, "several segments: " + segments);
       oldest = segments.get(0);
     }
@@ -67,6 +67,20 @@ class NodeCorruptionIT {
         if (client.getKey("key-" + i).statusCode() == 200) found++;
       }
       assertTrue(found >= keys - 5 && found < keys, "served all but the damaged records: " + found);
+    }
+  }
+
+  @Test
+  void aSegmentOfANewerFormatStopsTheNodeAlsoWithRecover(@TempDir Path data) throws Exception {
+    Path segment = data.resolve("000001.seg");
+    // The header a later version would write: magic "PXKS", format 3.
+    Files.write(segment, ByteBuffer.allocate(8).putInt(0x50584b53).putInt(3).array());
+    for (String[] flags : new String[][] {{"--port", "0"}, {"--port", "0", "--recover"}}) {
+      ChildNode.Exited refused = ChildNode.runExpectingExit(data, flags);
+      assertEquals(1, refused.code(), refused.output());
+      assertTrue(refused.output().contains("newer version of px-kvstore"), refused.output());
+      assertTrue(refused.output().contains(segment.getFileName().toString()), refused.output());
+      assertEquals(8, Files.size(segment), "left as it was");
     }
   }
 }

@@ -39,7 +39,7 @@ class HintFileTest {
 
   private List<Path> hints() throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.toString().endsWith(".hint")).sorted().toList();
+      return s.filter(p -> p.toString().endsWith(".hnt")).sorted().toList();
     }
   }
 
@@ -98,7 +98,8 @@ class HintFileTest {
   @Test
   void hintPointingPastItsDataFileIsIgnored() throws IOException {
     Path hint = hints().get(0);
-    ByteBuffer lying = HintFile.encode(List.of(new HintFile.Entry("k99", 1 << 20, 40, 1, false)));
+    ByteBuffer lying =
+        HintFile.encode(List.of(new HintFile.Entry("k99", 1 << 20, 40, 1, 1, 0, RecordKind.PUT)));
     Files.write(hint, lying.array());
     try (BitcaskEngine e = open()) {
       assertEquals(1, e.recoveryReport().hintsRejected());
@@ -111,10 +112,12 @@ class HintFileTest {
     Path file = dir.resolve("huge.hint");
     Files.write(
         file,
-        HintFile.encode(List.of(new HintFile.Entry("k", Long.MAX_VALUE - 10, 40, 1, false)))
+        HintFile.encode(
+                List.of(new HintFile.Entry("k", Long.MAX_VALUE - 10, 40, 1, 1, 0, RecordKind.PUT)))
             .array());
     IOException refused =
-        assertThrows(IOException.class, () -> HintFile.read(StorageFiles.DISK, file, 1 << 20));
+        assertThrows(
+            IOException.class, () -> HintFile.read(StorageFiles.DISK, file, segmentOf(1 << 20)));
     assertTrue(refused.getMessage().contains("past the end"), refused.getMessage());
   }
 
@@ -122,18 +125,50 @@ class HintFileTest {
   void hintRoundTripsAndRejectsAnyFlippedByte() throws IOException {
     List<HintFile.Entry> entries =
         List.of(
-            new HintFile.Entry("a", 0, 30, 5, false),
-            new HintFile.Entry("b\u00e9", 30, 24, 6, true));
+            new HintFile.Entry("a", 8, 40, 5, 5, 0xef7260a1, RecordKind.PUT),
+            new HintFile.Entry("b\u00e9", 48, 40, 6, 6, 3, RecordKind.DELETE),
+            new HintFile.Entry("c", 88, 37, 9, 5, 0xef7260a1, RecordKind.HANDOFF));
     byte[] bytes = HintFile.encode(entries).array();
-    Path file = dir.resolve("x.hint");
+    Path file = dir.resolve("x.hnt");
     Files.write(file, bytes);
-    assertEquals(entries, HintFile.read(StorageFiles.DISK, file, 54).entries());
+    assertEquals(entries, HintFile.read(StorageFiles.DISK, file, segmentOf(125)).entries());
     for (int i = 0; i < bytes.length; i++) {
       byte[] bad = bytes.clone();
       bad[i] ^= 1;
       Files.write(file, bad);
       assertThrows(
-          IOException.class, () -> HintFile.read(StorageFiles.DISK, file, 54), "byte " + i);
+          IOException.class,
+          () -> HintFile.read(StorageFiles.DISK, file, segmentOf(125)),
+          "byte " + i);
     }
+  }
+
+  @Test
+  void aFormatOneHintIsReadWithSeqEqualToVersionAndWriterZero() throws IOException {
+    // keyLen | key | offset:u64 | size:u32 | version:u64 | flags:u8, as the previous version wrote.
+    ByteBuffer b = ByteBuffer.allocate(8 + 2 * (4 + 1 + 21) + 8);
+    b.putInt(0x50584b48).putInt(1);
+    b.putInt(1).put((byte) 'a').putLong(0).putInt(30).putLong(5).put((byte) 0);
+    b.putInt(1).put((byte) 'b').putLong(30).putInt(21).putLong(6).put((byte) 1);
+    b.putInt(2);
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(b.array(), 0, b.position());
+    b.putInt((int) crc.getValue());
+    Path file = dir.resolve("000007.hint");
+    Files.write(file, b.array());
+    Segment formatOne = new Segment(7, dir.resolve("000007.data"), StorageFiles.DISK, 51, 1);
+    assertEquals(
+        List.of(
+            new HintFile.Entry("a", 0, 30, 5, 5, 0, RecordKind.PUT),
+            new HintFile.Entry("b", 30, 21, 6, 6, 0, RecordKind.DELETE)),
+        HintFile.read(StorageFiles.DISK, file, formatOne).entries());
+    IOException wrongFormat =
+        assertThrows(
+            IOException.class, () -> HintFile.read(StorageFiles.DISK, file, segmentOf(51)));
+    assertTrue(wrongFormat.getMessage().contains("format"), wrongFormat.getMessage());
+  }
+
+  private Segment segmentOf(long size) {
+    return new Segment(1, dir.resolve("x.seg"), StorageFiles.DISK, size, 2);
   }
 }

@@ -21,7 +21,11 @@ class KeyDirectoryRecoveryTest {
       keydir.recovering(50_000);
       int version = 1;
       for (int i = 0; i < 50_000; i++) {
-        keydir.recover("k" + i, new KeyDirEntry(1, i, 10, version++), i % 7 == 0);
+        long v = version++;
+        keydir.recover(
+            "k" + i,
+            new KeyDirEntry(1, i, 10, v, v, 0),
+            i % 7 == 0 ? RecordKind.DELETE : RecordKind.PUT);
       }
       keydir.recovered();
       keydir.buildSortedKeys();
@@ -32,10 +36,17 @@ class KeyDirectoryRecoveryTest {
       for (int i = 0; i < 20_000; i++) {
         String key = "k" + random.nextInt(70_000);
         touched.add(key);
-        if (random.nextBoolean()) {
-          keydir.putLive(key, new KeyDirEntry(2, i, 10, version++));
-        } else if (keydir.get(key) != null) {
-          keydir.putTombstone(key, new KeyDirEntry(2, i, 10, version++));
+        long v = version++;
+        int what = random.nextInt(8);
+        if (what < 4) {
+          keydir.putLive(key, new KeyDirEntry(2, i, 10, v, v, 0));
+        } else if (what < 6 && keydir.get(key) != null) {
+          keydir.putTombstone(key, new KeyDirEntry(2, i, 10, v, v, 0));
+        } else if (what == 6) {
+          keydir.putHandoff(key, new KeyDirEntry(2, i, 10, v, v, 0));
+        } else if (keydir.tombstone(key) != null) {
+          // What compaction does when it drops a tombstone, on its own thread in the engine.
+          keydir.forget(key, keydir.tombstone(key), RecordKind.DELETE);
         }
       }
       TreeSet<String> expected = new TreeSet<>(keydir.live().keySet());
@@ -54,6 +65,10 @@ class KeyDirectoryRecoveryTest {
           "deleted keys left in the sorted keys, attempt " + attempt);
       assertEquals(expected.size(), keydir.sortedKeys().size());
       assertEquals(expected.first(), keydir.sortedKeys().first());
+      assertEquals(
+          new TreeSet<>(keydir.tombstones().keySet()),
+          new TreeSet<>(keydir.sortedTombstoneKeys()),
+          "the sorted tombstones are exactly the tombstones, attempt " + attempt);
     }
   }
 
@@ -69,7 +84,8 @@ class KeyDirectoryRecoveryTest {
   @Test
   void manyWritesWithoutAScanStartTheBuildRatherThanRecordChangesForever() throws Exception {
     KeyDirectory keydir = recoveredWith(10);
-    for (int i = 0; i < 70_000; i++) keydir.putLive("w" + i, new KeyDirEntry(2, i, 10, 100 + i));
+    for (int i = 0; i < 70_000; i++)
+      keydir.putLive("w" + i, new KeyDirEntry(2, i, 10, 100 + i, 100 + i, 0));
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!keydir.sortedKeysBuilt()) {
       assertTrue(System.nanoTime() < deadline, "the build never started");
@@ -81,16 +97,35 @@ class KeyDirectoryRecoveryTest {
   private static KeyDirectory recoveredWith(int keys) {
     KeyDirectory keydir = new KeyDirectory();
     keydir.recovering(keys);
-    for (int i = 0; i < keys; i++) keydir.recover("k" + i, new KeyDirEntry(1, i, 10, i + 1), false);
+    for (int i = 0; i < keys; i++)
+      keydir.recover("k" + i, new KeyDirEntry(1, i, 10, i + 1, i + 1, 0), RecordKind.PUT);
     keydir.recovered();
     return keydir;
   }
 
   @Test
+  void sortedKeysAreInUtf8OrderAlsoAfterARestart() throws Exception {
+    // U+FFFD sorts before U+1F600 in UTF-8 (EF BF BD < F0 9F 98 80), after it in UTF-16.
+    List<String> keys = List.of("a", "a\uFFFD", "a\uD83D\uDE00", "b");
+    KeyDirectory restarted = new KeyDirectory();
+    restarted.recovering(4);
+    for (int i = 0; i < keys.size(); i++) {
+      restarted.recover(keys.get(i), new KeyDirEntry(1, i, 10, i + 1, i + 1, 0), RecordKind.PUT);
+    }
+    restarted.recovered();
+    assertEquals(keys, List.copyOf(restarted.sortedKeys()));
+    KeyDirectory fresh = new KeyDirectory();
+    for (int i = keys.size() - 1; i >= 0; i--) {
+      fresh.putTombstone(keys.get(i), new KeyDirEntry(1, i, 10, i + 1, i + 1, 0));
+    }
+    assertEquals(keys, List.copyOf(fresh.sortedTombstoneKeys()));
+  }
+
+  @Test
   void aFreshDirectoryNeedsNoBuild() {
     KeyDirectory keydir = new KeyDirectory();
-    keydir.putLive("b", new KeyDirEntry(1, 0, 10, 1));
-    keydir.putLive("a", new KeyDirEntry(1, 10, 10, 2));
+    keydir.putLive("b", new KeyDirEntry(1, 0, 10, 1, 1, 0));
+    keydir.putLive("a", new KeyDirEntry(1, 10, 10, 2, 2, 0));
     assertEquals(List.of("a", "b"), List.copyOf(keydir.sortedKeys()));
   }
 }

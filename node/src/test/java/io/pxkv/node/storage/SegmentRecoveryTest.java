@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +35,7 @@ class SegmentRecoveryTest {
   }
 
   private Path onlySegment() {
-    return FileNames.data(dir, 1);
+    return FileNames.segment(dir, 1);
   }
 
   @Test
@@ -61,6 +62,75 @@ class SegmentRecoveryTest {
       }
       assertEquals(lastStart, Files.size(onlySegment()), "the torn bytes are truncated away");
     }
+  }
+
+  @Test
+  void aTornTombstoneOrHandoffMarkerLeavesTheKeyAsItWasAtEveryOffset() throws Exception {
+    for (boolean handoff : new boolean[] {false, true}) {
+      Files.deleteIfExists(onlySegment());
+      long version;
+      try (BitcaskEngine e = open()) {
+        version = await(e.put("k", utf8("\"kept\""))).version();
+        if (handoff) {
+          assertTrue(await(e.handoff("k", version, 0, 0)));
+        } else {
+          assertTrue(await(e.delete("k")).isPresent());
+        }
+      }
+      byte[] whole = Files.readAllBytes(onlySegment());
+      int lastStart = whole.length - RecordCodec.size(utf8("k"), null);
+      for (int cut = lastStart + 1; cut < whole.length; cut++) {
+        Files.write(onlySegment(), whole);
+        Bytes.truncateTo(onlySegment(), cut);
+        try (BitcaskEngine e = open()) {
+          assertEquals(1, e.recoveryReport().tornRecords(), "cut at " + cut);
+          assertEquals("\"kept\"", value(e, "k"), "cut at " + cut);
+          assertEquals(version, e.get("k").orElseThrow().version());
+          e.checkInvariants();
+        }
+      }
+      Files.write(onlySegment(), whole);
+      try (BitcaskEngine e = open()) {
+        assertTrue(e.recoveryReport().isClean());
+        assertEquals(Optional.empty(), e.get("k"), handoff ? "handed off" : "deleted");
+        assertEquals(handoff, e.readRecord("k").isEmpty(), "a held tombstone is readable");
+        e.checkInvariants();
+      }
+    }
+  }
+
+  @Test
+  void aSegmentHeaderCutShortInTheNewestSegmentIsWrittenAgain() throws Exception {
+    try (BitcaskEngine e = open()) {
+      await(e.put("a", utf8("1")));
+    }
+    // A crash while segment 2 was being created: its header is incomplete.
+    for (int size = 0; size < SegmentHeader.BYTES; size++) {
+      byte[] partial = Arrays.copyOf(SegmentHeader.encode().array(), size);
+      Files.write(FileNames.segment(dir, 2), partial);
+      try (BitcaskEngine e = open()) {
+        assertEquals("1", value(e, "a"));
+        assertEquals(1, e.recoveryReport().tornRecords(), "header of " + size + " bytes");
+        await(e.put("b", utf8("2")));
+        e.checkInvariants();
+      }
+      try (BitcaskEngine e = open()) {
+        assertTrue(e.recoveryReport().isClean());
+        assertEquals("2", value(e, "b"));
+      }
+      Files.delete(FileNames.segment(dir, 2)); // and "b" with it, for the next round
+    }
+  }
+
+  @Test
+  void aSegmentHeaderCutShortInAnOlderSegmentIsCorruption() throws Exception {
+    try (BitcaskEngine e = open()) {
+      for (int i = 0; i < 200; i++) await(e.put("k" + i, utf8("\"" + "x".repeat(40) + "\"")));
+      assertTrue(e.stats().segments() > 1);
+    }
+    Bytes.truncateTo(onlySegment(), 5);
+    StorageCorruptionException ex = assertThrows(StorageCorruptionException.class, this::open);
+    assertTrue(ex.getMessage().contains(onlySegment().getFileName().toString()), ex.getMessage());
   }
 
   @Test
@@ -151,7 +221,7 @@ class SegmentRecoveryTest {
     try (BitcaskEngine e = open()) {
       assertEquals(Optional.empty(), await(e.delete("never")));
     }
-    assertEquals(0, Files.size(onlySegment()));
+    assertEquals(SegmentHeader.BYTES, Files.size(onlySegment()));
   }
 
   @Test
@@ -174,7 +244,7 @@ class SegmentRecoveryTest {
     try (BitcaskEngine e = open()) {
       await(e.put("k", utf8("1")));
       // A version far in the future (a clock that was ahead) must still be exceeded after reopen.
-      assertTrue(await(e.putIfNewer("future", utf8("1"), Long.MAX_VALUE / 4)));
+      assertTrue(await(e.importRecord("future", utf8("1"), Long.MAX_VALUE / 4, 7, 0)));
       before = e.get("future").orElseThrow().version();
     }
     try (BitcaskEngine e = open()) {

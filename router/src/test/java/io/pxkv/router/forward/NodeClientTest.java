@@ -128,7 +128,7 @@ class NodeClientTest {
             () -> {
               List<Future<NodeReply>> calls = new ArrayList<>();
               for (int i = 0; i < 50; i++) {
-                calls.add(client.call(HttpMethod.GET, "/kv?key=k" + i, null, null));
+                calls.add(client.call(null, HttpMethod.GET, "/kv?key=k" + i, null, null));
               }
               return Future.all(calls).map(all -> all.<NodeReply>list());
             });
@@ -175,7 +175,7 @@ class NodeClientTest {
       NodeClient client, HttpMethod method, String uriPrefix, int count) {
     List<Future<NodeReply>> calls = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      calls.add(client.call(method, uriPrefix + i, null, null));
+      calls.add(client.call(null, method, uriPrefix + i, null, null));
     }
     return calls;
   }
@@ -201,12 +201,12 @@ class NodeClientTest {
     NodeClient client = client(300, 1);
     answers = n -> n != 0;
     long start = System.nanoTime();
-    KvException late = failure(() -> client.call(HttpMethod.GET, "/kv?key=a", null, null));
+    KvException late = failure(() -> client.call(null, HttpMethod.GET, "/kv?key=a", null, null));
     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertEquals(ErrorCode.UPSTREAM_TIMEOUT, late.code());
     assertTrue(tookMs >= 300 && tookMs < 3000, "took " + tookMs + " ms");
     assertTrue(client.lastError().contains("did not answer"), client.lastError());
-    NodeReply next = onLoop(() -> client.call(HttpMethod.GET, "/kv?key=b", null, null));
+    NodeReply next = onLoop(() -> client.call(null, HttpMethod.GET, "/kv?key=b", null, null));
     assertEquals(200, next.status());
     assertEquals(2, connections.get(), "the stuck connection was given up");
     assertEquals(null, client.lastError());
@@ -225,16 +225,18 @@ class NodeClientTest {
                         1000,
                         1,
                         16,
-                        1000)));
+                        1000,
+                        false)));
     // Eight calls, each sent when the one before is answered: busy throughout, so one connection.
     for (int i = 0; i < 8; i++) {
       assertEquals(
-          200, onLoop(() -> client.call(HttpMethod.GET, "/kv?key=a", null, null)).status());
+          200, onLoop(() -> client.call(null, HttpMethod.GET, "/kv?key=a", null, null)).status());
     }
     assertEquals(1, connections.get(), "a connection in use stays open");
     assertFalse(firstClose.isDone(), "a connection in use stays open");
     firstClose.get(10, TimeUnit.SECONDS); // then idle for 1 s: closed by the sweep
-    assertEquals(200, onLoop(() -> client.call(HttpMethod.GET, "/kv?key=b", null, null)).status());
+    assertEquals(
+        200, onLoop(() -> client.call(null, HttpMethod.GET, "/kv?key=b", null, null)).status());
     assertEquals(2, connections.get(), "the next call opened a fresh connection");
     assertEquals(null, client.lastError());
   }
@@ -246,7 +248,8 @@ class NodeClientTest {
     AtomicReference<Future<NodeReply>> pending = new AtomicReference<>();
     onLoop(
         () -> {
-          pending.set(client.call(HttpMethod.PUT, "/kv/a", "application/json", Buffer.buffer("1")));
+          pending.set(
+              client.call(null, HttpMethod.PUT, "/kv/a", "application/json", Buffer.buffer("1")));
           return Future.succeededFuture();
         });
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -268,7 +271,7 @@ class NodeClientTest {
     KvException closing =
         failure(
             () -> {
-              Future<NodeReply> call = client.call(HttpMethod.GET, "/kv?key=a", null, null);
+              Future<NodeReply> call = client.call(null, HttpMethod.GET, "/kv?key=a", null, null);
               client.close();
               return call;
             });
@@ -281,7 +284,7 @@ class NodeClientTest {
     NodeClient client = client(5000, 2);
     server.close().await(10, TimeUnit.SECONDS);
     long start = System.nanoTime();
-    KvException refused = failure(() -> client.call(HttpMethod.GET, "/kv?key=a", null, null));
+    KvException refused = failure(() -> client.call(null, HttpMethod.GET, "/kv?key=a", null, null));
     assertEquals(ErrorCode.NODE_UNAVAILABLE, refused.code());
     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1));
   }
@@ -290,16 +293,18 @@ class NodeClientTest {
   void requestsCarryMethodHostLengthTypeAndBody() throws Exception {
     Buffer encoded =
         RequestEncoder.encode(
+            new ViewTag("c1", 7),
             HttpMethod.PUT,
             "/kv/a%20b",
             "127.0.0.1:9001",
             "application/json",
             Buffer.buffer("{\"x\":1}"));
     assertEquals(
-        "PUT /kv/a%20b HTTP/1.1\r\nHost: 127.0.0.1:9001\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"x\":1}",
+        "PUT /kv/a%20b HTTP/1.1\r\nHost: 127.0.0.1:9001\r\nX-Pxkv-Cluster: c1\r\nX-Pxkv-Epoch:"
+            + " 7\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"x\":1}",
         encoded.toString());
     assertEquals(
         "GET /kv?key=a HTTP/1.1\r\nHost: h:1\r\n\r\n",
-        RequestEncoder.encode(HttpMethod.GET, "/kv?key=a", "h:1", null, null).toString());
+        RequestEncoder.encode(null, HttpMethod.GET, "/kv?key=a", "h:1", null, null).toString());
   }
 }

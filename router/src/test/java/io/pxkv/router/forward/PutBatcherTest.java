@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * gets the node's own answer for it.
  */
 class PutBatcherTest {
+  private static final ViewTag TAG = new ViewTag("test", 1);
   @TempDir Path dataDir;
   private Vertx vertx;
   private Context loop;
@@ -56,9 +57,9 @@ class PutBatcherTest {
                   vertx.getOrCreateContext(),
                   client.node(),
                   5000,
-                  (method, uri, contentType, body, deadlineMs) -> {
+                  (tag, method, uri, contentType, body, deadlineMs) -> {
                     sent.add(method + " " + uri);
-                    return client.call(method, uri, contentType, body, deadlineMs);
+                    return client.call(tag, method, uri, contentType, body, deadlineMs);
                   });
           return Future.succeededFuture();
         });
@@ -81,6 +82,7 @@ class PutBatcherTest {
                         path("a", "2"),
                         path("bad", "{\"x\":"),
                         batcher.put(
+                            TAG,
                             PutBatch.Form.BODY,
                             "c",
                             "/kv",
@@ -101,9 +103,10 @@ class PutBatcherTest {
         replies.get(2).body().toString());
 
     // What the node stored is what it answered.
-    NodeReply read = onLoop(() -> client.call(HttpMethod.GET, "/kv/a", null, null));
+    NodeReply read = onLoop(() -> client.call(null, HttpMethod.GET, "/kv/a", null, null));
     assertEquals(replies.get(2).body(), read.body());
-    assertEquals(404, onLoop(() -> client.call(HttpMethod.GET, "/kv/bad", null, null)).status());
+    assertEquals(
+        404, onLoop(() -> client.call(null, HttpMethod.GET, "/kv/bad", null, null)).status());
   }
 
   @Test
@@ -159,7 +162,7 @@ class PutBatcherTest {
 
   private Future<NodeReply> path(String key, String value) {
     return batcher.put(
-        PutBatch.Form.PATH, key, "/kv/" + key, "application/json", Buffer.buffer(value));
+        TAG, PutBatch.Form.PATH, key, "/kv/" + key, "application/json", Buffer.buffer(value));
   }
 
   private static Future<List<NodeReply>> all(List<Future<NodeReply>> puts) {
