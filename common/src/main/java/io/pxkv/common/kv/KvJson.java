@@ -253,7 +253,7 @@ public final class KvJson {
     Boolean deleted = null;
     Long version = null;
     Long writer = null;
-    try (JsonParser p = FACTORY.createParser(body)) {
+    try (JsonParser p = parser(body)) {
       expectObjectStart(p);
       for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
         String field = p.currentName();

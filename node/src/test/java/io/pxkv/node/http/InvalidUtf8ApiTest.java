@@ -123,7 +123,7 @@ class InvalidUtf8ApiTest {
                 post(
                     "/internal/import",
                     bytes("{\"key\":\"k\",\"value\":\"a", bad, "\",\"version\":5}\n")),
-                post("/internal/remove", bytes("{\"key\":\"a", bad, "\",\"version\":5}\n")),
+                post("/internal/handoff", bytes("{\"key\":\"a", bad, "\",\"version\":5}\n")),
                 post("/internal/tombstone", bytes("{\"key\":\"a", bad, "\"}"))));
   }
 

@@ -298,27 +298,29 @@ class MigrationApiTest {
 
   @Test
   void writesTaggedWithAnEpochPassTheNodesGate() throws Exception {
-    Map<String, String> tagged = Map.of("X-Pxkv-Epoch", "3");
+    Map<String, String> tagged = Map.of("X-Pxkv-Cluster", "mig", "X-Pxkv-Epoch", "3");
     String put = "{\"key\":\"gate\",\"value\":1}";
-    // Nothing opened yet: the engine refuses every tagged write.
+    // No view yet: every tagged request is refused as stale, reads and writes alike.
     assertError(client.send("PUT", "/kv", put, tagged), 409, "stale_view", "");
     assertError(
         client.send("POST", "/internal/import", importLine("gate", "1", 5, 0), tagged),
         409,
         "stale_view",
-        "line 1:");
-    assertError(client.send("PUT", "/kv/gate", "1", tagged), 409, "stale_view", "");
+        "");
     assertError(client.send("DELETE", "/kv?key=gate", null, tagged), 409, "stale_view", "");
     assertEquals(404, client.getKey("gate").statusCode());
-    node.engine().fence(3).get(30, TimeUnit.SECONDS);
-    node.engine().open(3, 0).get(30, TimeUnit.SECONDS);
+    NodeViewApiTest.prepareAndOpen(client, "node-m", "mig", 3, 0);
     assertEquals(201, client.send("PUT", "/kv", put, tagged).statusCode());
     assertEquals(200, client.send("PUT", "/kv/gate", "2", tagged).statusCode());
-    assertError(client.send("PUT", "/kv", put, Map.of("X-Pxkv-Epoch", "2")), 409, "stale_view", "");
+    assertError(
+        client.send("PUT", "/kv", put, Map.of("X-Pxkv-Cluster", "mig", "X-Pxkv-Epoch", "2")),
+        409,
+        "stale_view",
+        "");
     assertEquals(200, client.send("PUT", "/kv", put).statusCode(), "untagged: served as ever");
     for (String bad : List.of("x", "-1", "1.5", "99999999999999999999")) {
       assertError(
-          client.send("PUT", "/kv", put, Map.of("X-Pxkv-Epoch", bad)),
+          client.send("PUT", "/kv", put, Map.of("X-Pxkv-Cluster", "mig", "X-Pxkv-Epoch", bad)),
           400,
           "invalid_request",
           "header X-Pxkv-Epoch");
