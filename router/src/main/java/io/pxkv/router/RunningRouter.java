@@ -60,14 +60,34 @@ public final class RunningRouter {
             routersId ->
                 vertx
                     .deployVerticle(coordinator)
-                    .map(
+                    // Serve once the nodes told where the cluster stands, or after a deadline
+                    // when none answers: requests then wait for a view (and get 503 without one).
+                    .compose(
                         coordinatorId ->
-                            new RunningRouter(vertx, config, started, routersId, coordinatorId))
+                            firstViewOrDeadline(vertx, coordinator, config.timeoutMs())
+                                .map(
+                                    v ->
+                                        new RunningRouter(
+                                            vertx, config, started, routersId, coordinatorId)))
                     .recover(
                         t ->
                             vertx
                                 .undeploy(routersId)
                                 .transform(ignored -> Future.failedFuture(t))));
+  }
+
+  private static Future<Void> firstViewOrDeadline(
+      Vertx vertx, ClusterCoordinator coordinator, long waitMs) {
+    io.vertx.core.Promise<Void> ready = io.vertx.core.Promise.promise();
+    long timer = vertx.setTimer(waitMs, id -> ready.tryComplete());
+    coordinator
+        .firstView()
+        .onComplete(
+            ar -> {
+              vertx.cancelTimer(timer);
+              ready.tryComplete();
+            });
+    return ready.future();
   }
 
   /** The port clients connect to (the one picked, when the config asked for 0). */

@@ -80,6 +80,7 @@ public final class ClusterCoordinator extends VerticleBase {
   private long nextDriveTimer = -1;
   private long progressTimer = -1;
   private List<Promise<Void>> afterDrive = new ArrayList<>();
+  private final Promise<Void> firstView = Promise.promise();
 
   private volatile RoutingPublisher routing;
 
@@ -128,6 +129,11 @@ public final class ClusterCoordinator extends VerticleBase {
     Promise<JsonObject> result = Promise.promise();
     context.runOnContext(v -> result.complete(status()));
     return result.future();
+  }
+
+  /** Completes once the router routes by a view of the cluster (any thread may wait on it). */
+  public Future<Void> firstView() {
+    return firstView.future();
   }
 
   /** Why the newest cluster file was refused, or null. */
@@ -429,7 +435,7 @@ public final class ClusterCoordinator extends VerticleBase {
   private Future<Void> publish(ClusterState state) {
     published = state;
     if (!state.moving()) moverEpoch = -1;
-    return routing.publish(state);
+    return routing.publish(state).onSuccess(v -> firstView.tryComplete());
   }
 
   private static List<String> unreachable(List<NodeInfo> needed, List<Seen> seen) {

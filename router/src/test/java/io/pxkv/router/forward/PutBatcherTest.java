@@ -32,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * gets the node's own answer for it.
  */
 class PutBatcherTest {
-  private static final ViewTag TAG = new ViewTag("test", 1);
+  /** Untagged: the node of this test belongs to no cluster. */
+  private static final ViewTag TAG = null;
+
   @TempDir Path dataDir;
   private Vertx vertx;
   private Context loop;
