@@ -249,8 +249,6 @@ class RebalanceIT {
                     String.valueOf(routerPort),
                     "--cluster",
                     clusterFile.toString(),
-                    "--state-dir",
-                    root.resolve("router").toString(),
                     "--rebalance-rate",
                     String.valueOf(keysPerSecond),
                     "--timeout-ms",
