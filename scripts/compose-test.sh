@@ -83,6 +83,13 @@ trap 'exit 130' INT TERM
 
 cid() { docker compose ps -q "$1"; }
 
+# docker compose up/down/build, their progress lines kept in a log that a failure shows.
+compose() {
+  echo "\$ docker compose $*" >>"$work/compose.log"
+  docker compose "$@" >>"$work/compose.log" 2>&1 ||
+    fail "docker compose $* failed: $(tail -30 "$work/compose.log")"
+}
+
 # GET PATH on a node from inside its own container (nodes publish no port; the image has pxkv-get).
 node_get() { docker exec "$(cid "$1")" pxkv-get "$2"; }
 node_keys() { node_get "$1" /admin/stats | jq .keys; }
@@ -268,14 +275,14 @@ fi
 ls -l launcher/target/px-kvstore.jar
 
 phase build
-docker compose build -q router
+compose build router
 size_mb=$(($(docker image inspect -f '{{.Size}}' px-kvstore:local) / 1000000))
 ((size_mb < 150)) || fail "image px-kvstore:local is $size_mb MB, over the 150 MB goal"
 ok "image px-kvstore:local is $size_mb MB (base $PXKV_BASE_IMAGE)"
 
 phase up
 up_since="$(date +%s.%N)"
-docker compose up -d
+compose up -d
 wait_healthy node-1 node-2 node-3 router
 base="$(router_base)"
 for s in node-1 node-2 node-3 router; do
@@ -363,7 +370,7 @@ check_failed_writes_were_nodes node-1 "node-1 stopped" "$work/load.failed" may-b
 check_expected "after the stop"
 
 phase grow
-docker compose up -d node-4
+compose up -d node-4
 wait_healthy node-4
 say "node-4 up and healthy after $(seconds_since "$phase_start") s"
 jq '.nodes += [{"id": "node-4", "url": "http://node-4:9001"}]' "$work/cluster.docker.json.orig" >"$work/cluster.json"
@@ -396,9 +403,9 @@ ok "every container logs one line per event"
 phase restart
 # node-4 is in the cluster file now: its profile stays on, as docs/OPERATIONS.md says.
 export COMPOSE_PROFILES=node-4
-docker compose down
+compose down
 say "down after $(seconds_since "$phase_start") s"
-docker compose up -d
+compose up -d
 wait_healthy node-1 node-2 node-3 node-4 router
 say "up and healthy after $(seconds_since "$phase_start") s"
 base="$(router_base)"
@@ -406,6 +413,6 @@ check_counts "after down and up" node-1 node-2 node-3 node-4
 check_expected "after down and up"
 
 phase down
-docker compose down -v
+compose down -v
 phase
 echo "compose-test: $passed passed, 0 failed"
