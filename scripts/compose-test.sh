@@ -63,7 +63,7 @@ cleanup() {
   [[ -n "$load_pid" ]] && kill "$load_pid" 2>/dev/null && wait "$load_pid" 2>/dev/null
   if docker info >/dev/null 2>&1; then
     if ((code != 0)); then
-      say "logs of the last 40 lines of each container:"
+      say "the last 40 lines of each container's log:"
       docker compose --profile node-4 logs --no-color --tail 40 >&2
     fi
     docker rm -f "$placeholder" >/dev/null 2>&1

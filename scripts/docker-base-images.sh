@@ -7,7 +7,8 @@
 #   px-kvstore-base/jdk:17            the same plus openjdk-17-jdk-headless: where jdeps and jlink
 #                                     cut the runtime down (PXKV_JDK_IMAGE)
 #
-# Prints the two lines to export. Needs root, debootstrap and a running Docker engine.
+# Prints the two lines to export. Needs root, debootstrap and a running Docker engine;
+# PXKV_DEBIAN_MIRROR picks another Debian mirror.
 # Cached twice: images already in the engine and built by this same recipe are kept (a label
 # holds the recipe's hash); otherwise the root file systems are kept as tar files under
 # ${XDG_CACHE_HOME:-~/.cache}/px-kvstore/docker-base/ and imported again (seconds, not a minute).
