@@ -21,6 +21,8 @@ public final class Main {
       Run 'px-kvstore <command> --help' for a command's flags and their PXKV_* variables.
       """;
 
+  private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -37,6 +39,12 @@ public final class Main {
     // unless profiling. -Dio.netty.jfr.enabled=true on the command line turns them back on.
     if (System.getProperty("io.netty.jfr.enabled") == null) {
       System.setProperty("io.netty.jfr.enabled", "false");
+    }
+    // java.util.logging (what Vert.x logs through) prints each record on two lines by default: one
+    // line per event instead, so that each is one line in docker logs and log collectors. A
+    // -Djava.util.logging.SimpleFormatter.format on the command line wins.
+    if (System.getProperty(LOG_FORMAT) == null) {
+      System.setProperty(LOG_FORMAT, "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     int code =
