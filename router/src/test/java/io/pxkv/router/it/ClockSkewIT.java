@@ -16,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the flag out and preloads libfaketime into node-1 instead ({@code apt-get install libfaketime};
  * {@code -Dpxkv.faketime.lib=...} if it is not at the Debian path).
  */
-@Tag("moves-unfixed")
 class ClockSkewIT {
   private static final long SKEW_MS = 30_000;
   private static final int KEYS = 4_000;

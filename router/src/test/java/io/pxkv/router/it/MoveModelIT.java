@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,7 +36,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Seeds: {@code -Dpxkv.seeds=7,8,9}, or {@link #DEFAULT_SEEDS}. A failure prints the seed and
  * the step log; the same seed replays the same steps (timing may differ).
  */
-@Tag("moves-unfixed")
 class MoveModelIT {
   private static final long[] DEFAULT_SEEDS = {1, 2, 3};
   private static final int STEPS = 200;

@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
  * target, on no other node, as last acknowledged. At the end, every key is read through the router
  * and every node is listed again, with the same rule.
  */
-@Tag("moves-unfixed")
 class MoveSequencesIT {
   private static final int KEYS = 20_000;
 
