@@ -5,8 +5,8 @@ import io.pxkv.bench.scenarios.BareChainScenario;
 import io.pxkv.bench.scenarios.BareServerScenario;
 import io.pxkv.bench.scenarios.CompactionP99Scenario;
 import io.pxkv.bench.scenarios.FsyncModesScenario;
+import io.pxkv.bench.scenarios.MoveScenario;
 import io.pxkv.bench.scenarios.NodeScenario;
-import io.pxkv.bench.scenarios.RebalanceScenario;
 import io.pxkv.bench.scenarios.RestartTimeScenario;
 import io.pxkv.bench.scenarios.RouterScenario;
 import io.pxkv.bench.scenarios.RouterSideBySideScenario;
@@ -32,6 +32,6 @@ public final class Catalog {
         new FsyncModesScenario(),
         new RestartTimeScenario(),
         new CompactionP99Scenario(),
-        new RebalanceScenario());
+        new MoveScenario());
   }
 }
