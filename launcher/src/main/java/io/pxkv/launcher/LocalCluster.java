@@ -115,6 +115,7 @@ final class LocalCluster {
               RouterConfig.defaultInstances(),
               ValueLimits.DEFAULTS,
               RouterConfig.DEFAULT_REBALANCE_KEYS_PER_SECOND,
+              RouterConfig.DEFAULT_REBALANCE_BUSY_KEYS_PER_SECOND,
               RouterConfig.DEFAULT_NODE_CLIENT);
       router = RunningRouter.start(vertx, routerConfig).await(1, TimeUnit.MINUTES);
     } catch (Exception e) {

@@ -23,7 +23,9 @@ import java.util.Map;
  * @param pipelining requests in flight per connection to a node (HTTP/1.1 pipelining); 1 is off
  * @param instances event loops serving HTTP, one {@link RouterVerticle} each
  * @param limits request size limits, checked before a body is forwarded
- * @param rebalanceKeysPerSecond the pace at which keys are moved between nodes
+ * @param rebalanceKeysPerSecond the pace at which keys are moved between nodes while no client
+ *     request comes
+ * @param rebalanceBusyKeysPerSecond the pace while clients are being served: moves yield to them
  * @param nodeClient which HTTP client carries single calls to nodes: {@code own} (the router's
  *     pipelining client) or {@code vertx} (Vert.x's HttpClient)
  */
@@ -39,13 +41,15 @@ public record RouterConfig(
     int instances,
     ValueLimits limits,
     long rebalanceKeysPerSecond,
+    long rebalanceBusyKeysPerSecond,
     String nodeClient) {
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_CLUSTER_FILE = "config/cluster.json";
   public static final int DEFAULT_TIMEOUT_MS = 5000;
   public static final int DEFAULT_CONNECT_TIMEOUT_MS = 1000;
-  public static final long DEFAULT_REBALANCE_KEYS_PER_SECOND = 20_000;
+  public static final long DEFAULT_REBALANCE_KEYS_PER_SECOND = 200_000;
+  public static final long DEFAULT_REBALANCE_BUSY_KEYS_PER_SECOND = 5_000;
   public static final String DEFAULT_NODE_CLIENT = "own";
 
   /**
@@ -65,7 +69,8 @@ public record RouterConfig(
         || poolSize < 1
         || pipelining < 1
         || instances < 1
-        || rebalanceKeysPerSecond < 1) {
+        || rebalanceKeysPerSecond < 1
+        || rebalanceBusyKeysPerSecond < 1) {
       throw new IllegalArgumentException(
           "timeouts, pool size, instances and rebalance rate must be >= 1");
     }
@@ -90,6 +95,7 @@ public record RouterConfig(
         defaultInstances(),
         ValueLimits.DEFAULTS,
         DEFAULT_REBALANCE_KEYS_PER_SECOND,
+        DEFAULT_REBALANCE_BUSY_KEYS_PER_SECOND,
         DEFAULT_NODE_CLIENT);
   }
 
@@ -106,6 +112,7 @@ public record RouterConfig(
         instances,
         limits,
         rebalanceKeysPerSecond,
+        rebalanceBusyKeysPerSecond,
         nodeClient);
   }
 
@@ -122,6 +129,7 @@ public record RouterConfig(
         newInstances,
         limits,
         rebalanceKeysPerSecond,
+        rebalanceBusyKeysPerSecond,
         nodeClient);
   }
 
@@ -138,6 +146,7 @@ public record RouterConfig(
         instances,
         limits,
         rebalanceKeysPerSecond,
+        rebalanceBusyKeysPerSecond,
         newNodeClient);
   }
 
@@ -171,7 +180,12 @@ public record RouterConfig(
         .option(
             "rebalance-rate",
             String.valueOf(DEFAULT_REBALANCE_KEYS_PER_SECOND),
-            "keys per second moved between nodes when the cluster changes")
+            "keys per second moved between nodes when the cluster changes, while no client is"
+                + " served")
+        .option(
+            "rebalance-busy-rate",
+            String.valueOf(DEFAULT_REBALANCE_BUSY_KEYS_PER_SECOND),
+            "keys per second moved while clients are served (moves yield to them)")
         .option(
             "node-client",
             DEFAULT_NODE_CLIENT,
@@ -198,6 +212,7 @@ public record RouterConfig(
     int instances = flags.integer("instances", 1, 1024);
     long maxValue = flags.bytes("max-value-bytes", 1, 512L << 20);
     int rebalanceRate = flags.integer("rebalance-rate", 1, 10_000_000);
+    int busyRate = flags.integer("rebalance-busy-rate", 1, 10_000_000);
     String nodeClient = flags.string("node-client");
     if (!nodeClient.equals("own") && !nodeClient.equals("vertx")) {
       throw new UsageException("--node-client must be own or vertx (was " + nodeClient + ")");
@@ -220,6 +235,7 @@ public record RouterConfig(
         instances,
         new ValueLimits((int) maxValue, ValueLimits.DEFAULT_MAX_DEPTH),
         rebalanceRate,
+        busyRate,
         nodeClient);
   }
 }

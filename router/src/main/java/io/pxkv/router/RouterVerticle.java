@@ -11,6 +11,7 @@ import io.pxkv.router.cluster.StatusHandler;
 import io.pxkv.router.forward.ClusterBackup;
 import io.pxkv.router.forward.ForwardingHandler;
 import io.pxkv.router.forward.Views;
+import io.pxkv.router.rebalance.ClientLoad;
 import io.pxkv.router.rebalance.ClusterCoordinator;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -38,6 +39,7 @@ public final class RouterVerticle extends VerticleBase {
   private ForwardingHandler kv;
   private StatusHandler status;
   private ClusterBackup backup;
+  private ClientLoad load;
 
   /**
    * {@code port} is the port to bind; negative shares one random port among instances. {@code
@@ -59,6 +61,7 @@ public final class RouterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ring = new RingHolder(vertx, config);
+    load = coordinator.clientLoad();
     Views views =
         new Views() {
           @Override
@@ -69,6 +72,11 @@ public final class RouterVerticle extends VerticleBase {
           @Override
           public Future<ClusterView> next(long epoch, long waitMs) {
             return ring.next(epoch, waitMs);
+          }
+
+          @Override
+          public io.pxkv.router.forward.MovedKeys moved() {
+            return coordinator.movedKeys();
           }
 
           @Override
@@ -112,8 +120,10 @@ public final class RouterVerticle extends VerticleBase {
     try {
       String path = request.path();
       if (path.equals("/kv")) {
+        load.record();
         kv.collection(request);
       } else if (KeyPaths.isKeyPath(path)) {
+        load.record();
         kv.item(request);
       } else if (path.equals("/health")) {
         Requests.requireMethod(request, HttpMethod.GET);

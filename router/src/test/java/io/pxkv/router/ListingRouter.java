@@ -28,6 +28,7 @@ final class ListingRouter extends VerticleBase {
   private ForwardingHandler kv;
   private ClusterBackup backup;
   private HttpServer server;
+  private final io.pxkv.router.forward.MovedKeys moved = new io.pxkv.router.forward.MovedKeys();
 
   ListingRouter(RouterConfig config) {
     this.config = config;
@@ -52,6 +53,11 @@ final class ListingRouter extends VerticleBase {
           public Future<Void> nodeBehind(String nodeId, long epoch) {
             nodeBehindCalls.incrementAndGet();
             return Future.succeededFuture();
+          }
+
+          @Override
+          public io.pxkv.router.forward.MovedKeys moved() {
+            return moved;
           }
         };
     kv = new ForwardingHandler(views, config.limits(), config.timeoutMs());

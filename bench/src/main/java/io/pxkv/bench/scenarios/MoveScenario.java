@@ -64,7 +64,7 @@ public final class MoveScenario extends Scenario {
         + s.clusterNodeInstances()
         + "`) and a 4th node running but not in the cluster file; "
         + keys
-        + " keys (`move-N`) with values of about "
+        + " keys (`bench-N`) with values of about "
         + param(s, VALUE_BYTES)
         + " bytes imported through the router. **Idle**: node-4 is added to the cluster file with"
         + " no client load; the move's duration (file rewritten to `done`) gives the keys per"
@@ -199,7 +199,7 @@ public final class MoveScenario extends Scenario {
                   StringBuilder body = new StringBuilder();
                   int lines = 0;
                   for (int i = part; i < keys; i += parts) {
-                    body.append("{\"key\":\"move-")
+                    body.append("{\"key\":\"bench-")
                         .append(i)
                         .append("\",\"value\":{\"n\":")
                         .append(i)

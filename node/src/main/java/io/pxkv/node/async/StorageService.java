@@ -66,6 +66,8 @@ public final class StorageService {
 
   /** {@link StorageEngine#readRecord}: the key's value or held tombstone, on a reader thread. */
   public Future<Optional<StoredRecord>> readRecord(String key) {
+    Optional<StoredRecord> inMemory = engine.readRecordIfCached(key);
+    if (inMemory != null) return Future.succeededFuture(inMemory);
     return readers.executeBlocking(() -> engine.readRecord(key), false);
   }
 
@@ -112,6 +114,26 @@ public final class StorageService {
   public Future<Boolean> importRecord(
       String key, byte[] valueOrNull, long version, int writer, long epoch) {
     return onCaller(engine.importRecord(key, valueOrNull, version, writer, epoch));
+  }
+
+  /**
+   * {@link StorageEngine#importAll}: every record queued at once; completes, in one hop back to the
+   * caller, once all are done, with each one's outcome in order.
+   */
+  public Future<List<AsyncResult<Boolean>>> importAll(List<StoredRecord> records, long epoch) {
+    return allOf(engine.importAll(records, epoch));
+  }
+
+  /** {@link StorageEngine#handoffAll}, as {@link #importAll}. */
+  public Future<List<AsyncResult<Boolean>>> handoffAll(List<StoredRecord> records, long epoch) {
+    return allOf(engine.handoffAll(records, epoch));
+  }
+
+  private <T> Future<List<AsyncResult<T>>> allOf(List<CompletableFuture<T>> futures) {
+    CompletableFuture<Void> all =
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
+    return onCaller(all.handle((ignored, failure) -> null))
+        .map(v -> futures.stream().map(StorageService::outcome).toList());
   }
 
   /** {@link StorageEngine#handoff}: completes with whether the marker was written. */

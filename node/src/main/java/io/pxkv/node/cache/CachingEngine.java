@@ -72,6 +72,16 @@ public final class CachingEngine implements StorageEngine {
   }
 
   @Override
+  public Optional<StoredRecord> readRecordIfCached(String key) {
+    Optional<StoredRecord> known = inner.readRecordIfCached(key);
+    if (known != null) return known;
+    Versioned cached = cache.hit(key);
+    return cached == null
+        ? null
+        : Optional.of(new StoredRecord(key, cached.value(), cached.version(), cached.writer()));
+  }
+
+  @Override
   public long currentVersion(String key) {
     return inner.currentVersion(key);
   }
@@ -131,35 +141,66 @@ public final class CachingEngine implements StorageEngine {
   public CompletableFuture<Boolean> importRecord(
       String key, byte[] valueOrNull, long version, int writer, long epoch) {
     byte[] copy = valueOrNull == null ? null : valueOrNull.clone();
-    return inner
-        .importRecord(key, valueOrNull, version, writer, epoch)
-        .thenApply(
-            wrote -> {
-              if (!wrote) return false;
-              if (copy == null) {
-                cache.removeIfOlder(key, version, writer);
-              } else {
-                // Checked like a read fill: a tombstone or write confirmed meanwhile wins.
-                cache.putIfNewer(
-                    key,
-                    new Versioned(copy, version, writer),
-                    () -> inner.currentVersion(key) == version);
-              }
-              return true;
-            });
+    return afterImport(
+        inner.importRecord(key, valueOrNull, version, writer, epoch), key, copy, version, writer);
+  }
+
+  @Override
+  public List<CompletableFuture<Boolean>> importAll(List<StoredRecord> records, long epoch) {
+    List<CompletableFuture<Boolean>> inners = inner.importAll(records, epoch);
+    List<CompletableFuture<Boolean>> all = new ArrayList<>(records.size());
+    for (int i = 0; i < records.size(); i++) {
+      StoredRecord r = records.get(i);
+      byte[] copy = r.value() == null ? null : r.value().clone();
+      all.add(afterImport(inners.get(i), r.key(), copy, r.version(), r.writer()));
+    }
+    return all;
+  }
+
+  /** Once an import is confirmed: the cache follows it (see the class comment). */
+  private CompletableFuture<Boolean> afterImport(
+      CompletableFuture<Boolean> imported, String key, byte[] copy, long version, int writer) {
+    return imported.thenApply(
+        wrote -> {
+          if (!wrote) return false;
+          if (copy == null) {
+            cache.removeIfOlder(key, version, writer);
+          } else {
+            // Checked like a read fill: a tombstone or write confirmed meanwhile wins.
+            cache.putIfNewer(
+                key,
+                new Versioned(copy, version, writer),
+                () -> inner.currentVersion(key) == version);
+          }
+          return true;
+        });
   }
 
   @Override
   public CompletableFuture<Boolean> handoff(String key, long version, int writer, long epoch) {
-    return inner
-        .handoff(key, version, writer, epoch)
-        .thenApply(
-            handedOff -> {
-              // The key left with exactly this write: anything cached at or below it is gone, and
-              // anything newer was written after the handoff and stays.
-              if (handedOff) cache.removeIfAtMost(key, version, writer);
-              return handedOff;
-            });
+    return afterHandoff(inner.handoff(key, version, writer, epoch), key, version, writer);
+  }
+
+  @Override
+  public List<CompletableFuture<Boolean>> handoffAll(List<StoredRecord> records, long epoch) {
+    List<CompletableFuture<Boolean>> inners = inner.handoffAll(records, epoch);
+    List<CompletableFuture<Boolean>> all = new ArrayList<>(records.size());
+    for (int i = 0; i < records.size(); i++) {
+      StoredRecord r = records.get(i);
+      all.add(afterHandoff(inners.get(i), r.key(), r.version(), r.writer()));
+    }
+    return all;
+  }
+
+  private CompletableFuture<Boolean> afterHandoff(
+      CompletableFuture<Boolean> handoff, String key, long version, int writer) {
+    return handoff.thenApply(
+        handedOff -> {
+          // The key left with exactly this write: anything cached at or below it is gone, and
+          // anything newer was written after the handoff and stays.
+          if (handedOff) cache.removeIfAtMost(key, version, writer);
+          return handedOff;
+        });
   }
 
   @Override

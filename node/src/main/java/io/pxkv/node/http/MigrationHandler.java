@@ -4,22 +4,28 @@ import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.BodyReader;
 import io.pxkv.common.http.ErrorResponses;
+import io.pxkv.common.http.Headers;
 import io.pxkv.common.http.JsonLinesReader;
 import io.pxkv.common.http.Requests;
 import io.pxkv.common.http.ViewHeaders;
+import io.pxkv.common.kv.KeyRules;
 import io.pxkv.common.kv.KvJson;
 import io.pxkv.common.kv.KvJson.KeyStamp;
 import io.pxkv.common.kv.KvJson.RecordLine;
+import io.pxkv.common.kv.RecordBatch;
 import io.pxkv.common.kv.ValueLimits;
 import io.pxkv.common.kv.WriteOrder;
 import io.pxkv.node.async.StorageService;
 import io.pxkv.node.storage.StorageEngine;
 import io.pxkv.node.storage.StorageEngine.Stamp;
+import io.pxkv.node.storage.StorageEngine.StoredRecord;
 import io.pxkv.node.storage.StorageEngine.TombstoneResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The internal writes of moves between nodes (docs/API.md, "Internal calls"). Each keeps one
@@ -59,6 +65,10 @@ public final class MigrationHandler {
   public void importLines(HttpServerRequest request) {
     Requests.requireMethod(request, HttpMethod.POST);
     long epoch = ViewHeaders.epochOf(request);
+    if (RecordBatch.CONTENT_TYPE.equals(request.getHeader(Headers.CONTENT_TYPE))) {
+      importBatch(request, epoch);
+      return;
+    }
     JsonLinesReader.read(
             request,
             limits.maxBodyBytes(),
@@ -67,6 +77,56 @@ public final class MigrationHandler {
                 storage.importRecord(l.key(), l.value(), l.version(), l.writer(), epoch))
         .onSuccess(c -> counts(request, "imported", c))
         .onFailure(t -> JsonLinesReader.sendFailure(request, t));
+  }
+
+  /**
+   * {@code POST /internal/import} with a binary body ({@link RecordBatch}), as nodes send each
+   * other when they move keys: every record is checked (key rules, the value a JSON value within
+   * the limits, the version importable) before any is written, then all are queued at once. A bad
+   * record refuses the whole body ({@code 400}, naming it) and stores nothing.
+   */
+  private void importBatch(HttpServerRequest request, long epoch) {
+    BodyReader.read(request, RecordBatch.MAX_BATCH_BYTES)
+        .map(body -> checked(RecordBatch.decode(body)))
+        .compose(records -> storage.importAll(records, epoch))
+        .onSuccess(
+            outcomes -> {
+              long imported = 0;
+              long skipped = 0;
+              for (var o : outcomes) {
+                if (o.failed()) {
+                  ErrorResponses.send(request.response(), o.cause());
+                  return;
+                }
+                if (o.result()) imported++;
+                else skipped++;
+              }
+              KvResponses.json(
+                  request.response(),
+                  200,
+                  new JsonObject().put("imported", imported).put("skipped", skipped).toBuffer());
+            })
+        .onFailure(t -> ErrorResponses.send(request.response(), t));
+  }
+
+  private List<StoredRecord> checked(List<RecordBatch.Entry> entries) {
+    List<StoredRecord> records = new ArrayList<>(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      RecordBatch.Entry e = entries.get(i);
+      try {
+        KeyRules.validate(e.key());
+        byte[] value = e.value() == null ? null : KvJson.compactValue(e.value(), limits);
+        if (!StorageEngine.isImportableVersion(e.version()) || e.version() < 1) {
+          throw new KvException(
+              ErrorCode.INVALID_REQUEST,
+              "version must be 1.." + StorageEngine.MAX_VERSION + " (was " + e.version() + ")");
+        }
+        records.add(new StoredRecord(e.key(), value, e.version(), e.writer()));
+      } catch (KvException bad) {
+        throw new KvException(bad.code(), "record " + i + ": " + bad.getMessage());
+      }
+    }
+    return records;
   }
 
   /** {@code POST /internal/handoff}. */

@@ -8,7 +8,7 @@ import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Headers;
 import io.pxkv.common.http.Requests;
 import io.pxkv.common.http.ViewHeaders;
-import io.pxkv.common.kv.KvJson;
+import io.pxkv.common.kv.RecordBatch;
 import io.pxkv.node.async.StorageService;
 import io.pxkv.node.cluster.Membership;
 import io.pxkv.node.storage.StorageEngine;
@@ -21,6 +21,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +49,7 @@ import java.util.Map;
  */
 public final class StrayPusher {
   private static final int DEFAULT_LIMIT = 2000;
-  private static final int MAX_LIMIT = 20_000;
+  private static final int MAX_LIMIT = 50_000;
   private static final long PUSH_TIMEOUT_MS = 60_000;
 
   private final StorageService storage;
@@ -103,8 +104,10 @@ public final class StrayPusher {
       List<StorageEngine.StoredRecord> records) {
     Map<String, Buffer> byOwner = new LinkedHashMap<>();
     for (StorageEngine.StoredRecord r : records) {
-      Buffer lines = byOwner.computeIfAbsent(placement.owner(r.key()), o -> Buffer.buffer(4096));
-      appendLine(lines, r);
+      Buffer batch =
+          byOwner.computeIfAbsent(placement.owner(r.key()), o -> Buffer.buffer(64 * 1024));
+      RecordBatch.append(
+          batch, r.key().getBytes(StandardCharsets.UTF_8), r.value(), r.version(), r.writer());
     }
     List<Future<Long>> imports = new ArrayList<>();
     for (Map.Entry<String, Buffer> e : byOwner.entrySet()) {
@@ -128,7 +131,7 @@ public final class StrayPusher {
             .setPort(owner.port())
             .setURI("/internal/import")
             .setTimeout(PUSH_TIMEOUT_MS)
-            .putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_NDJSON)
+            .putHeader(Headers.CONTENT_TYPE, RecordBatch.CONTENT_TYPE)
             .putHeader(ViewHeaders.CLUSTER, state.clusterId())
             .putHeader(ViewHeaders.EPOCH, Long.toString(state.epoch()));
     return client
@@ -162,26 +165,17 @@ public final class StrayPusher {
                             "cannot import on " + owner.id() + ": " + e.getMessage())));
   }
 
+  /** Hands every record off here at once; fails if any handoff failed (the router retries). */
   private Future<Void> handOff(List<StorageEngine.StoredRecord> records, long epoch) {
-    List<Future<Boolean>> all = new ArrayList<>(records.size());
-    for (StorageEngine.StoredRecord r : records) {
-      all.add(storage.handoff(r.key(), r.version(), r.writer(), epoch));
-    }
-    return Future.all(all).mapEmpty();
-  }
-
-  private static void appendLine(Buffer out, StorageEngine.StoredRecord r) {
-    out.appendString("{\"key\":").appendBytes(KvJson.quote(r.key()));
-    if (r.value() == null) {
-      out.appendString(",\"deleted\":true");
-    } else {
-      out.appendString(",\"value\":").appendBytes(r.value());
-    }
-    out.appendString(",\"version\":")
-        .appendString(Long.toString(r.version()))
-        .appendString(",\"writer\":")
-        .appendString(Integer.toUnsignedString(r.writer()))
-        .appendString("}\n");
+    return storage
+        .handoffAll(records, epoch)
+        .compose(
+            outcomes -> {
+              for (var o : outcomes) {
+                if (o.failed()) return Future.failedFuture(o.cause());
+              }
+              return Future.succeededFuture();
+            });
   }
 
   private static Buffer answer(long moved, long alreadyNewer, long bytes, String next) {

@@ -178,6 +178,15 @@ public final class BitcaskEngine implements StorageEngine {
   }
 
   @Override
+  public Optional<StoredRecord> readRecordIfCached(String key) {
+    if (keydir.get(key) != null) return null; // live: its value is on disk
+    KeyDirEntry t = keydir.tombstone(key);
+    if (t != null) return Optional.of(new StoredRecord(key, null, t.version(), t.writer()));
+    // A put between the two lookups may have made the key live: only the disk path can say.
+    return keydir.get(key) == null ? Optional.empty() : null;
+  }
+
+  @Override
   public long currentVersion(String key) {
     KeyDirEntry e = keydir.get(key);
     return e == null ? 0 : e.version();
@@ -236,6 +245,37 @@ public final class BitcaskEngine implements StorageEngine {
     CompletableFuture<Boolean> f = new CompletableFuture<>();
     writer.submit(new LogWriter.Handoff(key, version, writerOfVersion, epoch, f));
     return f;
+  }
+
+  @Override
+  public List<CompletableFuture<Boolean>> importAll(List<StoredRecord> records, long epoch) {
+    List<LogWriter.Op> ops = new ArrayList<>(records.size());
+    List<CompletableFuture<Boolean>> all = new ArrayList<>(records.size());
+    for (StoredRecord r : records) {
+      CompletableFuture<Boolean> f = new CompletableFuture<>();
+      all.add(f);
+      if (!StorageEngine.isImportableVersion(r.version())) {
+        f.completeExceptionally(StorageEngine.badImportVersion(r.version()));
+        continue;
+      }
+      byte[] value = r.value() == null ? null : r.value().clone();
+      ops.add(new LogWriter.Import(r.key(), value, r.version(), r.writer(), epoch, f));
+    }
+    writer.submitAll(ops);
+    return all;
+  }
+
+  @Override
+  public List<CompletableFuture<Boolean>> handoffAll(List<StoredRecord> records, long epoch) {
+    List<LogWriter.Op> ops = new ArrayList<>(records.size());
+    List<CompletableFuture<Boolean>> all = new ArrayList<>(records.size());
+    for (StoredRecord r : records) {
+      CompletableFuture<Boolean> f = new CompletableFuture<>();
+      all.add(f);
+      ops.add(new LogWriter.Handoff(r.key(), r.version(), r.writer(), epoch, f));
+    }
+    writer.submitAll(ops);
+    return all;
   }
 
   @Override

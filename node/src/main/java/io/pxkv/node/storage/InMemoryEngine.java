@@ -68,6 +68,11 @@ public final class InMemoryEngine implements StorageEngine {
   }
 
   @Override
+  public Optional<StoredRecord> readRecordIfCached(String key) {
+    return readRecord(key);
+  }
+
+  @Override
   public Optional<StoredRecord> readRecord(String key) {
     Versioned v = map.get(key);
     if (v != null) return Optional.of(new StoredRecord(key, v.value(), v.version(), v.writer()));

@@ -124,6 +124,14 @@ public interface StorageEngine extends Closeable {
   Optional<StoredRecord> readRecord(String key) throws IOException;
 
   /**
+   * {@link #readRecord} when memory can answer it (a cached value, a held tombstone, an absent
+   * key), or {@code null} when only a disk read can. Never touches the disk; any thread.
+   */
+  default Optional<StoredRecord> readRecordIfCached(String key) {
+    return null;
+  }
+
+  /**
    * Queues a write of {@code value} (compact JSON bytes) under {@code key}, tagged {@code epoch}.
    * The future completes after the record is durable per the sync mode, or fails (nothing
    * acknowledged) on I/O error, when the engine has stopped taking writes, or with {@code
@@ -192,6 +200,28 @@ public interface StorageEngine extends Closeable {
    * mode.
    */
   CompletableFuture<Boolean> handoff(String key, long version, int writer, long epoch);
+
+  /**
+   * {@link #importRecord} of each record, queued in order; one future per record, in the same
+   * order. An engine with a writer thread hands them over at once, as one batch.
+   */
+  default List<CompletableFuture<Boolean>> importAll(List<StoredRecord> records, long epoch) {
+    List<CompletableFuture<Boolean>> all = new ArrayList<>(records.size());
+    for (StoredRecord r : records) {
+      all.add(importRecord(r.key(), r.value(), r.version(), r.writer(), epoch));
+    }
+    return all;
+  }
+
+  /**
+   * {@link #handoff} of each record's key at its version and writer, queued in order; one future
+   * per record. An engine with a writer thread hands them over at once, as one batch.
+   */
+  default List<CompletableFuture<Boolean>> handoffAll(List<StoredRecord> records, long epoch) {
+    List<CompletableFuture<Boolean>> all = new ArrayList<>(records.size());
+    for (StoredRecord r : records) all.add(handoff(r.key(), r.version(), r.writer(), epoch));
+    return all;
+  }
 
   /**
    * Closes the gate to writes tagged below {@code epoch} (and, as ever, above the open epoch).

@@ -134,7 +134,10 @@ public final class ForwardingHandler {
         view -> {
           List<NodeClient> holders = view.holdersOf(key);
           if (holders.size() > 1) {
-            if (method == HttpMethod.GET) return MovingReads.read(view, key, holders);
+            if (method == HttpMethod.GET
+                && !MovingReads.ownerAlone(view, views.moved(), key, holders)) {
+              return MovingReads.read(view, key, holders);
+            }
             if (method == HttpMethod.DELETE) return MovingReads.delete(view, key, holders);
           }
           NodeClient owner = holders.get(0);

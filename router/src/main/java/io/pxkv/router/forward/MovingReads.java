@@ -44,31 +44,39 @@ import java.util.List;
 final class MovingReads {
   private MovingReads() {}
 
+  /**
+   * Whether every node but the owner that may hold {@code key} has pushed it to the owner already,
+   * with one change since the cluster settled: then the owner alone has the answer, as if nothing
+   * moved, and the read goes to it as a plain one.
+   */
+  static boolean ownerAlone(
+      ClusterView view, MovedKeys moved, String key, List<NodeClient> holders) {
+    if (view.placement().layoutCount() != 2) return false;
+    for (int i = 1; i < holders.size(); i++) {
+      if (!moved.isPushed(view.epoch(), holders.get(i).node().id(), key)) return false;
+    }
+    return true;
+  }
+
   static Future<NodeReply> read(ClusterView view, String key, List<NodeClient> holders) {
     String uri = "/internal/read?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8);
     NodeClient owner = holders.get(0);
-    return readOn(view, owner, uri)
+    List<Future<Read>> all = new ArrayList<>(holders.size());
+    for (NodeClient h : holders) all.add(readOn(view, h, uri));
+    return Future.all(all)
         .compose(
-            first -> {
-              if (first.held().state() != Held.State.ABSENT
-                  && view.placement().layoutCount() == 2) {
-                return Future.succeededFuture(answer(key, first));
+            done -> {
+              Read newest = all.get(0).result();
+              for (int i = 1; i < all.size(); i++) {
+                Read r = all.get(i).result();
+                if (r.held().newerThan(newest.held())) newest = r;
               }
-              List<Future<Read>> others = new ArrayList<>();
-              for (int i = 1; i < holders.size(); i++)
-                others.add(readOn(view, holders.get(i), uri));
-              return Future.all(others)
-                  .compose(
-                      done -> {
-                        Read newest = first;
-                        for (Future<Read> f : others) {
-                          if (f.result().held().newerThan(newest.held())) newest = f.result();
-                        }
-                        if (newest.held().state() != Held.State.ABSENT) {
-                          return Future.succeededFuture(answer(key, newest));
-                        }
-                        return readOn(view, owner, uri).map(again -> answer(key, again));
-                      });
+              if (newest.held().state() != Held.State.ABSENT) {
+                return Future.succeededFuture(answer(key, newest));
+              }
+              // Nobody had it: it may have reached the owner after the owner's answer and left
+              // its old node before the old node's.
+              return readOn(view, owner, uri).map(again -> answer(key, again));
             });
   }
 

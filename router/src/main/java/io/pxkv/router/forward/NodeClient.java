@@ -206,7 +206,10 @@ public final class NodeClient {
    * queue behind it on a connection; listings and pages take longer and do not qualify.
    */
   private static boolean isKeyRead(HttpMethod method, String uri) {
-    return method == HttpMethod.GET && (uri.startsWith("/kv/") || uri.startsWith("/kv?key="));
+    return method == HttpMethod.GET
+        && (uri.startsWith("/kv/")
+            || uri.startsWith("/kv?key=")
+            || uri.startsWith("/internal/read?key="));
   }
 
   /**

@@ -22,4 +22,7 @@ public interface Views {
    * the view changed. Completes once the coordinator has brought it up to date (or gave up).
    */
   Future<Void> nodeBehind(String nodeId, long epoch);
+
+  /** How far the move of the current view has gone, node by node. */
+  MovedKeys moved();
 }

@@ -6,6 +6,7 @@ import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.ring.ConsistentHashRing;
 import io.pxkv.router.RouterConfig;
 import io.pxkv.router.cluster.ClusterConfigWatcher;
+import io.pxkv.router.forward.MovedKeys;
 import io.pxkv.router.rebalance.NodeViews.Seen;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -48,7 +49,7 @@ import java.util.UUID;
  */
 public final class ClusterCoordinator extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ClusterCoordinator.class);
-  private static final long WATCH_PERIOD_MS = 1000;
+  private static final long WATCH_PERIOD_MS = 250;
   private static final long PROGRESS_LOG_MS = 5000;
 
   /** How soon to look again while something is left to do (a node down, a move running). */
@@ -63,6 +64,8 @@ public final class ClusterCoordinator extends VerticleBase {
   }
 
   private final RouterConfig settings;
+  private final ClientLoad clients = new ClientLoad();
+  private final MovedKeys moved = new MovedKeys();
   private ClusterConfigWatcher watcher;
   private NodeViews nodes;
   private Mover mover;
@@ -96,7 +99,14 @@ public final class ClusterCoordinator extends VerticleBase {
   @Override
   public Future<?> start() {
     nodes = new NodeViews(vertx, settings);
-    mover = new Mover(vertx, nodes, settings.rebalanceKeysPerSecond());
+    mover =
+        new Mover(
+            vertx,
+            nodes,
+            settings.rebalanceKeysPerSecond(),
+            settings.rebalanceBusyKeysPerSecond(),
+            clients,
+            moved);
     wanted = settings.cluster();
     return vertx
         .fileSystem()
@@ -129,6 +139,16 @@ public final class ClusterCoordinator extends VerticleBase {
     Promise<JsonObject> result = Promise.promise();
     context.runOnContext(v -> result.complete(status()));
     return result.future();
+  }
+
+  /** How far the running move has gone, for reads that may skip the old nodes. */
+  public MovedKeys movedKeys() {
+    return moved;
+  }
+
+  /** Where the router's event loops count client requests, so moves can yield to them. */
+  public ClientLoad clientLoad() {
+    return clients;
   }
 
   /** Completes once the router routes by a view of the cluster (any thread may wait on it). */

@@ -3,6 +3,7 @@ package io.pxkv.router.rebalance;
 import io.pxkv.common.cluster.ClusterState;
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.ring.ConsistentHashRing;
+import io.pxkv.router.forward.MovedKeys;
 import io.pxkv.router.forward.ViewTag;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -29,14 +30,23 @@ import java.util.function.Supplier;
  * carries the view's tag: after a view change the nodes refuse the old view's pushes, and the
  * coordinator starts a new run for the new view.
  *
- * <p>Paced to {@code keysPerSecond} over all nodes together. A failed call is retried with backoff
+ * <p>Fast when nobody waits, gentle when clients do: while the router takes no client request, the
+ * nodes push large batches paced to {@code idleKeysPerSecond} over all nodes together; while it
+ * does ({@link ClientLoad}), small batches paced to {@code busyKeysPerSecond}, so a node never
+ * spends long on a batch while client reads wait behind it. A failed call is retried with backoff
  * until it works or {@link #stop} is called. Confined to the coordinator's event loop.
  */
 final class Mover {
   private static final Logger log = LoggerFactory.getLogger(Mover.class);
 
-  /** Strays one push call moves at most. */
-  static final int BATCH = 2000;
+  /** Strays one push call moves at most when the router takes no client request. */
+  static final int IDLE_BATCH = 10_000;
+
+  /** ... and while it does: a batch a node handles in a few milliseconds. */
+  static final int BUSY_BATCH = 250;
+
+  /** Client requests per second above which moves yield to clients. */
+  static final double BUSY_REQUESTS_PER_SECOND = 20;
 
   private static final long RETRY_MIN_MS = 250;
   private static final long RETRY_MAX_MS = 5000;
@@ -50,16 +60,28 @@ final class Mover {
 
   private final Vertx vertx;
   private final NodeViews nodes;
-  private final long keysPerSecond;
+  private final long idleKeysPerSecond;
+  private final long busyKeysPerSecond;
+  private final ClientLoad clients;
+  private final MovedKeys moved;
   private long run;
   private RebalanceProgress progress;
   private String phase = "idle";
   private long pacedUntilNanos;
 
-  Mover(Vertx vertx, NodeViews nodes, long keysPerSecond) {
+  Mover(
+      Vertx vertx,
+      NodeViews nodes,
+      long idleKeysPerSecond,
+      long busyKeysPerSecond,
+      ClientLoad clients,
+      MovedKeys moved) {
     this.vertx = vertx;
     this.nodes = nodes;
-    this.keysPerSecond = keysPerSecond;
+    this.idleKeysPerSecond = idleKeysPerSecond;
+    this.busyKeysPerSecond = busyKeysPerSecond;
+    this.clients = clients;
+    this.moved = moved;
   }
 
   /**
@@ -68,25 +90,26 @@ final class Mover {
    */
   Future<Void> run(ClusterState state) {
     long mine = ++run;
-    phase = "starting";
+    phase = "moving";
     ViewTag tag = new ViewTag(state.clusterId(), state.epoch());
     List<NodeInfo> holders = state.holders();
-    return countKeys(mine, holders)
-        .compose(
+    progress = new RebalanceProgress(-1, -1, holders.size());
+    moved.start(state.epoch());
+    // The estimate is for the progress report only: the push starts at once, not after it.
+    countKeys(mine, holders)
+        .onSuccess(
             keysPerNode -> {
               long total = keysPerNode.values().stream().mapToLong(Long::longValue).sum();
               ConsistentHashRing settled = ConsistentHashRing.of(state.settled());
               RebalancePlan plan =
                   RebalancePlan.between(settled, ConsistentHashRing.of(state.target()));
-              progress =
-                  new RebalanceProgress(
-                      plan.estimatedKeys(keysPerNode, settled.shares()), total, holders.size());
-              phase = "moving";
-              List<Future<Void>> all = new ArrayList<>();
-              for (NodeInfo h : holders) all.add(drain(mine, tag, h, null));
-              return Future.all(all).<Void>mapEmpty();
-            })
-        .onSuccess(v -> phase = "done");
+              if (mine == run) {
+                progress.estimate(plan.estimatedKeys(keysPerNode, settled.shares()), total);
+              }
+            });
+    List<Future<Void>> all = new ArrayList<>();
+    for (NodeInfo h : holders) all.add(drain(mine, tag, h, null));
+    return Future.all(all).<Void>mapEmpty().onSuccess(v -> phase = "done");
   }
 
   /** Abandons the running move, if any. */
@@ -113,9 +136,10 @@ final class Mover {
    * Pushes {@code node}'s strays from {@code after} on, batch by batch, until it walked them all.
    */
   private Future<Void> drain(long mine, ViewTag tag, NodeInfo node, String after) {
+    boolean busy = clients.perSecond() > BUSY_REQUESTS_PER_SECOND;
     String uri =
         "/internal/push-strays?limit="
-            + BATCH
+            + (busy ? BUSY_BATCH : IDLE_BATCH)
             + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
     return retrying(
             mine,
@@ -125,17 +149,18 @@ final class Mover {
                     .map(reply -> new JsonObject(reply.body())))
         .compose(
             pushed -> {
-              long moved = pushed.getLong("moved", 0L);
+              long count = pushed.getLong("moved", 0L);
               progress.keysScanned += pushed.getLong("scanned", 0L);
-              progress.keysMoved += moved;
+              progress.keysMoved += count;
               progress.bytesMoved += pushed.getLong("bytes", 0L);
               progress.keysAlreadyNewer += pushed.getLong("alreadyNewer", 0L);
               String next = pushed.getString("next");
+              this.moved.pushedUpTo(tag.epoch(), node.id(), next);
               if (next == null) {
                 progress.nodesDone++;
                 return Future.succeededFuture();
               }
-              return pace(moved).compose(v -> drain(mine, tag, node, next));
+              return pace(count).compose(v -> drain(mine, tag, node, next));
             });
   }
 
@@ -169,10 +194,12 @@ final class Mover {
             });
   }
 
-  /** Waits as long as needed to keep the keys moved under {@code keysPerSecond} on average. */
+  /** Waits as long as needed to keep the keys moved under the pace of the moment, on average. */
   private Future<Void> pace(long keys) {
     long now = System.nanoTime();
-    pacedUntilNanos = Math.max(pacedUntilNanos, now) + keys * 1_000_000_000L / keysPerSecond;
+    long perSecond =
+        clients.perSecond() > BUSY_REQUESTS_PER_SECOND ? busyKeysPerSecond : idleKeysPerSecond;
+    pacedUntilNanos = Math.max(pacedUntilNanos, now) + keys * 1_000_000_000L / perSecond;
     long waitMs = (pacedUntilNanos - now) / 1_000_000;
     if (waitMs < 1) return Future.succeededFuture();
     Promise<Void> p = Promise.promise();

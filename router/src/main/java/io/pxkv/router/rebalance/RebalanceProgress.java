@@ -8,8 +8,8 @@ import io.vertx.core.json.JsonObject;
  */
 final class RebalanceProgress {
   private final long startedAtMillis = System.currentTimeMillis();
-  private final long estimatedKeys;
-  private final long totalKeys;
+  private long estimatedKeys;
+  private long totalKeys;
   long keysScanned;
   long keysMoved;
   long bytesMoved;
@@ -25,17 +25,22 @@ final class RebalanceProgress {
     this.nodesTotal = nodesTotal;
   }
 
+  /** What is known of the sizes, once the nodes answered (-1 before). */
+  void estimate(long keysToMove, long keysOnHolders) {
+    this.estimatedKeys = keysToMove;
+    this.totalKeys = keysOnHolders;
+  }
+
   double keysPerSecond() {
     double seconds = Math.max(0.001, (System.currentTimeMillis() - startedAtMillis) / 1000.0);
     return keysMoved / seconds;
   }
 
-  /** Seconds left at the current rate, from the scan still to do; -1 before there is a rate. */
+  /** Seconds left at the current rate, from the estimate of keys to move; -1 when unknown. */
   long etaSeconds() {
-    double seconds = Math.max(0.001, (System.currentTimeMillis() - startedAtMillis) / 1000.0);
-    double scanRate = keysScanned / seconds;
-    if (scanRate <= 0 || totalKeys <= 0) return -1;
-    return Math.max(0, Math.round((totalKeys - keysScanned) / scanRate));
+    double rate = keysPerSecond();
+    if (rate <= 0 || estimatedKeys < 0) return -1;
+    return Math.max(0, Math.round((estimatedKeys - keysMoved) / rate));
   }
 
   JsonObject toJson() {
