@@ -8,6 +8,7 @@ import io.pxkv.bench.scenarios.FsyncModesScenario;
 import io.pxkv.bench.scenarios.MoveScenario;
 import io.pxkv.bench.scenarios.NodeScenario;
 import io.pxkv.bench.scenarios.RestartTimeScenario;
+import io.pxkv.bench.scenarios.RouterClientScenario;
 import io.pxkv.bench.scenarios.RouterScenario;
 import io.pxkv.bench.scenarios.RouterSideBySideScenario;
 import io.pxkv.bench.scenarios.WebdisScenario;
@@ -29,6 +30,7 @@ public final class Catalog {
         NodeScenario.cacheOff(),
         new RouterScenario(),
         new RouterSideBySideScenario(),
+        new RouterClientScenario(),
         new FsyncModesScenario(),
         new RestartTimeScenario(),
         new CompactionP99Scenario(),
