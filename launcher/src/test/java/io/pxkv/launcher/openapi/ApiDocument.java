@@ -119,6 +119,26 @@ public final class ApiDocument {
   }
 
   /**
+   * Checks {@code json} against the document's schema {@code name} (of {@code components/schemas}).
+   * For answers whose schema is a choice ({@code GET /kv} answers a key, a page or every pair), the
+   * test says which one a call must get. Returns the problems found.
+   */
+  public List<String> checkSchema(String name, String json) {
+    JsonObject schema =
+        contract
+            .getRawContract()
+            .getJsonObject("components")
+            .getJsonObject("schemas")
+            .getJsonObject(name);
+    OutputUnit result =
+        contract
+            .getSchemaRepository()
+            .validator(JsonSchema.of(schema))
+            .validate(new JsonObject(json));
+    return result.getValid() ? List.of() : List.of(name + ": " + result.getErrors());
+  }
+
+  /**
    * Checks {@code body} against a body the library cannot read: the Content-Type, and every line
    * against its schema. Returns the problems found, none when it matches.
    */

@@ -87,8 +87,8 @@ class OpenApiDocumentTest {
     String put = "{\"key\":\"user:1\",\"value\":{\"name\":\"Ada\"}}";
     ok("PUT", "/kv", "application/json", put, 201);
     ok("PUT", "/kv", "application/json", put, 200);
-    ok("GET", "/kv?key=user%3A1", null, null, 200);
-    ok("GET", "/kv", "application/json", "{\"key\":\"user:1\"}", 200);
+    shaped("Pair", ok("GET", "/kv?key=user%3A1", null, null, 200));
+    shaped("Pair", ok("GET", "/kv", "application/json", "{\"key\":\"user:1\"}", 200));
     ok("DELETE", "/kv", "application/json", "{\"key\":\"user:1\"}", 200);
     ok("DELETE", "/kv", "application/json", "{\"key\":\"user:1\"}", 404);
     ok("GET", "/kv?key=user%3A1", null, null, 404);
@@ -102,7 +102,7 @@ class OpenApiDocumentTest {
     ok("DELETE", key, null, null, 404);
     ok("GET", key, null, null, 404);
     ok("PUT", "/kv", "application/json", "{\"key\":\"a+b c\",\"value\":1}", 201);
-    ok("GET", "/kv?key=" + queryEncode("a+b c"), null, null, 200);
+    shaped("Pair", ok("GET", "/kv?key=" + queryEncode("a+b c"), null, null, 200));
     ok("DELETE", "/kv?key=" + queryEncode("a+b c"), null, null, 200);
   }
 
@@ -141,20 +141,29 @@ class OpenApiDocumentTest {
     for (int i = 0; i < 5; i++) {
       ok("PUT", "/kv/" + pathEncode("page:" + i), "application/json", String.valueOf(i), 201);
     }
-    JsonObject all = new JsonObject(ok("GET", "/kv", null, null, 200).bodyText());
+    JsonObject all =
+        new JsonObject(shaped("AllPairs", ok("GET", "/kv", null, null, 200)).bodyText());
     assertEquals(5, all.size());
     JsonObject first =
-        new JsonObject(ok("GET", "/kv?prefix=page%3A&limit=3", null, null, 200).bodyText());
+        new JsonObject(
+            shaped("Page", ok("GET", "/kv?prefix=page%3A&limit=3", null, null, 200)).bodyText());
     assertEquals(3, first.getJsonArray("items").size());
     String cursor = first.getString("cursor");
     JsonObject last =
         new JsonObject(
-            ok("GET", "/kv?prefix=page%3A&limit=3&cursor=" + queryEncode(cursor), null, null, 200)
+            shaped(
+                    "Page",
+                    ok(
+                        "GET",
+                        "/kv?prefix=page%3A&limit=3&cursor=" + queryEncode(cursor),
+                        null,
+                        null,
+                        200))
                 .bodyText());
     assertEquals(2, last.getJsonArray("items").size());
     assertNull(last.getString("cursor"));
-    ok("GET", "/kv?match=page%3A%5B13%5D", null, null, 200);
-    ok("GET", "/kv?start=page%3A1&end=page%3A3&limit=10", null, null, 200);
+    shaped("Page", ok("GET", "/kv?match=page%3A%5B13%5D", null, null, 200));
+    shaped("Page", ok("GET", "/kv?start=page%3A1&end=page%3A3&limit=10", null, null, 200));
     refused("GET", "/kv?limit=0", null, null, 400, "invalid_limit");
     refused("GET", "/kv?limit=1001", null, null, 400, "invalid_limit");
     error("GET", "/kv?cursor=nonsense", null, null, 400, "invalid_cursor");
@@ -265,6 +274,13 @@ class OpenApiDocumentTest {
         .put("error", new JsonObject().put("const", "no_such_key"));
     assertDrift(otherErrorCode, "GET", "/kv/drift", null, null, 404, List.of("no_such_key"));
 
+    JsonObject pageWithTotal = original.copy();
+    schema(pageWithTotal, "Page").getJsonArray("required").add("total");
+    ApiDocument drifted = ApiDocument.load(vertx, pageWithTotal).await(30, TimeUnit.SECONDS);
+    String page = send("GET", "/kv?prefix=page%3A&limit=2", null, null).bodyText();
+    assertTrue(document.checkSchema("Page", page).isEmpty(), page);
+    assertTrue(drifted.checkSchema("Page", page).toString().contains("total"), page);
+
     JsonObject smallerLimit = original.copy();
     smallerLimit
         .getJsonObject("paths")
@@ -372,6 +388,16 @@ class OpenApiDocumentTest {
     assertFalse(e.requestProblems().isEmpty(), "the document accepts a bad request: " + e);
     assertTrue(e.responseProblems().isEmpty(), e.toString());
     assertEquals(code, new JsonObject(e.bodyText()).getString("error"), e.toString());
+    return e;
+  }
+
+  /**
+   * The answer's body matches the document's schema {@code name}: the one of the choices of {@code
+   * GET /kv} this call must get.
+   */
+  private Exchange shaped(String name, Exchange e) {
+    List<String> problems = document.checkSchema(name, e.bodyText());
+    assertTrue(problems.isEmpty(), problems + " in " + e);
     return e;
   }
 
