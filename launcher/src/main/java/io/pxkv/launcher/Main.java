@@ -1,5 +1,7 @@
 package io.pxkv.launcher;
 
+import io.pxkv.launcher.cli.AdminCli;
+import io.pxkv.launcher.cli.CliIo;
 import io.pxkv.node.NodeMain;
 import io.pxkv.router.RouterMain;
 import java.util.Arrays;
@@ -13,12 +15,26 @@ public final class Main {
       """
       Usage: px-kvstore <command> [flags]
 
-      Commands:
+      Servers:
         local    a router on :8080 in front of 3 nodes on :9001-9003, data in ./data, in one process
         node     one storage node
         router   the router, in front of the nodes named in a cluster file
 
-      Run 'px-kvstore <command> --help' for a command's flags and their PXKV_* variables.
+      Clients of a router (--url, env PXKV_URL, default http://127.0.0.1:8080; --json for scripts):
+        get KEY              print a key's value
+        put KEY VALUE        store a JSON value (--string: VALUE as text)
+        del KEY              delete a key
+        ls [PREFIX]          list keys (--values with their values)
+        match GLOB           list keys matching a glob, like Redis SCAN MATCH
+        query INDEX ...      pairs by a secondary index (needs a router with indexes)
+        cluster              the nodes, their state, keys and shares
+        move [--watch]       whether keys are moving between nodes, and how far along
+        backup FILE          every pair to a file of JSON lines
+        restore FILE         a backup back into the cluster
+
+      Run 'px-kvstore <command> --help' for a command's flags (and the servers' PXKV_* variables).
+      Exit codes of the clients: 0 done, 1 not found, 2 bad flags or input, 3 router unreachable
+      or failing.
       """;
 
   private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
@@ -46,6 +62,10 @@ public final class Main {
     if (System.getProperty(LOG_FORMAT) == null) {
       System.setProperty(LOG_FORMAT, "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
     }
+    if (AdminCli.COMMANDS.contains(args[0])) {
+      // A client exits with its code, 0 included, once its output is written.
+      System.exit(AdminCli.run(args, CliIo.system()));
+    }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     int code =
         switch (args[0]) {
@@ -54,7 +74,11 @@ public final class Main {
           case "local" -> LocalCluster.run(rest);
           default -> {
             System.err.println(
-                "px-kvstore: unknown command '" + args[0] + "' (expected local, node or router)");
+                "px-kvstore: unknown command '"
+                    + args[0]
+                    + "' (expected local, node, router or "
+                    + String.join(", ", AdminCli.COMMANDS)
+                    + ")");
             yield 2;
           }
         };

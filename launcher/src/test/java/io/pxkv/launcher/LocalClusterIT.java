@@ -77,6 +77,7 @@ class LocalClusterIT {
       assertEquals(0, examples.exitValue(), out);
       assertTrue(out.contains(" passed, 0 failed"), out);
       assertEquals(0, curl("-X", "PUT", base + "/kv/kept", "-d", "{\"kept\":true}").exitCode());
+      theReadmeCommandLineWorksFromTheJar(dir, base);
     } finally {
       stop(first);
     }
@@ -134,6 +135,49 @@ class LocalClusterIT {
       throw new AssertionError("local cluster did not start: " + lines, e);
     }
     return p;
+  }
+
+  /**
+   * The README's command-line lines, run by bin/px-kvstore from the built jar under a locale that
+   * is not UTF-8: output and exit codes as docs/OPERATIONS.md says.
+   */
+  private static void theReadmeCommandLineWorksFromTheJar(Path dir, String base) throws Exception {
+    Run put = px(dir, base, "put", "user:é", "{\"name\":\"Ada\"}");
+    assertEquals(0, put.exitCode(), put.output());
+    assertTrue(put.output().startsWith("created user:é (version "), put.output());
+    assertEquals(new Run(0, "{\"name\":\"Ada\"}\n"), px(dir, base, "get", "user:é"));
+    assertEquals(
+        new Run(0, "user:é\t{\"name\":\"Ada\"}\n"), px(dir, base, "ls", "user:", "--values"));
+    Run cluster = px(dir, base, "cluster");
+    assertTrue(cluster.output().contains("3 of 3 nodes up"), cluster.output());
+    Run backup = px(dir, base, "backup", "cluster.jsonl");
+    assertEquals(0, backup.exitCode(), backup.output());
+    assertTrue(Files.readString(dir.resolve("cluster.jsonl")).contains("\"user:é\""));
+    assertEquals(0, px(dir, base, "del", "user:é").exitCode());
+    assertEquals(
+        new Run(1, "px-kvstore get: no value for key 'user:é'\n"), px(dir, base, "get", "user:é"));
+    assertEquals(2, px(dir, base, "get", "user:é", "--bogus").exitCode());
+    Run restore = px(dir, base, "restore", "cluster.jsonl");
+    assertEquals(0, restore.exitCode(), restore.output());
+    assertTrue(restore.output().startsWith("restored "), restore.output());
+    assertEquals(1, px(dir, base, "get", "user:é").exitCode(), "the later delete stays");
+  }
+
+  private record Run(int exitCode, String output) {}
+
+  private static Run px(Path dir, String base, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(REPO.resolve("bin/px-kvstore").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    pb.environment().put("PXKV_JAR", System.getProperty("pxkv.jar"));
+    pb.environment().put("PXKV_URL", base);
+    pb.environment().remove("LC_ALL");
+    pb.environment().put("LANG", "C");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "px-kvstore " + String.join(" ", args));
+    return new Run(p.exitValue(), out);
   }
 
   /** SIGTERM, as Ctrl-C's SIGINT does: the shutdown hook must close everything promptly. */
