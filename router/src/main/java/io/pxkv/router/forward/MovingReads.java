@@ -45,6 +45,14 @@ final class MovingReads {
   private MovingReads() {}
 
   static Future<NodeReply> read(ClusterView view, String key, List<NodeClient> holders) {
+    return newest(view, key, holders).map(read -> answer(key, read));
+  }
+
+  /**
+   * The newest state of {@code key} among {@code holders} (its owner first), found as {@link #read}
+   * describes; the reply is the {@code /internal/read} answer of the node that has it.
+   */
+  static Future<Read> newest(ClusterView view, String key, List<NodeClient> holders) {
     String uri = "/internal/read?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8);
     NodeClient owner = holders.get(0);
     return readOn(view, owner, uri)
@@ -52,7 +60,7 @@ final class MovingReads {
             first -> {
               if (first.held().state() != Held.State.ABSENT
                   && view.placement().layoutCount() == 2) {
-                return Future.succeededFuture(answer(key, first));
+                return Future.succeededFuture(first);
               }
               List<Future<Read>> others = new ArrayList<>();
               for (int i = 1; i < holders.size(); i++)
@@ -65,9 +73,9 @@ final class MovingReads {
                           if (f.result().held().newerThan(newest.held())) newest = f.result();
                         }
                         if (newest.held().state() != Held.State.ABSENT) {
-                          return Future.succeededFuture(answer(key, newest));
+                          return Future.succeededFuture(newest);
                         }
-                        return readOn(view, owner, uri).map(again -> answer(key, again));
+                        return readOn(view, owner, uri);
                       });
             });
   }
@@ -105,7 +113,7 @@ final class MovingReads {
   }
 
   /** One node's read of the key: what it holds, and its reply. */
-  private record Read(Held held, NodeReply reply) {}
+  record Read(Held held, NodeReply reply) {}
 
   private static Future<Read> readOn(ClusterView view, NodeClient node, String uri) {
     return node.call(view.tag(), HttpMethod.GET, uri, null, null)
