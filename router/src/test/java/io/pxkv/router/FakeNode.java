@@ -69,6 +69,7 @@ final class FakeNode {
   private final Map<String, Stored> arrivedLate = new ConcurrentSkipListMap<>(KeyOrder.UTF8);
   private volatile boolean failReads;
   private volatile long refuseEpochsBelow;
+  private volatile long refuseReadsBelow;
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
   private volatile boolean hang;
   private volatile long delayMs;
@@ -135,6 +136,14 @@ final class FakeNode {
     refuseEpochsBelow = epoch;
   }
 
+  /**
+   * {@code /internal/read} requests tagged with an epoch below {@code epoch} get {@code 409
+   * stale_view} from now on (scans are still served): the node moved to a newer view mid-listing.
+   */
+  void refuseReadsBelow(long epoch) {
+    refuseReadsBelow = epoch;
+  }
+
   void hang(boolean on) {
     hang = on;
   }
@@ -199,14 +208,11 @@ final class FakeNode {
     if (path.startsWith("/internal/view")) {
       view(request, path, body);
     } else if (epoch != null && Long.parseLong(epoch) < refuseEpochsBelow) {
-      json(
-          response,
-          409,
-          "{\"error\":\"stale_view\",\"message\":\"this node is on view "
-              + refuseEpochsBelow
-              + "\",\"epoch\":"
-              + refuseEpochsBelow
-              + "}");
+      staleView(response, refuseEpochsBelow);
+    } else if (epoch != null
+        && path.equals("/internal/read")
+        && Long.parseLong(epoch) < refuseReadsBelow) {
+      staleView(response, refuseReadsBelow);
     } else if (path.equals("/internal/scan")) {
       scan(request);
     } else if (path.equals("/internal/read")) {
@@ -255,6 +261,17 @@ final class FakeNode {
     } else {
       throw new KvException(ErrorCode.NOT_FOUND, "no such path");
     }
+  }
+
+  private static void staleView(HttpServerResponse response, long nodeEpoch) {
+    json(
+        response,
+        409,
+        "{\"error\":\"stale_view\",\"message\":\"this node is on view "
+            + nodeEpoch
+            + "\",\"epoch\":"
+            + nodeEpoch
+            + "}");
   }
 
   /** The view calls: stores what it is given, answers a clock of 1. */

@@ -168,6 +168,41 @@ class HandedOffListingTest {
     for (FakeNode n : nodes) assertEquals(List.of(), reads(n), n.id() + " was read");
   }
 
+  /**
+   * The nodes move to a newer view while a streamed listing, whose scans were opened by the older
+   * one, reads a key that left: the read is refused as stale and routed again by the newer view,
+   * and the listing goes on. (The scans already open are not affected.)
+   */
+  @Test
+  void aViewChangeWhileAListingReadsAKeyThatLeftRoutesTheReadAgain() throws Exception {
+    String k = joiningKeys("v", 1).get(0);
+    node(1).data().put("a", "1");
+    leftAfterTheOwnersScan(k, "\"moved\"", 5, 1);
+    long epoch = moving.epoch();
+    for (String uri : List.of("/kv", "/admin/export", "/kv?limit=10")) {
+      String old = String.valueOf(epoch);
+      String next = String.valueOf(epoch + 1);
+      node(3).refuseReadsBelow(epoch + 1);
+      Future<HttpResponse<Buffer>> answer = client.get(router.port(), "127.0.0.1", uri).send();
+      waitFor(() -> reads(node(3)).stream().anyMatch(r -> r.epoch().equals(old)));
+      router.route(view(epoch + 1)).await(WAIT_S, TimeUnit.SECONDS);
+      HttpResponse<Buffer> response = answer.await(WAIT_S, TimeUnit.SECONDS);
+      assertEquals(200, response.statusCode(), uri + ": " + response.bodyAsString());
+      assertTrue(response.bodyAsString().contains("moved"), uri + ": " + response.bodyAsString());
+      assertTrue(
+          reads(node(3)).stream().anyMatch(r -> r.epoch().equals(next)),
+          uri + ": read again by the newer view");
+      epoch += 2;
+      router.route(view(epoch)).await(WAIT_S, TimeUnit.SECONDS);
+      nodes.forEach(n -> n.seen().clear());
+    }
+  }
+
+  /** The moving view again (same layouts) under another epoch. */
+  private ClusterState view(long epoch) {
+    return new ClusterState(CLUSTER, epoch, moving.settled(), moving.layouts(), 0);
+  }
+
   @Test
   void aReadThatFailsFailsTheListing() throws Exception {
     String k = joiningKeys("f", 1).get(0);
@@ -235,6 +270,14 @@ class HandedOffListingTest {
 
   private FakeNode node(int number) {
     return nodes.get(number - 1);
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "timed out waiting");
+      Thread.sleep(5);
+    }
   }
 
   private static List<FakeNode.Seen> reads(FakeNode node) {

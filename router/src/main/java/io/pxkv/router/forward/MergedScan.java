@@ -22,7 +22,9 @@ import java.util.List;
  * it) is read where it went ({@link HandedOffKeys}) before anything after it is written: records
  * behind it wait in order, up to {@link #MAX_READS} such reads at once and {@link
  * #HIGH_WATER_BYTES} of waiting records, then the merge stops taking records until the oldest read
- * answers.
+ * answers. A read the nodes refuse because they moved to a newer view meanwhile (the move settled,
+ * say) is routed again by that view: it asks for the key as it is now, which any view answers
+ * right; the scans already open go on.
  *
  * <p>Memory stays flat however big the cluster is: a node is paused once the merge holds {@link
  * #HIGH_WATER_BYTES} of its records (it is ahead of the others) and resumed below {@link
@@ -73,14 +75,13 @@ final class MergedScan {
               } else if (ar.failed()) {
                 ErrorResponses.send(out, ar.cause());
               } else {
-                new Pump(out, ar.result(), format, maxLineBytes).start();
+                new Pump(out, ar.result(), format, maxLineBytes, rerouting).start();
               }
             });
   }
 
-  /** Every node's scan, each answered 200, paused with its body unread; and the view asked. */
-  private record Opened(
-      ClusterView view, List<NodeClient> nodes, List<HttpClientResponse> streams) {}
+  /** Every node's scan, each answered 200, paused with its body unread. */
+  private record Opened(List<NodeClient> nodes, List<HttpClientResponse> streams) {}
 
   /**
    * Asks every node of {@code view} for its scan at once. Completes once all have answered: with
@@ -100,11 +101,11 @@ final class MergedScan {
                     if (ar.succeeded()) ar.result().pause();
                   }));
     }
-    return Future.join(heads).transform(all -> checked(view, nodes, heads));
+    return Future.join(heads).transform(all -> checked(nodes, heads));
   }
 
   private static Future<Opened> checked(
-      ClusterView view, List<NodeClient> nodes, List<Future<HttpClientResponse>> heads) {
+      List<NodeClient> nodes, List<Future<HttpClientResponse>> heads) {
     List<HttpClientResponse> open = new ArrayList<>(nodes.size());
     List<Future<RuntimeException>> refusals = new ArrayList<>();
     Throwable unreachable = null;
@@ -119,7 +120,7 @@ final class MergedScan {
       }
     }
     if (unreachable == null && refusals.isEmpty()) {
-      return Future.succeededFuture(new Opened(view, nodes, open));
+      return Future.succeededFuture(new Opened(nodes, open));
     }
     open.forEach(NodeClient::discard);
     Throwable firstFailure = unreachable;
@@ -161,7 +162,7 @@ final class MergedScan {
   /** Moves records from the nodes' streams through the merge to the client. */
   private static final class Pump {
     private final HttpServerResponse out;
-    private final ClusterView view;
+    private final Rerouting rerouting;
     private final List<NodeClient> nodes;
     private final List<HttpClientResponse> streams;
     private final ScanFormat format;
@@ -174,9 +175,14 @@ final class MergedScan {
     private boolean done;
     private boolean anyWritten;
 
-    Pump(HttpServerResponse out, Opened opened, ScanFormat format, long maxLineBytes) {
+    Pump(
+        HttpServerResponse out,
+        Opened opened,
+        ScanFormat format,
+        long maxLineBytes,
+        Rerouting rerouting) {
       this.out = out;
-      this.view = opened.view;
+      this.rerouting = rerouting;
       this.nodes = opened.nodes;
       this.streams = opened.streams;
       this.format = format;
@@ -303,7 +309,8 @@ final class MergedScan {
     private Pending read(ScanRecord marker) {
       Pending slot = new Pending();
       reading++;
-      HandedOffKeys.resolve(view, marker)
+      rerouting
+          .routed(view -> HandedOffKeys.resolve(view, marker))
           .onComplete(
               ar -> {
                 reading--;
