@@ -33,18 +33,30 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * router.
  *
  * <p>It serves {@code GET /internal/scan} (prefix, after, limit, deleted) in UTF-8 key order, from
- * {@link #data} (each pair at version 1, writer 0) overlaid by {@link #records} (versioned records
- * and tombstones put there by a test), and can refuse requests tagged with an older view than
- * {@link #refuseEpochsBelow} with {@code 409 stale_view}.
+ * {@link #data} (each pair at version 1, writer 0) overlaid by {@link #records} (versioned records,
+ * tombstones and handoff markers put there by a test), and {@code GET /internal/read} from the same
+ * overlaid by {@link #arrivedLate} (records a scan passed before they arrived), and can refuse
+ * requests tagged with an older view than {@link #refuseEpochsBelow} with {@code 409 stale_view}.
  */
 final class FakeNode {
   /** One request as the node saw it; {@code epoch} is its view tag's epoch header, or null. */
   record Seen(HttpMethod method, String uri, String contentType, String body, String epoch) {}
 
-  /** A key's record as a scan reports it: a value, or a tombstone when {@code value} is null. */
-  record Stored(String value, long version, int writer) {
+  /**
+   * A key's record as a scan reports it: a value, a tombstone when {@code value} is null, or a
+   * handoff marker ({@code handedOff}: the key left this node with write (version, writer)).
+   */
+  record Stored(String value, long version, int writer, boolean handedOff) {
+    Stored(String value, long version, int writer) {
+      this(value, version, writer, false);
+    }
+
     static Stored tombstone(long version, int writer) {
       return new Stored(null, version, writer);
+    }
+
+    static Stored marker(long version, int writer) {
+      return new Stored(null, version, writer, true);
     }
   }
 
@@ -54,7 +66,10 @@ final class FakeNode {
   private final String id;
   private final NavigableMap<String, String> data = new ConcurrentSkipListMap<>();
   private final NavigableMap<String, Stored> records = new ConcurrentSkipListMap<>(KeyOrder.UTF8);
+  private final Map<String, Stored> arrivedLate = new ConcurrentSkipListMap<>(KeyOrder.UTF8);
+  private volatile boolean failReads;
   private volatile long refuseEpochsBelow;
+  private volatile long refuseReadsBelow;
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
   private volatile boolean hang;
   private volatile long delayMs;
@@ -94,6 +109,19 @@ final class FakeNode {
     return records;
   }
 
+  /**
+   * Records that arrived after every scan passed their key: {@code /internal/read} sees them (over
+   * {@link #records} and {@link #data}), scans do not.
+   */
+  Map<String, Stored> arrivedLate() {
+    return arrivedLate;
+  }
+
+  /** Answers {@code /internal/read} with {@code 500} from now on (a node that broke). */
+  void failReads(boolean on) {
+    failReads = on;
+  }
+
   List<Seen> seen() {
     return seen;
   }
@@ -106,6 +134,14 @@ final class FakeNode {
   /** Requests tagged with an epoch below {@code epoch} get {@code 409 stale_view} from now on. */
   void refuseEpochsBelow(long epoch) {
     refuseEpochsBelow = epoch;
+  }
+
+  /**
+   * {@code /internal/read} requests tagged with an epoch below {@code epoch} get {@code 409
+   * stale_view} from now on (scans are still served): the node moved to a newer view mid-listing.
+   */
+  void refuseReadsBelow(long epoch) {
+    refuseReadsBelow = epoch;
   }
 
   void hang(boolean on) {
@@ -172,16 +208,15 @@ final class FakeNode {
     if (path.startsWith("/internal/view")) {
       view(request, path, body);
     } else if (epoch != null && Long.parseLong(epoch) < refuseEpochsBelow) {
-      json(
-          response,
-          409,
-          "{\"error\":\"stale_view\",\"message\":\"this node is on view "
-              + refuseEpochsBelow
-              + "\",\"epoch\":"
-              + refuseEpochsBelow
-              + "}");
+      staleView(response, refuseEpochsBelow);
+    } else if (epoch != null
+        && path.equals("/internal/read")
+        && Long.parseLong(epoch) < refuseReadsBelow) {
+      staleView(response, refuseReadsBelow);
     } else if (path.equals("/internal/scan")) {
       scan(request);
+    } else if (path.equals("/internal/read")) {
+      read(response, request.getParam("key"));
     } else if (path.equals("/health")) {
       json(response, 200, "{\"status\":\"ok\",\"id\":\"" + id + "\"}");
     } else if (path.equals("/admin/stats")) {
@@ -226,6 +261,17 @@ final class FakeNode {
     } else {
       throw new KvException(ErrorCode.NOT_FOUND, "no such path");
     }
+  }
+
+  private static void staleView(HttpServerResponse response, long nodeEpoch) {
+    json(
+        response,
+        409,
+        "{\"error\":\"stale_view\",\"message\":\"this node is on view "
+            + nodeEpoch
+            + "\",\"epoch\":"
+            + nodeEpoch
+            + "}");
   }
 
   /** The view calls: stores what it is given, answers a clock of 1. */
@@ -349,7 +395,9 @@ final class FakeNode {
       lines
           .append("{\"key\":")
           .append(new String(KvJson.quote(e.getKey()), StandardCharsets.UTF_8));
-      if (s.value() == null) {
+      if (s.handedOff()) {
+        lines.append(",\"handedOff\":true");
+      } else if (s.value() == null) {
         lines.append(",\"deleted\":true");
       } else {
         lines.append(",\"value\":").append(s.value());
@@ -375,6 +423,30 @@ final class FakeNode {
       response.reset();
     } else {
       response.end();
+    }
+  }
+
+  /** {@code GET /internal/read}: live 200, held tombstone 404 with it, else (markers too) 404. */
+  private void read(HttpServerResponse response, String key) {
+    if (failReads) {
+      json(response, 500, "{\"error\":\"internal\",\"message\":\"broken on purpose\"}");
+      return;
+    }
+    Stored s = arrivedLate.get(key);
+    if (s == null) s = records.get(key);
+    if (s == null && data.containsKey(key)) s = new Stored(data.get(key), 1, 0);
+    String quoted = new String(KvJson.quote(key), StandardCharsets.UTF_8);
+    String stamp = ",\"version\":" + (s == null ? 0 : s.version());
+    stamp += ",\"writer\":" + (s == null ? 0 : Integer.toUnsignedString(s.writer())) + "}";
+    if (s == null || s.handedOff()) {
+      json(response, 404, "{\"error\":\"not_found\",\"message\":\"no value for key\"}");
+    } else if (s.value() == null) {
+      json(
+          response,
+          404,
+          "{\"error\":\"not_found\",\"message\":\"no value (deleted)\",\"deleted\":true" + stamp);
+    } else {
+      json(response, 200, "{\"key\":" + quoted + ",\"value\":" + s.value() + stamp);
     }
   }
 

@@ -27,8 +27,10 @@ import java.util.Optional;
  *       {@code 404 {"error":"not_found","message":..,"deleted":true,"version":N,"writer":W}} for a
  *       held tombstone; a plain {@code 404} when absent.
  *   <li>{@code GET /internal/scan?prefix=P&after=A&limit=N&deleted=1}: {@code application/x-ndjson}
- *       lines of records in UTF-8 key order after A (exclusive), with held tombstones when {@code
- *       deleted=1}; without {@code limit} the whole rest, streamed in batches with backpressure.
+ *       lines of records in UTF-8 key order after A (exclusive), with held tombstones and handoff
+ *       markers ({@code {"key":K,"handedOff":true,"version":N,"writer":W}}: the key left this node
+ *       with that write) when {@code deleted=1}; without {@code limit} the whole rest, streamed in
+ *       batches with backpressure.
  * </ul>
  *
  * Runs on an event loop; reads go to the {@code kv-read} pool through {@link StorageService}.
@@ -161,7 +163,7 @@ public final class InternalReadHandler {
         ErrorCode.INVALID_LIMIT, "limit must be a whole number >= 1 (was '" + shorten(raw) + "')");
   }
 
-  /** {@code deleted}: 1/true to include held tombstones, 0/false or absent not to. */
+  /** {@code deleted}: 1/true to include held tombstones and markers, 0/false or absent not to. */
   private static boolean deletedParam(HttpServerRequest request) {
     String raw = param(request, "deleted");
     if (raw == null) return false;

@@ -16,6 +16,7 @@ final class KvResponses {
   private static final byte[] VALUE_FIELD = ",\"value\":".getBytes();
   private static final byte[] VERSION_FIELD = ",\"version\":".getBytes();
   private static final byte[] DELETED_TAIL = ",\"deleted\":true".getBytes();
+  private static final byte[] HANDED_OFF_TAIL = ",\"handedOff\":true".getBytes();
   private static final byte[] WRITER_FIELD = ",\"writer\":".getBytes();
 
   private KvResponses() {}
@@ -54,12 +55,16 @@ final class KvResponses {
   }
 
   /**
-   * Appends {@code {"key":K,"value":V,"version":N,"writer":W}} or, for a tombstone, {@code
-   * {"key":K,"deleted":true,"version":N,"writer":W}}: a record as the internal calls exchange them.
+   * Appends {@code {"key":K,"value":V,"version":N,"writer":W}}, for a tombstone {@code
+   * {"key":K,"deleted":true,"version":N,"writer":W}}, or for a handoff marker {@code
+   * {"key":K,"handedOff":true,"version":N,"writer":W}} (the write that left): a record as the
+   * internal calls exchange them.
    */
   static Buffer appendRecord(Buffer body, StoredRecord r) {
     body.appendBytes(KEY_OPEN).appendBytes(KvJson.quote(r.key()));
-    if (r.deleted()) {
+    if (r.handedOff()) {
+      body.appendBytes(HANDED_OFF_TAIL);
+    } else if (r.deleted()) {
       body.appendBytes(DELETED_TAIL);
     } else {
       body.appendBytes(VALUE_FIELD).appendBytes(r.value());

@@ -34,7 +34,8 @@ import java.util.Map;
  *
  * <ol>
  *   <li>reads them with their versions and writers (tombstones too: a delete must travel with the
- *       key, or an older copy elsewhere could come back);
+ *       key, or an older copy elsewhere could come back; handoff markers are walked over but not
+ *       strays: the key already left, and a marker is not a delete);
  *   <li>sends each owner its share as {@code POST /internal/import}, tagged with the view: the
  *       owner keeps whichever version is newer, so a write made there meanwhile wins;
  *   <li>once every owner answered, hands each key off here ({@link StorageEngine#handoff}): a
@@ -42,10 +43,11 @@ import java.util.Map;
  * </ol>
  *
  * So a key is on its owner before it leaves here, and never lost between the two. Answers {@code
- * {"moved":a,"alreadyNewer":b,"bytes":c,"next":K2}}, {@code next} null once every key after K was
- * walked. The router drives the calls, paces them, and retries failures; a retry redoes nothing
- * harmful (imports keep the newer version, handoffs only hide what was sent). Runs on the event
- * loop; reads go through {@link StorageService}.
+ * {"moved":a,"alreadyNewer":b,"bytes":c,"next":K2}}: {@code next} is the last key walked (a marker
+ * counts towards N), or null once every key after K was walked. The router drives the calls, paces
+ * them, and retries failures; a retry redoes nothing harmful (imports keep the newer version,
+ * handoffs only hide what was sent). Runs on the event loop; reads go through {@link
+ * StorageService}.
  */
 public final class StrayPusher {
   private static final int DEFAULT_LIMIT = 2000;
@@ -78,8 +80,13 @@ public final class StrayPusher {
     storage
         .scanRecords("", after, limit, true, key -> !placement.owner(key).equals(self))
         .compose(
-            records -> {
-              if (records.isEmpty()) return Future.succeededFuture(answer(0, 0, 0, null));
+            scanned -> {
+              String next = scanned.size() < limit ? null : scanned.get(scanned.size() - 1).key();
+              List<StorageEngine.StoredRecord> records = new ArrayList<>(scanned.size());
+              for (StorageEngine.StoredRecord r : scanned) if (!r.handedOff()) records.add(r);
+              if (records.isEmpty()) {
+                return Future.succeededFuture(answer(0, 0, 0, next));
+              }
               return send(state, placement, records)
                   .compose(skipped -> handOff(records, epoch).map(v -> skipped))
                   .map(
@@ -88,8 +95,6 @@ public final class StrayPusher {
                         for (StorageEngine.StoredRecord r : records) {
                           bytes += r.key().length() + (r.value() == null ? 0 : r.value().length);
                         }
-                        String next =
-                            records.size() < limit ? null : records.get(records.size() - 1).key();
                         return answer(records.size(), skipped, bytes, next);
                       });
             })

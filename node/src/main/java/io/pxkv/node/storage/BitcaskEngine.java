@@ -13,9 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -159,14 +157,23 @@ public final class BitcaskEngine implements StorageEngine {
   @Override
   public Optional<StoredRecord> readRecord(String key) throws IOException {
     assertOffEventLoop();
+    return record(key, false);
+  }
+
+  /**
+   * The key's current record: live, a held tombstone, or (if {@code markers}) a held handoff
+   * marker. The writer adds a key to the map of its new kind before it removes it from the old one,
+   * so looking in each map in turn, twice, finds a key that changed kind once meanwhile.
+   */
+  private Optional<StoredRecord> record(String key, boolean markers) throws IOException {
     for (int attempt = 1; ; attempt++) {
       KeyDirEntry e = keydir.get(key);
       if (e == null) {
-        KeyDirEntry t = keydir.tombstone(key);
-        if (t != null) return Optional.of(new StoredRecord(key, null, t.version(), t.writer()));
-        // Between the two lookups a put may have replaced a tombstone: look once more.
+        StoredRecord other = notLive(key, markers);
+        if (other != null) return Optional.of(other);
+        // Between the lookups a write may have made the key live again: look once more.
         e = keydir.get(key);
-        if (e == null) return Optional.empty();
+        if (e == null) return Optional.ofNullable(notLive(key, markers));
       }
       try {
         byte[] value = read(key, e, RecordKind.PUT).value();
@@ -175,6 +182,15 @@ public final class BitcaskEngine implements StorageEngine {
         if (attempt == READ_ATTEMPTS || e.equals(keydir.get(key))) throw moved;
       }
     }
+  }
+
+  /** The key's held tombstone, or (if {@code markers}) its held marker, or null. */
+  private StoredRecord notLive(String key, boolean markers) {
+    KeyDirEntry t = keydir.tombstone(key);
+    if (t != null) return new StoredRecord(key, null, t.version(), t.writer());
+    if (!markers) return null;
+    KeyDirEntry h = keydir.handoff(key);
+    return h == null ? null : StoredRecord.marker(key, h.version(), h.writer());
   }
 
   @Override
@@ -321,26 +337,41 @@ public final class BitcaskEngine implements StorageEngine {
       throws IOException {
     assertOffEventLoop();
     String p = prefix == null ? "" : prefix;
-    Iterator<String> live = from(keydir.sortedKeys(), p, after).iterator();
-    Iterator<String> dead =
-        includeDeleted
-            ? from(keydir.sortedTombstoneKeys(), p, after).iterator()
-            : Collections.emptyIterator();
-    String nextLive = next(live, p);
-    String nextDead = next(dead, p);
     List<StoredRecord> page = new ArrayList<>();
-    // A merge of the two sorted walks; a key in both (it changed kind meanwhile) is taken once,
-    // and every key is read at its current state.
-    while (page.size() < limit && (nextLive != null || nextDead != null)) {
-      int c = nextLive == null ? 1 : nextDead == null ? -1 : KeyOrder.compare(nextLive, nextDead);
-      String key = c <= 0 ? nextLive : nextDead;
-      if (c <= 0) nextLive = next(live, p);
-      if (c >= 0) nextDead = next(dead, p);
+    if (!includeDeleted) {
+      for (String key : from(keydir.sortedKeys(), p, after)) {
+        if (page.size() >= limit || !key.startsWith(p)) break;
+        if (keyFilter != null && !keyFilter.test(key)) continue;
+        Optional<StoredRecord> r = record(key, false); // deleted since the walk passed it: none
+        if (r.isPresent() && !r.get().deleted()) page.add(r.get());
+      }
+      return page;
+    }
+    // Each step looks the next key up in every set afresh, rather than walking iterators side by
+    // side: an iterator that ran ahead in one set misses a key that joins that set behind it, and
+    // a key handed off meanwhile would then be missed in both (it left the live set behind the
+    // live walk). Keys join their new set before they leave the old one, so a key present
+    // throughout is found in one set or the other, and its state is read once.
+    List<NavigableSet<String>> sets =
+        List.of(keydir.sortedKeys(), keydir.sortedTombstoneKeys(), keydir.sortedHandoffKeys());
+    String last = after;
+    while (page.size() < limit) {
+      String key = null;
+      for (NavigableSet<String> set : sets) {
+        String k = after(set, p, last);
+        if (k != null && (key == null || KeyOrder.compare(k, key) < 0)) key = k;
+      }
+      if (key == null || !key.startsWith(p)) break;
+      last = key;
       if (keyFilter != null && !keyFilter.test(key)) continue;
-      Optional<StoredRecord> r = readRecord(key);
-      if (r.isPresent() && (includeDeleted || !r.get().deleted())) page.add(r.get());
+      record(key, true).ifPresent(page::add);
     }
     return page;
+  }
+
+  /** The first key of {@code sorted} at or after {@code p} and strictly after {@code last}. */
+  private static String after(NavigableSet<String> sorted, String p, String last) {
+    return last != null && KeyOrder.compare(last, p) >= 0 ? sorted.higher(last) : sorted.ceiling(p);
   }
 
   /** The keys of {@code sorted} from {@code max(prefix, after)}, exclusive of {@code after}. */
@@ -348,12 +379,6 @@ public final class BitcaskEngine implements StorageEngine {
     return after != null && KeyOrder.compare(after, p) >= 0
         ? sorted.tailSet(after, false)
         : sorted.tailSet(p, true);
-  }
-
-  private static String next(Iterator<String> keys, String prefix) {
-    if (!keys.hasNext()) return null;
-    String key = keys.next();
-    return key.startsWith(prefix) ? key : null;
   }
 
   @Override
@@ -439,10 +464,10 @@ public final class BitcaskEngine implements StorageEngine {
 
   /**
    * Checks that every key-directory entry points at a record whose CRC, kind, key, seq, version and
-   * writer match, that no key is in two maps, that the sorted sets hold exactly the live keys and
-   * the tombstones, and that the live-byte counts add up. For tests; reads the disk. Runs while no
-   * compaction does (a compaction swapping entries moves bytes between segments one key at a time);
-   * the caller must not write meanwhile.
+   * writer match, that no key is in two maps, that the sorted sets hold exactly the live keys, the
+   * tombstones and the markers, and that the live-byte counts add up. For tests; reads the disk.
+   * Runs while no compaction does (a compaction swapping entries moves bytes between segments one
+   * key at a time); the caller must not write meanwhile.
    */
   void checkInvariants() throws IOException {
     IOException[] failed = new IOException[1];
@@ -496,6 +521,10 @@ public final class BitcaskEngine implements StorageEngine {
     if (!new TreeSet<>(keydir.sortedTombstoneKeys())
         .equals(new TreeSet<>(keydir.tombstones().keySet()))) {
       throw new IllegalStateException("the sorted tombstone keys differ from the tombstones");
+    }
+    if (!new TreeSet<>(keydir.sortedHandoffKeys())
+        .equals(new TreeSet<>(keydir.handoffs().keySet()))) {
+      throw new IllegalStateException("the sorted marker keys differ from the markers");
     }
     long total = 0;
     for (Segment s : keydir.segments()) {

@@ -79,10 +79,9 @@ final class CompactionOutput {
     drops.add(new Drop(key, entry, kind));
   }
 
-  /** Whether a tombstone (DELETE) was left out. */
-  boolean droppedTombstones() {
-    for (Drop d : drops) if (d.kind() == RecordKind.DELETE) return true;
-    return false;
+  /** Whether a tombstone or handoff marker was left out. */
+  boolean droppedAny() {
+    return !drops.isEmpty();
   }
 
   /** Fsyncs every output with its hint, renames them into place and fsyncs the directory. */

@@ -33,14 +33,14 @@ import java.util.logging.Logger;
  *       segment (recovery only forgives a torn tail in the newest segment).
  *   <li>Copy every record the key directory still points at (found by walking the directory, so
  *       dead records are never read), with its seq, version and writer, into {@code *.tmp} outputs
- *       with their hints. A tombstone younger than the grace period, or any while tombstones are
- *       held, is copied; an older one, and a handoff marker, only while a segment outside the
- *       inputs may hold an older record of the key.
+ *       with their hints. A tombstone younger than the grace period, or any tombstone or handoff
+ *       marker while they are held (a move runs), is copied; an older tombstone, and a marker when
+ *       not held, only while a segment outside the inputs may hold an older record of the key.
  *   <li>Publish: fsync, rename data then hint into place, fsync the directory.
  *   <li>Swap key-directory entries that still point at the copied record; a newer write wins.
  *   <li>Publish {@code MERGE} listing the inputs, delete them, delete {@code MERGE}. (Unless
- *       tombstones were held while this ran and some were left out: then the inputs stay, with
- *       those tombstones, until a later compaction.)
+ *       tombstones and markers were held while this ran and some were left out: then the inputs
+ *       stay, with them, until a later compaction.)
  * </ol>
  */
 final class Compactor {
@@ -120,9 +120,10 @@ final class Compactor {
   }
 
   /**
-   * While on, every tombstone is copied whatever its age. Turning it on waits for a compaction that
-   * is forgetting the tombstones it left out (in memory, short); one that left any out and has not
-   * got there yet keeps them, and its inputs (see {@link #rewrite}).
+   * While on, every tombstone is copied whatever its age, and every handoff marker. Turning it on
+   * waits for a compaction that is forgetting the tombstones and markers it left out (in memory,
+   * short); one that left any out and has not got there yet keeps them, and its inputs (see {@link
+   * #rewrite}).
    */
   void holdTombstones(boolean on) {
     synchronized (holdLock) {
@@ -214,8 +215,9 @@ final class Compactor {
     for (Segment s : output.segments()) keydir.addSegment(s);
     boolean keepInputs;
     synchronized (holdLock) {
-      // Tombstones were held while this ran: those left out stay in the inputs, which stay.
-      keepInputs = holdsStarted != holdsBefore && output.droppedTombstones();
+      // Tombstones and markers were held while this ran: those left out stay in the inputs, which
+      // stay.
+      keepInputs = holdsStarted != holdsBefore && output.droppedAny();
       output.swapInto(keydir, keepInputs);
     }
     if (keepInputs) return new CompactionResult(0, output.segments().size(), 0);
@@ -258,7 +260,8 @@ final class Compactor {
             switch (r.kind()) {
               case PUT -> true;
               case DELETE -> keepTombstone(r.seq(), r.version(), floor, nowMicros);
-              case HANDOFF -> r.seq() >= floor;
+              // A listing taken while keys move needs the marker: the key left, and says so.
+              case HANDOFF -> hold || r.seq() >= floor;
             };
         if (keep) {
           output.copy(r, at);

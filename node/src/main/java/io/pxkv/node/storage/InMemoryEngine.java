@@ -6,7 +6,6 @@ import io.pxkv.common.kv.KeyOrder;
 import io.pxkv.common.kv.WriteOrder;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NavigableSet;
@@ -19,10 +18,12 @@ import java.util.function.Predicate;
  * The engine {@code "memory"}: the same contract, version, writer and gate rules as {@link
  * BitcaskEngine}, with nothing on disk, so everything is lost when the process stops. For
  * development and tests. Thread-safe: writes are serialized by a lock and complete before they
- * return; reads are lock-free.
+ * return; reads are lock-free, but for scans with deleted records, which take the lock.
  *
  * <p>Tombstones are never dropped (there is no compaction here), so this engine remembers every
- * delete, and a handoff simply forgets the key.
+ * delete. A handoff leaves a marker while tombstones are held (a move runs), for listings taken
+ * meanwhile ({@link #scanRecords}); the markers are forgotten when the hold ends, and a handoff
+ * outside a hold leaves none: there is no older record here for a marker to hide.
  */
 public final class InMemoryEngine implements StorageEngine {
   private final ConcurrentSkipListMap<String, Versioned> map =
@@ -32,9 +33,14 @@ public final class InMemoryEngine implements StorageEngine {
   private final ConcurrentSkipListMap<String, Stamp> tombstones =
       new ConcurrentSkipListMap<>(KeyOrder.UTF8);
 
+  /** The version and writer of the write each handed-off key left with; guarded by this. */
+  private final ConcurrentSkipListMap<String, Stamp> markers =
+      new ConcurrentSkipListMap<>(KeyOrder.UTF8);
+
   private final HybridClock clock;
   private final int writerId;
   private final WriteGate gate = new WriteGate(); // guarded by this
+  private boolean hold; // guarded by this
   private volatile boolean closed;
 
   /** Writer 0, the system clock. */
@@ -101,6 +107,7 @@ public final class InMemoryEngine implements StorageEngine {
     long version = clock.next();
     boolean created = map.put(key, new Versioned(value.clone(), version, writerId)) == null;
     tombstones.remove(key);
+    markers.remove(key);
     return CompletableFuture.completedFuture(new PutResult(version, created));
   }
 
@@ -123,6 +130,7 @@ public final class InMemoryEngine implements StorageEngine {
     long version = clock.next();
     tombstones.put(key, new Stamp(version, writerId, true));
     map.remove(key);
+    markers.remove(key);
     return CompletableFuture.completedFuture(new TombstoneResult(version, previous));
   }
 
@@ -150,6 +158,7 @@ public final class InMemoryEngine implements StorageEngine {
       map.put(key, new Versioned(valueOrNull.clone(), version, writer));
       tombstones.remove(key);
     }
+    markers.remove(key);
     return CompletableFuture.completedFuture(true);
   }
 
@@ -164,9 +173,16 @@ public final class InMemoryEngine implements StorageEngine {
         || current.get().writer() != writer) {
       return CompletableFuture.completedFuture(false);
     }
+    if (hold) markers.put(key, new Stamp(version, writer, current.get().deleted()));
     map.remove(key);
     tombstones.remove(key);
     return CompletableFuture.completedFuture(true);
+  }
+
+  @Override
+  public synchronized void holdTombstones(boolean on) {
+    hold = on;
+    if (!on) markers.clear(); // what compaction does to them on disk, at once
   }
 
   @Override
@@ -217,24 +233,56 @@ public final class InMemoryEngine implements StorageEngine {
   public List<StoredRecord> scanRecords(
       String prefix, String after, int limit, boolean includeDeleted, Predicate<String> keyFilter) {
     String p = prefix == null ? "" : prefix;
-    Iterator<String> live = from(map.navigableKeySet(), p, after).iterator();
-    Iterator<String> dead =
-        includeDeleted
-            ? from(tombstones.navigableKeySet(), p, after).iterator()
-            : Collections.emptyIterator();
-    String nextLive = next(live, p);
-    String nextDead = next(dead, p);
     List<StoredRecord> page = new ArrayList<>();
-    while (page.size() < limit && (nextLive != null || nextDead != null)) {
-      int c = nextLive == null ? 1 : nextDead == null ? -1 : KeyOrder.compare(nextLive, nextDead);
-      String key = c <= 0 ? nextLive : nextDead;
-      if (c <= 0) nextLive = next(live, p);
-      if (c >= 0) nextDead = next(dead, p);
-      if (keyFilter != null && !keyFilter.test(key)) continue;
-      Optional<StoredRecord> r = readRecord(key);
-      if (r.isPresent() && (includeDeleted || !r.get().deleted())) page.add(r.get());
+    if (!includeDeleted) {
+      for (String key : from(map.navigableKeySet(), p, after)) {
+        if (page.size() >= limit || !key.startsWith(p)) break;
+        if (keyFilter != null && !keyFilter.test(key)) continue;
+        Versioned v = map.get(key);
+        if (v != null) page.add(new StoredRecord(key, v.value(), v.version(), v.writer()));
+      }
+      return page;
     }
-    return page;
+    // Under the writers' lock: a key changing kind (handed off, say) between the walks of the three
+    // maps could otherwise be missed by all of them.
+    synchronized (this) {
+      Iterator<String> live = from(map.navigableKeySet(), p, after).iterator();
+      Iterator<String> dead = from(tombstones.navigableKeySet(), p, after).iterator();
+      Iterator<String> left = from(markers.navigableKeySet(), p, after).iterator();
+      String nextLive = next(live, p);
+      String nextDead = next(dead, p);
+      String nextLeft = next(left, p);
+      while (page.size() < limit) {
+        String key = min(min(nextLive, nextDead), nextLeft);
+        if (key == null) break;
+        // A key is in one map at a time here, so it heads exactly one walk.
+        if (key.equals(nextLive)) {
+          nextLive = next(live, p);
+        } else if (key.equals(nextDead)) {
+          nextDead = next(dead, p);
+        } else {
+          nextLeft = next(left, p);
+        }
+        if (keyFilter != null && !keyFilter.test(key)) continue;
+        Versioned v = map.get(key);
+        Stamp t = tombstones.get(key);
+        Stamp m = markers.get(key);
+        if (v != null) {
+          page.add(new StoredRecord(key, v.value(), v.version(), v.writer()));
+        } else if (t != null) {
+          page.add(new StoredRecord(key, null, t.version(), t.writer()));
+        } else if (m != null) {
+          page.add(StoredRecord.marker(key, m.version(), m.writer()));
+        }
+      }
+      return page;
+    }
+  }
+
+  private static String min(String a, String b) {
+    if (a == null) return b;
+    if (b == null) return a;
+    return KeyOrder.compare(a, b) <= 0 ? a : b;
   }
 
   private static NavigableSet<String> from(NavigableSet<String> sorted, String p, String after) {

@@ -21,11 +21,12 @@ import java.util.stream.LongStream;
  * still on disk (DELETE), keys handed off whose marker is still on disk (HANDOFF); and the segments
  * with their live-byte counts (bytes of current records).
  *
- * <p>Live keys and tombstones are also held in sorted sets ({@link KeyOrder#UTF8}) for scans: a
- * hash map serves the point lookups every read does (a skip list lookup cost more than the rest of
- * a cached GET). The maps are updated first; a scan that meets a key its map no longer has skips
- * it. After a restart the sorted sets are built in the background ({@link #buildSortedKeys}); scans
- * wait for them, point reads and writes do not.
+ * <p>The keys of each map are also held in sorted sets ({@link KeyOrder#UTF8}) for scans: a hash
+ * map serves the point lookups every read does (a skip list lookup cost more than the rest of a
+ * cached GET). The maps are updated first; a scan that meets a key its map no longer has skips it.
+ * A key that changes kind is added to its new sorted set before it leaves its old one, so a scan
+ * that looks it up in every set always finds it in one. After a restart the sorted sets are built
+ * in the background ({@link #buildSortedKeys}); scans wait for them, point reads and writes do not.
  *
  * <p>Thread-safe. Only the {@code kv-write} thread changes a key's kind ({@link #put}); {@code
  * kv-compact} only moves entries ({@link #relocate}) and forgets tombstones and markers ({@link
@@ -40,15 +41,24 @@ final class KeyDirectory {
   private final ConcurrentHashMap<String, KeyDirEntry> tombstones = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, KeyDirEntry> handoffs = new ConcurrentHashMap<>();
 
-  /** The keys of {@link #live} and of {@link #tombstones}, each in UTF-8 order. */
+  /** The keys of {@link #live}, {@link #tombstones} and {@link #handoffs}, each in UTF-8 order. */
   private record Sorted(
       ConcurrentSkipListMap<String, Boolean> live,
-      ConcurrentSkipListMap<String, Boolean> tombstones) {}
+      ConcurrentSkipListMap<String, Boolean> tombstones,
+      ConcurrentSkipListMap<String, Boolean> handoffs) {
+    ConcurrentSkipListMap<String, Boolean> of(RecordKind kind) {
+      return switch (kind) {
+        case PUT -> live;
+        case DELETE -> tombstones;
+        case HANDOFF -> handoffs;
+      };
+    }
+  }
 
   /**
    * Null from {@link #recovering} until the background build ({@link #buildSortedKeys}) is done.
    */
-  private volatile Sorted sorted = new Sorted(sortedMap(), sortedMap());
+  private volatile Sorted sorted = new Sorted(sortedMap(), sortedMap(), sortedMap());
 
   private volatile CountDownLatch sortedBuilt = new CountDownLatch(0);
   private volatile boolean loading;
@@ -109,6 +119,11 @@ final class KeyDirectory {
     return awaitSorted().tombstones().keySet();
   }
 
+  /** The keys of the handoff markers held, in UTF-8 order, as {@link #sortedKeys}. */
+  NavigableSet<String> sortedHandoffKeys() {
+    return awaitSorted().handoffs().keySet();
+  }
+
   private Sorted awaitSorted() {
     Sorted s = sorted;
     if (s == null) buildSortedKeys();
@@ -153,13 +168,17 @@ final class KeyDirectory {
       count(replaced, -1); // an overwrite: the key was in no other map
       return;
     }
-    sortedChanged(key, false, true);
+    sortedChanged(key, RecordKind.PUT, true);
     KeyDirEntry tombstone = tombstones.remove(key);
     if (tombstone != null) {
       count(tombstone, -1);
-      sortedChanged(key, true, false);
-    } else {
-      count(handoffs.remove(key), -1);
+      sortedChanged(key, RecordKind.DELETE, false);
+      return;
+    }
+    KeyDirEntry marker = handoffs.remove(key);
+    if (marker != null) {
+      count(marker, -1);
+      sortedChanged(key, RecordKind.HANDOFF, false);
     }
   }
 
@@ -170,13 +189,17 @@ final class KeyDirectory {
       count(replaced, -1);
       return;
     }
-    sortedChanged(key, true, true);
+    sortedChanged(key, RecordKind.DELETE, true);
     KeyDirEntry removed = live.remove(key);
     if (removed != null) {
       count(removed, -1);
-      sortedChanged(key, false, false);
-    } else {
-      count(handoffs.remove(key), -1);
+      sortedChanged(key, RecordKind.PUT, false);
+      return;
+    }
+    KeyDirEntry marker = handoffs.remove(key);
+    if (marker != null) {
+      count(marker, -1);
+      sortedChanged(key, RecordKind.HANDOFF, false);
     }
   }
 
@@ -187,15 +210,16 @@ final class KeyDirectory {
       count(replaced, -1);
       return;
     }
+    sortedChanged(key, RecordKind.HANDOFF, true);
     KeyDirEntry removed = live.remove(key);
     if (removed != null) {
       count(removed, -1);
-      sortedChanged(key, false, false);
+      sortedChanged(key, RecordKind.PUT, false);
     }
     KeyDirEntry tombstone = tombstones.remove(key);
     if (tombstone != null) {
       count(tombstone, -1);
-      sortedChanged(key, true, false);
+      sortedChanged(key, RecordKind.DELETE, false);
     }
   }
 
@@ -224,12 +248,12 @@ final class KeyDirectory {
   }
 
   /**
-   * Sorts the live keys and the tombstones' keys and builds the skip lists from them in one pass
-   * each, on a thread of its own ({@code kv-index}), while point reads and writes go on; keys that
-   * writes add or remove meanwhile are applied at the end. The node starts this once it is serving,
-   * so that the build does not compete with its start for the cores; a scan that comes first starts
-   * it itself, and every scan waits for it ({@link #sortedKeys}). Does nothing after the first
-   * call, or when the keys are already sorted.
+   * Sorts the live keys, the tombstones' keys and the markers' keys and builds the skip lists from
+   * them in one pass each, on a thread of its own ({@code kv-index}), while point reads and writes
+   * go on; keys that writes add or remove meanwhile are applied at the end. The node starts this
+   * once it is serving, so that the build does not compete with its start for the cores; a scan
+   * that comes first starts it itself, and every scan waits for it ({@link #sortedKeys}). Does
+   * nothing after the first call, or when the keys are already sorted.
    */
   void buildSortedKeys() {
     synchronized (sortedLock) {
@@ -242,15 +266,15 @@ final class KeyDirectory {
   }
 
   private void buildSorted() {
-    ConcurrentSkipListMap<String, Boolean> builtLive = sortedOf(live);
-    ConcurrentSkipListMap<String, Boolean> builtTombstones = sortedOf(tombstones);
+    Sorted built = new Sorted(sortedOf(live), sortedOf(tombstones), sortedOf(handoffs));
     synchronized (sortedLock) {
       for (String key : changedWhileBuilding) {
-        applyMembership(builtLive, key, live.containsKey(key));
-        applyMembership(builtTombstones, key, tombstones.containsKey(key));
+        for (RecordKind kind : RecordKind.values()) {
+          applyMembership(built.of(kind), key, mapOf(kind).containsKey(key));
+        }
       }
       changedWhileBuilding = null;
-      sorted = new Sorted(builtLive, builtTombstones);
+      sorted = built;
     }
     sortedBuilt.countDown();
   }
@@ -277,10 +301,10 @@ final class KeyDirectory {
   }
 
   /**
-   * Keeps the sorted keys in step with the maps after {@code key} was added to or removed from
-   * {@link #live} or (when {@code tombstoneSet}) {@link #tombstones}.
+   * Keeps the sorted keys in step with the maps after {@code key} was added to or removed from the
+   * map of {@code kind}.
    */
-  private void sortedChanged(String key, boolean tombstoneSet, boolean added) {
+  private void sortedChanged(String key, RecordKind kind, boolean added) {
     Sorted s = sorted;
     if (s == null) {
       if (loading) return; // the build starts from everything loaded
@@ -295,7 +319,7 @@ final class KeyDirectory {
         }
       }
     }
-    applyMembership(tombstoneSet ? s.tombstones() : s.live(), key, added);
+    applyMembership(s.of(kind), key, added);
   }
 
   /**
@@ -363,14 +387,13 @@ final class KeyDirectory {
   void forget(String key, KeyDirEntry entry, RecordKind kind) {
     if (kind == RecordKind.PUT)
       throw new IllegalArgumentException("live records are never dropped");
-    if (!mapOf(kind).remove(key, entry)) return;
+    ConcurrentHashMap<String, KeyDirEntry> map = mapOf(kind);
+    if (!map.remove(key, entry)) return;
     count(entry, -1);
-    if (kind == RecordKind.DELETE) {
-      sortedChanged(key, true, false);
-      // The writer may have written a new tombstone of the key between the remove and the line
-      // above, and added it to the sorted set before this removed it: put it back.
-      if (tombstones.containsKey(key)) sortedChanged(key, true, true);
-    }
+    sortedChanged(key, kind, false);
+    // The writer may have written a new record of this kind between the remove and the line above,
+    // and added the key to the sorted set before this removed it: put it back.
+    if (map.containsKey(key)) sortedChanged(key, kind, true);
   }
 
   /** Whether {@code entry} is the current record of {@code key}, of {@code kind}. */

@@ -52,12 +52,32 @@ public interface StorageEngine extends Closeable {
   }
 
   /**
-   * A key's current state as {@link #readRecord} and {@link #scanRecords} see it: a live value, or
-   * a tombstone still held ({@code value == null}), with the version and writer of its write.
+   * A key's current state as {@link #readRecord} and {@link #scanRecords} see it, with the version
+   * and writer of its write: a live value, a tombstone still held ({@link #deleted}), or, from
+   * {@link #scanRecords} only, a handoff marker still held ({@link #handedOff}: a move copied the
+   * write to another node and it left this one; version and writer are those of the write that
+   * left). Neither of the last two has a value.
    */
-  record StoredRecord(String key, byte[] value, long version, int writer) {
+  record StoredRecord(String key, byte[] value, long version, int writer, boolean handedOff) {
+    public StoredRecord {
+      if (handedOff && value != null) {
+        throw new IllegalArgumentException("a handoff marker has no value");
+      }
+    }
+
+    /** A live value ({@code value} non-null) or a tombstone ({@code value} null). */
+    public StoredRecord(String key, byte[] value, long version, int writer) {
+      this(key, value, version, writer, false);
+    }
+
+    /** The marker of write (version, writer) of {@code key}, which left this node. */
+    public static StoredRecord marker(String key, long version, int writer) {
+      return new StoredRecord(key, null, version, writer, true);
+    }
+
+    /** Whether this is a DELETE tombstone (not a handoff marker). */
     public boolean deleted() {
-      return value == null;
+      return value == null && !handedOff;
     }
   }
 
@@ -240,8 +260,9 @@ public interface StorageEngine extends Closeable {
 
   /**
    * While true, compaction keeps every tombstone whatever its age (a move is under way, and an
-   * older copy of a deleted key may still arrive). Takes effect at once; a compaction running when
-   * it is turned on drops none of the tombstones it meant to.
+   * older copy of a deleted key may still arrive) and every handoff marker (listings taken during
+   * the move rely on them: a key that left says so). Takes effect at once; a compaction running
+   * when it is turned on drops none of the tombstones or markers it meant to.
    */
   default void holdTombstones(boolean hold) {}
 
@@ -254,8 +275,14 @@ public interface StorageEngine extends Closeable {
   /**
    * Up to {@code limit} records in UTF-8 key order whose key starts with {@code prefix}, is
    * strictly greater than {@code after} ({@code null}: from the beginning) and passes {@code
-   * keyFilter} ({@code null}: every key): live values, and, when {@code includeDeleted}, tombstones
-   * still held. The filter sees keys before any value is read. Blocking.
+   * keyFilter} ({@code null}: every key), each key at its current state: live values, and, when
+   * {@code includeDeleted}, tombstones and handoff markers still held ({@link
+   * StoredRecord#deleted}, {@link StoredRecord#handedOff}). The filter sees keys before any value
+   * is read. Blocking.
+   *
+   * <p>A key that changes kind while the scan passes it (live to handed off, say) is returned once,
+   * at one of its states, when {@code includeDeleted}: a listing that merges the scans of several
+   * nodes relies on a key that left this node still showing here, as a marker.
    */
   List<StoredRecord> scanRecords(
       String prefix, String after, int limit, boolean includeDeleted, Predicate<String> keyFilter)

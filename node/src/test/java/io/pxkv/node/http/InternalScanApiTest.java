@@ -1,9 +1,11 @@
 package io.pxkv.node.http;
 
 import static io.pxkv.node.http.MigrationApiTest.assertError;
+import static io.pxkv.node.http.MigrationApiTest.handoffLine;
 import static io.pxkv.node.http.MigrationApiTest.importLine;
 import static io.pxkv.node.http.MigrationApiTest.tombstoneLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pxkv.node.NodeClient;
@@ -19,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code GET /internal/scan}: records in UTF-8 key order after a cursor, with held tombstones on
- * request, a limit or the whole rest streamed, and bad parameters refused.
+ * {@code GET /internal/scan}: records in UTF-8 key order after a cursor, with held tombstones and
+ * handoff markers on request, a limit or the whole rest streamed, and bad parameters refused.
  */
 class InternalScanApiTest {
   @TempDir static Path dataDir;
@@ -39,8 +41,11 @@ class InternalScanApiTest {
     body.append(importLine("u/a", "\"a\"", 7, 1));
     body.append(tombstoneLine("u/b", 8, 1));
     body.append(importLine("u/c", "\"c\"", 9, 4294967295L));
+    body.append(importLine("u/d", "\"moved away\"", 10, 3));
     HttpResponse<String> r = client.send("POST", "/internal/import", body.toString());
     assertEquals(200, r.statusCode(), r.body());
+    r = client.send("POST", "/internal/handoff", handoffLine("u/d", 10, 3));
+    assertEquals("{\"handedOff\":1,\"skipped\":0}", r.body());
   }
 
   @AfterAll
@@ -76,13 +81,25 @@ class InternalScanApiTest {
   }
 
   @Test
-  void heldTombstonesAreListedWhenAskedFor() {
+  void heldTombstonesAndMarkersAreListedWhenAskedFor() {
     List<JsonObject> u = scan("?prefix=u/&deleted=1");
-    assertEquals(List.of("u/a", "u/b", "u/c", "u/\uFFFD", "u/\uD83D\uDE00"), keys(u));
+    assertEquals(List.of("u/a", "u/b", "u/c", "u/d", "u/\uFFFD", "u/\uD83D\uDE00"), keys(u));
     assertEquals(
         new JsonObject().put("key", "u/b").put("deleted", true).put("version", 8).put("writer", 1),
         u.get(1));
+    assertEquals(
+        new JsonObject()
+            .put("key", "u/d")
+            .put("handedOff", true)
+            .put("version", 10)
+            .put("writer", 3),
+        u.get(3),
+        "a key that left says so, with the write that left");
     assertEquals(keys(scan("?prefix=u/")), keys(scan("?prefix=u/&deleted=0")));
+    assertEquals(List.of("u/a", "u/c", "u/\uFFFD", "u/\uD83D\uDE00"), keys(scan("?prefix=u/")));
+    HttpResponse<String> read = client.get("/internal/read?key=u/d");
+    assertEquals(404, read.statusCode(), "a marker is absent to a read: " + read.body());
+    assertFalse(new JsonObject(read.body()).containsKey("deleted"), read.body());
   }
 
   @Test
@@ -96,7 +113,7 @@ class InternalScanApiTest {
       all.addAll(keys(page));
       after = page.get(page.size() - 1).getString("key");
     }
-    assertEquals(2505, all.size());
+    assertEquals(2506, all.size());
     assertEquals(keys(scan("?deleted=1")), all, "the whole rest, streamed in one answer");
     assertEquals(List.of("u/\uFFFD", "u/\uD83D\uDE00"), keys(scan("?prefix=u/&after=u/c")));
     assertEquals(List.of("bulk/01000"), keys(scan("?prefix=bulk/&after=bulk/00999&limit=1")));

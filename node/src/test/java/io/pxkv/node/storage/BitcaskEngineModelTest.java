@@ -46,9 +46,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * with small segments and an eager background compaction policy so that compaction races with
  * writes. Repeatable by seed; the seed and the step are in every failure message.
  *
- * <p>The model knows each key as live, deleted or absent. A tombstone past the grace period while
- * tombstones were not held may have been dropped by compaction: the model then accepts either
- * answer, and learns from it which one happened.
+ * <p>The model knows each key as live, deleted, handed off (a marker, which scans with deleted
+ * records list) or absent. A tombstone past the grace period while tombstones were not held, or a
+ * marker while they were not held, may have been dropped by compaction: the model then accepts
+ * either answer, and learns from it which one happened.
  */
 class BitcaskEngineModelTest {
   private static final int OPS = 1500;
@@ -70,14 +71,30 @@ class BitcaskEngineModelTest {
     new Run(seed, false).run();
   }
 
-  /** What the model knows of a key: a live value, or a tombstone (value null). */
-  private record State(String value, long version, int writer, boolean forgettable) {
+  /**
+   * What the model knows of a key: a live value, a tombstone (value null), or a handoff marker
+   * (value null, {@code marker}).
+   */
+  private record State(
+      String value, long version, int writer, boolean forgettable, boolean marker) {
+    State(String value, long version, int writer, boolean forgettable) {
+      this(value, version, writer, forgettable, false);
+    }
+
+    static State marker(long version, int writer, boolean forgettable) {
+      return new State(null, version, writer, forgettable, true);
+    }
+
     boolean deleted() {
-      return value == null;
+      return value == null && !marker;
+    }
+
+    boolean live() {
+      return value != null;
     }
 
     State markForgettable() {
-      return new State(value, version, writer, true);
+      return new State(value, version, writer, true, marker);
     }
   }
 
@@ -194,13 +211,17 @@ class BitcaskEngineModelTest {
       }
     }
 
-    /** Tombstones past the grace period while not held may be dropped from now on. */
+    /**
+     * Tombstones past the grace period while not held, and markers while not held, may be dropped
+     * from now on.
+     */
     void sweep() {
       if (hold) return;
       long now = clock.micros();
       for (Map.Entry<String, State> e : model.entrySet()) {
         State s = e.getValue();
-        if (s.deleted() && !s.forgettable() && now - s.version() >= GRACE_MILLIS * 1000) {
+        if (s.forgettable()) continue;
+        if (s.marker() || (s.deleted() && now - s.version() >= GRACE_MILLIS * 1000)) {
           e.setValue(s.markForgettable());
         }
       }
@@ -249,7 +270,7 @@ class BitcaskEngineModelTest {
 
     boolean live(String key) {
       State s = model.get(key);
-      return s != null && !s.deleted();
+      return s != null && s.live();
     }
 
     void issued(long version) {
@@ -317,7 +338,7 @@ class BitcaskEngineModelTest {
       TombstoneResult r = await(f);
       State s = model.get(key);
       Optional<Stamp> expected =
-          s == null
+          s == null || s.marker()
               ? Optional.empty()
               : Optional.of(new Stamp(s.version(), s.writer(), s.deleted()));
       if (s != null && s.forgettable() && r.previous().isEmpty()) expected = Optional.empty();
@@ -327,12 +348,13 @@ class BitcaskEngineModelTest {
     }
 
     void importRecord(String key) {
-      State s = model.get(key);
+      State known = model.get(key);
+      State s = known == null || known.marker() ? null : known; // a marker never blocks
       long version;
       int writer = WRITERS[random.nextInt(WRITERS.length)];
-      if (s != null && random.nextInt(4) != 0) {
-        version = s.version() + random.nextInt(3) - 1;
-        if (random.nextBoolean()) writer = s.writer();
+      if (known != null && random.nextInt(4) != 0) {
+        version = known.version() + random.nextInt(3) - 1;
+        if (random.nextBoolean()) writer = known.writer();
       } else {
         version = clock.micros() + random.nextInt(2_000_000) - 1_000_000;
       }
@@ -368,13 +390,13 @@ class BitcaskEngineModelTest {
         return;
       }
       boolean handedOff = await(f);
-      boolean matches = s != null && s.version() == version && s.writer() == writer;
+      boolean matches = s != null && !s.marker() && s.version() == version && s.writer() == writer;
       if (matches && !handedOff && s.forgettable()) {
         model.remove(key); // the tombstone was dropped
         return;
       }
       assertEquals(matches, handedOff, where + " handoff " + key);
-      if (handedOff) model.remove(key);
+      if (handedOff) model.put(key, State.marker(version, writer, !hold));
     }
 
     void gate() {
@@ -398,7 +420,7 @@ class BitcaskEngineModelTest {
     void get(String key) throws IOException {
       Optional<StorageEngine.Versioned> got = engine.get(key);
       State s = model.get(key);
-      if (s == null || s.deleted()) {
+      if (s == null || !s.live()) {
         assertEquals(Optional.empty(), got.map(g -> text(g.value())), where + " get " + key);
       } else {
         assertEquals(s.value(), got.map(g -> text(g.value())).orElse(null), where);
@@ -410,6 +432,10 @@ class BitcaskEngineModelTest {
     void readRecord(String key) throws IOException {
       Optional<StoredRecord> got = engine.readRecord(key);
       State s = model.get(key);
+      if (s != null && s.marker()) {
+        assertEquals(Optional.empty(), got.map(this::describe), where + " a marker is absent");
+        return;
+      }
       if (s != null && s.forgettable() && got.isEmpty()) {
         model.remove(key);
         return;
@@ -418,14 +444,14 @@ class BitcaskEngineModelTest {
     }
 
     Optional<String> describe(String key, State s) {
-      return s == null
-          ? Optional.empty()
-          : Optional.of(key + "=" + s.value() + "@" + s.version() + "/" + s.writer());
+      if (s == null) return Optional.empty();
+      String what = s.marker() ? "MARKER" : s.value();
+      return Optional.of(key + "=" + what + "@" + s.version() + "/" + s.writer());
     }
 
     String describe(StoredRecord r) {
-      String value = r.deleted() ? null : text(r.value());
-      return r.key() + "=" + value + "@" + r.version() + "/" + r.writer();
+      String what = r.handedOff() ? "MARKER" : r.deleted() ? null : text(r.value());
+      return r.key() + "=" + what + "@" + r.version() + "/" + r.writer();
     }
 
     void scan() throws IOException {
@@ -435,7 +461,7 @@ class BitcaskEngineModelTest {
       List<String> expected = new ArrayList<>();
       for (var e : model.tailMap(prefix, true).entrySet()) {
         if (!e.getKey().startsWith(prefix) || expected.size() == limit) break;
-        if (e.getValue().deleted()) continue;
+        if (!e.getValue().live()) continue;
         if (after == null || KeyOrder.compare(e.getKey(), after) > 0) expected.add(e.getKey());
       }
       List<String> got = new ArrayList<>();
@@ -466,7 +492,7 @@ class BitcaskEngineModelTest {
         assertTrue(r.key().startsWith(prefix), where + call);
         assertTrue(after == null || KeyOrder.compare(r.key(), after) > 0, where + call);
         assertTrue(filter == null || filter.test(r.key()), where + call);
-        assertTrue(deleted || !r.deleted(), where + call);
+        assertTrue(deleted || (!r.deleted() && !r.handedOff()), where + call);
         assertEquals(describe(r.key(), model.get(r.key())), Optional.of(describe(r)), where + call);
       }
       // Every key the model is sure of, up to where the page stopped, is on it.
@@ -479,11 +505,11 @@ class BitcaskEngineModelTest {
             k.startsWith(prefix)
                 && (after == null || KeyOrder.compare(k, after) > 0)
                 && (filter == null || filter.test(k))
-                && (deleted || !s.deleted())
+                && (deleted || s.live())
                 && (!full || KeyOrder.compare(k, last) <= 0);
         if (!inRange || seen.contains(k)) continue;
         assertTrue(s.forgettable(), where + call + " left out " + k);
-        model.remove(k); // a dropped tombstone
+        model.remove(k); // a dropped tombstone or marker
       }
     }
 
@@ -578,7 +604,7 @@ class BitcaskEngineModelTest {
       List<String> expected = new ArrayList<>();
       model.forEach(
           (k, s) -> {
-            if (!s.deleted()) expected.add(k);
+            if (s.live()) expected.add(k);
           });
       assertEquals(expected, all, where + ": paging lists every key once, in UTF-8 order");
       if (disk) bitcask().checkInvariants();

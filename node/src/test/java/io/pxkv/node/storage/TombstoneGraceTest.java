@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * How long compaction keeps what moves rely on, with the wall clock injected (no sleeps):
  * tombstones for the grace period (judged by their version against the clock) and while held;
- * handoff markers while an older record of their key may remain outside the compaction.
+ * handoff markers while held, and while an older record of their key may remain outside the
+ * compaction.
  */
 class TombstoneGraceTest {
   private static final long GRACE_DAYS = 10;
@@ -146,6 +148,67 @@ class TombstoneGraceTest {
     try (BitcaskEngine e = open()) {
       assertEquals(Optional.empty(), e.readRecord("k"), "and the put with it");
       assertFalse(e.keyDirectory().live().containsKey("k"));
+    }
+  }
+
+  private static List<String> markers(BitcaskEngine e) throws IOException {
+    List<String> keys = new ArrayList<>();
+    for (StorageEngine.StoredRecord r : e.scanRecords("", null, 1000, true, null)) {
+      if (r.handedOff()) keys.add(r.key());
+    }
+    return keys;
+  }
+
+  @Test
+  void handoffMarkersAreKeptWhileHeldAndDroppedAfter() throws Exception {
+    try (BitcaskEngine e = open()) {
+      e.holdTombstones(true);
+      long v = await(e.put("k", utf8(PAD))).version();
+      fillSegment(e, "a");
+      assertTrue(await(e.handoff("k", v, 0, 0)));
+      fillSegment(e, "b");
+      await(e.compact());
+      await(e.compact());
+      assertNotNull(e.keyDirectory().handoff("k"), "no older record is left, but a move runs");
+      assertEquals(List.of("k"), markers(e));
+      e.checkInvariants();
+    }
+    try (BitcaskEngine e = open()) {
+      assertEquals(List.of("k"), markers(e), "after a restart");
+      e.holdTombstones(true); // as the node's cluster layer does at start while a move runs
+      await(e.compact());
+      assertEquals(List.of("k"), markers(e), "after a restart and a compaction while held");
+      e.holdTombstones(false);
+      await(e.compact());
+      assertNull(e.keyDirectory().handoff("k"), "the move is over: dropped as before");
+      assertEquals(List.of(), markers(e));
+      e.checkInvariants();
+    }
+    try (BitcaskEngine e = open()) {
+      assertEquals(List.of(), markers(e));
+      assertEquals(Optional.empty(), e.readRecord("k"), "and the put stays gone");
+    }
+  }
+
+  @Test
+  void holdingDuringACompactionKeepsTheMarkersItMeantToDrop() throws Exception {
+    try (BitcaskEngine e = open()) {
+      long v = await(e.put("k", utf8(PAD))).version();
+      assertTrue(await(e.handoff("k", v, 0, 0)));
+      fillSegment(e, "a");
+      // The compaction decided to drop the marker; a move starts before it is done.
+      files.beforeNextRename(() -> e.holdTombstones(true));
+      await(e.compact());
+      assertEquals(List.of("k"), markers(e), "still there after the compaction");
+      e.checkInvariants();
+    }
+    try (BitcaskEngine e = open()) {
+      assertEquals(List.of("k"), markers(e), "and after a restart: its segment was kept");
+      assertEquals(Optional.empty(), e.get("k"));
+      await(e.compact()); // not held any more
+      assertEquals(List.of(), markers(e));
+      assertEquals(Optional.empty(), e.readRecord("k"));
+      e.checkInvariants();
     }
   }
 }

@@ -6,9 +6,12 @@ import java.util.PriorityQueue;
 
 /**
  * A k-way merge of the nodes' scans, each in {@link KeyOrder#UTF8} order, into one record per key:
- * the newest of its copies ({@link ScanRecord#newerThan}), which may be a tombstone (the caller
- * skips those, but a deleted key's tombstone still hides its older live copies elsewhere). Plain
- * data, no I/O: records are fed to lanes as they arrive and taken out as soon as they are certain.
+ * the newest of its copies ({@link ScanRecord#supersedes}), which may be a tombstone (the caller
+ * skips those, but a deleted key's tombstone still hides its older live copies elsewhere) or a
+ * handoff marker (the key left a node after the others' scans showed no newer copy of it: the
+ * caller reads it on its owner). Between a marker and a record of the same write, the record wins:
+ * it is the copy that arrived. Plain data, no I/O: records are fed to lanes as they arrive and
+ * taken out as soon as they are certain.
  *
  * <p>The smallest key held is certain once every lane holds a record or has ended: a lane's records
  * come in order, so a lane holding one can send nothing before it. An empty lane that has not ended
@@ -76,7 +79,7 @@ final class KeyMerge {
       ScanRecord r = l.records.poll();
       l.bytes -= r.size();
       if (!l.records.isEmpty()) heads.add(l);
-      if (newest == null || r.newerThan(newest)) newest = r;
+      if (newest == null || r.supersedes(newest)) newest = r;
     }
     return newest;
   }

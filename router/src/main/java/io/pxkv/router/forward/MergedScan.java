@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +18,14 @@ import java.util.List;
  * soon as no node can still send a copy of it. Used by {@code GET /kv} and {@code GET
  * /admin/export}, which differ only in their {@link ScanFormat}.
  *
+ * <p>A key whose newest record is a handoff marker (it left a node after the others' scans passed
+ * it) is read where it went ({@link HandedOffKeys}) before anything after it is written: records
+ * behind it wait in order, up to {@link #MAX_READS} such reads at once and {@link
+ * #HIGH_WATER_BYTES} of waiting records, then the merge stops taking records until the oldest read
+ * answers. A read the nodes refuse because they moved to a newer view meanwhile (the move settled,
+ * say) is routed again by that view: it asks for the key as it is now, which any view answers
+ * right; the scans already open go on.
+ *
  * <p>Memory stays flat however big the cluster is: a node is paused once the merge holds {@link
  * #HIGH_WATER_BYTES} of its records (it is ahead of the others) and resumed below {@link
  * #LOW_WATER_BYTES}; every node is paused while the client's write queue is full. A node the merge
@@ -25,9 +34,10 @@ import java.util.List;
  * <p>Failures: the 200 head is written only once every node answered its scan with 200, so a node
  * that cannot be reached, or answers anything else, is a 503/504 JSON error; a {@code 409
  * stale_view} routes the whole listing again by the newer view ({@link Rerouting}). Once the head
- * is out, any failure (a node cut off, a malformed or out-of-order line) resets the connection, so
- * the client never mistakes a partial listing for a complete one, and the other nodes' scans are
- * reset too. A client that leaves resets every node's scan.
+ * is out, any failure (a node cut off, a malformed or out-of-order line, a failed read of a key
+ * that left a node) resets the connection, so the client never mistakes a partial listing for a
+ * complete one, and the other nodes' scans are reset too. A client that leaves resets every node's
+ * scan.
  *
  * <p>Confined to the event loop of the request.
  */
@@ -40,6 +50,9 @@ final class MergedScan {
 
   /** Output is gathered into writes of about this size. */
   private static final int WRITE_BYTES = 16 * 1024;
+
+  /** Reads of keys that left a node ({@link HandedOffKeys}) in flight at once, at most. */
+  static final int MAX_READS = 16;
 
   private final Rerouting rerouting;
   private final long maxLineBytes;
@@ -62,7 +75,7 @@ final class MergedScan {
               } else if (ar.failed()) {
                 ErrorResponses.send(out, ar.cause());
               } else {
-                new Pump(out, ar.result(), format, maxLineBytes).start();
+                new Pump(out, ar.result(), format, maxLineBytes, rerouting).start();
               }
             });
   }
@@ -136,20 +149,40 @@ final class MergedScan {
         });
   }
 
+  /**
+   * A key the merge gave out whose record is not written yet: a record waiting behind a read, or a
+   * read of a key that left a node ({@code ready} once answered; {@code record} null if not live).
+   */
+  private static final class Pending {
+    ScanRecord record;
+    boolean ready;
+    int size;
+  }
+
   /** Moves records from the nodes' streams through the merge to the client. */
   private static final class Pump {
     private final HttpServerResponse out;
+    private final Rerouting rerouting;
     private final List<NodeClient> nodes;
     private final List<HttpClientResponse> streams;
     private final ScanFormat format;
     private final KeyMerge merge;
     private final ScanLines[] lines;
     private final boolean[] paused;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private long pendingBytes;
+    private int reading;
     private boolean done;
     private boolean anyWritten;
 
-    Pump(HttpServerResponse out, Opened opened, ScanFormat format, long maxLineBytes) {
+    Pump(
+        HttpServerResponse out,
+        Opened opened,
+        ScanFormat format,
+        long maxLineBytes,
+        Rerouting rerouting) {
       this.out = out;
+      this.rerouting = rerouting;
       this.nodes = opened.nodes;
       this.streams = opened.streams;
       this.format = format;
@@ -215,17 +248,31 @@ final class MergedScan {
       if (done) return;
       Buffer batch = Buffer.buffer(WRITE_BYTES + 1024);
       while (!out.writeQueueFull()) {
+        Pending first = pending.peek();
+        if (first != null && first.ready) {
+          pending.poll();
+          pendingBytes -= first.size;
+          if (first.record != null) batch = write(first.record, batch);
+          continue;
+        }
+        if (first != null && (reading >= MAX_READS || pendingBytes >= HIGH_WATER_BYTES)) break;
         ScanRecord r = merge.next();
         if (r == null) break;
         if (r.deleted()) continue;
-        format.pair(r, !anyWritten, batch);
-        anyWritten = true;
-        if (batch.length() >= WRITE_BYTES) {
-          out.write(batch);
-          batch = Buffer.buffer(WRITE_BYTES + 1024);
+        if (r.handedOff()) {
+          pending.add(read(r));
+        } else if (first == null) {
+          batch = write(r, batch);
+        } else {
+          Pending waiting = new Pending();
+          waiting.record = r;
+          waiting.ready = true;
+          waiting.size = r.size();
+          pendingBytes += waiting.size;
+          pending.add(waiting);
         }
       }
-      if (merge.finished()) {
+      if (merge.finished() && pending.isEmpty()) {
         done = true;
         format.end(batch);
         out.end(batch);
@@ -247,6 +294,36 @@ final class MergedScan {
         return;
       }
       resumeBehind();
+    }
+
+    /** Adds {@code r} to {@code batch}, writing the batch out once it is big enough. */
+    private Buffer write(ScanRecord r, Buffer batch) {
+      format.pair(r, !anyWritten, batch);
+      anyWritten = true;
+      if (batch.length() < WRITE_BYTES) return batch;
+      out.write(batch);
+      return Buffer.buffer(WRITE_BYTES + 1024);
+    }
+
+    /** Reads the key of {@code marker} where it went; drives on once it answers. */
+    private Pending read(ScanRecord marker) {
+      Pending slot = new Pending();
+      reading++;
+      rerouting
+          .routed(view -> HandedOffKeys.resolve(view, marker))
+          .onComplete(
+              ar -> {
+                reading--;
+                if (done) return;
+                if (ar.failed()) {
+                  fail(ar.cause());
+                  return;
+                }
+                slot.record = ar.result();
+                slot.ready = true;
+                drive();
+              });
+      return slot;
     }
 
     /** Resumes every paused node the merge holds little of. */

@@ -59,6 +59,14 @@ final class MovingReads {
   }
 
   static Future<NodeReply> read(ClusterView view, String key, List<NodeClient> holders) {
+    return newest(view, key, holders).map(read -> answer(key, read));
+  }
+
+  /**
+   * The newest state of {@code key} among {@code holders} (its owner first), found as {@link #read}
+   * describes; the reply is the {@code /internal/read} answer of the node that has it.
+   */
+  static Future<Read> newest(ClusterView view, String key, List<NodeClient> holders) {
     String uri = "/internal/read?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8);
     NodeClient owner = holders.get(0);
     List<Future<Read>> all = new ArrayList<>(holders.size());
@@ -72,11 +80,11 @@ final class MovingReads {
                 if (r.held().newerThan(newest.held())) newest = r;
               }
               if (newest.held().state() != Held.State.ABSENT) {
-                return Future.succeededFuture(answer(key, newest));
+                return Future.succeededFuture(newest);
               }
               // Nobody had it: it may have reached the owner after the owner's answer and left
               // its old node before the old node's.
-              return readOn(view, owner, uri).map(again -> answer(key, again));
+              return readOn(view, owner, uri);
             });
   }
 
@@ -113,7 +121,7 @@ final class MovingReads {
   }
 
   /** One node's read of the key: what it holds, and its reply. */
-  private record Read(Held held, NodeReply reply) {}
+  record Read(Held held, NodeReply reply) {}
 
   private static Future<Read> readOn(ClusterView view, NodeClient node, String uri) {
     return node.call(view.tag(), HttpMethod.GET, uri, null, null)

@@ -31,6 +31,11 @@ import java.util.List;
  * every node for its first key with prefix {@code A} (one record), which is {@code A} itself if the
  * node has it.
  *
+ * <p>A key whose newest record is a handoff marker (it left a node after the others' scans passed
+ * it) is read where it went ({@link HandedOffKeys}); the page goes on merging meanwhile, and waits
+ * for those reads before it decides where it ends, since a key read as deleted is not listed. Such
+ * reads are rare: only keys that moved while the page was being read need them.
+ *
  * <p>A page stops early, short or even empty but with a cursor to go on from, once it has passed
  * over {@link #SKIP_BUDGET} records it does not list (tombstones, keys the glob or range leaves
  * out): a sparse glob or a long stretch of tombstones must not hold one request for long. Redis
@@ -78,11 +83,16 @@ final class PagedListing {
     private final boolean probeStart;
 
     private final KeyMerge merge;
-    private final Buffer items = Buffer.buffer(256);
+
+    /**
+     * The keys to list so far, in order: records, and markers' keys being read ({@link
+     * HandedOffKeys}; null when not live). At most {@code limit + 1}: one more than fits on the
+     * page shows that the page is full and another follows.
+     */
+    private final List<Future<ScanRecord>> page = new ArrayList<>();
+
     private int batch;
-    private int count;
     private int skipped;
-    private String lastListed;
     private String lastConsumed;
 
     /** A page of {@code limit} keys of {@code query} strictly after {@code cursor} (or all). */
@@ -109,34 +119,47 @@ final class PagedListing {
 
     private Future<Buffer> consume() {
       while (true) {
+        if (page.size() > limit) {
+          // One more than fits: the page is full once the markers among them were read as live.
+          return settled()
+              .compose(
+                  v ->
+                      page.size() > limit
+                          ? Future.succeededFuture(body(page.get(limit - 1).result().key()))
+                          : consume());
+        }
         ScanRecord r = merge.next();
         if (r == null) {
-          if (merge.finished()) return Future.succeededFuture(body(null));
-          if (skipped >= SKIP_BUDGET) return Future.succeededFuture(body(lastConsumed));
+          if (merge.finished()) return settled().map(v -> body(null));
+          if (skipped >= SKIP_BUDGET) return settled().map(v -> body(lastConsumed));
           batch = Math.min(MAX_BATCH, batch * 2);
           return fetch().compose(v -> consume());
         }
-        if (query.pastEnd(r.key())) return Future.succeededFuture(body(null));
+        if (query.pastEnd(r.key())) return settled().map(v -> body(null));
+        lastConsumed = r.key();
         if (r.deleted() || !query.admits(r.key())) {
           skipped++;
-          lastConsumed = r.key();
-          continue;
+        } else if (r.handedOff()) {
+          page.add(HandedOffKeys.resolve(view, r));
+        } else {
+          page.add(Future.succeededFuture(r));
         }
-        if (count == limit) {
-          return Future.succeededFuture(body(lastListed)); // and r is on the next page
-        }
-        if (count++ > 0) items.appendByte((byte) ',');
-        items
-            .appendString("{\"key\":")
-            .appendBytes(KvJson.quote(r.key()))
-            .appendString(",\"value\":")
-            .appendBuffer(r.value())
-            .appendString(",\"version\":")
-            .appendString(Long.toString(r.version()))
-            .appendByte((byte) '}');
-        lastListed = r.key();
-        lastConsumed = r.key();
       }
+    }
+
+    /**
+     * Completes once every marker on the page was read, having dropped those not live (counted as
+     * skipped); fails as the first failed read did.
+     */
+    private Future<Void> settled() {
+      return Future.all(page)
+          .map(
+              done -> {
+                int before = page.size();
+                page.removeIf(read -> read.result() == null);
+                skipped += before - page.size();
+                return null;
+              });
     }
 
     /** Asks each node the merge waits for for its next batch; fails as {@link #failure} says. */
@@ -212,9 +235,21 @@ final class PagedListing {
       return first == null ? Future.succeededFuture() : Future.failedFuture(first);
     }
 
+    /** The page's first {@code limit} keys, and a cursor after {@code cursorKey} unless null. */
     private Buffer body(String cursorKey) {
-      Buffer body = Buffer.buffer(items.length() + 96).appendString("{\"items\":[");
-      body.appendBuffer(items).appendByte((byte) ']');
+      Buffer body = Buffer.buffer(256).appendString("{\"items\":[");
+      for (int i = 0; i < Math.min(limit, page.size()); i++) {
+        ScanRecord r = page.get(i).result();
+        if (i > 0) body.appendByte((byte) ',');
+        body.appendString("{\"key\":")
+            .appendBytes(KvJson.quote(r.key()))
+            .appendString(",\"value\":")
+            .appendBuffer(r.value())
+            .appendString(",\"version\":")
+            .appendString(Long.toString(r.version()))
+            .appendByte((byte) '}');
+      }
+      body.appendByte((byte) ']');
       if (cursorKey != null) {
         body.appendString(",\"cursor\":")
             .appendBytes(KvJson.quote(new RouterCursor(cursorKey, query).encode()));

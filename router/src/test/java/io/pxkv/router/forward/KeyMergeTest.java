@@ -50,6 +50,25 @@ class KeyMergeTest {
   }
 
   @Test
+  void aMarkerIsTheKeysRecordOnlyWhenNoScanHasItsWriteOrANewerOne() {
+    KeyMerge merge = new KeyMerge(3);
+    merge.add(0, marker("a-arrived", 5, 1));
+    merge.add(1, live("a-arrived", 5, 1, "the copy"));
+    merge.add(1, marker("b-newer", 5, 1));
+    merge.add(2, tombstone("b-newer", 6, 1));
+    merge.add(0, live("c-left-after", 5, 1, "old"));
+    merge.add(2, marker("c-left-after", 7, 2));
+    merge.add(0, marker("d-only", 5, 1));
+    merge.add(2, marker("d-only", 5, 1));
+    for (int i = 0; i < 3; i++) merge.end(i);
+    assertEquals(live("a-arrived", 5, 1, "the copy"), merge.next());
+    assertTrue(merge.next().deleted());
+    assertEquals(marker("c-left-after", 7, 2), merge.next(), "a newer write left: read it");
+    assertTrue(merge.next().handedOff());
+    assertNull(merge.next());
+  }
+
+  @Test
   void equalVersionsAreOrderedByWriterAsUnsignedNumbers() {
     KeyMerge merge = new KeyMerge(2);
     int high = 0x9000_0000; // negative as an int, larger than 7 unsigned
@@ -234,5 +253,9 @@ class KeyMergeTest {
 
   static ScanRecord tombstone(String key, long version, int writer) {
     return new ScanRecord(key, null, version, writer);
+  }
+
+  static ScanRecord marker(String key, long version, int writer) {
+    return new ScanRecord(key, null, version, writer, true);
   }
 }

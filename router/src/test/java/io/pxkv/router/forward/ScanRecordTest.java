@@ -1,6 +1,7 @@
 package io.pxkv.router.forward;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,6 +56,24 @@ class ScanRecordTest {
   }
 
   @Test
+  void aHandoffMarkerHasNoValueAndIsNoTombstone() {
+    ScanRecord r =
+        ScanRecord.parse(
+            Buffer.buffer(
+                "{\"key\":\"k\",\"handedOff\":true,\"version\":9,\"writer\":4294967295}"));
+    assertTrue(r.handedOff());
+    assertFalse(r.deleted());
+    assertNull(r.value());
+    assertEquals(-1, r.writer());
+    ScanRecord copy =
+        ScanRecord.parse(
+            Buffer.buffer("{\"key\":\"k\",\"value\":1,\"version\":9,\"writer\":4294967295}"));
+    assertTrue(copy.supersedes(r), "the copy of the write that left wins over its marker");
+    assertFalse(r.supersedes(copy));
+    assertFalse(r.newerThan(copy) || copy.newerThan(r), "the same write");
+  }
+
+  @Test
   void theWriterIsAnUnsigned32BitNumberAndMayBeAbsent() {
     assertEquals(
         0x9000_0000,
@@ -83,7 +102,10 @@ class ScanRecordTest {
             "{\"key\":\"k\",\"version\":7}",
             "{\"key\":\"k\",\"value\":1,\"version\":7,\"writer\":4294967296}",
             "{\"key\":\"k\",\"value\":1,\"version\":7} {}",
-            "{\"key\":\"k\",\"value\":[1,\"version\":7}")) {
+            "{\"key\":\"k\",\"value\":[1,\"version\":7}",
+            "{\"key\":\"k\",\"value\":1,\"handedOff\":true,\"version\":7}",
+            "{\"key\":\"k\",\"deleted\":true,\"handedOff\":true,\"version\":7}",
+            "{\"key\":\"k\",\"handedOff\":true}")) {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> ScanRecord.parse(Buffer.buffer(bad)));
       assertTrue(e.getMessage().length() > 3, bad);
