@@ -74,6 +74,7 @@ public final class TestCluster implements AutoCloseable {
               1,
               defaults.limits(),
               keysPerSecond,
+              keysPerSecond,
               defaults.nodeClient());
     }
     router = RunningRouter.start(routerVertx, config).await(WAIT_S, TimeUnit.SECONDS);
