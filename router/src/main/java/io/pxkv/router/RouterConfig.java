@@ -6,6 +6,7 @@ import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.ConfigException;
 import io.pxkv.common.kv.ValueLimits;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +27,7 @@ import java.util.Map;
  * @param rebalanceKeysPerSecond the pace at which keys are moved between nodes
  * @param nodeClient which HTTP client carries single calls to nodes: {@code own} (the router's
  *     pipelining client) or {@code vertx} (Vert.x's HttpClient)
+ * @param metrics whether the router measures itself and serves {@code GET /metrics}
  */
 public record RouterConfig(
     String host,
@@ -39,7 +41,8 @@ public record RouterConfig(
     int instances,
     ValueLimits limits,
     long rebalanceKeysPerSecond,
-    String nodeClient) {
+    String nodeClient,
+    boolean metrics) {
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_CLUSTER_FILE = "config/cluster.json";
@@ -47,6 +50,7 @@ public record RouterConfig(
   public static final int DEFAULT_CONNECT_TIMEOUT_MS = 1000;
   public static final long DEFAULT_REBALANCE_KEYS_PER_SECOND = 20_000;
   public static final String DEFAULT_NODE_CLIENT = "own";
+  public static final boolean DEFAULT_METRICS = true;
 
   /**
    * Few connections with several requests in flight on each: measured here, pipelining 16 deep on 8
@@ -76,6 +80,36 @@ public record RouterConfig(
     }
   }
 
+  /** A config with metrics on (the default). */
+  public RouterConfig(
+      String host,
+      int port,
+      String clusterFile,
+      ClusterConfig cluster,
+      int timeoutMs,
+      int connectTimeoutMs,
+      int poolSize,
+      int pipelining,
+      int instances,
+      ValueLimits limits,
+      long rebalanceKeysPerSecond,
+      String nodeClient) {
+    this(
+        host,
+        port,
+        clusterFile,
+        cluster,
+        timeoutMs,
+        connectTimeoutMs,
+        poolSize,
+        pipelining,
+        instances,
+        limits,
+        rebalanceKeysPerSecond,
+        nodeClient,
+        DEFAULT_METRICS);
+  }
+
   /** A config with every default but the cluster and the port, for tests and embedding. */
   public static RouterConfig of(ClusterConfig cluster, int port) {
     return new RouterConfig(
@@ -90,7 +124,8 @@ public record RouterConfig(
         defaultInstances(),
         ValueLimits.DEFAULTS,
         DEFAULT_REBALANCE_KEYS_PER_SECOND,
-        DEFAULT_NODE_CLIENT);
+        DEFAULT_NODE_CLIENT,
+        DEFAULT_METRICS);
   }
 
   public RouterConfig withTimeoutMs(int newTimeoutMs) {
@@ -106,7 +141,8 @@ public record RouterConfig(
         instances,
         limits,
         rebalanceKeysPerSecond,
-        nodeClient);
+        nodeClient,
+        metrics);
   }
 
   public RouterConfig withInstances(int newInstances) {
@@ -122,7 +158,8 @@ public record RouterConfig(
         newInstances,
         limits,
         rebalanceKeysPerSecond,
-        nodeClient);
+        nodeClient,
+        metrics);
   }
 
   public RouterConfig withNodeClient(String newNodeClient) {
@@ -138,7 +175,25 @@ public record RouterConfig(
         instances,
         limits,
         rebalanceKeysPerSecond,
-        newNodeClient);
+        newNodeClient,
+        metrics);
+  }
+
+  public RouterConfig withMetrics(boolean on) {
+    return new RouterConfig(
+        host,
+        port,
+        clusterFile,
+        cluster,
+        timeoutMs,
+        connectTimeoutMs,
+        poolSize,
+        pipelining,
+        instances,
+        limits,
+        rebalanceKeysPerSecond,
+        nodeClient,
+        on);
   }
 
   /** One event loop per core, as Vert.x sizes its pool. */
@@ -175,7 +230,11 @@ public record RouterConfig(
         .option(
             "node-client",
             DEFAULT_NODE_CLIENT,
-            "HTTP client for single calls to nodes: own (pipelining, the router's) or vertx");
+            "HTTP client for single calls to nodes: own (pipelining, the router's) or vertx")
+        .option(
+            "metrics",
+            "on",
+            "measure requests, node calls and moves, served as GET /metrics: on or off");
   }
 
   /**
@@ -202,6 +261,7 @@ public record RouterConfig(
     if (!nodeClient.equals("own") && !nodeClient.equals("vertx")) {
       throw new UsageException("--node-client must be own or vertx (was " + nodeClient + ")");
     }
+    boolean metrics = flags.choice("metrics", List.of("on", "off")).equals("on");
     ClusterConfig cluster;
     try {
       cluster = ClusterConfig.load(Path.of(clusterFile));
@@ -220,6 +280,7 @@ public record RouterConfig(
         instances,
         new ValueLimits((int) maxValue, ValueLimits.DEFAULT_MAX_DEPTH),
         rebalanceRate,
-        nodeClient);
+        nodeClient,
+        metrics);
   }
 }
