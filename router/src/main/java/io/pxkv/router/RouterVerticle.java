@@ -15,6 +15,7 @@ import io.pxkv.router.forward.ForwardingHandler;
 import io.pxkv.router.forward.Views;
 import io.pxkv.router.metrics.RouterMetrics;
 import io.pxkv.router.rebalance.ClusterCoordinator;
+import io.pxkv.router.ui.UiHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -44,6 +45,7 @@ public final class RouterVerticle extends VerticleBase {
   private ClusterBackup backup;
   private RequestTimers requests;
   private MetricsEndpoint scrape;
+  private UiHandler ui;
 
   /**
    * {@code port} is the port to bind; negative shares one random port among instances. {@code
@@ -69,6 +71,7 @@ public final class RouterVerticle extends VerticleBase {
     ring = new RingHolder(vertx, config, metrics::node);
     requests = metrics.requestTimers();
     scrape = metrics.endpoint(vertx, coordinator);
+    ui = UiHandler.create();
     Views views =
         new Views() {
           @Override
@@ -146,6 +149,8 @@ public final class RouterVerticle extends VerticleBase {
             .onFailure(e -> ErrorResponses.send(request.response(), e));
       } else if (path.equals("/metrics")) {
         scrape.handle(request);
+      } else if (UiHandler.owns(path)) {
+        ui.handle(request);
       } else {
         throw Requests.noSuchPath(request);
       }
