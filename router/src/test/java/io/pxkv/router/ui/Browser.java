@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -27,6 +30,24 @@ final class Browser {
     if (!Files.isExecutable(CHROMIUM)) return CHROMIUM + " is missing";
     if (!Files.isExecutable(CHROMEDRIVER)) return CHROMEDRIVER + " is missing";
     return null;
+  }
+
+  /**
+   * Skips a test class, saying why (also on the console), when there is no browser: a developer
+   * without Chromium can still run the build; CI installs it.
+   */
+  static final class Required implements ExecutionCondition {
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+      String missing = missing();
+      if (missing == null) return ConditionEvaluationResult.enabled("chromium and chromedriver");
+      String why =
+          "skipped: " + missing + " (install Debian's chromium and chromium-driver; .ci/run does)";
+      if (context.getTestMethod().isEmpty()) {
+        System.err.println(context.getDisplayName() + " " + why);
+      }
+      return ConditionEvaluationResult.disabled(why);
+    }
   }
 
   static ChromeDriver start(Path profile) throws IOException {

@@ -28,13 +28,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -60,6 +60,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * them). A screenshot of the dashboard goes to {@code target/dashboard.png}, and also to the path
  * in {@code -Dpxkv.dashboard.screenshot} when given (the README's {@code docs/dashboard.png}).
  */
+@ExtendWith(Browser.Required.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardIT {
@@ -84,12 +85,6 @@ class DashboardIT {
 
   @BeforeAll
   void startClusterAndBrowser(@TempDir Path root) throws Exception {
-    String missing = Browser.missing();
-    Assumptions.assumeTrue(
-        missing == null,
-        "dashboard browser test skipped: "
-            + missing
-            + " (install Debian's chromium and chromium-driver; .ci/run does)");
     this.root = root;
     for (int i = 1; i <= 4; i++) {
       String id = "node-" + i;
