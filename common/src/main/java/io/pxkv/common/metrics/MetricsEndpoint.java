@@ -6,7 +6,9 @@ import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Headers;
 import io.pxkv.common.http.Requests;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.function.Supplier;
@@ -45,16 +47,27 @@ public final class MetricsEndpoint {
       throw new KvException(
           ErrorCode.NOT_FOUND, "metrics are off on this server (started with --metrics off)");
     }
+    Context context = Vertx.currentContext();
     refresh
         .get()
         .onComplete(
             ignored -> {
-              try {
-                String body = process == null ? own.scrape() : own.scrape() + process.scrape();
-                request.response().putHeader(Headers.CONTENT_TYPE, CONTENT_TYPE).end(body);
-              } catch (RuntimeException e) {
-                ErrorResponses.send(request.response(), e);
+              // The refresh may end on another thread (the router's coordinator): scrape and
+              // answer on the request's own event loop.
+              if (context == null || Vertx.currentContext() == context) {
+                scrape(request);
+              } else {
+                context.runOnContext(v -> scrape(request));
               }
             });
+  }
+
+  private void scrape(HttpServerRequest request) {
+    try {
+      String body = process == null ? own.scrape() : own.scrape() + process.scrape();
+      request.response().putHeader(Headers.CONTENT_TYPE, CONTENT_TYPE).end(body);
+    } catch (RuntimeException e) {
+      ErrorResponses.send(request.response(), e);
+    }
   }
 }
