@@ -6,6 +6,7 @@ import io.pxkv.common.cli.UsageException;
 import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.kv.ValueLimits;
+import io.pxkv.common.metrics.ProcessMetrics;
 import io.pxkv.node.NodeConfig;
 import io.pxkv.node.NodeServer;
 import io.pxkv.node.storage.StorageOptions;
@@ -14,6 +15,7 @@ import io.pxkv.router.RouterConfig;
 import io.pxkv.router.RunningRouter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,7 +87,7 @@ final class LocalCluster {
       return 2;
     }
 
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = ProcessMetrics.vertx(new VertxOptions(), true);
     List<NodeServer> started = new ArrayList<>();
     RunningRouter router;
     try {

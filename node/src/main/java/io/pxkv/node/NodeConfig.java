@@ -22,16 +22,30 @@ import java.util.Map;
  *     WriteOrder#writerIdOf} of {@code id}), whatever was passed
  * @param limits value size and depth limits
  * @param instances event loops serving HTTP, one {@link NodeVerticle} each
+ * @param metrics whether the node measures itself and serves {@code GET /metrics}
  */
 public record NodeConfig(
-    String id, String host, int port, StorageOptions storage, ValueLimits limits, int instances) {
+    String id,
+    String host,
+    int port,
+    StorageOptions storage,
+    ValueLimits limits,
+    int instances,
+    boolean metrics) {
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 9001;
+  public static final boolean DEFAULT_METRICS = true;
 
   public NodeConfig {
     if (instances < 1)
       throw new IllegalArgumentException("instances must be >= 1 (was " + instances + ")");
     storage = storage.withWriterId(WriteOrder.writerIdOf(id));
+  }
+
+  /** A node with metrics on (the default). */
+  public NodeConfig(
+      String id, String host, int port, StorageOptions storage, ValueLimits limits, int instances) {
+    this(id, host, port, storage, limits, instances, DEFAULT_METRICS);
   }
 
   /** One event loop per core, as Vert.x sizes its pool. */
@@ -40,11 +54,15 @@ public record NodeConfig(
   }
 
   public NodeConfig withStorage(StorageOptions newStorage) {
-    return new NodeConfig(id, host, port, newStorage, limits, instances);
+    return new NodeConfig(id, host, port, newStorage, limits, instances, metrics);
   }
 
   public NodeConfig withLimits(ValueLimits newLimits) {
-    return new NodeConfig(id, host, port, storage, newLimits, instances);
+    return new NodeConfig(id, host, port, storage, newLimits, instances, metrics);
+  }
+
+  public NodeConfig withMetrics(boolean on) {
+    return new NodeConfig(id, host, port, storage, limits, instances, on);
   }
 
   /** A node on a free loopback port with default storage in {@code dataDir}: for tests. */
@@ -104,7 +122,11 @@ public record NodeConfig(
             "clock-offset-ms",
             "0",
             "testing aid: added to this node's version clock, to simulate a skewed host clock")
-        .toggle("recover", "start even if records are damaged: drop them and report how many");
+        .toggle("recover", "start even if records are damaged: drop them and report how many")
+        .option(
+            "metrics",
+            "on",
+            "measure requests, storage, cache and fsyncs, served as GET /metrics: on or off");
   }
 
   /** Parses flags and the environment. Returns null when {@code --help} was asked for. */
@@ -154,7 +176,8 @@ public record NodeConfig(
         f.integer("port", 0, 65535),
         storage,
         limits,
-        f.integer("instances", 1, 1024));
+        f.integer("instances", 1, 1024),
+        f.choice("metrics", List.of("on", "off")).equals("on"));
   }
 
   private static boolean contains(String[] args, String flag) {

@@ -2,9 +2,13 @@ package io.pxkv.node;
 
 import io.pxkv.common.cli.Shutdown;
 import io.pxkv.common.cli.UsageException;
+import io.pxkv.common.metrics.ProcessMetrics;
+import io.pxkv.node.metrics.NodeMetrics;
 import io.pxkv.node.storage.StorageEngine;
 import io.pxkv.node.storage.StorageEngines;
+import io.pxkv.node.storage.StorageFiles;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,12 +43,14 @@ public final class NodeMain {
     // Recovery reads the whole data folder; it starts now, on a thread of its own, so that it
     // overlaps the start-up of Vert.x (a good part of a restart) instead of following it.
     AtomicLong openMillis = new AtomicLong();
-    CompletableFuture<StorageEngine> opening = openInBackground(config, openMillis);
-    Vertx vertx = Vertx.vertx();
+    NodeMetrics metrics = NodeMetrics.create(config.metrics());
+    CompletableFuture<StorageEngine> opening = openInBackground(config, metrics, openMillis);
+    Vertx vertx = ProcessMetrics.vertx(new VertxOptions(), config.metrics());
     NodeServer server;
     try {
       server =
-          NodeServer.start(vertx, config, () -> awaitOpened(opening)).await(5, TimeUnit.MINUTES);
+          NodeServer.start(vertx, config, () -> awaitOpened(opening), metrics)
+              .await(5, TimeUnit.MINUTES);
     } catch (Exception e) {
       System.err.println(
           "px-kvstore node: cannot start " + config.id() + ": " + Shutdown.rootMessage(e));
@@ -75,14 +81,15 @@ public final class NodeMain {
   }
 
   private static CompletableFuture<StorageEngine> openInBackground(
-      NodeConfig config, AtomicLong openMillis) {
+      NodeConfig config, NodeMetrics metrics, AtomicLong openMillis) {
     CompletableFuture<StorageEngine> opening = new CompletableFuture<>();
     Thread thread =
         new Thread(
             () -> {
               try {
                 long started = System.nanoTime();
-                StorageEngine engine = StorageEngines.open(config.storage());
+                StorageEngine engine =
+                    StorageEngines.open(config.storage(), metrics.files(StorageFiles.DISK));
                 openMillis.set((System.nanoTime() - started) / 1_000_000);
                 opening.complete(engine);
               } catch (Throwable t) {

@@ -2,8 +2,10 @@ package io.pxkv.node;
 
 import io.pxkv.node.async.StorageService;
 import io.pxkv.node.cluster.Membership;
+import io.pxkv.node.metrics.NodeMetrics;
 import io.pxkv.node.storage.StorageEngine;
 import io.pxkv.node.storage.StorageEngines;
+import io.pxkv.node.storage.StorageFiles;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -33,12 +35,26 @@ public final class NodeServer {
   }
 
   public static Future<NodeServer> start(Vertx vertx, NodeConfig config) {
-    return start(vertx, config, () -> StorageEngines.open(config.storage()));
+    NodeMetrics metrics = NodeMetrics.create(config.metrics());
+    return start(
+        vertx,
+        config,
+        () -> StorageEngines.open(config.storage(), metrics.files(StorageFiles.DISK)),
+        metrics);
   }
 
   /** Starts a node on the engine {@code opener} returns (tests pass one with injected faults). */
   public static Future<NodeServer> start(
       Vertx vertx, NodeConfig config, Callable<StorageEngine> opener) {
+    return start(vertx, config, opener, NodeMetrics.create(config.metrics()));
+  }
+
+  /**
+   * Starts a node on the engine {@code opener} returns, measured by {@code metrics} (which should
+   * have given the engine its {@link NodeMetrics#files}).
+   */
+  public static Future<NodeServer> start(
+      Vertx vertx, NodeConfig config, Callable<StorageEngine> opener, NodeMetrics metrics) {
     // Port 0 would give each instance its own random port; a negative port makes Vert.x pick one
     // random port and share it among the instances.
     int bindPort = config.port() == 0 ? -1 : config.port();
@@ -52,26 +68,29 @@ public final class NodeServer {
                             Membership.open(
                                 config.id(), config.storage().dataDir(), storage.engine()))
                     .compose(
-                        membership ->
-                            vertx
-                                .deployVerticle(
-                                    () -> {
-                                      NodeVerticle v =
-                                          new NodeVerticle(config, storage, membership, bindPort);
-                                      deployed.add(v);
-                                      return v;
-                                    },
-                                    new DeploymentOptions().setInstances(config.instances()))
-                                .map(
-                                    id -> {
-                                      storage.engine().startDeferredWork();
-                                      return new NodeServer(
-                                          vertx,
-                                          storage,
-                                          membership,
-                                          deployed.get(0).actualPort(),
-                                          id);
-                                    }))
+                        membership -> {
+                          metrics.watch(storage.engine());
+                          return vertx
+                              .deployVerticle(
+                                  () -> {
+                                    NodeVerticle v =
+                                        new NodeVerticle(
+                                            config, storage, membership, bindPort, metrics);
+                                    deployed.add(v);
+                                    return v;
+                                  },
+                                  new DeploymentOptions().setInstances(config.instances()))
+                              .map(
+                                  id -> {
+                                    storage.engine().startDeferredWork();
+                                    return new NodeServer(
+                                        vertx,
+                                        storage,
+                                        membership,
+                                        deployed.get(0).actualPort(),
+                                        id);
+                                  });
+                        })
                     .recover(t -> storage.close().transform(ignored -> Future.failedFuture(t))));
   }
 

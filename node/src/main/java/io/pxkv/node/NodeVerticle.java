@@ -5,6 +5,8 @@ import io.pxkv.common.http.Requests;
 import io.pxkv.common.http.ServerOptions;
 import io.pxkv.common.kv.KeyPaths;
 import io.pxkv.common.kv.PutBatch;
+import io.pxkv.common.metrics.MetricsEndpoint;
+import io.pxkv.common.metrics.RequestTimers;
 import io.pxkv.node.async.StorageService;
 import io.pxkv.node.cluster.Membership;
 import io.pxkv.node.http.BackupHandler;
@@ -16,6 +18,7 @@ import io.pxkv.node.http.StatusHandler;
 import io.pxkv.node.http.StrayPusher;
 import io.pxkv.node.http.ViewGate;
 import io.pxkv.node.http.ViewHandler;
+import io.pxkv.node.metrics.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -33,6 +36,7 @@ public final class NodeVerticle extends VerticleBase {
   private final StorageService storage;
   private final Membership membership;
   private final int port;
+  private final NodeMetrics metrics;
   private HttpServer server;
   private KeyValueHandler kv;
   private StatusHandler status;
@@ -42,13 +46,24 @@ public final class NodeVerticle extends VerticleBase {
   private PutBatchHandler putBatch;
   private ViewHandler views;
   private StrayPusher strays;
+  private RequestTimers requests;
+  private MetricsEndpoint scrape;
 
-  /** {@code port} is the port to bind; a negative one is a random port shared by all instances. */
-  public NodeVerticle(NodeConfig config, StorageService storage, Membership membership, int port) {
+  /**
+   * {@code port} is the port to bind; a negative one is a random port shared by all instances.
+   * {@code metrics} are shared by every instance.
+   */
+  public NodeVerticle(
+      NodeConfig config,
+      StorageService storage,
+      Membership membership,
+      int port,
+      NodeMetrics metrics) {
     this.config = config;
     this.storage = storage;
     this.membership = membership;
     this.port = port;
+    this.metrics = metrics;
   }
 
   @Override
@@ -61,6 +76,8 @@ public final class NodeVerticle extends VerticleBase {
     putBatch = new PutBatchHandler(storage, config.limits());
     views = new ViewHandler(vertx, membership);
     strays = new StrayPusher(vertx, storage, membership);
+    requests = metrics.requestTimers();
+    scrape = metrics.endpoint(vertx);
     HttpServerOptions options = ServerOptions.http(config.host(), port).setIdleTimeout(0);
     server = vertx.createHttpServer(options).requestHandler(this::handle);
     return server.listen();
@@ -77,6 +94,7 @@ public final class NodeVerticle extends VerticleBase {
 
   private void handle(HttpServerRequest request) {
     try {
+      requests.begin(request);
       if (!ViewGate.admit(membership, request)) return;
       String path = request.path();
       if (path.equals("/kv")) {
@@ -116,6 +134,8 @@ public final class NodeVerticle extends VerticleBase {
         views.open(request);
       } else if (path.equals("/internal/push-strays")) {
         strays.push(request);
+      } else if (path.equals("/metrics")) {
+        scrape.handle(request);
       } else {
         throw Requests.noSuchPath(request);
       }

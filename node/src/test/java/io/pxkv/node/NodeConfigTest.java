@@ -1,6 +1,7 @@
 package io.pxkv.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,6 +70,19 @@ class NodeConfigTest {
           assertThrows(UsageException.class, () -> NodeConfig.fromArgs(bad, Map.of()));
       assertTrue(e.getMessage().contains(bad[0]), e.getMessage());
     }
+  }
+
+  @Test
+  void metricsAreOnUnlessTurnedOff() throws Exception {
+    assertTrue(NodeConfig.fromArgs(new String[0], Map.of()).metrics());
+    assertTrue(NodeConfig.forTest("node-1", Path.of("unused")).metrics());
+    assertFalse(NodeConfig.fromArgs(new String[] {"--metrics", "off"}, Map.of()).metrics());
+    assertFalse(NodeConfig.fromArgs(new String[0], Map.of("PXKV_METRICS", "off")).metrics());
+    UsageException e =
+        assertThrows(
+            UsageException.class,
+            () -> NodeConfig.fromArgs(new String[] {"--metrics", "yes"}, Map.of()));
+    assertTrue(e.getMessage().contains("--metrics"), e.getMessage());
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.ConfigException;
 import io.pxkv.common.kv.ValueLimits;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,6 +29,7 @@ import java.util.Map;
  * @param rebalanceBusyKeysPerSecond the pace while clients are being served: moves yield to them
  * @param nodeClient which HTTP client carries single calls to nodes: {@code own} (the router's
  *     pipelining client) or {@code vertx} (Vert.x's HttpClient)
+ * @param metrics whether the router measures itself and serves {@code GET /metrics}
  */
 public record RouterConfig(
     String host,
@@ -42,7 +44,8 @@ public record RouterConfig(
     ValueLimits limits,
     long rebalanceKeysPerSecond,
     long rebalanceBusyKeysPerSecond,
-    String nodeClient) {
+    String nodeClient,
+    boolean metrics) {
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_CLUSTER_FILE = "config/cluster.json";
@@ -51,6 +54,7 @@ public record RouterConfig(
   public static final long DEFAULT_REBALANCE_KEYS_PER_SECOND = 200_000;
   public static final long DEFAULT_REBALANCE_BUSY_KEYS_PER_SECOND = 5_000;
   public static final String DEFAULT_NODE_CLIENT = "own";
+  public static final boolean DEFAULT_METRICS = true;
 
   /**
    * Few connections with several requests in flight on each: measured here, pipelining 16 deep on 8
@@ -81,6 +85,38 @@ public record RouterConfig(
     }
   }
 
+  /** A config with metrics on (the default). */
+  public RouterConfig(
+      String host,
+      int port,
+      String clusterFile,
+      ClusterConfig cluster,
+      int timeoutMs,
+      int connectTimeoutMs,
+      int poolSize,
+      int pipelining,
+      int instances,
+      ValueLimits limits,
+      long rebalanceKeysPerSecond,
+      long rebalanceBusyKeysPerSecond,
+      String nodeClient) {
+    this(
+        host,
+        port,
+        clusterFile,
+        cluster,
+        timeoutMs,
+        connectTimeoutMs,
+        poolSize,
+        pipelining,
+        instances,
+        limits,
+        rebalanceKeysPerSecond,
+        rebalanceBusyKeysPerSecond,
+        nodeClient,
+        DEFAULT_METRICS);
+  }
+
   /** A config with every default but the cluster and the port, for tests and embedding. */
   public static RouterConfig of(ClusterConfig cluster, int port) {
     return new RouterConfig(
@@ -96,7 +132,8 @@ public record RouterConfig(
         ValueLimits.DEFAULTS,
         DEFAULT_REBALANCE_KEYS_PER_SECOND,
         DEFAULT_REBALANCE_BUSY_KEYS_PER_SECOND,
-        DEFAULT_NODE_CLIENT);
+        DEFAULT_NODE_CLIENT,
+        DEFAULT_METRICS);
   }
 
   public RouterConfig withTimeoutMs(int newTimeoutMs) {
@@ -113,7 +150,8 @@ public record RouterConfig(
         limits,
         rebalanceKeysPerSecond,
         rebalanceBusyKeysPerSecond,
-        nodeClient);
+        nodeClient,
+        metrics);
   }
 
   public RouterConfig withInstances(int newInstances) {
@@ -130,7 +168,8 @@ public record RouterConfig(
         limits,
         rebalanceKeysPerSecond,
         rebalanceBusyKeysPerSecond,
-        nodeClient);
+        nodeClient,
+        metrics);
   }
 
   public RouterConfig withNodeClient(String newNodeClient) {
@@ -147,7 +186,26 @@ public record RouterConfig(
         limits,
         rebalanceKeysPerSecond,
         rebalanceBusyKeysPerSecond,
-        newNodeClient);
+        newNodeClient,
+        metrics);
+  }
+
+  public RouterConfig withMetrics(boolean on) {
+    return new RouterConfig(
+        host,
+        port,
+        clusterFile,
+        cluster,
+        timeoutMs,
+        connectTimeoutMs,
+        poolSize,
+        pipelining,
+        instances,
+        limits,
+        rebalanceKeysPerSecond,
+        rebalanceBusyKeysPerSecond,
+        nodeClient,
+        on);
   }
 
   /** One event loop per core, as Vert.x sizes its pool. */
@@ -189,7 +247,11 @@ public record RouterConfig(
         .option(
             "node-client",
             DEFAULT_NODE_CLIENT,
-            "HTTP client for single calls to nodes: own (pipelining, the router's) or vertx");
+            "HTTP client for single calls to nodes: own (pipelining, the router's) or vertx")
+        .option(
+            "metrics",
+            "on",
+            "measure requests, node calls and moves, served as GET /metrics: on or off");
   }
 
   /**
@@ -217,6 +279,7 @@ public record RouterConfig(
     if (!nodeClient.equals("own") && !nodeClient.equals("vertx")) {
       throw new UsageException("--node-client must be own or vertx (was " + nodeClient + ")");
     }
+    boolean metrics = flags.choice("metrics", List.of("on", "off")).equals("on");
     ClusterConfig cluster;
     try {
       cluster = ClusterConfig.load(Path.of(clusterFile));
@@ -236,6 +299,7 @@ public record RouterConfig(
         new ValueLimits((int) maxValue, ValueLimits.DEFAULT_MAX_DEPTH),
         rebalanceRate,
         busyRate,
-        nodeClient);
+        nodeClient,
+        metrics);
   }
 }

@@ -2,6 +2,7 @@ package io.pxkv.router;
 
 import io.pxkv.common.cli.Shutdown;
 import io.pxkv.common.cli.UsageException;
+import io.pxkv.common.metrics.ProcessMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -41,7 +42,7 @@ public final class RouterMain {
       System.out.print(RouterConfig.flags().help());
       return 0;
     }
-    Vertx vertx = Vertx.vertx(vertxOptions());
+    Vertx vertx = ProcessMetrics.vertx(vertxOptions(), config.metrics());
     RunningRouter router;
     try {
       router = RunningRouter.start(vertx, config).await(1, TimeUnit.MINUTES);

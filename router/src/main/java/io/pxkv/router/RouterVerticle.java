@@ -5,14 +5,18 @@ import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Requests;
 import io.pxkv.common.http.ServerOptions;
 import io.pxkv.common.kv.KeyPaths;
+import io.pxkv.common.metrics.MetricsEndpoint;
+import io.pxkv.common.metrics.RequestTimers;
 import io.pxkv.router.cluster.ClusterView;
 import io.pxkv.router.cluster.RingHolder;
 import io.pxkv.router.cluster.StatusHandler;
 import io.pxkv.router.forward.ClusterBackup;
 import io.pxkv.router.forward.ForwardingHandler;
 import io.pxkv.router.forward.Views;
+import io.pxkv.router.metrics.RouterMetrics;
 import io.pxkv.router.rebalance.ClientLoad;
 import io.pxkv.router.rebalance.ClusterCoordinator;
+import io.pxkv.router.ui.UiHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -34,21 +38,27 @@ public final class RouterVerticle extends VerticleBase {
   private final RouterConfig config;
   private final int port;
   private final ClusterCoordinator coordinator;
+  private final RouterMetrics metrics;
   private HttpServer server;
   private RingHolder ring;
   private ForwardingHandler kv;
   private StatusHandler status;
   private ClusterBackup backup;
   private ClientLoad load;
+  private RequestTimers requests;
+  private MetricsEndpoint scrape;
+  private UiHandler ui;
 
   /**
    * {@code port} is the port to bind; negative shares one random port among instances. {@code
-   * coordinator} answers {@code /admin/rebalance}.
+   * coordinator} answers {@code /admin/rebalance}; {@code metrics} are shared by every instance.
    */
-  public RouterVerticle(RouterConfig config, int port, ClusterCoordinator coordinator) {
+  public RouterVerticle(
+      RouterConfig config, int port, ClusterCoordinator coordinator, RouterMetrics metrics) {
     this.config = config;
     this.port = port;
     this.coordinator = coordinator;
+    this.metrics = metrics;
   }
 
   /** Routes by {@code state} from now on. Runs the swap on this verticle's event loop. */
@@ -60,8 +70,11 @@ public final class RouterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ring = new RingHolder(vertx, config);
+    ring = new RingHolder(vertx, config, metrics::node);
     load = coordinator.clientLoad();
+    requests = metrics.requestTimers();
+    scrape = metrics.endpoint(vertx, coordinator);
+    ui = UiHandler.create();
     Views views =
         new Views() {
           @Override
@@ -118,6 +131,7 @@ public final class RouterVerticle extends VerticleBase {
 
   private void handle(HttpServerRequest request) {
     try {
+      requests.begin(request);
       String path = request.path();
       if (path.equals("/kv")) {
         load.record();
@@ -146,6 +160,10 @@ public final class RouterVerticle extends VerticleBase {
       } else if (path.equals("/openapi.yaml")) {
         Requests.requireMethod(request, HttpMethod.GET);
         OpenApiDocument.send(request.response());
+      } else if (path.equals("/metrics")) {
+        scrape.handle(request);
+      } else if (UiHandler.owns(path)) {
+        ui.handle(request);
       } else {
         throw Requests.noSuchPath(request);
       }

@@ -1,5 +1,6 @@
 package io.pxkv.router;
 
+import io.pxkv.router.metrics.RouterMetrics;
 import io.pxkv.router.rebalance.ClusterCoordinator;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -42,6 +43,7 @@ public final class RunningRouter {
     int port = config.port() == 0 ? -1 : config.port();
     List<RouterVerticle> started = new CopyOnWriteArrayList<>();
     ClusterCoordinator coordinator = new ClusterCoordinator(config);
+    RouterMetrics metrics = RouterMetrics.create(config.metrics());
     coordinator.publishTo(
         state -> {
           List<Future<Void>> routed = new ArrayList<>();
@@ -51,7 +53,7 @@ public final class RunningRouter {
     return vertx
         .deployVerticle(
             () -> {
-              RouterVerticle verticle = new RouterVerticle(config, port, coordinator);
+              RouterVerticle verticle = new RouterVerticle(config, port, coordinator, metrics);
               started.add(verticle);
               return verticle;
             },

@@ -1,6 +1,7 @@
 package io.pxkv.router;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,6 +38,23 @@ class RouterMainTest {
         RouterConfig.fromArgs(new String[0], Map.of("PXKV_CLUSTER", file.toString()));
     assertEquals(RouterConfig.DEFAULT_PORT, config.port());
     assertEquals(file.toString(), config.clusterFile());
+  }
+
+  @Test
+  void metricsAreOnUnlessTurnedOff(@TempDir Path dir) throws Exception {
+    String cluster = write(dir, CLUSTER).toString();
+    assertTrue(RouterConfig.fromArgs(new String[] {"--cluster", cluster}, Map.of()).metrics());
+    assertFalse(
+        RouterConfig.fromArgs(new String[] {"--cluster", cluster, "--metrics", "off"}, Map.of())
+            .metrics());
+    assertFalse(
+        RouterConfig.fromArgs(new String[] {"--cluster", cluster}, Map.of("PXKV_METRICS", "off"))
+            .metrics());
+    UsageException e =
+        assertThrows(
+            UsageException.class,
+            () -> RouterConfig.fromArgs(new String[] {"--metrics", "maybe"}, Map.of()));
+    assertTrue(e.getMessage().contains("--metrics"), e.getMessage());
   }
 
   @Test

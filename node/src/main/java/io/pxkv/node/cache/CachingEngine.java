@@ -247,7 +247,9 @@ public final class CachingEngine implements StorageEngine {
         cache.misses(),
         cache.evictions(),
         cache.bytes(),
-        cache.capacityBytes());
+        cache.capacityBytes(),
+        s.compactions(),
+        s.compactionReclaimedBytes());
   }
 
   @Override

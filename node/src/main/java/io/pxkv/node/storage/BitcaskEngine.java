@@ -394,7 +394,18 @@ public final class BitcaskEngine implements StorageEngine {
       disk += s.size();
       segments++;
     }
-    return new StorageStats(keydir.size(), disk, keydir.liveBytes(), segments, 0, 0, 0, 0, 0);
+    return new StorageStats(
+        keydir.size(),
+        disk,
+        keydir.liveBytes(),
+        segments,
+        0,
+        0,
+        0,
+        0,
+        0,
+        compactor.compactions(),
+        compactor.reclaimedBytes());
   }
 
   @Override

@@ -60,6 +60,9 @@ final class Compactor {
   private final Object holdLock = new Object();
 
   private volatile boolean hold;
+  // Written on kv-compact only, read by stats() on any thread.
+  private volatile long compactions;
+  private volatile long reclaimedBytes;
   private long holdsStarted; // guarded by holdLock; read without it only to detect a change
 
   Compactor(
@@ -89,6 +92,16 @@ final class Compactor {
       long every = policy.checkIntervalMillis();
       thread.scheduleWithFixedDelay(this::compactByPolicy, every, every, TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** Compactions that rewrote segments since the engine opened. */
+  long compactions() {
+    return compactions;
+  }
+
+  /** Disk bytes those compactions freed. */
+  long reclaimedBytes() {
+    return reclaimedBytes;
   }
 
   /** Compacts every closed segment (and the active one, after rolling it over). */
@@ -162,7 +175,12 @@ final class Compactor {
 
   private CompactionResult run(boolean all) {
     try {
-      return compact(all);
+      CompactionResult result = compact(all);
+      if (result.segmentsIn() + result.segmentsOut() > 0) {
+        compactions++;
+        reclaimedBytes += result.bytesReclaimed();
+      }
+      return result;
     } catch (IOException e) {
       throw new CompletionException(e);
     }

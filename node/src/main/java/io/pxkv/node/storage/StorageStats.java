@@ -12,6 +12,8 @@ package io.pxkv.node.storage;
  * @param cacheEvictions entries evicted from the value cache
  * @param cacheBytes bytes held by the value cache
  * @param cacheCapacityBytes the cache's byte bound (0 = off)
+ * @param compactions compactions that rewrote segments since the engine opened
+ * @param compactionReclaimedBytes disk bytes those compactions freed
  */
 public record StorageStats(
     long keys,
@@ -22,7 +24,34 @@ public record StorageStats(
     long cacheMisses,
     long cacheEvictions,
     long cacheBytes,
-    long cacheCapacityBytes) {
+    long cacheCapacityBytes,
+    long compactions,
+    long compactionReclaimedBytes) {
+
+  /** Counters of an engine that does not compact. */
+  public StorageStats(
+      long keys,
+      long diskBytes,
+      long liveBytes,
+      int segments,
+      long cacheHits,
+      long cacheMisses,
+      long cacheEvictions,
+      long cacheBytes,
+      long cacheCapacityBytes) {
+    this(
+        keys,
+        diskBytes,
+        liveBytes,
+        segments,
+        cacheHits,
+        cacheMisses,
+        cacheEvictions,
+        cacheBytes,
+        cacheCapacityBytes,
+        0,
+        0);
+  }
 
   public double cacheHitRatio() {
     long total = cacheHits + cacheMisses;

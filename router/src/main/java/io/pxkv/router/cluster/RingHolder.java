@@ -3,6 +3,7 @@ package io.pxkv.router.cluster;
 import io.pxkv.common.cluster.ClusterState;
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.router.RouterConfig;
+import io.pxkv.router.forward.CallObserver;
 import io.pxkv.router.forward.NodeClient;
 import io.pxkv.router.forward.ViewTag;
 import io.vertx.core.Future;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * Holds this event loop's current {@link ClusterView} and replaces it with {@link #swap}: the new
@@ -27,12 +29,19 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class RingHolder {
   private final Vertx vertx;
   private final RouterConfig settings;
+  private final Function<String, CallObserver> observers;
   private final AtomicReference<ClusterView> current = new AtomicReference<>();
   private List<Promise<ClusterView>> waiting = new ArrayList<>();
 
   public RingHolder(Vertx vertx, RouterConfig settings) {
+    this(vertx, settings, nodeId -> null);
+  }
+
+  /** {@code observers} gives each new node client, by node id, what measures its calls. */
+  public RingHolder(Vertx vertx, RouterConfig settings, Function<String, CallObserver> observers) {
     this.vertx = vertx;
     this.settings = settings;
+    this.observers = observers;
   }
 
   /** The view requests use now, or null before the router learned the cluster's state. */
@@ -104,13 +113,14 @@ public final class RingHolder {
           existing != null && existing.node().equals(node)
               ? existing
               : new NodeClient(
-                  vertx,
-                  node,
-                  settings.timeoutMs(),
-                  settings.connectTimeoutMs(),
-                  settings.poolSize(),
-                  settings.pipelining(),
-                  settings.nodeClient().equals("vertx"));
+                      vertx,
+                      node,
+                      settings.timeoutMs(),
+                      settings.connectTimeoutMs(),
+                      settings.poolSize(),
+                      settings.pipelining(),
+                      settings.nodeClient().equals("vertx"))
+                  .observedBy(observers.apply(node.id()));
       clients.add(client);
       byId.put(node.id(), client);
     }

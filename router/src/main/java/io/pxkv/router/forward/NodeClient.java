@@ -46,6 +46,7 @@ public final class NodeClient {
   private final String hostHeader;
   private final long timeoutMs;
   private volatile String lastError;
+  private CallObserver observer; // null: calls are not measured
 
   /**
    * {@code poolSize}: connections per node for each of {@link #call} and {@link #stream}. {@code
@@ -157,6 +158,12 @@ public final class NodeClient {
     return timeoutMs;
   }
 
+  /** Tells {@code observer} how each {@link #call} ends from now on (null: nobody). */
+  public NodeClient observedBy(CallObserver observer) {
+    this.observer = observer;
+    return this;
+  }
+
   /** The last failure talking to this node, or null if the last call worked. */
   public String lastError() {
     return lastError;
@@ -179,16 +186,33 @@ public final class NodeClient {
       String contentType,
       Buffer body,
       long deadlineMs) {
+    long started = observer == null ? 0 : System.nanoTime();
+    Future<NodeReply> reply;
     if (vertxCalls != null) {
-      return vertxCalls.call(tag, method, uri, contentType, body, deadlineMs);
+      reply = vertxCalls.call(tag, method, uri, contentType, body, deadlineMs);
+    } else {
+      NodeConnection.Call call =
+          new NodeConnection.Call(
+              RequestEncoder.encode(tag, method, uri, hostHeader, contentType, body),
+              isKeyRead(method, uri),
+              deadlineMs);
+      connections.submit(call);
+      reply = call.result.future();
     }
-    NodeConnection.Call call =
-        new NodeConnection.Call(
-            RequestEncoder.encode(tag, method, uri, hostHeader, contentType, body),
-            isKeyRead(method, uri),
-            deadlineMs);
-    connections.submit(call);
-    return call.result.future();
+    return observer == null ? reply : observed(reply, observer, started);
+  }
+
+  private static Future<NodeReply> observed(
+      Future<NodeReply> reply, CallObserver observer, long started) {
+    return reply.onComplete(
+        ar -> {
+          long nanos = System.nanoTime() - started;
+          if (ar.succeeded()) {
+            observer.answered(nanos, ar.result().status());
+          } else {
+            observer.failed(nanos, ar.cause());
+          }
+        });
   }
 
   /**
