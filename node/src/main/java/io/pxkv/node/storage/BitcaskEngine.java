@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -323,6 +324,7 @@ public final class BitcaskEngine implements StorageEngine {
     List<Entry> page = new ArrayList<>();
     for (String key : from(keydir.sortedKeys(), p, after)) {
       if (page.size() >= limit || !key.startsWith(p)) break;
+      if (keydir.get(key) == null) continue; // deleted or handed off: not listed
       Optional<Versioned> v = get(key); // empty if deleted since the walk passed it
       if (v.isPresent()) {
         page.add(new Entry(key, v.get().value(), v.get().version(), v.get().writer()));
@@ -338,40 +340,15 @@ public final class BitcaskEngine implements StorageEngine {
     assertOffEventLoop();
     String p = prefix == null ? "" : prefix;
     List<StoredRecord> page = new ArrayList<>();
-    if (!includeDeleted) {
-      for (String key : from(keydir.sortedKeys(), p, after)) {
-        if (page.size() >= limit || !key.startsWith(p)) break;
-        if (keyFilter != null && !keyFilter.test(key)) continue;
-        Optional<StoredRecord> r = record(key, false); // deleted since the walk passed it: none
-        if (r.isPresent() && !r.get().deleted()) page.add(r.get());
-      }
-      return page;
-    }
-    // Each step looks the next key up in every set afresh, rather than walking iterators side by
-    // side: an iterator that ran ahead in one set misses a key that joins that set behind it, and
-    // a key handed off meanwhile would then be missed in both (it left the live set behind the
-    // live walk). Keys join their new set before they leave the old one, so a key present
-    // throughout is found in one set or the other, and its state is read once.
-    List<NavigableSet<String>> sets =
-        List.of(keydir.sortedKeys(), keydir.sortedTombstoneKeys(), keydir.sortedHandoffKeys());
-    String last = after;
-    while (page.size() < limit) {
-      String key = null;
-      for (NavigableSet<String> set : sets) {
-        String k = after(set, p, last);
-        if (k != null && (key == null || KeyOrder.compare(k, key) < 0)) key = k;
-      }
-      if (key == null || !key.startsWith(p)) break;
-      last = key;
+    // One sorted set holds every key of every kind, so a key that changes kind under the walk
+    // (deleted, handed off, written again) is met exactly once, and read at its state then.
+    for (String key : from(keydir.sortedKeys(), p, after)) {
+      if (page.size() >= limit || !key.startsWith(p)) break;
       if (keyFilter != null && !keyFilter.test(key)) continue;
-      record(key, true).ifPresent(page::add);
+      Optional<StoredRecord> r = record(key, includeDeleted);
+      if (r.isPresent() && (includeDeleted || !r.get().deleted())) page.add(r.get());
     }
     return page;
-  }
-
-  /** The first key of {@code sorted} at or after {@code p} and strictly after {@code last}. */
-  private static String after(NavigableSet<String> sorted, String p, String last) {
-    return last != null && KeyOrder.compare(last, p) >= 0 ? sorted.higher(last) : sorted.ceiling(p);
   }
 
   /** The keys of {@code sorted} from {@code max(prefix, after)}, exclusive of {@code after}. */
@@ -526,16 +503,11 @@ public final class BitcaskEngine implements StorageEngine {
         }
       }
     }
-    if (!new TreeSet<>(keydir.sortedKeys()).equals(new TreeSet<>(keydir.live().keySet()))) {
-      throw new IllegalStateException("the sorted live keys differ from the live keys");
-    }
-    if (!new TreeSet<>(keydir.sortedTombstoneKeys())
-        .equals(new TreeSet<>(keydir.tombstones().keySet()))) {
-      throw new IllegalStateException("the sorted tombstone keys differ from the tombstones");
-    }
-    if (!new TreeSet<>(keydir.sortedHandoffKeys())
-        .equals(new TreeSet<>(keydir.handoffs().keySet()))) {
-      throw new IllegalStateException("the sorted marker keys differ from the markers");
+    Set<String> known = new TreeSet<>(keydir.live().keySet());
+    known.addAll(keydir.tombstones().keySet());
+    known.addAll(keydir.handoffs().keySet());
+    if (!new TreeSet<>(keydir.sortedKeys()).equals(known)) {
+      throw new IllegalStateException("the sorted keys differ from the keys of the maps");
     }
     long total = 0;
     for (Segment s : keydir.segments()) {

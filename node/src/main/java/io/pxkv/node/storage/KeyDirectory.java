@@ -41,24 +41,15 @@ final class KeyDirectory {
   private final ConcurrentHashMap<String, KeyDirEntry> tombstones = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, KeyDirEntry> handoffs = new ConcurrentHashMap<>();
 
-  /** The keys of {@link #live}, {@link #tombstones} and {@link #handoffs}, each in UTF-8 order. */
-  private record Sorted(
-      ConcurrentSkipListMap<String, Boolean> live,
-      ConcurrentSkipListMap<String, Boolean> tombstones,
-      ConcurrentSkipListMap<String, Boolean> handoffs) {
-    ConcurrentSkipListMap<String, Boolean> of(RecordKind kind) {
-      return switch (kind) {
-        case PUT -> live;
-        case DELETE -> tombstones;
-        case HANDOFF -> handoffs;
-      };
-    }
-  }
-
   /**
-   * Null from {@link #recovering} until the background build ({@link #buildSortedKeys}) is done.
+   * Every key of {@link #live}, {@link #tombstones} and {@link #handoffs}, in UTF-8 order: one set
+   * for all three kinds, so that a key changing kind (deleted, handed off, written again) never
+   * leaves it, and a scan walking it can never miss a key that was there throughout. A key leaves
+   * it only when it leaves all three maps (compaction forgets its tombstone or marker).
+   *
+   * <p>Null from {@link #recovering} until the background build ({@link #buildSortedKeys}) is done.
    */
-  private volatile Sorted sorted = new Sorted(sortedMap(), sortedMap(), sortedMap());
+  private volatile ConcurrentSkipListMap<String, Boolean> sorted = sortedMap();
 
   private volatile CountDownLatch sortedBuilt = new CountDownLatch(0);
   private volatile boolean loading;
@@ -106,26 +97,22 @@ final class KeyDirectory {
   }
 
   /**
-   * The live keys in UTF-8 order, for scans; may briefly hold a key just deleted. Right after a
-   * restart this starts the build of the sorted keys if nobody has, and waits until they are built
-   * (blocking: scans run on worker threads).
+   * Every key this directory knows (live, deleted with its tombstone held, or handed off with its
+   * marker held) in UTF-8 order, for scans, which look each key's kind up in the maps. Right after
+   * a restart this starts the build of the sorted keys if nobody has, and waits until they are
+   * built (blocking: scans run on worker threads).
    */
   NavigableSet<String> sortedKeys() {
-    return awaitSorted().live().keySet();
+    return awaitSorted().keySet();
   }
 
-  /** The keys of the tombstones held, in UTF-8 order, as {@link #sortedKeys}. */
-  NavigableSet<String> sortedTombstoneKeys() {
-    return awaitSorted().tombstones().keySet();
+  /** Whether the key is in any of the three maps. */
+  private boolean known(String key) {
+    return live.containsKey(key) || tombstones.containsKey(key) || handoffs.containsKey(key);
   }
 
-  /** The keys of the handoff markers held, in UTF-8 order, as {@link #sortedKeys}. */
-  NavigableSet<String> sortedHandoffKeys() {
-    return awaitSorted().handoffs().keySet();
-  }
-
-  private Sorted awaitSorted() {
-    Sorted s = sorted;
+  private ConcurrentSkipListMap<String, Boolean> awaitSorted() {
+    ConcurrentSkipListMap<String, Boolean> s = sorted;
     if (s == null) buildSortedKeys();
     while (s == null) {
       try {
@@ -162,65 +149,60 @@ final class KeyDirectory {
   }
 
   void putLive(String key, KeyDirEntry entry) {
+    if (sorted == null) noteWhileBuilding(key);
     count(entry, +1);
     KeyDirEntry replaced = live.put(key, entry);
     if (replaced != null) {
       count(replaced, -1); // an overwrite: the key was in no other map
       return;
     }
-    sortedChanged(key, RecordKind.PUT, true);
     KeyDirEntry tombstone = tombstones.remove(key);
     if (tombstone != null) {
       count(tombstone, -1);
-      sortedChanged(key, RecordKind.DELETE, false);
       return;
     }
     KeyDirEntry marker = handoffs.remove(key);
     if (marker != null) {
       count(marker, -1);
-      sortedChanged(key, RecordKind.HANDOFF, false);
+      return;
     }
+    sortedChanged(key, true); // a key new to the directory
   }
 
   void putTombstone(String key, KeyDirEntry entry) {
+    if (sorted == null) noteWhileBuilding(key);
     count(entry, +1);
     KeyDirEntry replaced = tombstones.put(key, entry);
     if (replaced != null) {
       count(replaced, -1);
       return;
     }
-    sortedChanged(key, RecordKind.DELETE, true);
     KeyDirEntry removed = live.remove(key);
     if (removed != null) {
       count(removed, -1);
-      sortedChanged(key, RecordKind.PUT, false);
       return;
     }
     KeyDirEntry marker = handoffs.remove(key);
     if (marker != null) {
       count(marker, -1);
-      sortedChanged(key, RecordKind.HANDOFF, false);
+      return;
     }
+    sortedChanged(key, true);
   }
 
   void putHandoff(String key, KeyDirEntry entry) {
+    if (sorted == null) noteWhileBuilding(key);
     count(entry, +1);
     KeyDirEntry replaced = handoffs.put(key, entry);
     if (replaced != null) {
       count(replaced, -1);
       return;
     }
-    sortedChanged(key, RecordKind.HANDOFF, true);
     KeyDirEntry removed = live.remove(key);
-    if (removed != null) {
-      count(removed, -1);
-      sortedChanged(key, RecordKind.PUT, false);
-    }
+    if (removed != null) count(removed, -1);
     KeyDirEntry tombstone = tombstones.remove(key);
-    if (tombstone != null) {
-      count(tombstone, -1);
-      sortedChanged(key, RecordKind.DELETE, false);
-    }
+    if (tombstone != null) count(tombstone, -1);
+    if (removed == null && tombstone == null) sortedChanged(key, true);
   }
 
   /**
@@ -248,12 +230,12 @@ final class KeyDirectory {
   }
 
   /**
-   * Sorts the live keys, the tombstones' keys and the markers' keys and builds the skip lists from
-   * them in one pass each, on a thread of its own ({@code kv-index}), while point reads and writes
-   * go on; keys that writes add or remove meanwhile are applied at the end. The node starts this
-   * once it is serving, so that the build does not compete with its start for the cores; a scan
-   * that comes first starts it itself, and every scan waits for it ({@link #sortedKeys}). Does
-   * nothing after the first call, or when the keys are already sorted.
+   * Sorts every key (live, tombstones' and markers') and builds the skip list from them in one
+   * pass, on a thread of its own ({@code kv-index}), while point reads and writes go on; keys that
+   * writes add or remove meanwhile are applied at the end. The node starts this once it is serving,
+   * so that the build does not compete with its start for the cores; a scan that comes first starts
+   * it itself, and every scan waits for it ({@link #sortedKeys}). Does nothing after the first
+   * call, or when the keys are already sorted.
    */
   void buildSortedKeys() {
     synchronized (sortedLock) {
@@ -266,27 +248,38 @@ final class KeyDirectory {
   }
 
   private void buildSorted() {
-    Sorted built = new Sorted(sortedOf(live), sortedOf(tombstones), sortedOf(handoffs));
+    ConcurrentSkipListMap<String, Boolean> built = sortedOfAll();
     synchronized (sortedLock) {
-      for (String key : changedWhileBuilding) {
-        for (RecordKind kind : RecordKind.values()) {
-          applyMembership(built.of(kind), key, mapOf(kind).containsKey(key));
-        }
-      }
+      for (String key : changedWhileBuilding) applyMembership(built, key, known(key));
       changedWhileBuilding = null;
       sorted = built;
     }
     sortedBuilt.countDown();
   }
 
-  private static ConcurrentSkipListMap<String, Boolean> sortedOf(Map<String, KeyDirEntry> map) {
+  private ConcurrentSkipListMap<String, Boolean> sortedOfAll() {
     try {
-      String[] keys = map.keySet().toArray(new String[0]);
+      String[] keys = new String[live.size() + tombstones.size() + handoffs.size()];
+      int n = 0;
+      for (Map<String, KeyDirEntry> map : List.of(live, tombstones, handoffs)) {
+        for (String key : map.keySet()) {
+          if (n == keys.length) keys = Arrays.copyOf(keys, n * 2 + 16); // grew meanwhile
+          keys[n++] = key;
+        }
+      }
+      keys = Arrays.copyOf(keys, n);
       Arrays.parallelSort(keys, KeyOrder.UTF8);
-      return new ConcurrentSkipListMap<>(new SortedKeys(keys));
+      // A key may be in two maps for an instant while it changes kind: keep it once.
+      int unique = 0;
+      for (int i = 0; i < keys.length; i++) {
+        if (unique == 0 || !keys[i].equals(keys[unique - 1])) keys[unique++] = keys[i];
+      }
+      return new ConcurrentSkipListMap<>(new SortedKeys(Arrays.copyOf(keys, unique)));
     } catch (RuntimeException | OutOfMemoryError e) {
       ConcurrentSkipListMap<String, Boolean> built = sortedMap();
-      for (String key : map.keySet()) built.put(key, Boolean.TRUE);
+      for (Map<String, KeyDirEntry> map : List.of(live, tombstones, handoffs)) {
+        for (String key : map.keySet()) built.put(key, Boolean.TRUE);
+      }
       return built;
     }
   }
@@ -301,11 +294,27 @@ final class KeyDirectory {
   }
 
   /**
-   * Keeps the sorted keys in step with the maps after {@code key} was added to or removed from the
-   * map of {@code kind}.
+   * While the sorted keys are being built, a key that changes kind is noted whatever the change:
+   * the build reads the three maps one after another, and could meet such a key in none of them.
+   * The build applies every noted key's state at its end.
    */
-  private void sortedChanged(String key, RecordKind kind, boolean added) {
-    Sorted s = sorted;
+  private void noteWhileBuilding(String key) {
+    if (loading) return; // the build starts from everything loaded
+    boolean buildNow = false;
+    synchronized (sortedLock) {
+      if (sorted == null && changedWhileBuilding != null) {
+        changedWhileBuilding.add(key);
+        buildNow = changedWhileBuilding.size() >= MAX_CHANGES_BEFORE_BUILD;
+      }
+    }
+    // Nobody asked for the build yet (an engine used without a node): start it rather than let
+    // the list of changes grow without end.
+    if (buildNow) buildSortedKeys();
+  }
+
+  /** Keeps the sorted keys in step with the maps after {@code key} joined or left all of them. */
+  private void sortedChanged(String key, boolean added) {
+    ConcurrentSkipListMap<String, Boolean> s = sorted;
     if (s == null) {
       if (loading) return; // the build starts from everything loaded
       synchronized (sortedLock) {
@@ -319,7 +328,7 @@ final class KeyDirectory {
         }
       }
     }
-    applyMembership(s.of(kind), key, added);
+    applyMembership(s, key, added);
   }
 
   /**
@@ -390,10 +399,11 @@ final class KeyDirectory {
     ConcurrentHashMap<String, KeyDirEntry> map = mapOf(kind);
     if (!map.remove(key, entry)) return;
     count(entry, -1);
-    sortedChanged(key, kind, false);
-    // The writer may have written a new record of this kind between the remove and the line above,
-    // and added the key to the sorted set before this removed it: put it back.
-    if (map.containsKey(key)) sortedChanged(key, kind, true);
+    if (known(key)) return;
+    sortedChanged(key, false);
+    // The writer may have written a new record between the look above and the removal, and
+    // found the key already in the sorted set: put it back.
+    if (known(key)) sortedChanged(key, true);
   }
 
   /** Whether {@code entry} is the current record of {@code key}, of {@code kind}. */
