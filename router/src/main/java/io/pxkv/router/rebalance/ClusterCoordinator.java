@@ -55,6 +55,9 @@ public final class ClusterCoordinator extends VerticleBase {
   /** How soon to look again while something is left to do (a node down, a move running). */
   private static final long RETRY_MS = 1000;
 
+  /** How often the client load is sampled, for the pace of moves. */
+  private static final long LOAD_SAMPLE_MS = 250;
+
   /** How often to look at the nodes when all is settled (to catch a node that fell behind). */
   private static final long IDLE_CHECK_MS = 5000;
 
@@ -82,6 +85,7 @@ public final class ClusterCoordinator extends VerticleBase {
   private boolean again;
   private long nextDriveTimer = -1;
   private long progressTimer = -1;
+  private long loadTimer = -1;
   private List<Promise<Void>> afterDrive = new ArrayList<>();
   private final Promise<Void> firstView = Promise.promise();
 
@@ -122,6 +126,7 @@ public final class ClusterCoordinator extends VerticleBase {
               }
               kick();
             })
+        .onSuccess(v -> loadTimer = vertx.setPeriodic(LOAD_SAMPLE_MS, id -> clients.sample()))
         .mapEmpty();
   }
 
@@ -129,6 +134,7 @@ public final class ClusterCoordinator extends VerticleBase {
   public Future<?> stop() {
     if (watcher != null) watcher.stop();
     if (progressTimer >= 0) vertx.cancelTimer(progressTimer);
+    if (loadTimer >= 0) vertx.cancelTimer(loadTimer);
     if (nextDriveTimer >= 0) vertx.cancelTimer(nextDriveTimer);
     mover.stop();
     return nodes.close();

@@ -45,9 +45,6 @@ final class Mover {
   /** ... and while it does: a batch a node handles in a few milliseconds. */
   static final int BUSY_BATCH = 250;
 
-  /** Client requests per second above which moves yield to clients. */
-  static final double BUSY_REQUESTS_PER_SECOND = 20;
-
   private static final long RETRY_MIN_MS = 250;
   private static final long RETRY_MAX_MS = 5000;
 
@@ -136,7 +133,7 @@ final class Mover {
    * Pushes {@code node}'s strays from {@code after} on, batch by batch, until it walked them all.
    */
   private Future<Void> drain(long mine, ViewTag tag, NodeInfo node, String after) {
-    boolean busy = clients.perSecond() > BUSY_REQUESTS_PER_SECOND;
+    boolean busy = clients.busy();
     String uri =
         "/internal/push-strays?limit="
             + (busy ? BUSY_BATCH : IDLE_BATCH)
@@ -197,8 +194,7 @@ final class Mover {
   /** Waits as long as needed to keep the keys moved under the pace of the moment, on average. */
   private Future<Void> pace(long keys) {
     long now = System.nanoTime();
-    long perSecond =
-        clients.perSecond() > BUSY_REQUESTS_PER_SECOND ? busyKeysPerSecond : idleKeysPerSecond;
+    long perSecond = clients.busy() ? busyKeysPerSecond : idleKeysPerSecond;
     pacedUntilNanos = Math.max(pacedUntilNanos, now) + keys * 1_000_000_000L / perSecond;
     long waitMs = (pacedUntilNanos - now) / 1_000_000;
     if (waitMs < 1) return Future.succeededFuture();
