@@ -45,6 +45,25 @@ public final class InternalReadHandler {
     this.storage = storage;
   }
 
+  /**
+   * The 404 of a key deleted here whose tombstone is still held: {@code
+   * {"error":"not_found","message":..,"deleted":true,"version":N,"writer":W}}, the version and
+   * writer last, where a router reads them.
+   */
+  static Buffer deletedBody(StoredRecord r) {
+    String message = KvException.notFound(r.key()).getMessage() + " (deleted)";
+    return Buffer.buffer()
+        .appendString("{\"error\":")
+        .appendBytes(KvJson.quote(ErrorCode.NOT_FOUND.code()))
+        .appendString(",\"message\":")
+        .appendBytes(KvJson.quote(message))
+        .appendString(",\"deleted\":true,\"version\":")
+        .appendString(Long.toString(r.version()))
+        .appendString(",\"writer\":")
+        .appendString(Long.toString(WriteOrder.writerJson(r.writer())))
+        .appendString("}");
+  }
+
   /** {@code GET /internal/read}. */
   public void read(HttpServerRequest request) {
     Requests.requireMethod(request, HttpMethod.GET);
@@ -61,20 +80,7 @@ public final class InternalReadHandler {
     if (found.isEmpty()) {
       ErrorResponses.send(request.response(), KvException.notFound(key));
     } else if (found.get().deleted()) {
-      StoredRecord r = found.get();
-      String message = KvException.notFound(key).getMessage() + " (deleted)";
-      Buffer body =
-          Buffer.buffer()
-              .appendString("{\"error\":")
-              .appendBytes(KvJson.quote(ErrorCode.NOT_FOUND.code()))
-              .appendString(",\"message\":")
-              .appendBytes(KvJson.quote(message))
-              .appendString(",\"deleted\":true,\"version\":")
-              .appendString(Long.toString(r.version()))
-              .appendString(",\"writer\":")
-              .appendString(Long.toString(WriteOrder.writerJson(r.writer())))
-              .appendString("}");
-      KvResponses.json(request.response(), 404, body);
+      KvResponses.json(request.response(), 404, deletedBody(found.get()));
     } else {
       KvResponses.json(
           request.response(), 200, KvResponses.appendRecord(Buffer.buffer(), found.get()));

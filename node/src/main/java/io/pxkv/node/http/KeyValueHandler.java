@@ -13,6 +13,7 @@ import io.pxkv.common.kv.KvJson;
 import io.pxkv.common.kv.ValueLimits;
 import io.pxkv.node.async.StorageService;
 import io.pxkv.node.storage.StorageEngine.Entry;
+import io.pxkv.node.storage.StorageEngine.StoredRecord;
 import io.pxkv.node.storage.StorageEngine.Versioned;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -115,8 +116,17 @@ public final class KeyValueHandler {
     storage.get(key).onSuccess(found -> answerGet(request, key, found)).onFailure(fail(request));
   }
 
-  private static void answerGet(HttpServerRequest request, String key, Optional<Versioned> found) {
+  private void answerGet(HttpServerRequest request, String key, Optional<Versioned> found) {
     if (found.isEmpty()) {
+      // A router reading a key that may sit on two nodes while keys move needs to know whether
+      // it was deleted here (a tombstone newer than any copy elsewhere) or is simply absent.
+      if (request.getHeader(ViewHeaders.EPOCH) != null) {
+        Optional<StoredRecord> held = storage.engine().readRecordIfCached(key);
+        if (held != null && held.isPresent() && held.get().deleted()) {
+          KvResponses.json(request.response(), 404, InternalReadHandler.deletedBody(held.get()));
+          return;
+        }
+      }
       ErrorResponses.send(request.response(), KvException.notFound(key));
     } else {
       KvResponses.value(request.response(), 200, key, found.get().value(), found.get().version());

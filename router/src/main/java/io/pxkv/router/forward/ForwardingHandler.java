@@ -136,6 +136,10 @@ public final class ForwardingHandler {
           if (holders.size() > 1) {
             if (method == HttpMethod.GET
                 && !MovingReads.ownerAlone(view, views.moved(), key, holders)) {
+              if (view.placement().layoutCount() == 2 && holders.size() == 2) {
+                return MovingReads.readOwnerOrOld(
+                    key, holders, node -> node.call(view.tag(), method, uri, contentType, body));
+              }
               return MovingReads.read(view, key, holders);
             }
             if (method == HttpMethod.DELETE) return MovingReads.delete(view, key, holders);

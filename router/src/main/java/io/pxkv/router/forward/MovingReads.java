@@ -14,6 +14,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Reads and deletes of a key that may sit on more than one node while keys move ({@link
@@ -56,6 +57,47 @@ final class MovingReads {
       if (!moved.isPushed(view.epoch(), holders.get(i).node().id(), key)) return false;
     }
     return true;
+  }
+
+  /**
+   * A read of a key that may sit on its owner or on one old node ({@code holders}: owner, old node;
+   * one change since the cluster settled), as the client's own request ({@code send}) to both at
+   * once: the owner's value is the newest if it has one (the old node takes no writes any more); a
+   * tombstone there means 404; if the owner has neither, the old node's answer stands. Plain reads
+   * on both sides: a node answers them from its cache.
+   */
+  static Future<NodeReply> readOwnerOrOld(
+      String key, List<NodeClient> holders, Function<NodeClient, Future<NodeReply>> send) {
+    NodeClient owner = holders.get(0);
+    NodeClient old = holders.get(1);
+    Future<NodeReply> fromOwner = plain(owner, send);
+    Future<NodeReply> fromOld = plain(old, send);
+    return Future.all(fromOwner, fromOld)
+        .compose(
+            done -> {
+              NodeReply o = fromOwner.result();
+              if (o.status() != 404) return Future.succeededFuture(o);
+              if (NodeAnswers.held(o).state() == Held.State.DELETED) {
+                return Future.failedFuture(KvException.notFound(key));
+              }
+              NodeReply p = fromOld.result();
+              if (p.status() == 200) return Future.succeededFuture(p);
+              // Neither had it: it may have reached the owner after the owner's answer and left
+              // the old node before the old node's.
+              return plain(owner, send)
+                  .map(
+                      again -> {
+                        if (again.status() == 404) throw KvException.notFound(key);
+                        return again;
+                      });
+            });
+  }
+
+  private static Future<NodeReply> plain(
+      NodeClient node, Function<NodeClient, Future<NodeReply>> send) {
+    return send.apply(node)
+        .map(reply -> StaleView.check(node, reply))
+        .recover(e -> Future.failedFuture(e instanceof StaleView ? e : node.noteFailure(e)));
   }
 
   static Future<NodeReply> read(ClusterView view, String key, List<NodeClient> holders) {
