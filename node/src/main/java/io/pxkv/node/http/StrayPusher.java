@@ -51,6 +51,13 @@ import java.util.Map;
  */
 public final class StrayPusher {
   private static final int DEFAULT_LIMIT = 2000;
+
+  /** Strays read, sent and handed off together within one call. */
+  private static final int CHUNK = 1000;
+
+  /** Chunks of one call on their way at once. */
+  private static final int CHUNKS_IN_FLIGHT = 3;
+
   private static final int MAX_LIMIT = 50_000;
   private static final long PUSH_TIMEOUT_MS = 60_000;
 
@@ -74,32 +81,105 @@ public final class StrayPusher {
       throw new KvException(ErrorCode.STALE_VIEW, "this node has no view of the cluster yet");
     }
     String self = membership.nodeId();
-    String after = request.getParam("after");
-    int limit = limit(request.getParam("limit"));
-    long epoch = state.epoch();
-    storage
-        .scanRecords("", after, limit, true, key -> !placement.owner(key).equals(self))
-        .compose(
-            scanned -> {
-              String next = scanned.size() < limit ? null : scanned.get(scanned.size() - 1).key();
-              List<StorageEngine.StoredRecord> records = new ArrayList<>(scanned.size());
-              for (StorageEngine.StoredRecord r : scanned) if (!r.handedOff()) records.add(r);
-              if (records.isEmpty()) {
-                return Future.succeededFuture(answer(0, 0, 0, next));
-              }
-              return send(state, placement, records)
-                  .compose(skipped -> handOff(records, epoch).map(v -> skipped))
-                  .map(
-                      skipped -> {
-                        long bytes = 0;
-                        for (StorageEngine.StoredRecord r : records) {
-                          bytes += r.key().length() + (r.value() == null ? 0 : r.value().length);
-                        }
-                        return answer(records.size(), skipped, bytes, next);
-                      });
-            })
+    new Walk(state, placement, key -> !placement.owner(key).equals(self))
+        .run(request.getParam("after"), limit(request.getParam("limit")))
         .onSuccess(body -> KvResponses.json(request.response(), 200, body))
         .onFailure(t -> ErrorResponses.send(request.response(), t));
+  }
+
+  /**
+   * One call's walk: strays read in chunks of {@link #CHUNK}, each chunk sent to its owners and
+   * handed off while the next chunk is read, at most {@link #CHUNKS_IN_FLIGHT} at once, so reading,
+   * sending and writing overlap. The answer waits for every chunk: its {@code next} promises that
+   * every stray up to it is on its owner.
+   */
+  private final class Walk {
+    private final ClusterState state;
+    private final ClusterState.Placement placement;
+    private final java.util.function.Predicate<String> stray;
+    private final java.util.ArrayDeque<Future<long[]>> inFlight = new java.util.ArrayDeque<>();
+    private final List<Future<long[]>> all = new ArrayList<>();
+    private final io.vertx.core.Promise<Buffer> done = io.vertx.core.Promise.promise();
+    private String cursor;
+    private int left;
+    private boolean ended;
+
+    Walk(
+        ClusterState state,
+        ClusterState.Placement placement,
+        java.util.function.Predicate<String> stray) {
+      this.state = state;
+      this.placement = placement;
+      this.stray = stray;
+    }
+
+    Future<Buffer> run(String after, int limit) {
+      cursor = after;
+      left = limit;
+      readNext();
+      return done.future();
+    }
+
+    private void readNext() {
+      if (ended || left == 0) {
+        finish();
+        return;
+      }
+      int n = Math.min(CHUNK, left);
+      storage
+          .scanRecords("", cursor, n, true, stray)
+          .onFailure(done::tryFail)
+          .onSuccess(
+              chunk -> {
+                left -= chunk.size();
+                if (chunk.size() < n) {
+                  ended = true;
+                } else {
+                  cursor = chunk.get(chunk.size() - 1).key();
+                }
+                Future<long[]> moved = moveChunk(chunk).onFailure(done::tryFail);
+                inFlight.addLast(moved);
+                all.add(moved);
+                if (inFlight.size() < CHUNKS_IN_FLIGHT) {
+                  readNext();
+                } else {
+                  inFlight.pollFirst().onSuccess(v -> readNext());
+                }
+              });
+    }
+
+    /** Sends a chunk's strays (not its markers) to their owners, then hands them off here. */
+    private Future<long[]> moveChunk(List<StorageEngine.StoredRecord> chunk) {
+      List<StorageEngine.StoredRecord> records = new ArrayList<>(chunk.size());
+      long bytes = 0;
+      for (StorageEngine.StoredRecord r : chunk) {
+        if (r.handedOff()) continue;
+        records.add(r);
+        bytes += r.key().length() + (r.value() == null ? 0 : r.value().length);
+      }
+      if (records.isEmpty()) return Future.succeededFuture(new long[] {0, 0, 0});
+      long chunkBytes = bytes;
+      return send(state, placement, records)
+          .compose(skipped -> handOff(records, state.epoch()).map(v -> skipped))
+          .map(skipped -> new long[] {records.size(), skipped, chunkBytes});
+    }
+
+    private void finish() {
+      Future.all(all)
+          .onFailure(done::tryFail)
+          .onSuccess(
+              v -> {
+                long moved = 0;
+                long skipped = 0;
+                long bytes = 0;
+                for (Future<long[]> f : all) {
+                  moved += f.result()[0];
+                  skipped += f.result()[1];
+                  bytes += f.result()[2];
+                }
+                done.tryComplete(answer(moved, skipped, bytes, ended ? null : cursor));
+              });
+    }
   }
 
   /** Imports the records on their owners; completes with how many owners had newer versions. */
