@@ -159,7 +159,17 @@ public final class MoveScenario extends Scenario {
     try (RebalanceStatus.Sampler sampler =
         status.sample(bench.results().resolve("move-load-progress.jsonl"), loadStart)) {
       String atStart = status.phase();
+      long movedBefore = keysMoved(bench, url);
+      long runStart = System.nanoTime();
       Run during = bench.measureRun("GET during move", router.get(), load);
+      double runSeconds = (System.nanoTime() - runStart) / 1e9;
+      long movedDuring = keysMoved(bench, url) - movedBefore;
+      double loadRate = movedDuring / Math.max(0.001, runSeconds);
+      bench.metric("load_keys_per_second", loadRate, "keys/s");
+      bench.extra(
+          "under load: keys moved while the GET run lasted / seconds",
+          movedDuring + " / " + String.format(Locale.ROOT, "%.2f", runSeconds) + " s");
+      bench.extra("under load: keys per second", String.format(Locale.ROOT, "%.0f", loadRate));
       bench.extra(
           "phase at start / end of the run during the move", atStart + " / " + status.phase());
       bench.log(
