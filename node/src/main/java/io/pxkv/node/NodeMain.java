@@ -5,7 +5,6 @@ import io.pxkv.common.cli.UsageException;
 import io.pxkv.common.metrics.ProcessMetrics;
 import io.pxkv.node.metrics.NodeMetrics;
 import io.pxkv.node.storage.StorageEngine;
-import io.pxkv.node.storage.StorageEngines;
 import io.pxkv.node.storage.StorageFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;

@@ -4,7 +4,6 @@ import io.pxkv.node.async.StorageService;
 import io.pxkv.node.cluster.Membership;
 import io.pxkv.node.metrics.NodeMetrics;
 import io.pxkv.node.storage.StorageEngine;
-import io.pxkv.node.storage.StorageEngines;
 import io.pxkv.node.storage.StorageFiles;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;

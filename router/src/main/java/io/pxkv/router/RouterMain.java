@@ -3,6 +3,7 @@ package io.pxkv.router;
 import io.pxkv.common.cli.Shutdown;
 import io.pxkv.common.cli.UsageException;
 import io.pxkv.common.metrics.ProcessMetrics;
+import io.pxkv.router.config.RouterConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;

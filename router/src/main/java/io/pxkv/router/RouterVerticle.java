@@ -2,6 +2,7 @@ package io.pxkv.router;
 
 import io.pxkv.common.cluster.ClusterState;
 import io.pxkv.common.http.ErrorResponses;
+import io.pxkv.common.http.JsonResponses;
 import io.pxkv.common.http.Requests;
 import io.pxkv.common.http.ServerOptions;
 import io.pxkv.common.kv.KeyPaths;
@@ -9,13 +10,15 @@ import io.pxkv.common.metrics.MetricsEndpoint;
 import io.pxkv.common.metrics.RequestTimers;
 import io.pxkv.router.cluster.ClusterView;
 import io.pxkv.router.cluster.RingHolder;
-import io.pxkv.router.cluster.StatusHandler;
-import io.pxkv.router.forward.ClusterBackup;
-import io.pxkv.router.forward.ForwardingHandler;
-import io.pxkv.router.forward.Views;
+import io.pxkv.router.config.RouterConfig;
+import io.pxkv.router.http.ForwardingHandler;
+import io.pxkv.router.http.StatusHandler;
+import io.pxkv.router.listing.ClusterBackup;
 import io.pxkv.router.metrics.RouterMetrics;
 import io.pxkv.router.rebalance.ClientLoad;
 import io.pxkv.router.rebalance.ClusterCoordinator;
+import io.pxkv.router.rebalance.MovedKeys;
+import io.pxkv.router.routing.Views;
 import io.pxkv.router.ui.UiHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -88,7 +91,7 @@ public final class RouterVerticle extends VerticleBase {
           }
 
           @Override
-          public io.pxkv.router.forward.MovedKeys moved() {
+          public MovedKeys moved() {
             return coordinator.movedKeys();
           }
 
@@ -155,7 +158,7 @@ public final class RouterVerticle extends VerticleBase {
         Requests.requireMethod(request, HttpMethod.GET);
         coordinator
             .statusNow()
-            .onSuccess(s -> StatusHandler.json(request.response(), s))
+            .onSuccess(s -> JsonResponses.ok(request.response(), s))
             .onFailure(e -> ErrorResponses.send(request.response(), e));
       } else if (path.equals("/openapi.yaml")) {
         Requests.requireMethod(request, HttpMethod.GET);

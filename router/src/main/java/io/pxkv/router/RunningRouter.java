@@ -1,5 +1,6 @@
 package io.pxkv.router;
 
+import io.pxkv.router.config.RouterConfig;
 import io.pxkv.router.metrics.RouterMetrics;
 import io.pxkv.router.rebalance.ClusterCoordinator;
 import io.vertx.core.DeploymentOptions;

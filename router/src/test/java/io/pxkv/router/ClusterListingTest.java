@@ -12,6 +12,7 @@ import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.kv.KeyOrder;
 import io.pxkv.common.kv.KvJson;
 import io.pxkv.router.FakeNode.Stored;
+import io.pxkv.router.config.RouterConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -8,6 +8,7 @@ import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.node.NodeConfig;
 import io.pxkv.node.NodeServer;
 import io.pxkv.node.storage.SyncMode;
+import io.pxkv.router.config.RouterConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;

@@ -6,9 +6,10 @@ import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.router.cluster.ClusterView;
 import io.pxkv.router.cluster.RingHolder;
-import io.pxkv.router.forward.ClusterBackup;
-import io.pxkv.router.forward.ForwardingHandler;
-import io.pxkv.router.forward.Views;
+import io.pxkv.router.config.RouterConfig;
+import io.pxkv.router.http.ForwardingHandler;
+import io.pxkv.router.listing.ClusterBackup;
+import io.pxkv.router.routing.Views;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -28,7 +29,7 @@ final class ListingRouter extends VerticleBase {
   private ForwardingHandler kv;
   private ClusterBackup backup;
   private HttpServer server;
-  private final io.pxkv.router.forward.MovedKeys moved = new io.pxkv.router.forward.MovedKeys();
+  private final io.pxkv.router.rebalance.MovedKeys moved = new io.pxkv.router.rebalance.MovedKeys();
 
   ListingRouter(RouterConfig config) {
     this.config = config;
@@ -56,7 +57,7 @@ final class ListingRouter extends VerticleBase {
           }
 
           @Override
-          public io.pxkv.router.forward.MovedKeys moved() {
+          public io.pxkv.router.rebalance.MovedKeys moved() {
             return moved;
           }
         };

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pxkv.common.cli.UsageException;
+import io.pxkv.router.config.RouterConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

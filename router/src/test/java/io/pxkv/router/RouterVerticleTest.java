@@ -10,6 +10,7 @@ import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.kv.Cursors;
 import io.pxkv.common.ring.ConsistentHashRing;
+import io.pxkv.router.config.RouterConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -503,7 +504,7 @@ class RouterVerticleTest {
   }
 
   private ConsistentHashRing ring() {
-    return ConsistentHashRing.of(cluster);
+    return cluster.ring();
   }
 
   private FakeNode node(String id) {

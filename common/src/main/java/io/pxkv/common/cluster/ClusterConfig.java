@@ -265,4 +265,9 @@ public record ClusterConfig(String clusterId, int virtualNodes, List<NodeInfo> n
     int nl = message.indexOf('\n');
     return nl < 0 ? message : message.substring(0, nl);
   }
+
+  /** The ring of this config, with Murmur3. */
+  public ConsistentHashRing ring() {
+    return new ConsistentHashRing(nodes.stream().map(NodeInfo::id).toList(), virtualNodes);
+  }
 }

@@ -98,8 +98,8 @@ public record ClusterState(
   /** The rings of {@link #settled} and every layout, for {@link Placement}. */
   public Placement placement() {
     List<ConsistentHashRing> rings = new ArrayList<>(layouts.size() + 1);
-    rings.add(ConsistentHashRing.of(settled));
-    for (ClusterConfig l : layouts) rings.add(ConsistentHashRing.of(l));
+    rings.add(settled.ring());
+    for (ClusterConfig l : layouts) rings.add(l.ring());
     return new Placement(rings);
   }
 

@@ -1,7 +1,5 @@
 package io.pxkv.common.ring;
 
-import io.pxkv.common.cluster.ClusterConfig;
-import io.pxkv.common.cluster.NodeInfo;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -78,12 +76,6 @@ public final class ConsistentHashRing {
 
   public ConsistentHashRing(List<String> nodeIds, int virtualNodes) {
     this(nodeIds, virtualNodes, Murmur3.INSTANCE);
-  }
-
-  /** The ring of a cluster config, with Murmur3. */
-  public static ConsistentHashRing of(ClusterConfig config) {
-    return new ConsistentHashRing(
-        config.nodes().stream().map(NodeInfo::id).toList(), config.virtualNodes());
   }
 
   /** Node ids in the order they were given (the config's order). */

@@ -40,9 +40,9 @@ class ClusterStateTest {
     assertTrue(s.moving());
     assertEquals(l2, s.target());
     ClusterState.Placement p = s.placement();
-    ConsistentHashRing r0 = ConsistentHashRing.of(l0);
-    ConsistentHashRing r1 = ConsistentHashRing.of(l1);
-    ConsistentHashRing r2 = ConsistentHashRing.of(l2);
+    ConsistentHashRing r0 = l0.ring();
+    ConsistentHashRing r1 = l1.ring();
+    ConsistentHashRing r2 = l2.ring();
     int spread = 0;
     for (int i = 0; i < 5000; i++) {
       String key = "k" + i;

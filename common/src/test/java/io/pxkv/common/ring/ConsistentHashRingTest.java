@@ -111,7 +111,7 @@ class ConsistentHashRingTest {
                 NodeInfo.of("node-1", "127.0.0.1", 9001),
                 NodeInfo.of("node-2", "127.0.0.1", 9002),
                 NodeInfo.of("node-3", "127.0.0.1", 9003)));
-    ConsistentHashRing fromConfig = ConsistentHashRing.of(config);
+    ConsistentHashRing fromConfig = config.ring();
     for (int i = 0; i < 1_000; i++) {
       assertEquals(ring.owner("k" + i), fromConfig.owner("k" + i));
     }

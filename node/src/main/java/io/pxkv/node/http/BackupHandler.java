@@ -2,6 +2,7 @@ package io.pxkv.node.http;
 
 import io.pxkv.common.http.Headers;
 import io.pxkv.common.http.JsonLinesReader;
+import io.pxkv.common.http.JsonResponses;
 import io.pxkv.common.http.Requests;
 import io.pxkv.common.http.ViewHeaders;
 import io.pxkv.common.kv.KvJson;
@@ -79,7 +80,7 @@ public final class BackupHandler {
                     : storage.importRecord(l.key(), l.value(), l.version(), l.writer(), epoch))
         .onSuccess(
             counts ->
-                KvResponses.json(
+                JsonResponses.send(
                     request.response(),
                     200,
                     new JsonObject()

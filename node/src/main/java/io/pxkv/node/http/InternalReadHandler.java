@@ -4,6 +4,7 @@ import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Headers;
+import io.pxkv.common.http.JsonResponses;
 import io.pxkv.common.http.Requests;
 import io.pxkv.common.kv.KeyRules;
 import io.pxkv.common.kv.KvJson;
@@ -80,9 +81,9 @@ public final class InternalReadHandler {
     if (found.isEmpty()) {
       ErrorResponses.send(request.response(), KvException.notFound(key));
     } else if (found.get().deleted()) {
-      KvResponses.json(request.response(), 404, deletedBody(found.get()));
+      JsonResponses.send(request.response(), 404, deletedBody(found.get()));
     } else {
-      KvResponses.json(
+      JsonResponses.send(
           request.response(), 200, KvResponses.appendRecord(Buffer.buffer(), found.get()));
     }
   }

@@ -4,6 +4,7 @@ import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.BodyReader;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Headers;
+import io.pxkv.common.http.JsonResponses;
 import io.pxkv.common.http.Requests;
 import io.pxkv.common.http.ViewHeaders;
 import io.pxkv.common.kv.Cursors;
@@ -123,7 +124,7 @@ public final class KeyValueHandler {
       if (request.getHeader(ViewHeaders.EPOCH) != null) {
         Optional<StoredRecord> held = storage.engine().readRecordIfCached(key);
         if (held != null && held.isPresent() && held.get().deleted()) {
-          KvResponses.json(request.response(), 404, InternalReadHandler.deletedBody(held.get()));
+          JsonResponses.send(request.response(), 404, InternalReadHandler.deletedBody(held.get()));
           return;
         }
       }
@@ -168,7 +169,7 @@ public final class KeyValueHandler {
     String after = rawCursor == null || rawCursor.isEmpty() ? null : Cursors.decode(rawCursor);
     storage
         .scan(prefix, after, limit + 1)
-        .onSuccess(entries -> KvResponses.json(request.response(), 200, pageBody(entries, limit)))
+        .onSuccess(entries -> JsonResponses.send(request.response(), 200, pageBody(entries, limit)))
         .onFailure(fail(request));
   }
 

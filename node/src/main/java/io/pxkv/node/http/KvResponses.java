@@ -1,6 +1,6 @@
 package io.pxkv.node.http;
 
-import io.pxkv.common.http.Headers;
+import io.pxkv.common.http.JsonResponses;
 import io.pxkv.common.kv.KvJson;
 import io.pxkv.common.kv.WriteOrder;
 import io.pxkv.node.storage.StorageEngine.StoredRecord;
@@ -24,7 +24,7 @@ final class KvResponses {
   /** {@code {"key":K,"value":V,"version":N}}. */
   static void value(
       HttpServerResponse response, int status, String key, byte[] value, long version) {
-    json(response, status, valueBody(key, value, version));
+    JsonResponses.send(response, status, valueBody(key, value, version));
   }
 
   /** The body of {@link #value}. */
@@ -51,7 +51,7 @@ final class KvResponses {
         .appendBytes(VERSION_FIELD)
         .appendString(Long.toString(version))
         .appendByte((byte) '}');
-    json(response, 200, body);
+    JsonResponses.send(response, 200, body);
   }
 
   /**
@@ -74,13 +74,5 @@ final class KvResponses {
         .appendBytes(WRITER_FIELD)
         .appendString(Long.toString(WriteOrder.writerJson(r.writer())))
         .appendByte((byte) '}');
-  }
-
-  static void json(HttpServerResponse response, int status, Buffer body) {
-    response
-        .setStatusCode(status)
-        .putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)
-        .putHeader(Headers.CONTENT_LENGTH, String.valueOf(body.length()))
-        .end(body);
   }
 }

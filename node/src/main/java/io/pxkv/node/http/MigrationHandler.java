@@ -6,6 +6,7 @@ import io.pxkv.common.http.BodyReader;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Headers;
 import io.pxkv.common.http.JsonLinesReader;
+import io.pxkv.common.http.JsonResponses;
 import io.pxkv.common.http.Requests;
 import io.pxkv.common.http.ViewHeaders;
 import io.pxkv.common.kv.KeyRules;
@@ -101,7 +102,7 @@ public final class MigrationHandler {
                 if (o.result()) imported++;
                 else skipped++;
               }
-              KvResponses.json(
+              JsonResponses.send(
                   request.response(),
                   200,
                   new JsonObject().put("imported", imported).put("skipped", skipped).toBuffer());
@@ -149,7 +150,7 @@ public final class MigrationHandler {
     BodyReader.read(request, limits.maxBodyBytes())
         .map(body -> KvJson.parseKeyBody(body.getBytes()))
         .compose(key -> storage.tombstone(key, epoch).map(r -> tombstoned(key, r)))
-        .onSuccess(body -> KvResponses.json(request.response(), 200, body))
+        .onSuccess(body -> JsonResponses.send(request.response(), 200, body))
         .onFailure(t -> ErrorResponses.send(request.response(), t));
   }
 
@@ -191,6 +192,6 @@ public final class MigrationHandler {
 
   private static void counts(HttpServerRequest request, String done, JsonLinesReader.Counts c) {
     Buffer body = new JsonObject().put(done, c.applied()).put("skipped", c.skipped()).toBuffer();
-    KvResponses.json(request.response(), 200, body);
+    JsonResponses.send(request.response(), 200, body);
   }
 }

@@ -1,6 +1,7 @@
 package io.pxkv.node.http;
 
 import io.pxkv.common.http.ErrorResponses;
+import io.pxkv.common.http.JsonResponses;
 import io.pxkv.node.async.StorageService;
 import io.pxkv.node.storage.StorageEngine;
 import io.pxkv.node.storage.StorageStats;
@@ -29,10 +30,10 @@ public final class StatusHandler {
     JsonObject body = new JsonObject().put("node", nodeId);
     if (failure == null) {
       body.put("status", "ok");
-      KvResponses.json(request.response(), 200, body.toBuffer());
+      JsonResponses.send(request.response(), 200, body.toBuffer());
     } else {
       body.put("status", "read_only").put("reason", "writes refused: " + failure);
-      KvResponses.json(request.response(), 503, body.toBuffer());
+      JsonResponses.send(request.response(), 503, body.toBuffer());
     }
   }
 
@@ -42,7 +43,7 @@ public final class StatusHandler {
         .compact()
         .onSuccess(
             r ->
-                KvResponses.json(
+                JsonResponses.send(
                     request.response(),
                     200,
                     new JsonObject()
@@ -74,6 +75,6 @@ public final class StatusHandler {
             .put("cache", cache)
             .put("writeFailure", engine.writeFailure())
             .put("recovery", engine.recoveryReport().summary());
-    KvResponses.json(request.response(), 200, body.toBuffer());
+    JsonResponses.send(request.response(), 200, body.toBuffer());
   }
 }

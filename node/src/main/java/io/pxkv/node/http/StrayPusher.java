@@ -6,6 +6,7 @@ import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Headers;
+import io.pxkv.common.http.JsonResponses;
 import io.pxkv.common.http.Requests;
 import io.pxkv.common.http.ViewHeaders;
 import io.pxkv.common.kv.RecordBatch;
@@ -83,7 +84,7 @@ public final class StrayPusher {
     String self = membership.nodeId();
     new Walk(state, placement, key -> !placement.owner(key).equals(self))
         .run(request.getParam("after"), limit(request.getParam("limit")))
-        .onSuccess(body -> KvResponses.json(request.response(), 200, body))
+        .onSuccess(body -> JsonResponses.send(request.response(), 200, body))
         .onFailure(t -> ErrorResponses.send(request.response(), t));
   }
 

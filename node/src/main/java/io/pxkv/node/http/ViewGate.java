@@ -2,6 +2,7 @@ package io.pxkv.node.http;
 
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.http.ErrorResponses;
+import io.pxkv.common.http.JsonResponses;
 import io.pxkv.common.http.ViewHeaders;
 import io.pxkv.node.cluster.Membership;
 import io.vertx.core.buffer.Buffer;
@@ -62,6 +63,6 @@ public final class ViewGate {
             .put("epoch", open)
             .put("prepared", prepared)
             .toBuffer();
-    KvResponses.json(request.response(), ErrorCode.STALE_VIEW.status(), body);
+    JsonResponses.send(request.response(), ErrorCode.STALE_VIEW.status(), body);
   }
 }

@@ -6,6 +6,7 @@ import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.BodyReader;
 import io.pxkv.common.http.ErrorResponses;
+import io.pxkv.common.http.JsonResponses;
 import io.pxkv.common.http.Requests;
 import io.pxkv.node.cluster.Membership;
 import io.vertx.core.Future;
@@ -43,7 +44,7 @@ public final class ViewHandler {
 
   public void view(HttpServerRequest request) {
     Requests.requireMethod(request, HttpMethod.GET);
-    KvResponses.json(request.response(), 200, membership.toJson().toBuffer());
+    JsonResponses.send(request.response(), 200, membership.toJson().toBuffer());
   }
 
   public void prepare(HttpServerRequest request) {
@@ -57,7 +58,7 @@ public final class ViewHandler {
             })
         .onSuccess(
             clock ->
-                KvResponses.json(
+                JsonResponses.send(
                     request.response(), 200, new JsonObject().put("clock", clock).toBuffer()))
         .onFailure(t -> ErrorResponses.send(request.response(), t));
   }
@@ -74,7 +75,7 @@ public final class ViewHandler {
             })
         .onSuccess(
             epoch ->
-                KvResponses.json(
+                JsonResponses.send(
                     request.response(), 200, new JsonObject().put("epoch", epoch).toBuffer()))
         .onFailure(t -> ErrorResponses.send(request.response(), t));
   }

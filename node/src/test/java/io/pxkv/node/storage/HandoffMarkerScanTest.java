@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pxkv.node.StorageEngines;
 import io.pxkv.node.cache.CachingEngine;
 import io.pxkv.node.storage.StorageEngine.StoredRecord;
 import java.io.IOException;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pxkv.node.StorageEngines;
 import io.pxkv.node.cache.CachingEngine;
 import io.pxkv.node.storage.StorageEngine.Stamp;
 import io.pxkv.node.storage.StorageEngine.StoredRecord;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pxkv.node.StorageEngines;
 import io.pxkv.node.cache.CachingEngine;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
+import io.pxkv.node.StorageEngines;
 import io.pxkv.node.cache.CachingEngine;
 import java.io.IOException;
 import java.nio.file.Path;

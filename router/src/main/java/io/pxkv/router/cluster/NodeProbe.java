@@ -1,6 +1,6 @@
 package io.pxkv.router.cluster;
 
-import io.pxkv.router.forward.NodeClient;
+import io.pxkv.router.client.NodeClient;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -12,16 +12,16 @@ import java.util.List;
  * (with its JSON answer) or down (with the reason). Never fails: a node that does not answer is a
  * result, not an error. Used by {@code /health} and {@code /admin/cluster}.
  */
-final class NodeProbe {
+public final class NodeProbe {
   /** Status pages must answer fast even when a node hangs; the full call deadline is too long. */
   static final long MAX_PROBE_MS = 1000;
 
   /** One node's answer: {@code body} is its JSON when up, {@code error} the reason when down. */
-  record Result(NodeClient client, boolean up, JsonObject body, String error) {}
+  public record Result(NodeClient client, boolean up, JsonObject body, String error) {}
 
   private NodeProbe() {}
 
-  static Future<List<Result>> all(ClusterView view, String path) {
+  public static Future<List<Result>> all(ClusterView view, String path) {
     List<Future<Result>> probes = new ArrayList<>();
     if (view == null) return Future.succeededFuture(List.of());
     for (NodeClient client : view.clients()) {

@@ -2,10 +2,10 @@ package io.pxkv.router.cluster;
 
 import io.pxkv.common.cluster.ClusterState;
 import io.pxkv.common.cluster.NodeInfo;
-import io.pxkv.router.RouterConfig;
-import io.pxkv.router.forward.CallObserver;
-import io.pxkv.router.forward.NodeClient;
-import io.pxkv.router.forward.ViewTag;
+import io.pxkv.router.client.CallObserver;
+import io.pxkv.router.client.NodeClient;
+import io.pxkv.router.client.ViewTag;
+import io.pxkv.router.config.RouterConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

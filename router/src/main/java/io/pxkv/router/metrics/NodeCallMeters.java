@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import io.pxkv.common.metrics.Latency;
-import io.pxkv.router.forward.CallObserver;
+import io.pxkv.router.client.CallObserver;
 import java.util.concurrent.TimeUnit;
 
 /**

@@ -5,7 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pxkv.common.metrics.MetricsEndpoint;
 import io.pxkv.common.metrics.ProcessMetrics;
 import io.pxkv.common.metrics.RequestTimers;
-import io.pxkv.router.forward.CallObserver;
+import io.pxkv.router.client.CallObserver;
 import io.pxkv.router.rebalance.ClusterCoordinator;
 import io.vertx.core.Vertx;
 import java.util.concurrent.ConcurrentHashMap;

@@ -3,10 +3,8 @@ package io.pxkv.router.rebalance;
 import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.ClusterState;
 import io.pxkv.common.cluster.NodeInfo;
-import io.pxkv.common.ring.ConsistentHashRing;
-import io.pxkv.router.RouterConfig;
 import io.pxkv.router.cluster.ClusterConfigWatcher;
-import io.pxkv.router.forward.MovedKeys;
+import io.pxkv.router.config.RouterConfig;
 import io.pxkv.router.rebalance.NodeViews.Seen;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -493,9 +491,7 @@ public final class ClusterCoordinator extends VerticleBase {
 
   private void logPlan(ClusterState base, ClusterState next) {
     log.info("cluster: changing the layout: " + base.describe() + " => " + next.describe());
-    RebalancePlan plan =
-        RebalancePlan.between(
-            ConsistentHashRing.of(base.target()), ConsistentHashRing.of(next.target()));
+    RebalancePlan plan = RebalancePlan.between(base.target().ring(), next.target().ring());
     for (String line : plan.describe()) log.info("rebalance plan: " + line);
   }
 
@@ -523,9 +519,7 @@ public final class ClusterCoordinator extends VerticleBase {
       s.put("holders", holders);
       if (published.moving()) {
         RebalancePlan plan =
-            RebalancePlan.between(
-                ConsistentHashRing.of(published.settled()),
-                ConsistentHashRing.of(published.target()));
+            RebalancePlan.between(published.settled().ring(), published.target().ring());
         s.put("plan", plan.toJson()).put("movedShare", plan.movedShare());
       }
     }

@@ -3,8 +3,7 @@ package io.pxkv.router.rebalance;
 import io.pxkv.common.cluster.ClusterState;
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.ring.ConsistentHashRing;
-import io.pxkv.router.forward.MovedKeys;
-import io.pxkv.router.forward.ViewTag;
+import io.pxkv.router.client.ViewTag;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -97,9 +96,8 @@ final class Mover {
         .onSuccess(
             keysPerNode -> {
               long total = keysPerNode.values().stream().mapToLong(Long::longValue).sum();
-              ConsistentHashRing settled = ConsistentHashRing.of(state.settled());
-              RebalancePlan plan =
-                  RebalancePlan.between(settled, ConsistentHashRing.of(state.target()));
+              ConsistentHashRing settled = state.settled().ring();
+              RebalancePlan plan = RebalancePlan.between(settled, state.target().ring());
               if (mine == run) {
                 progress.estimate(plan.estimatedKeys(keysPerNode, settled.shares()), total);
               }

@@ -7,14 +7,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** Drives classes confined to an event loop from a test thread. */
-final class OnLoop {
+public final class OnLoop {
   private OnLoop() {}
 
   /**
    * Runs {@code action} on {@code loop} and waits up to 30 s for the future it returns: its result,
    * or an {@link java.util.concurrent.ExecutionException} wrapping its failure.
    */
-  static <T> T await(Context loop, Supplier<Future<T>> action) throws Exception {
+  public static <T> T await(Context loop, Supplier<Future<T>> action) throws Exception {
     CompletableFuture<T> done = new CompletableFuture<>();
     loop.runOnContext(
         v ->

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.ring.ConsistentHashRing;
-import io.pxkv.router.RouterConfig;
 import io.pxkv.router.RunningRouter;
+import io.pxkv.router.config.RouterConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -71,7 +71,7 @@ class ClusterIT {
       infos.add(NodeInfo.of(node.id(), "127.0.0.1", node.port()));
     }
     ClusterConfig cluster = new ClusterConfig(128, infos);
-    ring = ConsistentHashRing.of(cluster);
+    ring = cluster.ring();
     vertx = Vertx.vertx();
     // A generous deadline: this machine may be busy, and this test is about routing, not timeouts
     // (a killed node is refused at once, whatever the deadline).

@@ -276,7 +276,7 @@ class RebalanceIT {
   private ConsistentHashRing ring(String... ids) {
     List<NodeInfo> infos = new ArrayList<>();
     for (String id : ids) infos.add(NodeInfo.of(id, "127.0.0.1", ports.get(id)));
-    return ConsistentHashRing.of(new ClusterConfig(128, infos));
+    return (new ClusterConfig(128, infos)).ring();
   }
 
   private JsonObject rebalanceStatus() {

@@ -9,8 +9,8 @@ import io.pxkv.common.metrics.ProcessMetrics;
 import io.pxkv.common.ring.ConsistentHashRing;
 import io.pxkv.node.NodeConfig;
 import io.pxkv.node.NodeServer;
-import io.pxkv.router.RouterConfig;
 import io.pxkv.router.RunningRouter;
+import io.pxkv.router.config.RouterConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
@@ -144,7 +144,7 @@ class MetricsScrapeTest {
     assertTrue(router.sum("jvm_memory_used_bytes") > 0);
     assertTrue(router.sum("vertx_net_client_active_connections") >= 1);
 
-    ConsistentHashRing ring = ConsistentHashRing.of(cluster);
+    ConsistentHashRing ring = cluster.ring();
     long totalKeys = 0;
     for (int i = 0; i < nodes.size(); i++) {
       String id = "node-" + (i + 1);
@@ -227,7 +227,7 @@ class MetricsScrapeTest {
   @Test
   @Order(4)
   void callsToANodeThatIsDownAreCountedAsErrors() throws Exception {
-    ConsistentHashRing ring = ConsistentHashRing.of(cluster);
+    ConsistentHashRing ring = cluster.ring();
     nodes.get(1).close().await(30, TimeUnit.SECONDS);
     int refused = 0;
     for (int i = 0; i < KEYS; i++) {

@@ -1,0 +1,224 @@
+package io.pxkv.router.client;
+
+import io.pxkv.common.cluster.NodeInfo;
+import io.pxkv.common.error.KvException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The connections one event loop keeps to one node for {@link NodeClient#call}: up to {@code
+ * poolSize} of them, each carrying up to {@code pipelining} requests at once. A GET of one key
+ * joins the GETs of one key already gathered for writing in this event-loop turn, if any: one write
+ * carries them, and the node, which answers most such reads from its cache at once, reads and
+ * answers them together. Any other call goes to an idle connection, else opens a new one while the
+ * pool has room, else is pipelined behind the fewest calls, else waits for room.
+ *
+ * <p>Deadlines: one timer per pool checks every call a few times per deadline. A call past its
+ * deadline fails with {@code 504}; if it was already sent, its connection is closed, since every
+ * answer behind it on that connection would have to wait for it, and the calls on it fail too. A
+ * refused or failed connection attempt fails the calls that were waiting for it at once ({@code
+ * 503}) when no other connection is open; the next call tries again, so a node that comes back is
+ * used without a restart.
+ *
+ * <p>Confined to the event loop whose context created it.
+ */
+final class NodeConnections {
+  private final Vertx vertx;
+  private final Context context;
+  private final NodeInfo node;
+  private final NetClient client;
+  private final int poolSize;
+  private final int pipelining;
+  private final long idleCloseNanos;
+  private final Consumer<String> onError;
+  private final Runnable onAnswer;
+  private final List<NodeConnection> open = new ArrayList<>();
+  private final ArrayDeque<NodeConnection.Call> waiting = new ArrayDeque<>();
+  private final long sweepTimer;
+  private int connecting;
+  private boolean closed;
+
+  NodeConnections(
+      Vertx vertx,
+      NodeInfo node,
+      long connectTimeoutMs,
+      long sweepEveryMs,
+      int poolSize,
+      int pipelining,
+      long idleCloseMs,
+      Consumer<String> onError,
+      Runnable onAnswer) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.node = node;
+    this.poolSize = poolSize;
+    this.pipelining = pipelining;
+    this.idleCloseNanos = TimeUnit.MILLISECONDS.toNanos(idleCloseMs);
+    this.onError = onError;
+    this.onAnswer = onAnswer;
+    this.client =
+        vertx.createNetClient(
+            new NetClientOptions()
+                .setTcpNoDelay(true)
+                .setTcpKeepAlive(true)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeoutMs)));
+    this.sweepTimer = vertx.setPeriodic(sweepEveryMs, id -> expire());
+  }
+
+  /** Sends {@code call}'s request when a connection has room; its result completes the call. */
+  void submit(NodeConnection.Call call) {
+    if (closed) {
+      fail(call, new IllegalStateException("the router is closing"));
+      return;
+    }
+    if (call.keyRead) {
+      NodeConnection gathering = gatheringKeyReads();
+      if (gathering != null && gathering.inFlight() < pipelining) {
+        gathering.send(call);
+        return;
+      }
+    }
+    NodeConnection best = leastBusy();
+    if (best != null && best.inFlight() == 0) {
+      best.send(call);
+    } else if (open.size() + connecting < poolSize) {
+      waiting.addLast(call);
+      connect();
+    } else if (best != null && best.inFlight() < pipelining) {
+      best.send(call);
+    } else {
+      waiting.addLast(call);
+    }
+  }
+
+  /** Connections open now (for tests). */
+  int openCount() {
+    return open.size();
+  }
+
+  /** Stops: calls still waiting for a connection fail now, those in flight when theirs closes. */
+  Future<Void> close() {
+    closed = true;
+    vertx.cancelTimer(sweepTimer);
+    IllegalStateException closing = new IllegalStateException("the router is closing");
+    for (NodeConnection.Call call; (call = waiting.pollFirst()) != null; ) {
+      fail(call, closing);
+    }
+    return client.close();
+  }
+
+  /** The connection gathering this turn's key reads for one write, or null. */
+  private NodeConnection gatheringKeyReads() {
+    for (NodeConnection c : open) {
+      if (!c.isClosed() && c.gatheringKeyReads()) return c;
+    }
+    return null;
+  }
+
+  private NodeConnection leastBusy() {
+    NodeConnection best = null;
+    for (NodeConnection c : open) {
+      if (!c.isClosed() && (best == null || c.inFlight() < best.inFlight())) best = c;
+    }
+    return best;
+  }
+
+  private void connect() {
+    connecting++;
+    client
+        .connect(node.port(), node.host())
+        .onComplete(
+            ar -> {
+              connecting--;
+              if (ar.succeeded()) {
+                opened(ar.result());
+              } else {
+                connectFailed(ar.cause());
+              }
+            });
+  }
+
+  private void opened(NetSocket socket) {
+    if (closed) {
+      socket.close();
+      return;
+    }
+    NodeConnection c =
+        new NodeConnection(socket, context, this::answered, this::closedConnection, this::fail);
+    open.add(c);
+    hasRoom(c);
+  }
+
+  private void answered(NodeConnection c) {
+    onAnswer.run();
+    hasRoom(c);
+  }
+
+  /** Moves waiting calls onto {@code c} while it has room. */
+  private void hasRoom(NodeConnection c) {
+    while (!waiting.isEmpty() && !c.isClosed() && c.inFlight() < pipelining) {
+      c.send(waiting.pollFirst());
+    }
+  }
+
+  private void connectFailed(Throwable cause) {
+    onError.accept(NodeFailures.map(node, cause, 0).getMessage());
+    if (!open.isEmpty()) {
+      // Others still work: they take the waiting calls as answers come back.
+      return;
+    }
+    if (connecting == 0) {
+      for (NodeConnection.Call call; (call = waiting.pollFirst()) != null; ) {
+        fail(call, cause);
+      }
+    }
+  }
+
+  private void closedConnection(NodeConnection c) {
+    open.remove(c);
+    if (!waiting.isEmpty() && !closed && open.size() + connecting < poolSize) connect();
+  }
+
+  /** Fails {@code call} with the contract error for {@code cause}, and records it. */
+  private void fail(NodeConnection.Call call, Throwable cause) {
+    if (call.result.future().isComplete()) return;
+    KvException error = NodeFailures.map(node, cause, call.deadlineMs);
+    onError.accept(error.getMessage()); // first: whoever the failure wakes may look at it
+    call.result.fail(error);
+  }
+
+  /**
+   * Fails every call past its deadline (and closes the connections they were sent on), and closes
+   * connections idle for {@code idleCloseMs}: a NAT table or load balancer between router and node
+   * may have dropped such a flow without a word, and a call sent on it would wait out its deadline.
+   */
+  private void expire() {
+    long now = System.nanoTime();
+    for (Iterator<NodeConnection.Call> it = waiting.iterator(); it.hasNext(); ) {
+      NodeConnection.Call call = it.next();
+      if (now - call.deadlineNanos >= 0) {
+        it.remove();
+        fail(call, NodeFailures.timeout(node, call.deadlineMs));
+      }
+    }
+    for (NodeConnection c : List.copyOf(open)) {
+      NodeConnection.Call late = c.expired(now);
+      if (late != null) {
+        c.close(NodeFailures.timeout(node, late.deadlineMs));
+      } else if (c.idleFor(idleCloseNanos, now)) {
+        c.close(new IOException("closed after " + idleCloseNanos / 1_000_000 + " ms idle"));
+      }
+    }
+  }
+}

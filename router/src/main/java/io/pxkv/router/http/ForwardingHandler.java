@@ -1,0 +1,182 @@
+package io.pxkv.router.http;
+
+import io.pxkv.common.http.BodyReader;
+import io.pxkv.common.http.ErrorResponses;
+import io.pxkv.common.http.Headers;
+import io.pxkv.common.http.Requests;
+import io.pxkv.common.kv.KeyPaths;
+import io.pxkv.common.kv.KeyRules;
+import io.pxkv.common.kv.KvJson;
+import io.pxkv.common.kv.PutBatch;
+import io.pxkv.common.kv.ValueLimits;
+import io.pxkv.router.client.NodeClient;
+import io.pxkv.router.client.NodeReply;
+import io.pxkv.router.listing.ListingQuery;
+import io.pxkv.router.listing.MergedListing;
+import io.pxkv.router.listing.PagedListing;
+import io.pxkv.router.routing.MovingReads;
+import io.pxkv.router.routing.Rerouting;
+import io.pxkv.router.routing.StaleView;
+import io.pxkv.router.routing.Views;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * {@code /kv} and {@code /kv/{key}} on the router. Single-key calls find the key (query, path or
+ * body) and check it and the body's size the way a node would, so a bad key or an oversized body
+ * gets the node's error without a hop; then they forward the original method, URI and body to the
+ * key's owner and hand the node's status, Content-Type and body back untouched (PUTs gathered into
+ * batches by the owner's {@link PutBatcher}, each answered with its own part). Values are not
+ * parsed here: the owner checks them anyway, and its error is passed on as it is. Listings go to
+ * {@link MergedListing} and {@link PagedListing}; while keys move between nodes, reads and deletes
+ * of keys that may sit on several nodes go through {@link MovingReads}.
+ *
+ * <p>Every call is routed by one view and tagged with it ({@link ViewTag}). A node on another view
+ * refuses it ({@code 409 stale_view}) without reading or writing anything; the call is then routed
+ * again by the newer view ({@link Views#next}), or, when the node is the one behind, once the
+ * coordinator has brought it up to date, a few times at most and within the call's deadline.
+ *
+ * <p>Runs on the event loop of the verticle that owns it; it keeps no per-request state.
+ */
+public final class ForwardingHandler {
+  private final Views views;
+  private final Rerouting rerouting;
+  private final ValueLimits limits;
+  private final long timeoutMs;
+  private final MergedListing merged;
+  private final PagedListing paged;
+
+  public ForwardingHandler(Views views, ValueLimits limits, long timeoutMs) {
+    this.views = views;
+    this.rerouting = new Rerouting(views, timeoutMs);
+    this.limits = limits;
+    this.timeoutMs = timeoutMs;
+    this.merged = new MergedListing(rerouting, limits.maxBodyBytes());
+    this.paged = new PagedListing(rerouting);
+  }
+
+  /** {@code /kv}: the key comes from {@code ?key=} or from the JSON body; no key lists. */
+  public void collection(HttpServerRequest request) {
+    HttpMethod method = request.method();
+    if (method == HttpMethod.GET) {
+      String key = Requests.keyParam(request);
+      if (key != null) {
+        KeyRules.validate(key);
+        reply(request, forward(request, key, null));
+      } else if (ListingQuery.isPaged(request)) {
+        paged.handle(request);
+      } else if (Requests.hasBody(request)) {
+        forwardWithBody(request, KvJson::parseKeyBody);
+      } else {
+        merged.handle(request);
+      }
+    } else if (method == HttpMethod.PUT) {
+      // Here the key is checked, and that the body is UTF-8 (parsing it needs that); the owner
+      // checks the value and its answer is passed on.
+      put(request, PutBatch.Form.BODY, body -> KvJson.parseKeyBody(body.getBytes()));
+    } else if (method == HttpMethod.DELETE) {
+      String key = Requests.keyParam(request);
+      if (key != null) {
+        KeyRules.validate(key);
+        reply(request, forward(request, key, null));
+      } else {
+        forwardWithBody(request, KvJson::parseKeyBody);
+      }
+    } else {
+      throw Requests.methodNotAllowed(request, "GET, PUT, DELETE");
+    }
+  }
+
+  /**
+   * {@code /kv/{key}}: the key is the percent-encoded rest of the path; PUT's body is the value.
+   */
+  public void item(HttpServerRequest request) {
+    String key = KeyPaths.keyOf(request.path());
+    HttpMethod method = request.method();
+    if (method == HttpMethod.GET || method == HttpMethod.DELETE) {
+      reply(request, forward(request, key, null));
+    } else if (method == HttpMethod.PUT) {
+      put(request, PutBatch.Form.PATH, body -> key);
+    } else {
+      throw Requests.methodNotAllowed(request, "GET, PUT, DELETE");
+    }
+  }
+
+  /** Reads the body, finds and checks the key in it (a throw becomes the error), forwards. */
+  private void forwardWithBody(HttpServerRequest request, Function<byte[], String> keyOf) {
+    reply(
+        request,
+        BodyReader.read(request, limits.maxBodyBytes())
+            .compose(body -> forward(request, keyOf.apply(body.getBytes()), body)));
+  }
+
+  /** A PUT goes to the key's owner, gathered with other PUTs for that node ({@link PutBatcher}). */
+  private void put(HttpServerRequest request, PutBatch.Form form, Function<Buffer, String> keyOf) {
+    reply(
+        request,
+        BodyReader.read(request, limits.maxBodyBytes())
+            .compose(
+                body -> {
+                  String key = keyOf.apply(body);
+                  String contentType = request.getHeader(Headers.CONTENT_TYPE);
+                  String uri = request.uri();
+                  return rerouting.routed(
+                      view -> {
+                        NodeClient owner = view.ownerOf(key);
+                        return owner
+                            .put(view.tag(), form, key, uri, contentType, body)
+                            .map(reply -> StaleView.check(owner, reply));
+                      });
+                }));
+  }
+
+  private Future<NodeReply> forward(HttpServerRequest request, String key, Buffer body) {
+    String contentType = body == null ? null : request.getHeader(Headers.CONTENT_TYPE);
+    HttpMethod method = request.method();
+    String uri = request.uri();
+    return rerouting.routed(
+        view -> {
+          List<NodeClient> holders = view.holdersOf(key);
+          if (holders.size() > 1) {
+            if (method == HttpMethod.GET
+                && !MovingReads.ownerAlone(view, views.moved(), key, holders)) {
+              if (view.placement().layoutCount() == 2 && holders.size() == 2) {
+                return MovingReads.readOwnerOrOld(
+                    key, holders, node -> node.call(view.tag(), method, uri, contentType, body));
+              }
+              return MovingReads.read(view, key, holders);
+            }
+            if (method == HttpMethod.DELETE) return MovingReads.delete(view, key, holders);
+          }
+          NodeClient owner = holders.get(0);
+          return owner
+              .call(view.tag(), method, uri, contentType, body)
+              .map(reply -> StaleView.check(owner, reply));
+        });
+  }
+
+  private static void reply(HttpServerRequest request, Future<NodeReply> answer) {
+    HttpServerResponse response = request.response();
+    answer.onComplete(
+        ar -> {
+          if (ar.succeeded()) {
+            send(response, ar.result());
+          } else {
+            ErrorResponses.send(response, ar.cause());
+          }
+        });
+  }
+
+  static void send(HttpServerResponse response, NodeReply reply) {
+    response.setStatusCode(reply.status());
+    if (reply.contentType() != null) {
+      response.putHeader(Headers.CONTENT_TYPE, reply.contentType());
+    }
+    response.end(reply.body());
+  }
+}

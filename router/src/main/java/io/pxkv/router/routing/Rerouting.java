@@ -1,0 +1,76 @@
+package io.pxkv.router.routing;
+
+import io.pxkv.common.error.ErrorCode;
+import io.pxkv.common.error.KvException;
+import io.pxkv.router.cluster.ClusterView;
+import io.vertx.core.Future;
+import java.util.function.Function;
+
+/**
+ * Runs a call routed by a view, and routes it again when a node refuses the view as stale ({@link
+ * StaleView}): with the newer view once it is published, or, when the node is the one behind, once
+ * the coordinator has brought it up to date. A refused call was not served, so running it again is
+ * safe. A few times at most, within the call's deadline.
+ */
+public final class Rerouting {
+  /** How often one call is routed again after stale-view refusals before it gives up. */
+  private static final int MAX_REROUTES = 4;
+
+  private final Views views;
+  private final long timeoutMs;
+
+  public Rerouting(Views views, long timeoutMs) {
+    this.views = views;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /**
+   * Runs {@code attempt} with the current view (waiting for the first one after a start), and again
+   * with a newer one while nodes refuse it as stale.
+   */
+  public <T> Future<T> routed(Function<ClusterView, Future<T>> attempt) {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+    ClusterView now = views.current();
+    Future<ClusterView> view =
+        now != null
+            ? Future.succeededFuture(now)
+            : views.next(-1, timeoutMs).recover(e -> Future.failedFuture(noViewYet()));
+    return view.compose(v -> attempt(v, attempt, deadline, 0));
+  }
+
+  private <T> Future<T> attempt(
+      ClusterView view, Function<ClusterView, Future<T>> attempt, long deadline, int reroutes) {
+    return attempt
+        .apply(view)
+        .transform(
+            ar -> {
+              if (!(ar.cause() instanceof StaleView stale)) {
+                return ar.succeeded()
+                    ? Future.succeededFuture(ar.result())
+                    : Future.failedFuture(ar.cause());
+              }
+              long leftMs = (deadline - System.nanoTime()) / 1_000_000;
+              if (reroutes >= MAX_REROUTES || leftMs <= 0) {
+                return Future.failedFuture(StaleView.gaveUp());
+              }
+              Future<ClusterView> next =
+                  stale.nodeEpoch() >= 0 && stale.nodeEpoch() < view.epoch()
+                      ? views
+                          .nodeBehind(stale.nodeId(), view.epoch())
+                          .transform(done -> Future.succeededFuture(views.current()))
+                      : views.next(view.epoch(), leftMs);
+              return next.transform(
+                  nv ->
+                      nv.succeeded()
+                          ? attempt(nv.result(), attempt, deadline, reroutes + 1)
+                          : Future.failedFuture(StaleView.gaveUp()));
+            });
+  }
+
+  /** What a call gets when no view arrives in time after a start. */
+  static KvException noViewYet() {
+    return new KvException(
+        ErrorCode.NODE_UNAVAILABLE,
+        "the router has not learned the cluster's state from its nodes yet: are they running?");
+  }
+}

@@ -1,0 +1,311 @@
+package io.pxkv.router.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pxkv.common.cluster.NodeInfo;
+import io.pxkv.common.error.ErrorCode;
+import io.pxkv.common.error.KvException;
+import io.pxkv.router.forward.OnLoop;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link NodeClient#call} against a raw TCP server that answers, stalls or hangs up on cue. */
+class NodeClientTest {
+  private Vertx vertx;
+  private Context loop;
+  private NetServer server;
+  private final AtomicInteger connections = new AtomicInteger();
+
+  /** Completes when the server sees its first connection close. */
+  private final CompletableFuture<Void> firstClose = new CompletableFuture<>();
+
+  private final List<NetSocket> sockets = new ArrayList<>();
+
+  /** The request targets each connection carried, in the order the connections were opened. */
+  private final List<List<String>> targetsByConnection = new ArrayList<>();
+
+  /** What the server does with request number n (from 0): answer it, or stay silent. */
+  private volatile java.util.function.IntPredicate answers = n -> true;
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    loop = vertx.getOrCreateContext();
+    AtomicInteger requests = new AtomicInteger();
+    server =
+        vertx
+            .createNetServer()
+            .connectHandler(
+                socket -> {
+                  synchronized (sockets) {
+                    sockets.add(socket);
+                  }
+                  connections.incrementAndGet(); // after the add: a test waiting on it finds it
+                  socket.closeHandler(v -> firstClose.complete(null));
+                  List<String> targets = new ArrayList<>();
+                  synchronized (targetsByConnection) {
+                    targetsByConnection.add(targets);
+                  }
+                  StringBuilder in = new StringBuilder();
+                  socket.handler(
+                      bytes -> {
+                        in.append(bytes.toString());
+                        int end;
+                        while ((end = in.indexOf("\r\n\r\n")) >= 0) {
+                          String head = in.substring(0, end);
+                          in.delete(0, end + 4);
+                          String target =
+                              head.substring(head.indexOf(' ') + 1, head.indexOf(" HTTP/"));
+                          synchronized (targetsByConnection) {
+                            targets.add(target);
+                          }
+                          if (answers.test(requests.getAndIncrement())) {
+                            String body = "{\"target\":\"" + target + "\"}";
+                            socket.write(
+                                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: "
+                                    + body.length()
+                                    + "\r\n\r\n"
+                                    + body);
+                          }
+                        }
+                      });
+                })
+            .listen(0, "127.0.0.1")
+            .await(10, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  private NodeClient client(long timeoutMs, int poolSize) throws Exception {
+    return onLoop(
+        () ->
+            Future.succeededFuture(
+                new NodeClient(
+                    vertx,
+                    NodeInfo.of("n1", "127.0.0.1", server.actualPort()),
+                    timeoutMs,
+                    1000,
+                    poolSize,
+                    16)));
+  }
+
+  private <T> T onLoop(Supplier<Future<T>> action) throws Exception {
+    return OnLoop.await(loop, action);
+  }
+
+  private KvException failure(Supplier<Future<NodeReply>> call) {
+    ExecutionException e =
+        org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> onLoop(call));
+    return (KvException) e.getCause();
+  }
+
+  @Test
+  void pipelinedCallsEachGetTheirOwnAnswer() throws Exception {
+    NodeClient client = client(5000, 1);
+    List<NodeReply> replies =
+        onLoop(
+            () -> {
+              List<Future<NodeReply>> calls = new ArrayList<>();
+              for (int i = 0; i < 50; i++) {
+                calls.add(client.call(null, HttpMethod.GET, "/kv?key=k" + i, null, null));
+              }
+              return Future.all(calls).map(all -> all.<NodeReply>list());
+            });
+    for (int i = 0; i < 50; i++) {
+      assertEquals("{\"target\":\"/kv?key=k" + i + "\"}", replies.get(i).body().toString());
+    }
+    assertEquals(1, connections.get(), "one connection carried them all");
+  }
+
+  @Test
+  void keyReadsOfOneTurnShareAConnectionWhileOtherCallsSpreadOverIdleOnes() throws Exception {
+    NodeClient client = client(5000, 4);
+    onLoop(() -> Future.all(calls(client, HttpMethod.DELETE, "/kv/open", 4)).mapEmpty());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (onLoop(() -> Future.succeededFuture(client.openConnections())) < 4) {
+      assertTrue(System.nanoTime() < deadline, "the pool never opened its four connections");
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+
+    int[] before = requestsPerConnection();
+    onLoop(() -> Future.all(calls(client, HttpMethod.GET, "/kv?key=read", 8)).mapEmpty());
+    assertEquals(
+        List.of(0, 0, 0, 8), sortedGrowth(before), "the turn's key reads went out together");
+
+    // A page may take the node a while: it neither joins nor is joined.
+    before = requestsPerConnection();
+    onLoop(
+        () -> {
+          List<Future<NodeReply>> calls = calls(client, HttpMethod.GET, "/kv?prefix=p&n=", 1);
+          calls.addAll(calls(client, HttpMethod.GET, "/kv/read", 2));
+          return Future.all(calls).mapEmpty();
+        });
+    assertEquals(List.of(0, 0, 1, 2), sortedGrowth(before));
+
+    // Nor do writes: a node answers a connection's requests in order, and a write waits its turn.
+    before = requestsPerConnection();
+    onLoop(() -> Future.all(calls(client, HttpMethod.DELETE, "/kv/write", 4)).mapEmpty());
+    assertEquals(List.of(1, 1, 1, 1), sortedGrowth(before), "one per idle connection");
+    assertEquals(4, connections.get());
+  }
+
+  /** {@code count} calls of {@code method} on {@code uriPrefix + i}, handed over in this turn. */
+  private static List<Future<NodeReply>> calls(
+      NodeClient client, HttpMethod method, String uriPrefix, int count) {
+    List<Future<NodeReply>> calls = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      calls.add(client.call(null, method, uriPrefix + i, null, null));
+    }
+    return calls;
+  }
+
+  private int[] requestsPerConnection() {
+    synchronized (targetsByConnection) {
+      return targetsByConnection.stream().mapToInt(List::size).toArray();
+    }
+  }
+
+  private List<Integer> sortedGrowth(int[] before) {
+    int[] now = requestsPerConnection();
+    List<Integer> growth = new ArrayList<>();
+    for (int i = 0; i < now.length; i++) {
+      growth.add(now[i] - (i < before.length ? before[i] : 0));
+    }
+    growth.sort(null);
+    return growth;
+  }
+
+  @Test
+  void aSilentNodeIsA504AtTheDeadlineAndTheNextCallGetsAFreshConnection() throws Exception {
+    NodeClient client = client(300, 1);
+    answers = n -> n != 0;
+    long start = System.nanoTime();
+    KvException late = failure(() -> client.call(null, HttpMethod.GET, "/kv?key=a", null, null));
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertEquals(ErrorCode.UPSTREAM_TIMEOUT, late.code());
+    assertTrue(tookMs >= 300 && tookMs < 3000, "took " + tookMs + " ms");
+    assertTrue(client.lastError().contains("did not answer"), client.lastError());
+    NodeReply next = onLoop(() -> client.call(null, HttpMethod.GET, "/kv?key=b", null, null));
+    assertEquals(200, next.status());
+    assertEquals(2, connections.get(), "the stuck connection was given up");
+    assertEquals(null, client.lastError());
+  }
+
+  @Test
+  void aConnectionUnusedForTheIdleTimeIsClosedAndTheNextCallOpensAnother() throws Exception {
+    NodeClient client =
+        onLoop(
+            () ->
+                Future.succeededFuture(
+                    new NodeClient(
+                        vertx,
+                        NodeInfo.of("n1", "127.0.0.1", server.actualPort()),
+                        5000,
+                        1000,
+                        1,
+                        16,
+                        1000,
+                        false)));
+    // Eight calls, each sent when the one before is answered: busy throughout, so one connection.
+    for (int i = 0; i < 8; i++) {
+      assertEquals(
+          200, onLoop(() -> client.call(null, HttpMethod.GET, "/kv?key=a", null, null)).status());
+    }
+    assertEquals(1, connections.get(), "a connection in use stays open");
+    assertFalse(firstClose.isDone(), "a connection in use stays open");
+    firstClose.get(10, TimeUnit.SECONDS); // then idle for 1 s: closed by the sweep
+    assertEquals(
+        200, onLoop(() -> client.call(null, HttpMethod.GET, "/kv?key=b", null, null)).status());
+    assertEquals(2, connections.get(), "the next call opened a fresh connection");
+    assertEquals(null, client.lastError());
+  }
+
+  @Test
+  void aConnectionClosedMidCallIsA503() throws Exception {
+    NodeClient client = client(5000, 1);
+    answers = n -> false;
+    AtomicReference<Future<NodeReply>> pending = new AtomicReference<>();
+    onLoop(
+        () -> {
+          pending.set(
+              client.call(null, HttpMethod.PUT, "/kv/a", "application/json", Buffer.buffer("1")));
+          return Future.succeededFuture();
+        });
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (connections.get() == 0) {
+      assertTrue(System.nanoTime() < deadline, "the client never connected");
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+    synchronized (sockets) {
+      sockets.get(0).close();
+    }
+    KvException closed = failure(pending::get);
+    assertEquals(ErrorCode.NODE_UNAVAILABLE, closed.code());
+  }
+
+  @Test
+  void closingTheClientFailsACallStillWaitingForItsConnection() throws Exception {
+    NodeClient client = client(5000, 1);
+    // The call waits for the connection it just asked for; the close comes before it opens.
+    KvException closing =
+        failure(
+            () -> {
+              Future<NodeReply> call = client.call(null, HttpMethod.GET, "/kv?key=a", null, null);
+              client.close();
+              return call;
+            });
+    assertEquals(ErrorCode.NODE_UNAVAILABLE, closing.code());
+    assertTrue(closing.getMessage().contains("closing"), closing.getMessage());
+  }
+
+  @Test
+  void aRefusedConnectionIsA503AtOnce() throws Exception {
+    NodeClient client = client(5000, 2);
+    server.close().await(10, TimeUnit.SECONDS);
+    long start = System.nanoTime();
+    KvException refused = failure(() -> client.call(null, HttpMethod.GET, "/kv?key=a", null, null));
+    assertEquals(ErrorCode.NODE_UNAVAILABLE, refused.code());
+    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1));
+  }
+
+  @Test
+  void requestsCarryMethodHostLengthTypeAndBody() throws Exception {
+    Buffer encoded =
+        RequestEncoder.encode(
+            new ViewTag("c1", 7),
+            HttpMethod.PUT,
+            "/kv/a%20b",
+            "127.0.0.1:9001",
+            "application/json",
+            Buffer.buffer("{\"x\":1}"));
+    assertEquals(
+        "PUT /kv/a%20b HTTP/1.1\r\nHost: 127.0.0.1:9001\r\nX-Pxkv-Cluster: c1\r\nX-Pxkv-Epoch:"
+            + " 7\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"x\":1}",
+        encoded.toString());
+    assertEquals(
+        "GET /kv?key=a HTTP/1.1\r\nHost: h:1\r\n\r\n",
+        RequestEncoder.encode(null, HttpMethod.GET, "/kv?key=a", "h:1", null, null).toString());
+  }
+}
