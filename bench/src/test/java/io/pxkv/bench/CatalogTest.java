@@ -65,15 +65,17 @@ class CatalogTest {
   }
 
   @Test
-  void theSameGoalsAsTheOldScriptAreStated() {
+  void everyGoalIsStated() {
     long judged =
         Catalog.all().stream()
             .flatMap(s -> s.goals(settings()).stream())
             .filter(g -> g.target() != null)
             .count();
     // node GET >= 0.8x bare, router GET/PUT >= 0.9x chain and >= 1.0x webdis side by side,
-    // fsync always >= 0.8x never side by side, restart with hints < 3 s.
-    assertEquals(7, judged);
+    // fsync always >= 0.8x never side by side, restart with hints < 3 s (the old script's seven);
+    // own node client >= 1.1x Vert.x's on GET and PUT; a move: >= 50,000 keys/s idle, GET during
+    // >= 0.7x before, p99 during <= 2x before.
+    assertEquals(12, judged);
   }
 
   @Test

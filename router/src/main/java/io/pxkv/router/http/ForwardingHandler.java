@@ -1,5 +1,6 @@
 package io.pxkv.router.http;
 
+import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.BodyReader;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Headers;
@@ -156,8 +157,17 @@ public final class ForwardingHandler {
           NodeClient owner = holders.get(0);
           return owner
               .call(view.tag(), method, uri, contentType, body)
-              .map(reply -> StaleView.check(owner, reply));
+              .map(reply -> plainNotFound(method, key, StaleView.check(owner, reply)));
         });
+  }
+
+  /**
+   * A node tells a router's read that a key was deleted there (with the delete's version, for reads
+   * during a move); clients get the plain {@code not_found} error, as from any node.
+   */
+  private static NodeReply plainNotFound(HttpMethod method, String key, NodeReply reply) {
+    if (method == HttpMethod.GET && reply.status() == 404) throw KvException.notFound(key);
+    return reply;
   }
 
   private static void reply(HttpServerRequest request, Future<NodeReply> answer) {

@@ -132,9 +132,13 @@ final class Mover {
    */
   private Future<Void> drain(long mine, ViewTag tag, NodeInfo node, String after) {
     boolean busy = clients.busy();
+    // A batch never holds more than a quarter second of the pace, so the first push of a slow
+    // move is as gentle as the rest.
+    long perSecond = busy ? busyKeysPerSecond : idleKeysPerSecond;
+    long limit = Math.max(1, Math.min(busy ? BUSY_BATCH : IDLE_BATCH, perSecond / 4));
     String uri =
         "/internal/push-strays?limit="
-            + (busy ? BUSY_BATCH : IDLE_BATCH)
+            + limit
             + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
     return retrying(
             mine,
