@@ -35,12 +35,12 @@ import java.util.function.Predicate;
  * the {@link Compactor}.
  *
  * <p>Implementation notes. The work is split by thread: {@link LogWriter} ({@code kv-write}) does
- * every append and fsync and decides every conditional write (imports, handoffs) and the gate
- * (fence, open) in queue order; {@link Compactor} ({@code kv-compact}) rewrites closed segments;
- * reads run on the caller's thread, which must not be a Vert.x event loop (asserted). {@link
- * Recovery} rebuilds the key directory when the engine opens. The key directory is only changed
- * after the bytes it points at were written, so a reader can never be sent to a record that is not
- * there.
+ * every append and fsync and decides every conditional write (imports, handoffs, by the {@link
+ * WriteRules} the memory engine shares) and the gate (fence, open) in queue order; {@link
+ * Compactor} ({@code kv-compact}) rewrites closed segments; reads run on the caller's thread, which
+ * must not be a Vert.x event loop (asserted). {@link Recovery} rebuilds the key directory when the
+ * engine opens. The key directory is only changed after the bytes it points at were written, so a
+ * reader can never be sent to a record that is not there.
  */
 public final class BitcaskEngine implements StorageEngine {
   private static final int READ_ATTEMPTS = 4;
@@ -212,18 +212,18 @@ public final class BitcaskEngine implements StorageEngine {
   @Override
   public CompletableFuture<PutResult> put(String key, byte[] value, long epoch) {
     CompletableFuture<PutResult> f = new CompletableFuture<>();
-    writer.submit(new LogWriter.Put(key, value.clone(), epoch, f));
+    writer.submit(new WriteOp.Put(key, value.clone(), epoch, f));
     return f;
   }
 
   @Override
   public List<CompletableFuture<PutResult>> putAll(
       List<String> keys, List<byte[]> values, long epoch) {
-    List<LogWriter.Put> ops = new ArrayList<>(keys.size());
+    List<WriteOp.Put> ops = new ArrayList<>(keys.size());
     List<CompletableFuture<PutResult>> puts = new ArrayList<>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
       CompletableFuture<PutResult> f = new CompletableFuture<>();
-      ops.add(new LogWriter.Put(keys.get(i), values.get(i).clone(), epoch, f));
+      ops.add(new WriteOp.Put(keys.get(i), values.get(i).clone(), epoch, f));
       puts.add(f);
     }
     writer.submitAll(ops);
@@ -233,14 +233,14 @@ public final class BitcaskEngine implements StorageEngine {
   @Override
   public CompletableFuture<Optional<Long>> delete(String key, long epoch) {
     CompletableFuture<Optional<Long>> f = new CompletableFuture<>();
-    writer.submit(new LogWriter.Delete(key, epoch, f));
+    writer.submit(new WriteOp.Delete(key, epoch, f));
     return f;
   }
 
   @Override
   public CompletableFuture<TombstoneResult> tombstone(String key, long epoch) {
     CompletableFuture<TombstoneResult> f = new CompletableFuture<>();
-    writer.submit(new LogWriter.Tombstone(key, epoch, f));
+    writer.submit(new WriteOp.Tombstone(key, epoch, f));
     return f;
   }
 
@@ -252,7 +252,7 @@ public final class BitcaskEngine implements StorageEngine {
     }
     byte[] value = valueOrNull == null ? null : valueOrNull.clone();
     CompletableFuture<Boolean> f = new CompletableFuture<>();
-    writer.submit(new LogWriter.Import(key, value, version, writerOfVersion, epoch, f));
+    writer.submit(new WriteOp.Import(key, value, version, writerOfVersion, epoch, f));
     return f;
   }
 
@@ -260,13 +260,13 @@ public final class BitcaskEngine implements StorageEngine {
   public CompletableFuture<Boolean> handoff(
       String key, long version, int writerOfVersion, long epoch) {
     CompletableFuture<Boolean> f = new CompletableFuture<>();
-    writer.submit(new LogWriter.Handoff(key, version, writerOfVersion, epoch, f));
+    writer.submit(new WriteOp.Handoff(key, version, writerOfVersion, epoch, f));
     return f;
   }
 
   @Override
   public List<CompletableFuture<Boolean>> importAll(List<StoredRecord> records, long epoch) {
-    List<LogWriter.Op> ops = new ArrayList<>(records.size());
+    List<WriteOp> ops = new ArrayList<>(records.size());
     List<CompletableFuture<Boolean>> all = new ArrayList<>(records.size());
     for (StoredRecord r : records) {
       CompletableFuture<Boolean> f = new CompletableFuture<>();
@@ -276,7 +276,7 @@ public final class BitcaskEngine implements StorageEngine {
         continue;
       }
       byte[] value = r.value() == null ? null : r.value().clone();
-      ops.add(new LogWriter.Import(r.key(), value, r.version(), r.writer(), epoch, f));
+      ops.add(new WriteOp.Import(r.key(), value, r.version(), r.writer(), epoch, f));
     }
     writer.submitAll(ops);
     return all;
@@ -284,12 +284,12 @@ public final class BitcaskEngine implements StorageEngine {
 
   @Override
   public List<CompletableFuture<Boolean>> handoffAll(List<StoredRecord> records, long epoch) {
-    List<LogWriter.Op> ops = new ArrayList<>(records.size());
+    List<WriteOp> ops = new ArrayList<>(records.size());
     List<CompletableFuture<Boolean>> all = new ArrayList<>(records.size());
     for (StoredRecord r : records) {
       CompletableFuture<Boolean> f = new CompletableFuture<>();
       all.add(f);
-      ops.add(new LogWriter.Handoff(r.key(), r.version(), r.writer(), epoch, f));
+      ops.add(new WriteOp.Handoff(r.key(), r.version(), r.writer(), epoch, f));
     }
     writer.submitAll(ops);
     return all;
@@ -298,7 +298,7 @@ public final class BitcaskEngine implements StorageEngine {
   @Override
   public CompletableFuture<Long> fence(long epoch) {
     CompletableFuture<Long> f = new CompletableFuture<>();
-    writer.submit(new LogWriter.Fence(epoch, f));
+    writer.submit(new WriteOp.Fence(epoch, f));
     return f;
   }
 
@@ -308,7 +308,7 @@ public final class BitcaskEngine implements StorageEngine {
       return CompletableFuture.failedFuture(StorageEngine.badImportVersion(floor));
     }
     CompletableFuture<Void> f = new CompletableFuture<>();
-    writer.submit(new LogWriter.Open(epoch, floor, f));
+    writer.submit(new WriteOp.Open(epoch, floor, f));
     return f;
   }
 

@@ -2,8 +2,8 @@ package io.pxkv.node.storage;
 
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
-import io.pxkv.node.storage.LogWriter.RollResult;
 import io.pxkv.node.storage.SegmentScanner.Step;
+import io.pxkv.node.storage.WriteOp.RollResult;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -202,7 +202,7 @@ final class Compactor {
     List<Segment> inputs = all ? new ArrayList<>() : chosen;
     int reserve = (all ? keydir.segments().size() : inputs.size()) + 1;
     CompletableFuture<RollResult> rolled = new CompletableFuture<>();
-    writer.submit(new LogWriter.Roll(reserve, rolled));
+    writer.submit(new WriteOp.Roll(reserve, rolled));
     RollResult roll = rolled.join();
     if (all) {
       for (Segment s : keydir.segments()) if (s.id() < roll.active()) inputs.add(s);

@@ -3,7 +3,6 @@ package io.pxkv.node.storage;
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import io.pxkv.common.kv.KeyOrder;
-import io.pxkv.common.kv.WriteOrder;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -16,9 +15,10 @@ import java.util.function.Predicate;
 
 /**
  * The engine {@code "memory"}: the same contract, version, writer and gate rules as {@link
- * BitcaskEngine}, with nothing on disk, so everything is lost when the process stops. For
- * development and tests. Thread-safe: writes are serialized by a lock and complete before they
- * return; reads are lock-free, but for scans with deleted records, which take the lock.
+ * BitcaskEngine} (the rebalancing writes decided by the same {@link WriteRules}), with nothing on
+ * disk, so everything is lost when the process stops. For development and tests. Thread-safe:
+ * writes are serialized by a lock and complete before they return; reads are lock-free, but for
+ * scans with deleted records, which take the lock.
  *
  * <p>Tombstones are never dropped (there is no compaction here), so this engine remembers every
  * delete. A handoff leaves a marker while tombstones are held (a move runs), for listings taken
@@ -115,7 +115,9 @@ public final class InMemoryEngine implements StorageEngine {
   public synchronized CompletableFuture<Optional<Long>> delete(String key, long epoch) {
     CompletableFuture<Optional<Long>> refused = refused(epoch);
     if (refused != null) return refused;
-    if (!map.containsKey(key)) return CompletableFuture.completedFuture(Optional.empty());
+    if (!WriteRules.deletes(current(key))) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
     long version = clock.next();
     tombstones.put(key, new Stamp(version, writerId, true));
     map.remove(key);
@@ -126,7 +128,7 @@ public final class InMemoryEngine implements StorageEngine {
   public synchronized CompletableFuture<TombstoneResult> tombstone(String key, long epoch) {
     CompletableFuture<TombstoneResult> refused = refused(epoch);
     if (refused != null) return refused;
-    Optional<Stamp> previous = current(key);
+    Optional<Stamp> previous = WriteRules.tombstoneReplaces(current(key));
     long version = clock.next();
     tombstones.put(key, new Stamp(version, writerId, true));
     map.remove(key);
@@ -143,14 +145,9 @@ public final class InMemoryEngine implements StorageEngine {
     CompletableFuture<Boolean> refused = refused(epoch);
     if (refused != null) return refused;
     clock.observe(version); // also when skipped, as the disk engine does
-    Optional<Stamp> current = current(key);
-    boolean newer =
-        version > 0
-            && (current.isEmpty()
-                || WriteOrder.compare(
-                        version, writer, current.get().version(), current.get().writer())
-                    > 0);
-    if (!newer) return CompletableFuture.completedFuture(false);
+    if (!WriteRules.imports(version, writer, current(key))) {
+      return CompletableFuture.completedFuture(false);
+    }
     if (valueOrNull == null) {
       tombstones.put(key, new Stamp(version, writer, true));
       map.remove(key);
@@ -167,13 +164,11 @@ public final class InMemoryEngine implements StorageEngine {
       String key, long version, int writer, long epoch) {
     CompletableFuture<Boolean> refused = refused(epoch);
     if (refused != null) return refused;
-    Optional<Stamp> current = current(key);
-    if (current.isEmpty()
-        || current.get().version() != version
-        || current.get().writer() != writer) {
+    Stamp current = current(key);
+    if (!WriteRules.handsOff(version, writer, current)) {
       return CompletableFuture.completedFuture(false);
     }
-    if (hold) markers.put(key, new Stamp(version, writer, current.get().deleted()));
+    if (hold) markers.put(key, new Stamp(version, writer, current.deleted()));
     map.remove(key);
     tombstones.remove(key);
     return CompletableFuture.completedFuture(true);
@@ -203,11 +198,11 @@ public final class InMemoryEngine implements StorageEngine {
     return CompletableFuture.completedFuture(null);
   }
 
-  /** The key's live write or held tombstone, under the lock. */
-  private Optional<Stamp> current(String key) {
+  /** The key's live write or held tombstone, or null ({@link WriteRules}); under the lock. */
+  private Stamp current(String key) {
     Versioned v = map.get(key);
-    if (v != null) return Optional.of(new Stamp(v.version(), v.writer(), false));
-    return Optional.ofNullable(tombstones.get(key));
+    if (v != null) return new Stamp(v.version(), v.writer(), false);
+    return tombstones.get(key);
   }
 
   /** A failed future when closed or when the gate refuses {@code epoch}, else null. */

@@ -1,8 +1,5 @@
 package io.pxkv.node.storage;
 
-import io.pxkv.common.kv.KeyOrder;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -10,22 +7,19 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 
 /**
  * The in-memory index of a disk engine: where the current record of each key is, in one of three
  * maps by its kind (a key is in at most one): live keys (PUT), deleted keys whose tombstone is
- * still on disk (DELETE), keys handed off whose marker is still on disk (HANDOFF); and the segments
- * with their live-byte counts (bytes of current records).
+ * still on disk (DELETE), keys handed off whose marker is still on disk (HANDOFF); the segments
+ * with their live-byte counts ({@link SegmentRegistry}); and every key in order for scans ({@link
+ * SortedKeyIndex}).
  *
- * <p>The keys of each map are also held in sorted sets ({@link KeyOrder#UTF8}) for scans: a hash
- * map serves the point lookups every read does (a skip list lookup cost more than the rest of a
- * cached GET). The maps are updated first; a scan that meets a key its map no longer has skips it.
- * A key that changes kind is added to its new sorted set before it leaves its old one, so a scan
- * that looks it up in every set always finds it in one. After a restart the sorted sets are built
+ * <p>Hash maps serve the point lookups every read does (a skip list lookup cost more than the rest
+ * of a cached GET). The maps are updated first; a scan that meets a key its map no longer has skips
+ * it. A key that changes kind is added to its new map before it leaves its old one, so a reader
+ * that looks it up in every map in turn, twice, finds it. After a restart the sorted keys are built
  * in the background ({@link #buildSortedKeys}); scans wait for them, point reads and writes do not.
  *
  * <p>Thread-safe. Only the {@code kv-write} thread changes a key's kind ({@link #put}); {@code
@@ -40,33 +34,13 @@ final class KeyDirectory {
 
   private final ConcurrentHashMap<String, KeyDirEntry> tombstones = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, KeyDirEntry> handoffs = new ConcurrentHashMap<>();
-
-  /**
-   * Every key of {@link #live}, {@link #tombstones} and {@link #handoffs}, in UTF-8 order: one set
-   * for all three kinds, so that a key changing kind (deleted, handed off, written again) never
-   * leaves it, and a scan walking it can never miss a key that was there throughout. A key leaves
-   * it only when it leaves all three maps (compaction forgets its tombstone or marker).
-   *
-   * <p>Null from {@link #recovering} until the background build ({@link #buildSortedKeys}) is done.
-   */
-  private volatile ConcurrentSkipListMap<String, Boolean> sorted = sortedMap();
-
-  private volatile CountDownLatch sortedBuilt = new CountDownLatch(0);
-  private volatile boolean loading;
-  private final Object sortedLock = new Object();
-  private List<String> changedWhileBuilding; // guarded by sortedLock
-  private boolean buildStarted; // guarded by sortedLock
-  private final ConcurrentSkipListMap<Integer, Segment> segments = new ConcurrentSkipListMap<>();
-  private final AtomicLong liveBytes = new AtomicLong();
+  private final SegmentRegistry segments = new SegmentRegistry();
+  private final SortedKeyIndex sorted =
+      new SortedKeyIndex(
+          this::known, () -> List.of(live.keySet(), tombstones.keySet(), handoffs.keySet()));
 
   /** A presized table costs 4 to 8 bytes per slot whether filled or not: no more than 64 MB. */
   private static final int MAX_PRESIZED_KEYS = 8 << 20;
-
-  private static final int MAX_CHANGES_BEFORE_BUILD = 1 << 16;
-
-  private static ConcurrentSkipListMap<String, Boolean> sortedMap() {
-    return new ConcurrentSkipListMap<>(KeyOrder.UTF8);
-  }
 
   /** The key's live entry, or null. */
   KeyDirEntry get(String key) {
@@ -103,7 +77,7 @@ final class KeyDirectory {
    * built (blocking: scans run on worker threads).
    */
   NavigableSet<String> sortedKeys() {
-    return awaitSorted().keySet();
+    return sorted.keys();
   }
 
   /** Whether the key is in any of the three maps. */
@@ -111,24 +85,9 @@ final class KeyDirectory {
     return live.containsKey(key) || tombstones.containsKey(key) || handoffs.containsKey(key);
   }
 
-  private ConcurrentSkipListMap<String, Boolean> awaitSorted() {
-    ConcurrentSkipListMap<String, Boolean> s = sorted;
-    if (s == null) buildSortedKeys();
-    while (s == null) {
-      try {
-        sortedBuilt.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while the key index was being built", e);
-      }
-      s = sorted;
-    }
-    return s;
-  }
-
   /** Whether scans can run without waiting for the sorted keys. */
   boolean sortedKeysBuilt() {
-    return sorted != null;
+    return sorted.isBuilt();
   }
 
   long size() {
@@ -136,7 +95,7 @@ final class KeyDirectory {
   }
 
   long liveBytes() {
-    return liveBytes.get();
+    return segments.liveBytes();
   }
 
   /** Makes {@code entry}, a record of {@code kind} just written, the key's current record. */
@@ -149,73 +108,70 @@ final class KeyDirectory {
   }
 
   void putLive(String key, KeyDirEntry entry) {
-    if (sorted == null) noteWhileBuilding(key);
-    count(entry, +1);
+    sorted.changing(key);
+    segments.count(entry, +1);
     KeyDirEntry replaced = live.put(key, entry);
     if (replaced != null) {
-      count(replaced, -1); // an overwrite: the key was in no other map
+      segments.count(replaced, -1); // an overwrite: the key was in no other map
       return;
     }
     KeyDirEntry tombstone = tombstones.remove(key);
     if (tombstone != null) {
-      count(tombstone, -1);
+      segments.count(tombstone, -1);
       return;
     }
     KeyDirEntry marker = handoffs.remove(key);
     if (marker != null) {
-      count(marker, -1);
+      segments.count(marker, -1);
       return;
     }
-    sortedChanged(key, true); // a key new to the directory
+    sorted.changed(key, true); // a key new to the directory
   }
 
   void putTombstone(String key, KeyDirEntry entry) {
-    if (sorted == null) noteWhileBuilding(key);
-    count(entry, +1);
+    sorted.changing(key);
+    segments.count(entry, +1);
     KeyDirEntry replaced = tombstones.put(key, entry);
     if (replaced != null) {
-      count(replaced, -1);
+      segments.count(replaced, -1);
       return;
     }
     KeyDirEntry removed = live.remove(key);
     if (removed != null) {
-      count(removed, -1);
+      segments.count(removed, -1);
       return;
     }
     KeyDirEntry marker = handoffs.remove(key);
     if (marker != null) {
-      count(marker, -1);
+      segments.count(marker, -1);
       return;
     }
-    sortedChanged(key, true);
+    sorted.changed(key, true);
   }
 
   void putHandoff(String key, KeyDirEntry entry) {
-    if (sorted == null) noteWhileBuilding(key);
-    count(entry, +1);
+    sorted.changing(key);
+    segments.count(entry, +1);
     KeyDirEntry replaced = handoffs.put(key, entry);
     if (replaced != null) {
-      count(replaced, -1);
+      segments.count(replaced, -1);
       return;
     }
     KeyDirEntry removed = live.remove(key);
-    if (removed != null) count(removed, -1);
+    if (removed != null) segments.count(removed, -1);
     KeyDirEntry tombstone = tombstones.remove(key);
-    if (tombstone != null) count(tombstone, -1);
-    if (removed == null && tombstone == null) sortedChanged(key, true);
+    if (tombstone != null) segments.count(tombstone, -1);
+    if (removed == null && tombstone == null) sorted.changed(key, true);
   }
 
   /**
    * Startup: from now on only the hash maps are kept up to date; {@link #buildSortedKeys} builds
-   * the sorted keys. Inserting a million keys one by one into the skip list was half of a restart.
-   * The hash map is made anew, sized for {@code expectedKeys}; startup calls this before any other
-   * thread uses the directory.
+   * the sorted keys. The hash map is made anew, sized for {@code expectedKeys}; startup calls this
+   * before any other thread uses the directory.
    */
   void recovering(long expectedKeys) {
     live = new ConcurrentHashMap<>((int) Math.min(expectedKeys, MAX_PRESIZED_KEYS));
-    sortedBuilt = new CountDownLatch(1);
-    sorted = null;
-    loading = true;
+    sorted.loading();
   }
 
   /**
@@ -223,112 +179,12 @@ final class KeyDirectory {
    * applied to the sorted keys when {@link #buildSortedKeys} has built them.
    */
   void recovered() {
-    synchronized (sortedLock) {
-      changedWhileBuilding = new ArrayList<>();
-      loading = false;
-    }
+    sorted.loaded();
   }
 
-  /**
-   * Sorts every key (live, tombstones' and markers') and builds the skip list from them in one
-   * pass, on a thread of its own ({@code kv-index}), while point reads and writes go on; keys that
-   * writes add or remove meanwhile are applied at the end. The node starts this once it is serving,
-   * so that the build does not compete with its start for the cores; a scan that comes first starts
-   * it itself, and every scan waits for it ({@link #sortedKeys}). Does nothing after the first
-   * call, or when the keys are already sorted.
-   */
+  /** Starts building the sorted keys in the background ({@link SortedKeyIndex#build}). */
   void buildSortedKeys() {
-    synchronized (sortedLock) {
-      if (sorted != null || buildStarted) return;
-      buildStarted = true;
-    }
-    Thread build = new Thread(this::buildSorted, "kv-index");
-    build.setDaemon(true);
-    build.start();
-  }
-
-  private void buildSorted() {
-    ConcurrentSkipListMap<String, Boolean> built = sortedOfAll();
-    synchronized (sortedLock) {
-      for (String key : changedWhileBuilding) applyMembership(built, key, known(key));
-      changedWhileBuilding = null;
-      sorted = built;
-    }
-    sortedBuilt.countDown();
-  }
-
-  private ConcurrentSkipListMap<String, Boolean> sortedOfAll() {
-    try {
-      String[] keys = new String[live.size() + tombstones.size() + handoffs.size()];
-      int n = 0;
-      for (Map<String, KeyDirEntry> map : List.of(live, tombstones, handoffs)) {
-        for (String key : map.keySet()) {
-          if (n == keys.length) keys = Arrays.copyOf(keys, n * 2 + 16); // grew meanwhile
-          keys[n++] = key;
-        }
-      }
-      keys = Arrays.copyOf(keys, n);
-      Arrays.parallelSort(keys, KeyOrder.UTF8);
-      // A key may be in two maps for an instant while it changes kind: keep it once.
-      int unique = 0;
-      for (int i = 0; i < keys.length; i++) {
-        if (unique == 0 || !keys[i].equals(keys[unique - 1])) keys[unique++] = keys[i];
-      }
-      return new ConcurrentSkipListMap<>(new SortedKeys(Arrays.copyOf(keys, unique)));
-    } catch (RuntimeException | OutOfMemoryError e) {
-      ConcurrentSkipListMap<String, Boolean> built = sortedMap();
-      for (Map<String, KeyDirEntry> map : List.of(live, tombstones, handoffs)) {
-        for (String key : map.keySet()) built.put(key, Boolean.TRUE);
-      }
-      return built;
-    }
-  }
-
-  private static void applyMembership(
-      ConcurrentSkipListMap<String, Boolean> set, String key, boolean member) {
-    if (member) {
-      set.put(key, Boolean.TRUE);
-    } else {
-      set.remove(key);
-    }
-  }
-
-  /**
-   * While the sorted keys are being built, a key that changes kind is noted whatever the change:
-   * the build reads the three maps one after another, and could meet such a key in none of them.
-   * The build applies every noted key's state at its end.
-   */
-  private void noteWhileBuilding(String key) {
-    if (loading) return; // the build starts from everything loaded
-    boolean buildNow = false;
-    synchronized (sortedLock) {
-      if (sorted == null && changedWhileBuilding != null) {
-        changedWhileBuilding.add(key);
-        buildNow = changedWhileBuilding.size() >= MAX_CHANGES_BEFORE_BUILD;
-      }
-    }
-    // Nobody asked for the build yet (an engine used without a node): start it rather than let
-    // the list of changes grow without end.
-    if (buildNow) buildSortedKeys();
-  }
-
-  /** Keeps the sorted keys in step with the maps after {@code key} joined or left all of them. */
-  private void sortedChanged(String key, boolean added) {
-    ConcurrentSkipListMap<String, Boolean> s = sorted;
-    if (s == null) {
-      if (loading) return; // the build starts from everything loaded
-      synchronized (sortedLock) {
-        s = sorted;
-        if (s == null) {
-          changedWhileBuilding.add(key);
-          // Nobody asked for the build yet (an engine used without a node): start it rather
-          // than let the list of changes grow without end.
-          if (changedWhileBuilding.size() >= MAX_CHANGES_BEFORE_BUILD) buildSortedKeys();
-          return;
-        }
-      }
-    }
-    applyMembership(s, key, added);
+    sorted.build();
   }
 
   /**
@@ -356,8 +212,8 @@ final class KeyDirectory {
   boolean relocate(String key, KeyDirEntry from, KeyDirEntry to, RecordKind kind) {
     boolean moved = mapOf(kind).replace(key, from, to);
     if (moved) {
-      count(to, +1);
-      count(from, -1);
+      segments.count(to, +1);
+      segments.count(from, -1);
     }
     return moved;
   }
@@ -398,12 +254,12 @@ final class KeyDirectory {
       throw new IllegalArgumentException("live records are never dropped");
     ConcurrentHashMap<String, KeyDirEntry> map = mapOf(kind);
     if (!map.remove(key, entry)) return;
-    count(entry, -1);
+    segments.count(entry, -1);
     if (known(key)) return;
-    sortedChanged(key, false);
+    sorted.changed(key, false);
     // The writer may have written a new record between the look above and the removal, and
     // found the key already in the sorted set: put it back.
-    if (known(key)) sortedChanged(key, true);
+    if (known(key)) sorted.changed(key, true);
   }
 
   /** Whether {@code entry} is the current record of {@code key}, of {@code kind}. */
@@ -412,11 +268,11 @@ final class KeyDirectory {
   }
 
   void addSegment(Segment segment) {
-    segments.put(segment.id(), segment);
+    segments.add(segment);
   }
 
   void removeSegment(Segment segment) {
-    segments.remove(segment.id(), segment);
+    segments.remove(segment);
   }
 
   Segment segment(int id) {
@@ -425,13 +281,6 @@ final class KeyDirectory {
 
   /** All segments in id order. */
   Collection<Segment> segments() {
-    return segments.values();
-  }
-
-  private void count(KeyDirEntry entry, int sign) {
-    if (entry == null) return;
-    liveBytes.addAndGet(sign * (long) entry.size());
-    Segment s = segments.get(entry.segmentId());
-    if (s != null) s.addLive(sign * (long) entry.size());
+    return segments.all();
   }
 }
