@@ -19,7 +19,14 @@ public record RouterSecurity(Tokens tokens, TlsServer tls, NodeAccess nodes) {
 
   /** Declares the router's token, TLS and cluster-secret flags. */
   static Flags declare(Flags flags) {
-    flags
+    declareTokens(flags);
+    SecurityFlags.declareServer(flags);
+    return SecurityFlags.declareNodeClient(flags);
+  }
+
+  /** Declares {@code --data-token-file} and {@code --admin-token-file}. */
+  public static Flags declareTokens(Flags flags) {
+    return flags
         .option(
             "data-token-file",
             null,
@@ -30,24 +37,26 @@ public record RouterSecurity(Tokens tokens, TlsServer tls, NodeAccess nodes) {
             null,
             "file holding the token every call but /health needs (or the token itself in"
                 + " PXKV_ADMIN_TOKEN); turns tokens on");
-    SecurityFlags.declareServer(flags);
-    return SecurityFlags.declareNodeClient(flags);
   }
 
   /** Reads what {@link #declare} declared, from parsed {@code flags} and {@code env}. */
   static RouterSecurity read(Flags flags, Map<String, String> env) throws UsageException {
-    var data = Secrets.read(flags, "data-token-file", env, "PXKV_DATA_TOKEN");
-    var admin = Secrets.read(flags, "admin-token-file", env, "PXKV_ADMIN_TOKEN");
-    Tokens tokens;
-    try {
-      tokens = new Tokens(data, admin);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    }
+    Tokens tokens = readTokens(flags, env);
     TlsServer tls = SecurityFlags.serverTls(flags, null);
     NodeAccess nodes =
         SecurityFlags.nodeAccess(flags, SecurityFlags.clusterSecret(flags, env), null, null);
     return new RouterSecurity(tokens, tls, nodes);
+  }
+
+  /** The tokens of what {@link #declareTokens} declared; {@link Tokens#NONE} when none is given. */
+  public static Tokens readTokens(Flags flags, Map<String, String> env) throws UsageException {
+    var data = Secrets.read(flags, "data-token-file", env, "PXKV_DATA_TOKEN");
+    var admin = Secrets.read(flags, "admin-token-file", env, "PXKV_ADMIN_TOKEN");
+    try {
+      return new Tokens(data, admin);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
   }
 
   @Override
