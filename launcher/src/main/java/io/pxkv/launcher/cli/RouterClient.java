@@ -57,11 +57,6 @@ final class RouterClient {
     this.http = b.build();
   }
 
-  /** A client of the router at {@code url}: {@code http://host[:port]}, nothing after. */
-  static RouterClient of(String url) throws CliException {
-    return of(url, null, null);
-  }
-
   /**
    * A client of the router at {@code url} ({@code http://} or {@code https://host[:port]}) sending
    * {@code token} (may be null), trusting the CAs in the PEM file {@code cacert} (null: the
@@ -93,7 +88,7 @@ final class RouterClient {
         || uri.getRawQuery() != null
         || uri.getRawFragment() != null) {
       throw CliException.usage(
-          "--url '" + url + "' must be http://host[:port] (e.g. http://127.0.0.1:8080)");
+          "--url '" + url + "' must be http[s]://host[:port] (e.g. http://127.0.0.1:8080)");
     }
     return uri;
   }
