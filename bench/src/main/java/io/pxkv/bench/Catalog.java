@@ -9,8 +9,10 @@ import io.pxkv.bench.scenarios.MoveScenario;
 import io.pxkv.bench.scenarios.NodeScenario;
 import io.pxkv.bench.scenarios.RestartTimeScenario;
 import io.pxkv.bench.scenarios.RouterClientScenario;
+import io.pxkv.bench.scenarios.RouterMetricsScenario;
 import io.pxkv.bench.scenarios.RouterScenario;
 import io.pxkv.bench.scenarios.RouterSideBySideScenario;
+import io.pxkv.bench.scenarios.RouterTlsScenario;
 import io.pxkv.bench.scenarios.WebdisScenario;
 import java.util.List;
 
@@ -31,6 +33,8 @@ public final class Catalog {
         new RouterScenario(),
         new RouterSideBySideScenario(),
         new RouterClientScenario(),
+        new RouterMetricsScenario(),
+        new RouterTlsScenario(),
         new FsyncModesScenario(),
         new RestartTimeScenario(),
         new CompactionP99Scenario(),

@@ -1,5 +1,7 @@
 package io.pxkv.launcher;
 
+import io.pxkv.common.auth.NodeAccess;
+import io.pxkv.common.auth.Tokens;
 import io.pxkv.common.cli.Flags;
 import io.pxkv.common.cli.Shutdown;
 import io.pxkv.common.cli.UsageException;
@@ -13,6 +15,7 @@ import io.pxkv.node.storage.StorageOptions;
 import io.pxkv.node.storage.SyncMode;
 import io.pxkv.router.RunningRouter;
 import io.pxkv.router.config.RouterConfig;
+import io.pxkv.router.config.RouterSecurity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -37,6 +40,10 @@ final class LocalCluster {
   private LocalCluster() {}
 
   static Flags flags() {
+    return RouterSecurity.declareTokens(coreFlags());
+  }
+
+  private static Flags coreFlags() {
     return new Flags("px-kvstore local")
         .option("port", "8080", "the router's port")
         .option("node-port", "9001", "the first node's port; the others follow")
@@ -51,6 +58,7 @@ final class LocalCluster {
     List<NodeConfig> nodes = new ArrayList<>();
     int routerPort;
     Path data;
+    Tokens tokens;
     try {
       if (!f.parse(args, System.getenv())) {
         System.out.print(f.help());
@@ -66,6 +74,8 @@ final class LocalCluster {
           SyncMode.valueOf(
               f.choice("fsync", List.of("always", "interval", "never")).toUpperCase(Locale.ROOT));
       long cacheBytes = f.bytes("cache-bytes", 0, 1L << 40);
+      // Open unless tokens are given: the nodes listen on loopback only, so no cluster secret.
+      tokens = RouterSecurity.readTokens(f, System.getenv());
       // The nodes share this machine's cores: an event loop per core each would leave every loop
       // with a sliver of the load, woken (and put to sleep) once per request.
       int nodeInstances = Math.max(1, NodeConfig.defaultInstances() / count);
@@ -119,6 +129,7 @@ final class LocalCluster {
               RouterConfig.DEFAULT_REBALANCE_KEYS_PER_SECOND,
               RouterConfig.DEFAULT_REBALANCE_BUSY_KEYS_PER_SECOND,
               RouterConfig.DEFAULT_NODE_CLIENT);
+      routerConfig = routerConfig.withSecurity(new RouterSecurity(tokens, null, NodeAccess.NONE));
       router = RunningRouter.start(vertx, routerConfig).await(1, TimeUnit.MINUTES);
     } catch (Exception e) {
       System.err.println("px-kvstore local: cannot start: " + Shutdown.rootMessage(e));
@@ -137,7 +148,9 @@ final class LocalCluster {
             + router.port()
             + " in front of "
             + nodes.size()
-            + " nodes; Ctrl-C to stop");
+            + " nodes"
+            + (tokens.on() ? ", with " + tokens : "")
+            + "; Ctrl-C to stop");
     return 0;
   }
 

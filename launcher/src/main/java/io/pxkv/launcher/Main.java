@@ -20,7 +20,8 @@ public final class Main {
         node     one storage node
         router   the router, in front of the nodes named in a cluster file
 
-      Clients of a router (--url, env PXKV_URL, default http://127.0.0.1:8080; --json for scripts):
+      Clients of a router (--url, env PXKV_URL, default http://127.0.0.1:8080; --token, env
+      PXKV_TOKEN; --cacert FILE for https; --json for scripts):
         get KEY              print a key's value
         put KEY VALUE        store a JSON value (--string: VALUE as text)
         del KEY              delete a key

@@ -23,6 +23,7 @@ import java.util.Map;
  * @param limits value size and depth limits
  * @param instances event loops serving HTTP, one {@link NodeVerticle} each
  * @param metrics whether the node measures itself and serves {@code GET /metrics}
+ * @param security the cluster secret and TLS ({@link NodeSecurity#NONE}: neither)
  */
 public record NodeConfig(
     String id,
@@ -31,7 +32,8 @@ public record NodeConfig(
     StorageOptions storage,
     ValueLimits limits,
     int instances,
-    boolean metrics) {
+    boolean metrics,
+    NodeSecurity security) {
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 9001;
   public static final boolean DEFAULT_METRICS = true;
@@ -40,6 +42,19 @@ public record NodeConfig(
     if (instances < 1)
       throw new IllegalArgumentException("instances must be >= 1 (was " + instances + ")");
     storage = storage.withWriterId(WriteOrder.writerIdOf(id));
+    if (security == null) security = NodeSecurity.NONE;
+  }
+
+  /** A node without cluster secret or TLS. */
+  public NodeConfig(
+      String id,
+      String host,
+      int port,
+      StorageOptions storage,
+      ValueLimits limits,
+      int instances,
+      boolean metrics) {
+    this(id, host, port, storage, limits, instances, metrics, NodeSecurity.NONE);
   }
 
   /** A node with metrics on (the default). */
@@ -54,15 +69,19 @@ public record NodeConfig(
   }
 
   public NodeConfig withStorage(StorageOptions newStorage) {
-    return new NodeConfig(id, host, port, newStorage, limits, instances, metrics);
+    return new NodeConfig(id, host, port, newStorage, limits, instances, metrics, security);
   }
 
   public NodeConfig withLimits(ValueLimits newLimits) {
-    return new NodeConfig(id, host, port, storage, newLimits, instances, metrics);
+    return new NodeConfig(id, host, port, storage, newLimits, instances, metrics, security);
   }
 
   public NodeConfig withMetrics(boolean on) {
-    return new NodeConfig(id, host, port, storage, limits, instances, on);
+    return new NodeConfig(id, host, port, storage, limits, instances, on, security);
+  }
+
+  public NodeConfig withSecurity(NodeSecurity newSecurity) {
+    return new NodeConfig(id, host, port, storage, limits, instances, metrics, newSecurity);
   }
 
   /** A node on a free loopback port with default storage in {@code dataDir}: for tests. */
@@ -77,6 +96,10 @@ public record NodeConfig(
   }
 
   static Flags flags() {
+    return NodeSecurity.declare(coreFlags());
+  }
+
+  private static Flags coreFlags() {
     return new Flags("px-kvstore node")
         .option("id", "node-1", "this node's id, as named in the cluster config")
         .option("host", DEFAULT_HOST, "address to listen on")
@@ -177,7 +200,8 @@ public record NodeConfig(
         storage,
         limits,
         f.integer("instances", 1, 1024),
-        f.choice("metrics", List.of("on", "off")).equals("on"));
+        f.choice("metrics", List.of("on", "off")).equals("on"),
+        NodeSecurity.read(f, env));
   }
 
   private static boolean contains(String[] args, String flag) {

@@ -1,5 +1,6 @@
 package io.pxkv.node;
 
+import io.pxkv.common.auth.AuthGate;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Requests;
 import io.pxkv.common.http.ServerOptions;
@@ -29,7 +30,8 @@ import io.vertx.core.http.HttpServerRequest;
 /**
  * One event loop's HTTP server for a node. Several instances share the port and the one {@link
  * StorageService}. Routing is a plain switch on the path: for a handful of routes it is clearer and
- * cheaper per request than a general router.
+ * cheaper per request than a general router. With a cluster secret, the {@link AuthGate} refuses
+ * every call but {@code /health} that does not carry it, before anything else looks at the call.
  */
 public final class NodeVerticle extends VerticleBase {
   private final NodeConfig config;
@@ -48,6 +50,7 @@ public final class NodeVerticle extends VerticleBase {
   private StrayPusher strays;
   private RequestTimers requests;
   private MetricsEndpoint scrape;
+  private AuthGate gate;
 
   /**
    * {@code port} is the port to bind; a negative one is a random port shared by all instances.
@@ -75,10 +78,12 @@ public final class NodeVerticle extends VerticleBase {
     internalReads = new InternalReadHandler(storage);
     putBatch = new PutBatchHandler(storage, config.limits());
     views = new ViewHandler(vertx, membership);
-    strays = new StrayPusher(vertx, storage, membership);
+    strays = new StrayPusher(vertx, storage, membership, config.security().peers());
+    gate = AuthGate.node(config.security().clusterSecret());
     requests = metrics.requestTimers();
     scrape = metrics.endpoint(vertx);
     HttpServerOptions options = ServerOptions.http(config.host(), port).setIdleTimeout(0);
+    if (config.security().tls() != null) config.security().tls().applyTo(options);
     server = vertx.createHttpServer(options).requestHandler(this::handle);
     return server.listen();
   }
@@ -95,6 +100,7 @@ public final class NodeVerticle extends VerticleBase {
   private void handle(HttpServerRequest request) {
     try {
       requests.begin(request);
+      if (!gate.admit(request)) return;
       if (!ViewGate.admit(membership, request)) return;
       String path = request.path();
       if (path.equals("/kv")) {

@@ -1,5 +1,6 @@
 package io.pxkv.router;
 
+import io.pxkv.common.auth.AuthGate;
 import io.pxkv.common.cluster.ClusterState;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.JsonResponses;
@@ -35,7 +36,8 @@ import io.vertx.core.http.HttpServerRequest;
  *
  * <p>Requests are dispatched by a plain switch on the path, not vertx-web's Router: with a handful
  * of routes it is as clear and measurably cheaper per request on the forwarding hot path. Unknown
- * paths are 404 and wrong methods 405, both as contract JSON.
+ * paths are 404 and wrong methods 405, both as contract JSON. Before any of that, the {@link
+ * AuthGate} checks the call's token when tokens are on.
  */
 public final class RouterVerticle extends VerticleBase {
   private final RouterConfig config;
@@ -51,6 +53,7 @@ public final class RouterVerticle extends VerticleBase {
   private RequestTimers requests;
   private MetricsEndpoint scrape;
   private UiHandler ui;
+  private AuthGate gate;
 
   /**
    * {@code port} is the port to bind; negative shares one random port among instances. {@code
@@ -78,6 +81,7 @@ public final class RouterVerticle extends VerticleBase {
     requests = metrics.requestTimers();
     scrape = metrics.endpoint(vertx, coordinator);
     ui = UiHandler.create();
+    gate = AuthGate.router(config.security().tokens());
     Views views =
         new Views() {
           @Override
@@ -108,6 +112,7 @@ public final class RouterVerticle extends VerticleBase {
     status = new StatusHandler(ring::current, coordinator);
     backup = new ClusterBackup(views, config.limits(), config.timeoutMs());
     HttpServerOptions options = ServerOptions.http(config.host(), port);
+    if (config.security().tls() != null) config.security().tls().applyTo(options);
     server = vertx.createHttpServer(options).requestHandler(this::handle);
     return server.listen();
   }
@@ -135,6 +140,7 @@ public final class RouterVerticle extends VerticleBase {
   private void handle(HttpServerRequest request) {
     try {
       requests.begin(request);
+      if (!gate.admit(request)) return;
       String path = request.path();
       if (path.equals("/kv")) {
         load.record();

@@ -67,7 +67,12 @@ public final class Preload {
             new HttpClientOptions()
                 .setKeepAlive(true)
                 .setDefaultHost(url.getHost())
-                .setDefaultPort(url.getPort()),
+                .setDefaultPort(url.getPort())
+                // A benchmark's own server on loopback with a throwaway certificate: the
+                // preloader, like wrk, does not check it.
+                .setSsl("https".equals(url.getScheme()))
+                .setTrustAll(true)
+                .setVerifyHost(false),
             new PoolOptions().setHttp1MaxSize(concurrency));
     AtomicInteger next = new AtomicInteger();
     AtomicInteger done = new AtomicInteger();

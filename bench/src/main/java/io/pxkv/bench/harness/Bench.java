@@ -119,6 +119,24 @@ public final class Bench implements AutoCloseable {
         p.name() + " did not answer " + url + " within " + settings.startTimeoutSeconds() + " s");
   }
 
+  /** Waits until {@code p} prints a line holding {@code text}, within the start timeout. */
+  public void awaitLogLine(ManagedProcess p, String text) {
+    long deadline =
+        System.nanoTime() + Duration.ofSeconds(settings.startTimeoutSeconds()).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (p.logText().contains(text)) {
+        Log.info(p.name() + " ready (" + text + ")");
+        return;
+      }
+      if (!p.alive()) {
+        throw new BenchException(p.name() + " exited before it was ready: " + p.lastLogLine());
+      }
+      pause(100);
+    }
+    throw new BenchException(
+        p.name() + " did not print '" + text + "' within " + settings.startTimeoutSeconds() + " s");
+  }
+
   /** Stops one process now (SIGTERM, SIGKILL after the stop timeout); how long it took. */
   public Duration stop(ManagedProcess p) {
     return p.stop(Duration.ofSeconds(settings.stopTimeoutSeconds()));

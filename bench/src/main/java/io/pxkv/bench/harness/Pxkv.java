@@ -64,6 +64,42 @@ public final class Pxkv {
     return new Cluster(nodes, router, file);
   }
 
+  /**
+   * Like {@link #cluster} with TLS on both hops: each node serves HTTPS with {@code certs}' pair
+   * and is named {@code https://} in the cluster file, the router serves HTTPS with the same pair
+   * and trusts the CA for its nodes. Ready when each prints its listening line (the harness's own
+   * HTTP client does not trust the test CA).
+   */
+  public Cluster tlsCluster(String name, int count, Certificates certs) {
+    List<String> tls =
+        List.of("--tls-cert", certs.cert().toString(), "--tls-key", certs.key().toString());
+    List<Server> nodes = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      String node = name + "-node-" + i;
+      Path dir = bench.temp().resolve("data").resolve(node);
+      Baselines.createDirectories(dir);
+      List<String> flags =
+          new ArrayList<>(List.of("--cache-bytes", Long.toString(bench.settings().cacheBytes())));
+      flags.addAll(clusterNodeFlags());
+      flags.addAll(tls);
+      int port = bench.freePort();
+      ManagedProcess p = bench.start(node, nodeCommand(ClusterFile.nodeId(i), port, dir, flags));
+      bench.awaitLogLine(p, "listening on port");
+      nodes.add(new Server(node, port, p, Api.KV, true));
+    }
+    Path file = bench.temp().resolve(name + "-cluster.json");
+    ClusterFile.write(file, nodes);
+    copy(file, bench.results().resolve(name + "-cluster.json"));
+    int port = bench.freePort();
+    List<String> c = launcher("router", "--host", "127.0.0.1", "--port", Integer.toString(port));
+    c.addAll(RouterOptions.of(file).args());
+    c.addAll(tls);
+    c.addAll(List.of("--node-ca", certs.ca().toString()));
+    ManagedProcess p = bench.start(name, c);
+    bench.awaitLogLine(p, "router listening on port");
+    return new Cluster(nodes, new Server(name, port, p, Api.KV, true), file);
+  }
+
   /** A router with {@code options}. */
   public Server router(String name, RouterOptions options) {
     int port = bench.freePort();

@@ -86,6 +86,12 @@ public final class Flags {
     return v;
   }
 
+  /** The flag's value, or null when neither the flag nor its variable gave one (and no default). */
+  public String optional(String name) {
+    String v = values.getOrDefault(name, declared(name).defaultValue());
+    return v == null || v.isBlank() ? null : v;
+  }
+
   public int integer(String name, int min, int max) throws UsageException {
     long v = parseLong(name, string(name));
     if (v < min || v > max) {

@@ -178,7 +178,7 @@ public record ClusterConfig(String clusterId, int virtualNodes, List<NodeInfo> n
       String id = readId(node, at, seenIds, i, problems);
       URI url = readUrl(node, at, seenUrls, i, problems);
       if (id != null && url != null) {
-        nodes.add(NodeInfo.of(id, url.getHost(), url.getPort()));
+        nodes.add(NodeInfo.of(id, url.getScheme().equals("https"), url.getHost(), url.getPort()));
       }
     }
     return nodes;
@@ -211,12 +211,13 @@ public record ClusterConfig(String clusterId, int virtualNodes, List<NodeInfo> n
       JsonObject node, String at, Map<String, Integer> seen, int index, List<String> problems) {
     Object raw = node.getValue("url");
     if (raw == null) {
-      problems.add(at + ".url: is required (http://host:port)");
+      problems.add(at + ".url: is required (http://host:port or https://host:port)");
       return null;
     }
     URI url = parseUrl(raw);
     if (url == null) {
-      problems.add(at + ".url: must be http://host:port (was " + quoted(raw) + ")");
+      problems.add(
+          at + ".url: must be http://host:port or https://host:port (was " + quoted(raw) + ")");
       return null;
     }
     String normal = url.getHost().toLowerCase() + ":" + url.getPort();
@@ -228,7 +229,10 @@ public record ClusterConfig(String clusterId, int virtualNodes, List<NodeInfo> n
     return url;
   }
 
-  /** The URL if it is exactly {@code http://host:port} (an optional trailing '/'), else null. */
+  /**
+   * The URL if it is exactly {@code http://host:port} or {@code https://host:port} (an optional
+   * trailing '/'), else null.
+   */
   private static URI parseUrl(Object raw) {
     if (!(raw instanceof String s)) {
       return null;
@@ -241,7 +245,7 @@ public record ClusterConfig(String clusterId, int virtualNodes, List<NodeInfo> n
     }
     boolean plainPath =
         u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/");
-    if (!"http".equals(u.getScheme())
+    if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
         || u.getHost() == null
         || u.getPort() < 1
         || u.getPort() > 65535

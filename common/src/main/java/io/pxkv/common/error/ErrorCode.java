@@ -12,6 +12,10 @@ public enum ErrorCode {
   INVALID_CURSOR(400, "invalid_cursor"),
   INVALID_LIMIT(400, "invalid_limit"),
   INVALID_REQUEST(400, "invalid_request"),
+  /** A call that needs a token (or, on a node, the cluster secret) came without one. */
+  UNAUTHORIZED(401, "unauthorized"),
+  /** A token that is not valid here, or not enough for the call (the data token on /admin). */
+  FORBIDDEN(403, "forbidden"),
   NOT_FOUND(404, "not_found"),
   METHOD_NOT_ALLOWED(405, "method_not_allowed"),
   /**

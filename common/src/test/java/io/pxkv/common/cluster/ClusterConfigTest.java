@@ -99,7 +99,8 @@ class ClusterConfigTest {
   void urlsThatAreNotHttpHostPortAreRefused() {
     for (String url :
         List.of(
-            "https://h:1",
+            "ftp://h:1",
+            "https://h",
             "http://h",
             "http://h:0",
             "http://h:70000",
@@ -110,10 +111,23 @@ class ClusterConfigTest {
             "not a url")) {
       String json = "{\"nodes\":[{\"id\":\"a\",\"url\":\"" + url + "\"}]}";
       assertEquals(
-          List.of("nodes[0].url: must be http://host:port (was \"" + url + "\")"),
+          List.of(
+              "nodes[0].url: must be http://host:port or https://host:port (was \"" + url + "\")"),
           problemsOf(json, "f").problems(),
           url);
     }
+  }
+
+  @Test
+  void anHttpsUrlIsANodeServedOverTls() throws Exception {
+    ClusterConfig c =
+        ClusterConfig.fromJson(
+            "{\"nodes\":[{\"id\":\"a\",\"url\":\"https://h:1\"},{\"id\":\"b\",\"url\":\"http://h:2\"}]}",
+            "f");
+    assertTrue(c.nodes().get(0).tls());
+    assertEquals("https://h:1", c.nodes().get(0).url());
+    assertEquals(false, c.nodes().get(1).tls());
+    assertEquals(c, ClusterConfig.fromJson(c.toJson().encode(), "again"));
   }
 
   @Test

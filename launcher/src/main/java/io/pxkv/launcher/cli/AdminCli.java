@@ -33,10 +33,12 @@ public final class AdminCli {
 
   public static final String DEFAULT_URL = "http://127.0.0.1:8080";
   static final String URL_VARIABLE = "PXKV_URL";
+  static final String TOKEN_VARIABLE = "PXKV_TOKEN";
+  static final String CACERT_VARIABLE = "PXKV_CACERT";
 
   static final String EXIT_CODES =
       "%nExit codes: 0 done, 1 not found, 2 bad flags or input (also when the router refuses it"
-          + " as bad), 3 the router cannot be reached, timed out or failed.";
+          + " as bad, or refuses the token), 3 the router cannot be reached, timed out or failed.";
 
   final CliIo io;
 
@@ -50,10 +52,15 @@ public final class AdminCli {
     cli.setOut(new PrintWriter(io.out(), true));
     cli.setErr(new PrintWriter(io.err(), true));
     cli.setDefaultValueProvider(
-        arg ->
-            arg instanceof OptionSpec option && option.longestName().equals("--url")
-                ? io.env().getOrDefault(URL_VARIABLE, DEFAULT_URL)
-                : null);
+        arg -> {
+          if (!(arg instanceof OptionSpec option)) return null;
+          return switch (option.longestName()) {
+            case "--url" -> io.env().getOrDefault(URL_VARIABLE, DEFAULT_URL);
+            case "--token" -> io.env().get(TOKEN_VARIABLE);
+            case "--cacert" -> io.env().get(CACERT_VARIABLE);
+            default -> null;
+          };
+        });
     cli.setParameterExceptionHandler(
         (e, given) -> {
           String command = e.getCommandLine().getCommandName();

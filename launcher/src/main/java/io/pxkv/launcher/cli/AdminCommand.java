@@ -16,7 +16,7 @@ abstract class AdminCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() throws CliException {
-    execute(RouterClient.of(client.url));
+    execute(RouterClient.of(client.url, client.token, client.cacert));
     return ExitCode.OK;
   }
 

@@ -17,6 +17,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
 
 /**
  * The admin commands' HTTP client of the router: the JDK's, blocking, since a command makes one
@@ -43,18 +44,37 @@ final class RouterClient {
 
   private final URI base;
   private final HttpClient http;
+  private final String authorization; // null: no token
 
-  private RouterClient(URI base) {
+  private RouterClient(URI base, String token, SSLContext tls) {
     this.base = base;
-    this.http =
+    this.authorization = token == null ? null : "Bearer " + token;
+    HttpClient.Builder b =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(CONNECT_TIMEOUT)
-            .build();
+            .connectTimeout(CONNECT_TIMEOUT);
+    if (tls != null) b.sslContext(tls);
+    this.http = b.build();
   }
 
-  /** A client of the router at {@code url}: {@code http://host[:port]}, nothing after. */
-  static RouterClient of(String url) throws CliException {
+  /**
+   * A client of the router at {@code url} ({@code http://} or {@code https://host[:port]}) sending
+   * {@code token} (may be null), trusting the CAs in the PEM file {@code cacert} (null: the
+   * runtime's) for an {@code https://} router.
+   */
+  static RouterClient of(String url, String token, String cacert) throws CliException {
+    URI uri = parse(url);
+    if (token != null
+        && (token.isBlank() || !token.strip().chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+      throw CliException.usage("--token must be visible ASCII characters without spaces");
+    }
+    return new RouterClient(
+        uri,
+        token == null ? null : token.strip(),
+        cacert == null ? null : TrustFiles.context(cacert));
+  }
+
+  private static URI parse(String url) throws CliException {
     URI uri;
     try {
       uri = new URI(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
@@ -68,9 +88,9 @@ final class RouterClient {
         || uri.getRawQuery() != null
         || uri.getRawFragment() != null) {
       throw CliException.usage(
-          "--url '" + url + "' must be http://host[:port] (e.g. http://127.0.0.1:8080)");
+          "--url '" + url + "' must be http[s]://host[:port] (e.g. http://127.0.0.1:8080)");
     }
-    return new RouterClient(uri);
+    return uri;
   }
 
   String url() {
@@ -132,6 +152,7 @@ final class RouterClient {
             .timeout(CALL_TIMEOUT)
             .method(method, body);
     if (contentType != null) b.header("Content-Type", contentType);
+    if (authorization != null) b.header("Authorization", authorization);
     return b.build();
   }
 
@@ -183,7 +204,7 @@ final class RouterClient {
     int code =
         switch (reply.status()) {
           case 404 -> ExitCode.NOT_FOUND;
-          case 400, 413 -> ExitCode.USAGE;
+          case 400, 401, 403, 413 -> ExitCode.USAGE;
           default -> ExitCode.FAILURE;
         };
     return new CliException(code, message, errorBody);

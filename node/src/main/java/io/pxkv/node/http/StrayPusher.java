@@ -1,5 +1,6 @@
 package io.pxkv.node.http;
 
+import io.pxkv.common.auth.NodeAccess;
 import io.pxkv.common.cluster.ClusterState;
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.error.ErrorCode;
@@ -18,6 +19,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
@@ -65,13 +67,25 @@ public final class StrayPusher {
   private final StorageService storage;
   private final Membership membership;
   private final HttpClient client;
+  private final String authorization; // null: the cluster has no secret
 
-  public StrayPusher(Vertx vertx, StorageService storage, Membership membership) {
+  /**
+   * {@code peers}: how to call the other nodes (TLS trust and client certificate for {@code
+   * https://} ones, and the cluster secret every push carries).
+   */
+  public StrayPusher(Vertx vertx, StorageService storage, Membership membership, NodeAccess peers) {
     this.storage = storage;
     this.membership = membership;
+    this.authorization = peers.authorization();
+    // TLS is chosen per request, by the owner's URL; the options carry the trust for it.
     this.client =
         vertx.createHttpClient(
-            new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(5000));
+            peers.applyTo(
+                new HttpClientOptions()
+                    .setKeepAlive(true)
+                    .setTcpNoDelay(true)
+                    .setConnectTimeout(5000),
+                false));
   }
 
   public void push(HttpServerRequest request) {
@@ -220,6 +234,8 @@ public final class StrayPusher {
             .putHeader(Headers.CONTENT_TYPE, RecordBatch.CONTENT_TYPE)
             .putHeader(ViewHeaders.CLUSTER, state.clusterId())
             .putHeader(ViewHeaders.EPOCH, Long.toString(state.epoch()));
+    options.setSsl(owner.tls());
+    if (authorization != null) options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
     return client
         .request(options)
         .compose(req -> req.send(lines))

@@ -1,5 +1,6 @@
 package io.pxkv.router.client;
 
+import io.pxkv.common.auth.NodeAccess;
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.error.KvException;
 import io.pxkv.common.kv.PutBatch;
@@ -10,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -44,6 +46,7 @@ public final class NodeClient {
   private final VertxCalls vertxCalls; // null with the router's own client
   private final PutBatcher puts;
   private final String hostHeader;
+  private final String authorization; // null: the cluster has no secret
   private final long timeoutMs;
   private volatile String lastError;
   private CallObserver observer; // null: calls are not measured
@@ -62,7 +65,16 @@ public final class NodeClient {
       long connectTimeoutMs,
       int poolSize,
       int pipelining) {
-    this(vertx, node, timeoutMs, connectTimeoutMs, poolSize, pipelining, IDLE_CLOSE_MS, false);
+    this(
+        vertx,
+        node,
+        timeoutMs,
+        connectTimeoutMs,
+        poolSize,
+        pipelining,
+        IDLE_CLOSE_MS,
+        false,
+        NodeAccess.NONE);
   }
 
   /**
@@ -78,7 +90,40 @@ public final class NodeClient {
       int pipelining,
       boolean vertxClient) {
     this(
-        vertx, node, timeoutMs, connectTimeoutMs, poolSize, pipelining, IDLE_CLOSE_MS, vertxClient);
+        vertx,
+        node,
+        timeoutMs,
+        connectTimeoutMs,
+        poolSize,
+        pipelining,
+        IDLE_CLOSE_MS,
+        vertxClient,
+        NodeAccess.NONE);
+  }
+
+  /**
+   * {@code access}: TLS for an {@code https://} node (trust, client certificate) and the cluster
+   * secret every call carries.
+   */
+  public NodeClient(
+      Vertx vertx,
+      NodeInfo node,
+      long timeoutMs,
+      long connectTimeoutMs,
+      int poolSize,
+      int pipelining,
+      boolean vertxClient,
+      NodeAccess access) {
+    this(
+        vertx,
+        node,
+        timeoutMs,
+        connectTimeoutMs,
+        poolSize,
+        pipelining,
+        IDLE_CLOSE_MS,
+        vertxClient,
+        access);
   }
 
   /**
@@ -92,10 +137,12 @@ public final class NodeClient {
       int poolSize,
       int pipelining,
       long idleCloseMs,
-      boolean vertxClient) {
+      boolean vertxClient,
+      NodeAccess access) {
     this.vertx = vertx;
     this.node = node;
     this.timeoutMs = timeoutMs;
+    this.authorization = access.authorization();
     HttpClientOptions options =
         new HttpClientOptions()
             .setDefaultHost(node.host())
@@ -106,6 +153,7 @@ public final class NodeClient {
             // Close pooled connections nobody used for a while; a node restart leaves none stale.
             .setKeepAliveTimeout((int) Math.max(1, idleCloseMs / 1000))
             .setDecompressionSupported(false);
+    access.applyTo(options, node.tls());
     this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(poolSize));
     this.hostHeader = node.host() + ":" + node.port();
     // Deadlines are checked a few times per deadline, at most every 50 ms.
@@ -126,6 +174,7 @@ public final class NodeClient {
                 poolSize,
                 pipelining,
                 idleCloseMs,
+                access,
                 onError,
                 onAnswer);
     this.vertxCalls =
@@ -138,6 +187,7 @@ public final class NodeClient {
                 poolSize,
                 pipelining,
                 idleCloseMs,
+                access,
                 onError,
                 onAnswer)
             : null;
@@ -193,7 +243,7 @@ public final class NodeClient {
     } else {
       NodeConnection.Call call =
           new NodeConnection.Call(
-              RequestEncoder.encode(tag, method, uri, hostHeader, contentType, body),
+              RequestEncoder.encode(tag, method, uri, hostHeader, authorization, contentType, body),
               isKeyRead(method, uri),
               deadlineMs);
       connections.submit(call);
@@ -297,6 +347,7 @@ public final class NodeClient {
 
   private RequestOptions options(ViewTag tag, HttpMethod method, String uri) {
     RequestOptions options = new RequestOptions();
+    if (authorization != null) options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
     if (tag != null) {
       options
           .putHeader(ViewTag.CLUSTER_HEADER, tag.clusterId())

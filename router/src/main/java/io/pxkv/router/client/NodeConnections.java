@@ -1,5 +1,6 @@
 package io.pxkv.router.client;
 
+import io.pxkv.common.auth.NodeAccess;
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.error.KvException;
 import io.vertx.core.Context;
@@ -57,6 +58,7 @@ final class NodeConnections {
       int poolSize,
       int pipelining,
       long idleCloseMs,
+      NodeAccess access,
       Consumer<String> onError,
       Runnable onAnswer) {
     this.vertx = vertx;
@@ -69,10 +71,12 @@ final class NodeConnections {
     this.onAnswer = onAnswer;
     this.client =
         vertx.createNetClient(
-            new NetClientOptions()
-                .setTcpNoDelay(true)
-                .setTcpKeepAlive(true)
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeoutMs)));
+            access.applyTo(
+                new NetClientOptions()
+                    .setTcpNoDelay(true)
+                    .setTcpKeepAlive(true)
+                    .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeoutMs)),
+                node.tls()));
     this.sweepTimer = vertx.setPeriodic(sweepEveryMs, id -> expire());
   }
 

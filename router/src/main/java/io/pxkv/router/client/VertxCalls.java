@@ -1,5 +1,6 @@
 package io.pxkv.router.client;
 
+import io.pxkv.common.auth.NodeAccess;
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.http.Headers;
 import io.vertx.core.Future;
@@ -9,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -43,6 +45,7 @@ final class VertxCalls {
   private final HttpClientAgent client;
   private final Consumer<String> onError;
   private final Runnable onAnswer;
+  private final String authorization; // null: the cluster has no secret
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
   private final long sweepTimer;
 
@@ -54,6 +57,7 @@ final class VertxCalls {
       int poolSize,
       int pipelining,
       long idleCloseMs,
+      NodeAccess access,
       Consumer<String> onError,
       Runnable onAnswer) {
     this.vertx = vertx;
@@ -71,6 +75,8 @@ final class VertxCalls {
             .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeoutMs))
             .setKeepAliveTimeout((int) Math.max(1, idleCloseMs / 1000))
             .setDecompressionSupported(false);
+    access.applyTo(options, node.tls());
+    this.authorization = access.authorization();
     this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(poolSize));
     this.sweepTimer = vertx.setPeriodic(sweepEveryMs, id -> expire());
   }
@@ -85,6 +91,7 @@ final class VertxCalls {
     InFlight call = new InFlight(deadlineMs);
     inFlight.addLast(call);
     RequestOptions options = new RequestOptions().setMethod(method).setURI(uri);
+    if (authorization != null) options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
     if (tag != null) {
       options
           .putHeader(ViewTag.CLUSTER_HEADER, tag.clusterId())

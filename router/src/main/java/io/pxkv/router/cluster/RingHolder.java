@@ -119,7 +119,8 @@ public final class RingHolder {
                       settings.connectTimeoutMs(),
                       settings.poolSize(),
                       settings.pipelining(),
-                      settings.nodeClient().equals("vertx"))
+                      settings.nodeClient().equals("vertx"),
+                      settings.security().nodes())
                   .observedBy(observers.apply(node.id()));
       clients.add(client);
       byId.put(node.id(), client);

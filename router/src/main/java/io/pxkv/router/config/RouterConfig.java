@@ -30,6 +30,7 @@ import java.util.Map;
  * @param nodeClient which HTTP client carries single calls to nodes: {@code own} (the router's
  *     pipelining client) or {@code vertx} (Vert.x's HttpClient)
  * @param metrics whether the router measures itself and serves {@code GET /metrics}
+ * @param security tokens, TLS and the cluster secret ({@link RouterSecurity#NONE}: none of them)
  */
 public record RouterConfig(
     String host,
@@ -45,7 +46,8 @@ public record RouterConfig(
     long rebalanceKeysPerSecond,
     long rebalanceBusyKeysPerSecond,
     String nodeClient,
-    boolean metrics) {
+    boolean metrics,
+    RouterSecurity security) {
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_CLUSTER_FILE = "config/cluster.json";
@@ -83,6 +85,41 @@ public record RouterConfig(
       throw new IllegalArgumentException(
           "nodeClient must be own or vertx (was " + nodeClient + ")");
     }
+    if (security == null) security = RouterSecurity.NONE;
+  }
+
+  /** A config without tokens, TLS or cluster secret. */
+  public RouterConfig(
+      String host,
+      int port,
+      String clusterFile,
+      ClusterConfig cluster,
+      int timeoutMs,
+      int connectTimeoutMs,
+      int poolSize,
+      int pipelining,
+      int instances,
+      ValueLimits limits,
+      long rebalanceKeysPerSecond,
+      long rebalanceBusyKeysPerSecond,
+      String nodeClient,
+      boolean metrics) {
+    this(
+        host,
+        port,
+        clusterFile,
+        cluster,
+        timeoutMs,
+        connectTimeoutMs,
+        poolSize,
+        pipelining,
+        instances,
+        limits,
+        rebalanceKeysPerSecond,
+        rebalanceBusyKeysPerSecond,
+        nodeClient,
+        metrics,
+        RouterSecurity.NONE);
   }
 
   /** A config with metrics on (the default). */
@@ -151,7 +188,8 @@ public record RouterConfig(
         rebalanceKeysPerSecond,
         rebalanceBusyKeysPerSecond,
         nodeClient,
-        metrics);
+        metrics,
+        security);
   }
 
   public RouterConfig withInstances(int newInstances) {
@@ -169,7 +207,8 @@ public record RouterConfig(
         rebalanceKeysPerSecond,
         rebalanceBusyKeysPerSecond,
         nodeClient,
-        metrics);
+        metrics,
+        security);
   }
 
   public RouterConfig withNodeClient(String newNodeClient) {
@@ -187,7 +226,8 @@ public record RouterConfig(
         rebalanceKeysPerSecond,
         rebalanceBusyKeysPerSecond,
         newNodeClient,
-        metrics);
+        metrics,
+        security);
   }
 
   public RouterConfig withMetrics(boolean on) {
@@ -205,7 +245,27 @@ public record RouterConfig(
         rebalanceKeysPerSecond,
         rebalanceBusyKeysPerSecond,
         nodeClient,
-        on);
+        on,
+        security);
+  }
+
+  public RouterConfig withSecurity(RouterSecurity newSecurity) {
+    return new RouterConfig(
+        host,
+        port,
+        clusterFile,
+        cluster,
+        timeoutMs,
+        connectTimeoutMs,
+        poolSize,
+        pipelining,
+        instances,
+        limits,
+        rebalanceKeysPerSecond,
+        rebalanceBusyKeysPerSecond,
+        nodeClient,
+        metrics,
+        newSecurity);
   }
 
   /** One event loop per core, as Vert.x sizes its pool. */
@@ -215,6 +275,10 @@ public record RouterConfig(
 
   /** The router's flags, their environment variables and defaults; {@code --help} prints them. */
   public static Flags flags() {
+    return RouterSecurity.declare(coreFlags());
+  }
+
+  private static Flags coreFlags() {
     return new Flags("px-kvstore router")
         .option("host", DEFAULT_HOST, "address to listen on")
         .option("port", String.valueOf(DEFAULT_PORT), "port to listen on (0 picks a free one)")
@@ -280,6 +344,7 @@ public record RouterConfig(
       throw new UsageException("--node-client must be own or vertx (was " + nodeClient + ")");
     }
     boolean metrics = flags.choice("metrics", List.of("on", "off")).equals("on");
+    RouterSecurity security = RouterSecurity.read(flags, env);
     ClusterConfig cluster;
     try {
       cluster = ClusterConfig.load(Path.of(clusterFile));
@@ -300,6 +365,7 @@ public record RouterConfig(
         rebalanceRate,
         busyRate,
         nodeClient,
-        metrics);
+        metrics,
+        security);
   }
 }

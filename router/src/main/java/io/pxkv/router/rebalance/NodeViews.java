@@ -154,7 +154,16 @@ final class NodeViews {
     NodeClient c = clients.get(node.id());
     if (c == null || !c.node().equals(node)) {
       if (c != null) c.close();
-      c = new NodeClient(vertx, node, settings.timeoutMs(), settings.connectTimeoutMs(), 4, 1);
+      c =
+          new NodeClient(
+              vertx,
+              node,
+              settings.timeoutMs(),
+              settings.connectTimeoutMs(),
+              4,
+              1,
+              false,
+              settings.security().nodes());
       clients.put(node.id(), c);
     }
     return c;

@@ -227,7 +227,8 @@ class NodeClientTest {
                         1,
                         16,
                         1000,
-                        false)));
+                        false,
+                        io.pxkv.common.auth.NodeAccess.NONE)));
     // Eight calls, each sent when the one before is answered: busy throughout, so one connection.
     for (int i = 0; i < 8; i++) {
       assertEquals(
@@ -298,14 +299,17 @@ class NodeClientTest {
             HttpMethod.PUT,
             "/kv/a%20b",
             "127.0.0.1:9001",
+            "Bearer s3cret-s3cret-s3cret",
             "application/json",
             Buffer.buffer("{\"x\":1}"));
     assertEquals(
-        "PUT /kv/a%20b HTTP/1.1\r\nHost: 127.0.0.1:9001\r\nX-Pxkv-Cluster: c1\r\nX-Pxkv-Epoch:"
+        "PUT /kv/a%20b HTTP/1.1\r\nHost: 127.0.0.1:9001\r\nAuthorization: Bearer"
+            + " s3cret-s3cret-s3cret\r\nX-Pxkv-Cluster: c1\r\nX-Pxkv-Epoch:"
             + " 7\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"x\":1}",
         encoded.toString());
     assertEquals(
         "GET /kv?key=a HTTP/1.1\r\nHost: h:1\r\n\r\n",
-        RequestEncoder.encode(null, HttpMethod.GET, "/kv?key=a", "h:1", null, null).toString());
+        RequestEncoder.encode(null, HttpMethod.GET, "/kv?key=a", "h:1", null, null, null)
+            .toString());
   }
 }

@@ -3,12 +3,16 @@ package io.pxkv.router.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pxkv.common.auth.NodeAccess;
+import io.pxkv.common.auth.Secret;
+import io.pxkv.common.auth.Tokens;
 import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.kv.ValueLimits;
 import io.pxkv.node.NodeConfig;
 import io.pxkv.node.NodeServer;
 import io.pxkv.router.RunningRouter;
 import io.pxkv.router.config.RouterConfig;
+import io.pxkv.router.config.RouterSecurity;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,6 +42,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -310,6 +315,57 @@ class DashboardIT {
       }
     }
     return null;
+  }
+
+  /**
+   * A second router over the same cluster, with tokens on: the page and its scripts load without a
+   * token, its API calls are refused until a token is typed in the header's field; the data token
+   * then lists keys but not the cluster's state (admin), the admin token both.
+   */
+  @Test
+  @Order(8)
+  void withTokensOnThePageAsksForOneAndSendsIt() throws Exception {
+    String data = "dashboard-data-token-0123456789";
+    String admin = "dashboard-admin-token-0123456789";
+    RouterConfig config =
+        RouterConfig.of(ClusterConfig.load(clusterFile), 0)
+            .withInstances(1)
+            .withSecurity(
+                new RouterSecurity(
+                    new Tokens(Secret.of(data), Secret.of(admin)), null, NodeAccess.NONE));
+    Vertx vertx = Vertx.vertx();
+    vertxes.add(vertx);
+    RunningRouter secured = RunningRouter.start(vertx, config).await(60, TimeUnit.SECONDS);
+    try {
+      driver.get("http://127.0.0.1:" + secured.port() + "/ui");
+      ((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
+      driver.navigate().refresh();
+      await(
+          "the API's 401 in the banner",
+          d -> find("#banner").isDisplayed() && find("#banner").getText().contains("unauthorized"));
+      typeToken(data);
+      search("prefix", "user:", 5);
+      await("keys listed with the data token", d -> keyRows().size() == 5);
+      await(
+          "the admin calls refused for the data token",
+          d -> find("#banner").isDisplayed() && find("#banner").getText().contains("forbidden"));
+      typeToken(admin);
+      await("the nodes shown with the admin token", d -> !nodeRows().isEmpty() && allUp());
+      await("no banner with the admin token", d -> !find("#banner").isDisplayed());
+      assertEquals(
+          admin,
+          ((JavascriptExecutor) driver)
+              .executeScript("return sessionStorage.getItem('pxkv.token')"));
+    } finally {
+      ((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
+      secured.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private void typeToken(String token) {
+    WebElement field = find("#token");
+    field.clear();
+    field.sendKeys(token, Keys.TAB);
   }
 
   private void search(String mode, String text, int limit) {
