@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Kills a compacting child JVM with destroyForcibly() at random points, reopens the store each
  * time, and checks that the live data is exactly what was written before compaction began.
  */
-class CompactionCrashTest {
+class CompactionCrashIT {
   private static final int KILLS = 22;
 
   @TempDir Path dir;
