@@ -45,7 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  * a router in child JVMs, 50,000 keys, 16 clients reading and writing throughout. Each step changes
  * the file, waits for the router to report the cluster settled, and checks that no read failed or
  * went backwards, no acknowledged write was lost, and every key sits on its owner only. The steps
- * run in order on one cluster, so they also show several changes in a row.
+ * run in order on one cluster, so they also show several changes in a row; each first brings the
+ * cluster to where it starts ({@link #startFrom}), so any one runs alone as well ({@code
+ * -Dit.test=RebalanceIT#oneStep}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -64,6 +66,8 @@ class RebalanceIT {
   private final Map<String, ChildJvm> nodes = new HashMap<>();
   private ChildJvm router;
   private int routerPort;
+  private int routerKeysPerSecond;
+  private List<String> layout = List.of();
   private final Map<String, JsonObject> expected = new ConcurrentHashMap<>();
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -114,6 +118,7 @@ class RebalanceIT {
   @Test
   @Order(1)
   void addingANodeUnderLoadMovesAQuarterOfTheKeysToItWithNoFailedRead() throws Exception {
+    startFrom(20_000, "node-1", "node-2", "node-3");
     Load load = Load.start(this);
     writeCluster("node-1", "node-2", "node-3", "node-4");
     JsonObject status = awaitSettled("node-1", "node-2", "node-3", "node-4");
@@ -128,6 +133,7 @@ class RebalanceIT {
   @Test
   @Order(2)
   void removingANodeUnderLoadDrainsItWithNoFailedRead() throws Exception {
+    startFrom(20_000, "node-1", "node-2", "node-3", "node-4");
     Load load = Load.start(this);
     writeCluster("node-1", "node-3", "node-4");
     JsonObject status = awaitSettled("node-1", "node-3", "node-4");
@@ -144,7 +150,7 @@ class RebalanceIT {
   void deletesAndOverwritesMadeDuringTheMoveWinOverTheMovedCopies() throws Exception {
     // node-2 comes back: it still has the tombstones its drain left, which must not block the keys
     // now moving back to it. Moves are slowed down so that the writes below race them.
-    restartRouter(2_000);
+    startFrom(2_000, "node-1", "node-3", "node-4");
     ConsistentHashRing next = ring("node-1", "node-2", "node-3", "node-4");
     List<String> moving = new ArrayList<>();
     for (int i = CLIENT_KEYS; i < KEYS && moving.size() < 2000; i++) {
@@ -183,6 +189,7 @@ class RebalanceIT {
   @Test
   @Order(4)
   void aRouterKilledMidMoveResumesAndFinishesAfterRestart() throws Exception {
+    startFrom(2_000, "node-1", "node-2", "node-3", "node-4");
     writeCluster("node-1", "node-2", "node-3");
     awaitProgress();
     router.kill();
@@ -197,7 +204,7 @@ class RebalanceIT {
   @Test
   @Order(5)
   void aReceivingNodeKilledMidMoveCatchesUpAfterRestart() throws Exception {
-    restartRouter(2_000);
+    startFrom(2_000, "node-1", "node-2", "node-3");
     writeCluster("node-1", "node-2", "node-3", "node-4");
     awaitProgress();
     nodes.get("node-4").kill();
@@ -215,6 +222,18 @@ class RebalanceIT {
   }
 
   // ---- the cluster
+
+  /**
+   * Where a step starts, whichever steps ran before it: the cluster settled on {@code ids}, and the
+   * router moving keys at {@code keysPerSecond}. Does nothing when that is so already.
+   */
+  private void startFrom(int keysPerSecond, String... ids) throws Exception {
+    if (!layout.equals(List.of(ids))) {
+      writeCluster(ids);
+      awaitSettled(ids);
+    }
+    if (routerKeysPerSecond != keysPerSecond) restartRouter(keysPerSecond);
+  }
 
   private void startNode(String id) throws Exception {
     ChildJvm node =
@@ -236,6 +255,7 @@ class RebalanceIT {
   }
 
   private void startRouter(int keysPerSecond) throws Exception {
+    routerKeysPerSecond = keysPerSecond;
     router =
         new ChildJvm(
                 "router",
@@ -263,6 +283,7 @@ class RebalanceIT {
 
   /** Replaces the cluster file in one step, as an editor or a config tool would. */
   private void writeCluster(String... ids) throws IOException {
+    layout = List.of(ids);
     JsonArray list = new JsonArray();
     for (String id : ids)
       list.add(new JsonObject().put("id", id).put("url", "http://127.0.0.1:" + ports.get(id)));
