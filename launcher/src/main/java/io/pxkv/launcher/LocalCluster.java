@@ -105,20 +105,11 @@ final class LocalCluster {
       Path clusterFile = clusterFile(data, clusterOf(nodes));
       ClusterConfig cluster = ClusterConfig.load(clusterFile);
       RouterConfig routerConfig =
-          new RouterConfig(
-              RouterConfig.DEFAULT_HOST,
-              routerPort,
-              clusterFile.toString(),
-              cluster,
-              RouterConfig.DEFAULT_TIMEOUT_MS,
-              RouterConfig.DEFAULT_CONNECT_TIMEOUT_MS,
-              RouterConfig.DEFAULT_POOL_SIZE,
-              RouterConfig.DEFAULT_PIPELINING,
-              RouterConfig.defaultInstances(),
-              ValueLimits.DEFAULTS,
-              RouterConfig.DEFAULT_REBALANCE_KEYS_PER_SECOND,
-              RouterConfig.DEFAULT_REBALANCE_BUSY_KEYS_PER_SECOND,
-              RouterConfig.DEFAULT_NODE_CLIENT);
+          RouterConfig.builder()
+              .host(RouterConfig.DEFAULT_HOST)
+              .port(routerPort)
+              .cluster(cluster, clusterFile.toString())
+              .build();
       router = RunningRouter.start(vertx, routerConfig).await(1, TimeUnit.MINUTES);
     } catch (Exception e) {
       System.err.println("px-kvstore local: cannot start: " + Shutdown.rootMessage(e));

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pxkv.common.cluster.ClusterConfig;
-import io.pxkv.common.kv.ValueLimits;
 import io.pxkv.node.NodeConfig;
 import io.pxkv.node.NodeServer;
 import io.pxkv.router.RunningRouter;
@@ -98,20 +97,12 @@ class DashboardIT {
     clusterFile = root.resolve("cluster.json");
     writeCluster("node-1", "node-2", "node-3");
     RouterConfig config =
-        new RouterConfig(
-            "127.0.0.1",
-            0,
-            clusterFile.toString(),
-            ClusterConfig.load(clusterFile),
-            30_000,
-            RouterConfig.DEFAULT_CONNECT_TIMEOUT_MS,
-            RouterConfig.DEFAULT_POOL_SIZE,
-            RouterConfig.DEFAULT_PIPELINING,
-            1,
-            ValueLimits.DEFAULTS,
-            KEYS_PER_SECOND,
-            KEYS_PER_SECOND,
-            RouterConfig.DEFAULT_NODE_CLIENT);
+        RouterConfig.builder()
+            .cluster(ClusterConfig.load(clusterFile), clusterFile.toString())
+            .timeoutMs(30_000)
+            .instances(1)
+            .rebalanceKeysPerSecond(KEYS_PER_SECOND, KEYS_PER_SECOND)
+            .build();
     Vertx vertx = Vertx.vertx();
     vertxes.add(vertx);
     router = RunningRouter.start(vertx, config).await(60, TimeUnit.SECONDS);
