@@ -5,6 +5,7 @@ import io.pxkv.common.cli.Shutdown;
 import io.pxkv.common.cli.UsageException;
 import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.NodeInfo;
+import io.pxkv.common.http.ServerOptions;
 import io.pxkv.common.kv.ValueLimits;
 import io.pxkv.common.metrics.ProcessMetrics;
 import io.pxkv.node.NodeConfig;
@@ -15,7 +16,6 @@ import io.pxkv.router.RunningRouter;
 import io.pxkv.router.config.RouterConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,7 +87,7 @@ final class LocalCluster {
       return 2;
     }
 
-    Vertx vertx = ProcessMetrics.vertx(new VertxOptions(), true);
+    Vertx vertx = ProcessMetrics.vertx(ServerOptions.vertx(), true);
     List<NodeServer> started = new ArrayList<>();
     RunningRouter router;
     try {

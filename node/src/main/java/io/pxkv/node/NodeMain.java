@@ -2,12 +2,12 @@ package io.pxkv.node;
 
 import io.pxkv.common.cli.Shutdown;
 import io.pxkv.common.cli.UsageException;
+import io.pxkv.common.http.ServerOptions;
 import io.pxkv.common.metrics.ProcessMetrics;
 import io.pxkv.node.metrics.NodeMetrics;
 import io.pxkv.node.storage.StorageEngine;
 import io.pxkv.node.storage.StorageFiles;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +44,7 @@ public final class NodeMain {
     AtomicLong openMillis = new AtomicLong();
     NodeMetrics metrics = NodeMetrics.create(config.metrics());
     CompletableFuture<StorageEngine> opening = openInBackground(config, metrics, openMillis);
-    Vertx vertx = ProcessMetrics.vertx(new VertxOptions(), config.metrics());
+    Vertx vertx = ProcessMetrics.vertx(ServerOptions.vertx(), config.metrics());
     NodeServer server;
     try {
       server =

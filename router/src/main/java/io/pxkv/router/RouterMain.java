@@ -2,12 +2,11 @@ package io.pxkv.router;
 
 import io.pxkv.common.cli.Shutdown;
 import io.pxkv.common.cli.UsageException;
+import io.pxkv.common.http.ServerOptions;
 import io.pxkv.common.metrics.ProcessMetrics;
 import io.pxkv.router.config.RouterConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.dns.AddressResolverOptions;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,7 +42,7 @@ public final class RouterMain {
       System.out.print(RouterConfig.flags().help());
       return 0;
     }
-    Vertx vertx = ProcessMetrics.vertx(vertxOptions(), config.metrics());
+    Vertx vertx = ProcessMetrics.vertx(ServerOptions.vertx(), config.metrics());
     RunningRouter router;
     try {
       router = RunningRouter.start(vertx, config).await(1, TimeUnit.MINUTES);
@@ -75,18 +74,8 @@ public final class RouterMain {
    * RunningRouter#vertx()} too when done with it.
    */
   public static Future<RunningRouter> start(RouterConfig config) {
-    Vertx vertx = Vertx.vertx(vertxOptions());
+    Vertx vertx = Vertx.vertx(ServerOptions.vertx());
     return RunningRouter.start(vertx, config)
         .recover(t -> vertx.close().transform(ignored -> Future.failedFuture(t)));
-  }
-
-  /**
-   * A node's name is looked up again after at most a second: a node whose container is restarted or
-   * recreated can come back on another address, and Docker's DNS answers with a 10-minute time to
-   * live, which Vert.x would keep, leaving that node unreachable meanwhile.
-   */
-  static VertxOptions vertxOptions() {
-    return new VertxOptions()
-        .setAddressResolverOptions(new AddressResolverOptions().setCacheMaxTimeToLive(1));
   }
 }
