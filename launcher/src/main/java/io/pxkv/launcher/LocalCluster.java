@@ -1,6 +1,10 @@
 package io.pxkv.launcher;
 
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.INFO;
+
 import io.pxkv.common.cli.Flags;
+import io.pxkv.common.cli.Logging;
 import io.pxkv.common.cli.Shutdown;
 import io.pxkv.common.cli.UsageException;
 import io.pxkv.common.cluster.ClusterConfig;
@@ -34,6 +38,8 @@ import java.util.concurrent.TimeUnit;
  * their writes).
  */
 final class LocalCluster {
+  private static final System.Logger log = System.getLogger(LocalCluster.class.getName());
+
   private LocalCluster() {}
 
   static Flags flags() {
@@ -47,6 +53,7 @@ final class LocalCluster {
   }
 
   static int run(String[] args) {
+    Logging.oneLinePerEvent();
     Flags f = flags();
     List<NodeConfig> nodes = new ArrayList<>();
     int routerPort;
@@ -93,7 +100,8 @@ final class LocalCluster {
     try {
       for (NodeConfig node : nodes) {
         started.add(NodeServer.start(vertx, node).await(5, TimeUnit.MINUTES));
-        System.out.println(
+        log.log(
+            INFO,
             "node "
                 + node.id()
                 + " listening on port "
@@ -112,7 +120,7 @@ final class LocalCluster {
               .build();
       router = RunningRouter.start(vertx, routerConfig).await(1, TimeUnit.MINUTES);
     } catch (Exception e) {
-      System.err.println("px-kvstore local: cannot start: " + Shutdown.rootMessage(e));
+      log.log(ERROR, "local cluster cannot start: " + Shutdown.rootMessage(e));
       try {
         closeAll(null, started).await(30, TimeUnit.SECONDS);
       } catch (Exception ignored) {
@@ -123,7 +131,8 @@ final class LocalCluster {
     }
     RunningRouter running = router;
     Shutdown.onSignal("px-kvstore local", vertx, () -> closeAll(running, started));
-    System.out.println(
+    log.log(
+        INFO,
         "router listening on port "
             + router.port()
             + " in front of "
@@ -161,6 +170,8 @@ final class LocalCluster {
     for (NodeServer n : nodes) {
       chain = chain.transform(ignored -> n.close());
     }
-    return chain.onSuccess(v -> System.out.println("px-kvstore local: stopped"));
+    // Printed, not logged: this runs in a shutdown hook, and java.util.logging's own hook may have
+    // closed its handlers already.
+    return chain.onSuccess(v -> System.err.println("px-kvstore local: stopped"));
   }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalClusterIT {
   private static final Path REPO =
       Path.of(System.getProperty("pxkv.repo", "..")).toAbsolutePath().normalize();
+
+  private static final Pattern ONE_LINE_EVENT =
+      Pattern.compile(
+          "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3} INFO io\\.pxkv\\.launcher\\.LocalCluster:"
+              + " router listening on port \\d+ in front of 3 nodes; Ctrl-C to stop");
 
   /** Named up front, so a machine without them fails with what to install, not a stack trace. */
   private static final List<String> TOOLS = List.of("bash", "curl", "jq");
@@ -118,7 +124,7 @@ class LocalClusterIT {
                       new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
                   lines.add(line);
-                  if (line.startsWith("router listening")) ready.complete(null);
+                  if (line.contains("router listening on port")) ready.complete(null);
                 }
               } catch (IOException ignored) {
                 // process ended
@@ -134,6 +140,10 @@ class LocalClusterIT {
       p.destroyForcibly();
       throw new AssertionError("local cluster did not start: " + lines, e);
     }
+    // Events are logged one line each, with time, level and logger (docs/OPERATIONS.md).
+    String listening =
+        lines.stream().filter(l -> l.contains("router listening on port")).findFirst().get();
+    assertTrue(ONE_LINE_EVENT.matcher(listening).matches(), listening);
     return p;
   }
 

@@ -1,5 +1,9 @@
 package io.pxkv.router;
 
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.INFO;
+
+import io.pxkv.common.cli.Logging;
 import io.pxkv.common.cli.Shutdown;
 import io.pxkv.common.cli.UsageException;
 import io.pxkv.common.http.ServerOptions;
@@ -22,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 public final class RouterMain {
   private RouterMain() {}
 
+  private static final System.Logger log = System.getLogger(RouterMain.class.getName());
+
   public static void main(String[] args) {
     int code = run(args);
     if (code != 0) {
@@ -31,6 +37,7 @@ public final class RouterMain {
 
   /** Starts the router and returns 0 once it is serving (it keeps serving), or an exit code. */
   public static int run(String[] args) {
+    Logging.oneLinePerEvent();
     RouterConfig config;
     try {
       config = RouterConfig.fromArgs(args, System.getenv());
@@ -47,8 +54,9 @@ public final class RouterMain {
     try {
       router = RunningRouter.start(vertx, config).await(1, TimeUnit.MINUTES);
     } catch (Exception e) {
-      System.err.println(
-          "px-kvstore router: cannot listen on "
+      log.log(
+          ERROR,
+          "router cannot listen on "
               + config.host()
               + ":"
               + config.port()
@@ -58,7 +66,8 @@ public final class RouterMain {
       return 1;
     }
     Shutdown.onSignal("px-kvstore router", vertx, router::close);
-    System.out.println(
+    log.log(
+        INFO,
         "router listening on port "
             + router.port()
             + " ("
