@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.ring.ConsistentHashRing;
+import io.pxkv.common.testing.ChildProcess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -63,8 +64,8 @@ class RebalanceIT {
   private Path root;
   private Path clusterFile;
   private final Map<String, Integer> ports = new LinkedHashMap<>();
-  private final Map<String, ChildJvm> nodes = new HashMap<>();
-  private ChildJvm router;
+  private final Map<String, ChildProcess> nodes = new HashMap<>();
+  private ChildProcess router;
   private int routerPort;
   private int routerKeysPerSecond;
   private List<String> layout = List.of();
@@ -79,13 +80,8 @@ class RebalanceIT {
   void startClusterAndLoad(@TempDir Path root) throws Exception {
     this.root = root;
     clusterFile = root.resolve("cluster.json");
-    for (int i = 1; i <= 4; i++) {
-      String id = "node-" + i;
-      ports.put(id, NodeProcess.freePort());
-      startNode(id);
-    }
+    for (int i = 1; i <= 4; i++) startNode("node-" + i);
     writeCluster("node-1", "node-2", "node-3");
-    routerPort = NodeProcess.freePort();
     startRouter(20_000);
     ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
     List<Future<?>> loads = new ArrayList<>();
@@ -112,7 +108,7 @@ class RebalanceIT {
   @AfterAll
   void stopEverything() throws Exception {
     if (router != null) router.kill();
-    for (ChildJvm n : nodes.values()) n.kill();
+    for (ChildProcess n : nodes.values()) n.kill();
   }
 
   @Test
@@ -236,9 +232,10 @@ class RebalanceIT {
   }
 
   private void startNode(String id) throws Exception {
-    ChildJvm node =
-        new ChildJvm(
+    ChildProcess node =
+        ChildProcess.java(
             id,
+            256,
             "io.pxkv.node.NodeMain",
             List.of(
                 "--id",
@@ -246,19 +243,23 @@ class RebalanceIT {
                 "--host",
                 "127.0.0.1",
                 "--port",
-                String.valueOf(ports.get(id)),
+                // The node picks one and reports it; started again, it keeps the one it had.
+                String.valueOf(ports.getOrDefault(id, 0)),
                 "--data",
                 root.resolve(id).toString(),
                 "--fsync",
-                "never"));
-    nodes.put(id, node.start("listening on port", 60_000));
+                "never"),
+            Map.of());
+    nodes.put(id, node.startServer(Duration.ofSeconds(60)));
+    ports.put(id, node.port());
   }
 
   private void startRouter(int keysPerSecond) throws Exception {
     routerKeysPerSecond = keysPerSecond;
     router =
-        new ChildJvm(
+        ChildProcess.java(
                 "router",
+                256,
                 "io.pxkv.router.RouterMain",
                 // A generous deadline: this test is about where keys are, and a busy machine can
                 // stall a node for seconds; a timeout would be counted as a failed read.
@@ -266,14 +267,17 @@ class RebalanceIT {
                     "--host",
                     "127.0.0.1",
                     "--port",
+                    // 0 at first; the same port when started again
                     String.valueOf(routerPort),
                     "--cluster",
                     clusterFile.toString(),
                     "--rebalance-rate",
                     String.valueOf(keysPerSecond),
                     "--timeout-ms",
-                    "30000"))
-            .start("router listening on port", 60_000);
+                    "30000"),
+                Map.of())
+            .startServer(Duration.ofSeconds(60));
+    routerPort = router.port();
   }
 
   private void restartRouter(int keysPerSecond) throws Exception {
