@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -130,11 +131,18 @@ class DashboardIT {
       assertTrue(!group.findElements(By.cssSelector("path.arc")).isEmpty(), id + " has no arc");
     }
     await("three nodes up in the table", d -> nodeRows().size() == 3 && allUp());
-    long keys = 0;
-    for (WebElement row : nodeRows()) {
-      keys += Long.parseLong(row.findElement(By.cssSelector("td.keys")).getText().replace(",", ""));
-    }
-    assertEquals(USERS + BULK + 1, keys);
+    long[] keys = new long[1];
+    await(
+        "the table counting " + (USERS + BULK + 1) + " keys",
+        d -> {
+          keys[0] = 0;
+          for (WebElement row : nodeRows()) {
+            keys[0] +=
+                Long.parseLong(
+                    row.findElement(By.cssSelector("td.keys")).getText().replace(",", ""));
+          }
+          return keys[0] == USERS + BULK + 1;
+        });
     assertTrue(find("#summary").getText().contains("3/3 nodes up"), find("#summary").getText());
   }
 
@@ -343,7 +351,11 @@ class DashboardIT {
   }
 
   private void await(String what, ExpectedCondition<Boolean> condition) {
-    new WebDriverWait(driver, WAIT, Duration.ofMillis(100)).withMessage(what).until(condition);
+    // The page redraws its tables every second: an element found just before a redraw is stale.
+    new WebDriverWait(driver, WAIT, Duration.ofMillis(100))
+        .withMessage(what)
+        .ignoring(StaleElementReferenceException.class)
+        .until(condition);
   }
 
   /** The page from its top, once the progress bar has grown to its width (it is animated). */
