@@ -51,9 +51,21 @@ public final class ChildProcess implements AutoCloseable {
       String mainClass,
       List<String> args,
       Map<String, String> environment) {
+    return java(name, heapMb, List.of(), mainClass, args, environment);
+  }
+
+  /** As {@link #java(String, int, String, List, Map)}, with more JVM options. */
+  public static ChildProcess java(
+      String name,
+      int heapMb,
+      List<String> jvmOptions,
+      String mainClass,
+      List<String> args,
+      Map<String, String> environment) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + heapMb + "m");
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass);
@@ -86,9 +98,19 @@ public final class ChildProcess implements AutoCloseable {
    * exits first, with everything it printed.
    */
   public ChildProcess start(Pattern ready, Duration deadline) throws Exception {
+    return start(ready, 1, deadline);
+  }
+
+  /**
+   * As {@link #start(Pattern, Duration)}, ready once {@code times} lines matched (at once for 0):
+   * to act on a process at a chosen point of its run, such as killing it mid-way.
+   */
+  public ChildProcess start(Pattern ready, int times, Duration deadline) throws Exception {
     Process mine = builder(commandNow()).start();
     process = mine;
     CompletableFuture<Integer> started = new CompletableFuture<>();
+    if (times == 0) started.complete(-1);
+    int[] matched = {0};
     Thread reader =
         new Thread(
             () -> {
@@ -100,7 +122,7 @@ public final class ChildProcess implements AutoCloseable {
                     output.add(line);
                   }
                   Matcher m = ready.matcher(line);
-                  if (m.find()) {
+                  if (m.find() && ++matched[0] == times) {
                     started.complete(m.groupCount() > 0 ? Integer.parseInt(m.group(1)) : -1);
                   }
                 }
