@@ -1,12 +1,17 @@
 package io.pxkv.launcher;
 
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.INFO;
+
 import io.pxkv.common.auth.NodeAccess;
 import io.pxkv.common.auth.Tokens;
 import io.pxkv.common.cli.Flags;
+import io.pxkv.common.cli.Logging;
 import io.pxkv.common.cli.Shutdown;
 import io.pxkv.common.cli.UsageException;
 import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.NodeInfo;
+import io.pxkv.common.http.ServerOptions;
 import io.pxkv.common.kv.ValueLimits;
 import io.pxkv.common.metrics.ProcessMetrics;
 import io.pxkv.node.NodeConfig;
@@ -18,7 +23,6 @@ import io.pxkv.router.config.RouterConfig;
 import io.pxkv.router.config.RouterSecurity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +41,8 @@ import java.util.concurrent.TimeUnit;
  * their writes).
  */
 final class LocalCluster {
+  private static final System.Logger log = System.getLogger(LocalCluster.class.getName());
+
   private LocalCluster() {}
 
   static Flags flags() {
@@ -54,6 +60,7 @@ final class LocalCluster {
   }
 
   static int run(String[] args) {
+    Logging.oneLinePerEvent();
     Flags f = flags();
     List<NodeConfig> nodes = new ArrayList<>();
     int routerPort;
@@ -97,13 +104,14 @@ final class LocalCluster {
       return 2;
     }
 
-    Vertx vertx = ProcessMetrics.vertx(new VertxOptions(), true);
+    Vertx vertx = ProcessMetrics.vertx(ServerOptions.vertx(), true);
     List<NodeServer> started = new ArrayList<>();
     RunningRouter router;
     try {
       for (NodeConfig node : nodes) {
         started.add(NodeServer.start(vertx, node).await(5, TimeUnit.MINUTES));
-        System.out.println(
+        log.log(
+            INFO,
             "node "
                 + node.id()
                 + " listening on port "
@@ -115,24 +123,15 @@ final class LocalCluster {
       Path clusterFile = clusterFile(data, clusterOf(nodes));
       ClusterConfig cluster = ClusterConfig.load(clusterFile);
       RouterConfig routerConfig =
-          new RouterConfig(
-              RouterConfig.DEFAULT_HOST,
-              routerPort,
-              clusterFile.toString(),
-              cluster,
-              RouterConfig.DEFAULT_TIMEOUT_MS,
-              RouterConfig.DEFAULT_CONNECT_TIMEOUT_MS,
-              RouterConfig.DEFAULT_POOL_SIZE,
-              RouterConfig.DEFAULT_PIPELINING,
-              RouterConfig.defaultInstances(),
-              ValueLimits.DEFAULTS,
-              RouterConfig.DEFAULT_REBALANCE_KEYS_PER_SECOND,
-              RouterConfig.DEFAULT_REBALANCE_BUSY_KEYS_PER_SECOND,
-              RouterConfig.DEFAULT_NODE_CLIENT);
-      routerConfig = routerConfig.withSecurity(new RouterSecurity(tokens, null, NodeAccess.NONE));
+          RouterConfig.builder()
+              .host(RouterConfig.DEFAULT_HOST)
+              .port(routerPort)
+              .cluster(cluster, clusterFile.toString())
+              .security(new RouterSecurity(tokens, null, NodeAccess.NONE))
+              .build();
       router = RunningRouter.start(vertx, routerConfig).await(1, TimeUnit.MINUTES);
     } catch (Exception e) {
-      System.err.println("px-kvstore local: cannot start: " + Shutdown.rootMessage(e));
+      log.log(ERROR, "local cluster cannot start: " + Shutdown.rootMessage(e));
       try {
         closeAll(null, started).await(30, TimeUnit.SECONDS);
       } catch (Exception ignored) {
@@ -143,7 +142,8 @@ final class LocalCluster {
     }
     RunningRouter running = router;
     Shutdown.onSignal("px-kvstore local", vertx, () -> closeAll(running, started));
-    System.out.println(
+    log.log(
+        INFO,
         "router listening on port "
             + router.port()
             + " in front of "
@@ -183,6 +183,8 @@ final class LocalCluster {
     for (NodeServer n : nodes) {
       chain = chain.transform(ignored -> n.close());
     }
-    return chain.onSuccess(v -> System.out.println("px-kvstore local: stopped"));
+    // Printed, not logged: this runs in a shutdown hook, and java.util.logging's own hook may have
+    // closed its handlers already.
+    return chain.onSuccess(v -> System.err.println("px-kvstore local: stopped"));
   }
 }

@@ -1,5 +1,6 @@
 package io.pxkv.launcher;
 
+import io.pxkv.common.cli.Logging;
 import io.pxkv.launcher.cli.AdminCli;
 import io.pxkv.launcher.cli.CliIo;
 import io.pxkv.node.NodeMain;
@@ -38,8 +39,6 @@ public final class Main {
       or failing.
       """;
 
-  private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
-
   private Main() {}
 
   public static void main(String[] args) {
@@ -57,12 +56,10 @@ public final class Main {
     if (System.getProperty("io.netty.jfr.enabled") == null) {
       System.setProperty("io.netty.jfr.enabled", "false");
     }
-    // java.util.logging (what Vert.x logs through) prints each record on two lines by default: one
-    // line per event instead, so that each is one line in docker logs and log collectors. A
-    // -Djava.util.logging.SimpleFormatter.format on the command line wins.
-    if (System.getProperty(LOG_FORMAT) == null) {
-      System.setProperty(LOG_FORMAT, "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
-    }
+    // java.util.logging (what our System.Logger and Vert.x log through) prints each record on two
+    // lines by default: one line per event instead, so that each is one line in docker logs and
+    // log collectors.
+    Logging.oneLinePerEvent();
     if (AdminCli.COMMANDS.contains(args[0])) {
       // A client exits with its code, 0 included, once its output is written.
       System.exit(AdminCli.run(args, CliIo.system()));

@@ -7,6 +7,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * packages go one way, and the storage engine knows nothing of Vert.x.
  */
 class ArchitectureTest {
+  private static final Pattern TEST_JAR = Pattern.compile(".*-tests\\.jar.*");
   private static JavaClasses classes;
 
   @BeforeAll
@@ -22,6 +24,8 @@ class ArchitectureTest {
     classes =
         new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            // Other modules' test helpers (common's test-jar) are test code too.
+            .withImportOption(location -> !location.matches(TEST_JAR))
             .importPackages("io.pxkv");
   }
 

@@ -3,19 +3,19 @@ package io.pxkv.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
+import io.pxkv.common.testing.ChildProcess;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalClusterIT {
   private static final Path REPO =
       Path.of(System.getProperty("pxkv.repo", "..")).toAbsolutePath().normalize();
+
+  private static final Pattern ONE_LINE_EVENT =
+      Pattern.compile(
+          "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3} INFO io\\.pxkv\\.launcher\\.LocalCluster:"
+              + " router listening on port \\d+ in front of 3 nodes; Ctrl-C to stop");
 
   /** Named up front, so a machine without them fails with what to install, not a stack trace. */
   private static final List<String> TOOLS = List.of("bash", "curl", "jq");
@@ -65,7 +70,7 @@ class LocalClusterIT {
     int nodePort = freePortRun(3);
     String base = "http://127.0.0.1:" + routerPort;
 
-    Process first = startLocal(dir, routerPort, nodePort);
+    ChildProcess first = startLocal(dir, routerPort, nodePort);
     try {
       Process examples =
           new ProcessBuilder("bash", REPO.resolve("scripts/readme-examples.sh").toString(), base)
@@ -83,7 +88,7 @@ class LocalClusterIT {
     }
     assertTrue(Files.exists(dir.resolve("data/node-1")), "node data under ./data");
 
-    Process second = startLocal(dir, routerPort, nodePort);
+    ChildProcess second = startLocal(dir, routerPort, nodePort);
     try {
       Curl kept = curl(base + "/kv/kept");
       assertTrue(kept.body().contains("\"value\":{\"kept\":true}"), kept.body());
@@ -92,49 +97,29 @@ class LocalClusterIT {
     }
   }
 
-  private static Process startLocal(Path dir, int routerPort, int nodePort) throws Exception {
+  private static ChildProcess startLocal(Path dir, int routerPort, int nodePort) throws Exception {
     List<String> command =
-        new ArrayList<>(
-            List.of(
-                REPO.resolve("bin/px-kvstore").toString(),
-                "local",
-                "--port",
-                String.valueOf(routerPort),
-                "--node-port",
-                String.valueOf(nodePort),
-                "--fsync",
-                "never"));
-    ProcessBuilder pb =
-        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-    pb.environment().put("PXKV_JAR", System.getProperty("pxkv.jar"));
-    Process p = pb.start();
-    List<String> lines = new CopyOnWriteArrayList<>();
-    CompletableFuture<Void> ready = new CompletableFuture<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                  lines.add(line);
-                  if (line.startsWith("router listening")) ready.complete(null);
-                }
-              } catch (IOException ignored) {
-                // process ended
-              }
-              ready.completeExceptionally(
-                  new IllegalStateException("local cluster exited: " + lines));
-            });
-    reader.setDaemon(true);
-    reader.start();
-    try {
-      ready.get(120, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      p.destroyForcibly();
-      throw new AssertionError("local cluster did not start: " + lines, e);
-    }
-    return p;
+        List.of(
+            REPO.resolve("bin/px-kvstore").toString(),
+            "local",
+            "--port",
+            String.valueOf(routerPort),
+            "--node-port",
+            String.valueOf(nodePort),
+            "--fsync",
+            "never");
+    ChildProcess local =
+        ChildProcess.command("local", command, Map.of("PXKV_JAR", System.getProperty("pxkv.jar")))
+            .in(dir)
+            .start(Pattern.compile("router listening on port"), Duration.ofSeconds(120));
+    // Events are logged one line each, with time, level and logger (docs/OPERATIONS.md).
+    String listening =
+        local.lines().stream()
+            .filter(l -> l.contains("router listening on port"))
+            .findFirst()
+            .get();
+    assertTrue(ONE_LINE_EVENT.matcher(listening).matches(), listening);
+    return local;
   }
 
   /**
@@ -181,11 +166,11 @@ class LocalClusterIT {
   }
 
   /** SIGTERM, as Ctrl-C's SIGINT does: the shutdown hook must close everything promptly. */
-  private static void stop(Process p) throws InterruptedException {
-    p.destroy();
-    boolean exited = p.waitFor(30, TimeUnit.SECONDS);
-    if (!exited) p.destroyForcibly();
-    assertTrue(exited, "local cluster did not stop within 30 s of SIGTERM");
+  private static void stop(ChildProcess local) throws InterruptedException {
+    assertEquals(
+        143,
+        local.stop(Duration.ofSeconds(30)),
+        "local cluster did not stop within 30 s of SIGTERM");
   }
 
   private record Curl(int exitCode, String body) {}

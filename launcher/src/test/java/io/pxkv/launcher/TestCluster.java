@@ -60,22 +60,12 @@ public final class TestCluster implements AutoCloseable {
       clusterFile = dir.resolve("cluster.json");
       write(new ClusterConfig(64, infos.subList(0, routed)));
       ClusterConfig first = ClusterConfig.load(clusterFile);
-      RouterConfig defaults = RouterConfig.of(first, 0);
       config =
-          new RouterConfig(
-              defaults.host(),
-              0,
-              clusterFile.toString(),
-              first,
-              defaults.timeoutMs(),
-              defaults.connectTimeoutMs(),
-              defaults.poolSize(),
-              defaults.pipelining(),
-              1,
-              defaults.limits(),
-              keysPerSecond,
-              keysPerSecond,
-              defaults.nodeClient());
+          RouterConfig.builder()
+              .cluster(first, clusterFile.toString())
+              .instances(1)
+              .rebalanceKeysPerSecond(keysPerSecond, keysPerSecond)
+              .build();
     }
     router = RunningRouter.start(routerVertx, config).await(WAIT_S, TimeUnit.SECONDS);
   }

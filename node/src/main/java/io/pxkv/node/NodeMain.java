@@ -1,13 +1,17 @@
 package io.pxkv.node;
 
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.INFO;
+
+import io.pxkv.common.cli.Logging;
 import io.pxkv.common.cli.Shutdown;
 import io.pxkv.common.cli.UsageException;
+import io.pxkv.common.http.ServerOptions;
 import io.pxkv.common.metrics.ProcessMetrics;
 import io.pxkv.node.metrics.NodeMetrics;
 import io.pxkv.node.storage.StorageEngine;
 import io.pxkv.node.storage.StorageFiles;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * cannot start (directory locked, damaged data).
  */
 public final class NodeMain {
+  private static final System.Logger log = System.getLogger(NodeMain.class.getName());
+
   private NodeMain() {}
 
   public static void main(String[] args) {
@@ -28,6 +34,7 @@ public final class NodeMain {
 
   /** Starts the node and returns 0 once it is serving (it keeps serving), or an exit code. */
   public static int run(String[] args) {
+    Logging.oneLinePerEvent();
     NodeConfig config;
     try {
       config = NodeConfig.fromArgs(args, System.getenv());
@@ -44,20 +51,20 @@ public final class NodeMain {
     AtomicLong openMillis = new AtomicLong();
     NodeMetrics metrics = NodeMetrics.create(config.metrics());
     CompletableFuture<StorageEngine> opening = openInBackground(config, metrics, openMillis);
-    Vertx vertx = ProcessMetrics.vertx(new VertxOptions(), config.metrics());
+    Vertx vertx = ProcessMetrics.vertx(ServerOptions.vertx(), config.metrics());
     NodeServer server;
     try {
       server =
           NodeServer.start(vertx, config, () -> awaitOpened(opening), metrics)
               .await(5, TimeUnit.MINUTES);
     } catch (Exception e) {
-      System.err.println(
-          "px-kvstore node: cannot start " + config.id() + ": " + Shutdown.rootMessage(e));
+      log.log(ERROR, "node " + config.id() + " cannot start: " + Shutdown.rootMessage(e));
       vertx.close();
       return 1;
     }
     Shutdown.onSignal("px-kvstore node", vertx, server::close);
-    System.out.println(
+    log.log(
+        INFO,
         "node "
             + config.id()
             + " recovery: "
@@ -66,9 +73,10 @@ public final class NodeMain {
             + openMillis.get()
             + " ms");
     for (String event : server.storage().engine().recoveryReport().events()) {
-      System.out.println("node " + config.id() + " recovery: " + event);
+      log.log(INFO, "node " + config.id() + " recovery: " + event);
     }
-    System.out.println(
+    log.log(
+        INFO,
         "node "
             + config.id()
             + " listening on port "

@@ -1,13 +1,16 @@
 package io.pxkv.router;
 
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.INFO;
+
+import io.pxkv.common.cli.Logging;
 import io.pxkv.common.cli.Shutdown;
 import io.pxkv.common.cli.UsageException;
+import io.pxkv.common.http.ServerOptions;
 import io.pxkv.common.metrics.ProcessMetrics;
 import io.pxkv.router.config.RouterConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.dns.AddressResolverOptions;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 public final class RouterMain {
   private RouterMain() {}
 
+  private static final System.Logger log = System.getLogger(RouterMain.class.getName());
+
   public static void main(String[] args) {
     int code = run(args);
     if (code != 0) {
@@ -32,6 +37,7 @@ public final class RouterMain {
 
   /** Starts the router and returns 0 once it is serving (it keeps serving), or an exit code. */
   public static int run(String[] args) {
+    Logging.oneLinePerEvent();
     RouterConfig config;
     try {
       config = RouterConfig.fromArgs(args, System.getenv());
@@ -43,13 +49,14 @@ public final class RouterMain {
       System.out.print(RouterConfig.flags().help());
       return 0;
     }
-    Vertx vertx = ProcessMetrics.vertx(vertxOptions(), config.metrics());
+    Vertx vertx = ProcessMetrics.vertx(ServerOptions.vertx(), config.metrics());
     RunningRouter router;
     try {
       router = RunningRouter.start(vertx, config).await(1, TimeUnit.MINUTES);
     } catch (Exception e) {
-      System.err.println(
-          "px-kvstore router: cannot listen on "
+      log.log(
+          ERROR,
+          "router cannot listen on "
               + config.host()
               + ":"
               + config.port()
@@ -59,7 +66,8 @@ public final class RouterMain {
       return 1;
     }
     Shutdown.onSignal("px-kvstore router", vertx, router::close);
-    System.out.println(
+    log.log(
+        INFO,
         "router listening on port "
             + router.port()
             + " ("
@@ -75,18 +83,8 @@ public final class RouterMain {
    * RunningRouter#vertx()} too when done with it.
    */
   public static Future<RunningRouter> start(RouterConfig config) {
-    Vertx vertx = Vertx.vertx(vertxOptions());
+    Vertx vertx = Vertx.vertx(ServerOptions.vertx());
     return RunningRouter.start(vertx, config)
         .recover(t -> vertx.close().transform(ignored -> Future.failedFuture(t)));
-  }
-
-  /**
-   * A node's name is looked up again after at most a second: a node whose container is restarted or
-   * recreated can come back on another address, and Docker's DNS answers with a 10-minute time to
-   * live, which Vert.x would keep, leaving that node unreachable meanwhile.
-   */
-  static VertxOptions vertxOptions() {
-    return new VertxOptions()
-        .setAddressResolverOptions(new AddressResolverOptions().setCacheMaxTimeToLive(1));
   }
 }

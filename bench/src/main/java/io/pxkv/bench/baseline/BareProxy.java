@@ -1,5 +1,7 @@
 package io.pxkv.bench.baseline;
 
+import io.pxkv.common.cli.Flags;
+import io.pxkv.common.cli.UsageException;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -41,14 +43,36 @@ public final class BareProxy extends VerticleBase {
   }
 
   public static void main(String[] argv) {
-    Args args = Args.parse("BareProxy", argv, "--port", "--target", "--pool", "--instances");
-    int port = args.integer("--port", null);
-    URI target = URI.create(args.string("--target", null));
-    if (!"http".equals(target.getScheme()) || target.getHost() == null || target.getPort() < 0) {
-      args.fail("--target must look like http://127.0.0.1:9001, got " + target);
+    Flags flags =
+        new Flags("BareProxy")
+            .option("port", null, "the port to listen on")
+            .option("target", null, "the server to forward to, http://host:port")
+            .option("pool", "64", "connections per instance")
+            .option(
+                "instances",
+                String.valueOf(Runtime.getRuntime().availableProcessors()),
+                "verticle instances");
+    int port;
+    URI target;
+    int pool;
+    int instances;
+    try {
+      if (!flags.parse(argv, System.getenv())) {
+        System.out.print(flags.help());
+        return;
+      }
+      port = flags.integer("port", 0, 65535);
+      target = URI.create(flags.string("target"));
+      if (!"http".equals(target.getScheme()) || target.getHost() == null || target.getPort() < 0) {
+        throw new UsageException("--target must look like http://127.0.0.1:9001, got " + target);
+      }
+      pool = flags.integer("pool", 1, Integer.MAX_VALUE);
+      instances = flags.integer("instances", 1, 1024);
+    } catch (UsageException | IllegalArgumentException e) {
+      System.err.println("BareProxy: " + e.getMessage());
+      System.exit(2);
+      return;
     }
-    int pool = args.integer("--pool", 64);
-    int instances = args.integer("--instances", Runtime.getRuntime().availableProcessors());
     Vertx vertx = Vertx.vertx();
     vertx
         .deployVerticle(

@@ -1,5 +1,7 @@
 package io.pxkv.bench.baseline;
 
+import io.pxkv.common.cli.Flags;
+import io.pxkv.common.cli.UsageException;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -28,9 +30,27 @@ public final class BareServer extends VerticleBase {
   }
 
   public static void main(String[] argv) {
-    Args args = Args.parse("BareServer", argv, "--port", "--instances");
-    int port = args.integer("--port", null);
-    int instances = args.integer("--instances", Runtime.getRuntime().availableProcessors());
+    Flags flags =
+        new Flags("BareServer")
+            .option("port", null, "the port to listen on")
+            .option(
+                "instances",
+                String.valueOf(Runtime.getRuntime().availableProcessors()),
+                "verticle instances");
+    int port;
+    int instances;
+    try {
+      if (!flags.parse(argv, System.getenv())) {
+        System.out.print(flags.help());
+        return;
+      }
+      port = flags.integer("port", 0, 65535);
+      instances = flags.integer("instances", 1, 1024);
+    } catch (UsageException e) {
+      System.err.println("BareServer: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     Vertx vertx = Vertx.vertx();
     vertx
         .deployVerticle(() -> new BareServer(port), new DeploymentOptions().setInstances(instances))

@@ -1,5 +1,7 @@
 package io.pxkv.bench.baseline;
 
+import io.pxkv.common.cli.Flags;
+import io.pxkv.common.cli.UsageException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -41,13 +43,29 @@ public final class FsyncLatency {
   }
 
   public static void main(String[] argv) throws IOException {
-    Args args = Args.parse("FsyncLatency", argv, "--dir", "--count", "--bytes", "--warmup");
-    Path dir = Path.of(args.string("--dir", null));
-    int count = args.integer("--count", 2000);
-    int bytes = args.integer("--bytes", 4096);
-    int warmup = args.integer("--warmup", 50);
-    if (count < 1 || bytes < 1 || warmup < 0) {
-      args.fail("--count and --bytes must be positive, --warmup not negative");
+    Flags flags =
+        new Flags("FsyncLatency")
+            .option("dir", null, "where the timed file goes")
+            .option("count", "2000", "timed appends")
+            .option("bytes", "4096", "bytes per append")
+            .option("warmup", "50", "untimed appends first");
+    Path dir;
+    int count;
+    int bytes;
+    int warmup;
+    try {
+      if (!flags.parse(argv, System.getenv())) {
+        System.out.print(flags.help());
+        return;
+      }
+      dir = Path.of(flags.string("dir"));
+      count = flags.integer("count", 1, Integer.MAX_VALUE);
+      bytes = flags.integer("bytes", 1, Integer.MAX_VALUE);
+      warmup = flags.integer("warmup", 0, Integer.MAX_VALUE);
+    } catch (UsageException e) {
+      System.err.println("FsyncLatency: " + e.getMessage());
+      System.exit(2);
+      return;
     }
     System.out.println(measure(dir, count, bytes, warmup).line());
   }

@@ -1,5 +1,7 @@
 package io.pxkv.bench.baseline;
 
+import io.pxkv.common.cli.Flags;
+import io.pxkv.common.cli.UsageException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -9,6 +11,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,17 +37,33 @@ public final class Preload {
   }
 
   public static void main(String[] argv) throws InterruptedException {
-    Args args =
-        Args.parse(
-            "Preload", argv, "--url", "--api", "--keys", "--concurrency", "--timeout-seconds");
-    URI url = URI.create(args.string("--url", null));
-    String api = args.string("--api", "kv");
-    if (!api.equals("kv") && !api.equals("webdis")) {
-      args.fail("--api must be kv or webdis, got " + api);
+    Flags flags =
+        new Flags("Preload")
+            .option("url", null, "the server to write to")
+            .option("api", "kv", "kv or webdis")
+            .option("keys", "10000", "how many keys")
+            .option("concurrency", "32", "requests in flight")
+            .option("timeout-seconds", "120", "how long the whole load may take");
+    URI url;
+    String api;
+    int keys;
+    int concurrency;
+    int timeoutSeconds;
+    try {
+      if (!flags.parse(argv, System.getenv())) {
+        System.out.print(flags.help());
+        return;
+      }
+      url = URI.create(flags.string("url"));
+      api = flags.choice("api", List.of("kv", "webdis"));
+      keys = flags.integer("keys", 0, Integer.MAX_VALUE);
+      concurrency = flags.integer("concurrency", 1, Integer.MAX_VALUE);
+      timeoutSeconds = flags.integer("timeout-seconds", 1, Integer.MAX_VALUE);
+    } catch (UsageException | IllegalArgumentException e) {
+      System.err.println("Preload: " + e.getMessage());
+      System.exit(2);
+      return;
     }
-    int keys = args.integer("--keys", 10_000);
-    int concurrency = Math.max(1, args.integer("--concurrency", 32));
-    int timeoutSeconds = args.integer("--timeout-seconds", 120);
     try {
       long millis = write(url, api, keys, concurrency, timeoutSeconds);
       System.out.println("Preload: wrote " + keys + " keys to " + url + " in " + millis + " ms");

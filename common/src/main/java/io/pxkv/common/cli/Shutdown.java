@@ -25,6 +25,8 @@ public final class Shutdown {
                     close.get().await(STEP_SECONDS, TimeUnit.SECONDS);
                     vertx.close().await(STEP_SECONDS, TimeUnit.SECONDS);
                   } catch (Exception e) {
+                    // Printed, not logged: java.util.logging's own shutdown hook may have closed
+                    // its handlers by now.
                     System.err.println(command + ": unclean shutdown: " + rootMessage(e));
                   }
                 },

@@ -1,12 +1,12 @@
 package io.pxkv.common.http;
 
+import static java.lang.System.Logger.Level.ERROR;
+
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import io.pxkv.common.kv.KvJson;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.internal.logging.Logger;
-import io.vertx.core.internal.logging.LoggerFactory;
 
 /**
  * Turns any failure into the JSON error body of the contract, {@code {"error":..,"message":..}}, in
@@ -14,7 +14,7 @@ import io.vertx.core.internal.logging.LoggerFactory;
  * trace; the client never sees one.
  */
 public final class ErrorResponses {
-  private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
+  private static final System.Logger log = System.getLogger(ErrorResponses.class.getName());
 
   private ErrorResponses() {}
 
@@ -44,7 +44,7 @@ public final class ErrorResponses {
     if (failure != null && failure.getCause() instanceof KvException e) {
       return e;
     }
-    log.error("Unexpected failure while serving a request", failure);
+    log.log(ERROR, "Unexpected failure while serving a request", failure);
     return new KvException(ErrorCode.INTERNAL, "internal error; see the server log");
   }
 

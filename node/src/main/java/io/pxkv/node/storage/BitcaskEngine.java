@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -53,6 +54,14 @@ public final class BitcaskEngine implements StorageEngine {
   private final RecoveryReport report;
   private final int writerId;
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /**
+   * Given every engine as it closes, once its writes are done and compaction has stopped, before
+   * its files close: the node's tests check each engine's invariants there ({@code
+   * DiskEngineInvariants}). Null outside tests.
+   */
+  static volatile Consumer<BitcaskEngine> closing;
+
   private volatile Compactor compactor;
 
   private BitcaskEngine(
@@ -439,6 +448,8 @@ public final class BitcaskEngine implements StorageEngine {
       compactor.close();
       writer.close().get();
       writerThread.join();
+      Consumer<BitcaskEngine> check = closing;
+      if (check != null) check.accept(this);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while closing " + dir, e);

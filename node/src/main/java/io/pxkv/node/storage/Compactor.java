@@ -18,8 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Rewrites closed segments without their dead records, on its own thread {@code kv-compact}, while
@@ -44,7 +42,7 @@ import java.util.logging.Logger;
  * </ol>
  */
 final class Compactor {
-  private static final Logger LOG = Logger.getLogger(Compactor.class.getName());
+  private static final System.Logger LOG = System.getLogger(Compactor.class.getName());
 
   private final Path dir;
   private final StorageFiles files;
@@ -169,7 +167,10 @@ final class Compactor {
     try {
       run(false);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "background compaction failed; will retry at the next check", e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "background compaction failed; will retry at the next check",
+          e);
     }
   }
 

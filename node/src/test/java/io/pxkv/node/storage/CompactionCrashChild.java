@@ -10,7 +10,7 @@ import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * The child JVM of {@link CompactionCrashTest}: opens the store, loads {@link #dataset()} if asked
+ * The child JVM of {@link CompactionCrashIT}: opens the store, loads {@link #dataset()} if asked
  * to, then compacts in a loop until it is killed. Once compacting, it prints a line before every
  * file operation, so that the parent, killing it after a random number of lines, lands anywhere in
  * a compaction: among the output writes, the fsyncs, the renames or the deletes. Not a test: a main

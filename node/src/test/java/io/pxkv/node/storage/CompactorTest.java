@@ -210,6 +210,7 @@ class CompactorTest {
   }
 
   @Test
+  @DamagesAnOpenEngine
   void damagedLiveRecordStopsTheCompactionAndDeletesNothing() throws Exception {
     try (BitcaskEngine e = open()) {
       await(e.put("victim", utf8("\"intact\"")));

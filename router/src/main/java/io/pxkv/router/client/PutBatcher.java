@@ -23,9 +23,10 @@ import java.util.List;
  * at once, and as it came (a batch of one is sent as the client's own request); under load the node
  * gets fewer requests than PUTs, but small batches: about 5 PUTs each in the benchmark at 64
  * connections (docs/ARCHITECTURE.md), as most PUTs are still in a client or a socket queue when a
- * batch goes, and holding batches longer only slowed it. A full batch ({@link
- * PutBatch#MAX_ENTRIES}, {@link PutBatch#MAX_BATCH_BYTES}) goes at once, and a large PUT always
- * goes alone.
+ * batch goes, and holding batches longer only slowed it. A PUT that would make the gathering batch
+ * too large ({@link PutBatch#MAX_ENTRIES}, {@link PutBatch#MAX_BATCH_BYTES}) or was routed by
+ * another view sends that batch at once and starts the next, and a PUT over {@link
+ * PutBatch#MAX_ENTRY_BYTES} always goes alone.
  *
  * <p>Why: under load, sent one by one, each PUT costs both sides an HTTP request, and the node,
  * which answers a connection's requests in order, hands each to its writer thread apart. A batch

@@ -1,11 +1,11 @@
 package io.pxkv.router.cluster;
 
+import static java.lang.System.Logger.Level.ERROR;
+
 import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.ConfigException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.logging.Logger;
-import io.vertx.core.internal.logging.LoggerFactory;
 import java.util.function.Consumer;
 
 /**
@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * so the running ring stays. Runs on the event loop that called {@link #start}.
  */
 public final class ClusterConfigWatcher {
-  private static final Logger log = LoggerFactory.getLogger(ClusterConfigWatcher.class);
+  private static final System.Logger log = System.getLogger(ClusterConfigWatcher.class.getName());
 
   private final Vertx vertx;
   private final String file;
@@ -57,7 +57,7 @@ public final class ClusterConfigWatcher {
             e -> {
               String error = file + ": cannot read: " + e.getMessage();
               if (!error.equals(lastError))
-                log.error("cluster config refused, keeping the running ring: " + error);
+                log.log(ERROR, "cluster config refused, keeping the running ring: " + error);
               lastError = error;
             });
   }
@@ -70,7 +70,7 @@ public final class ClusterConfigWatcher {
       next = ClusterConfig.fromJson(content.toString(), file);
     } catch (ConfigException e) {
       lastError = e.oneLine();
-      log.error("cluster config refused, keeping the running ring: " + lastError);
+      log.log(ERROR, "cluster config refused, keeping the running ring: " + lastError);
       return;
     }
     lastError = null;

@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Everything a router process needs, validated, immutable. Built from flags (each with a {@code
- * PXKV_*} environment twin) by {@link #fromArgs}, or directly by tests and the local-cluster
- * launcher.
+ * PXKV_*} environment twin) by {@link #fromArgs}, or by tests and the local-cluster launcher
+ * through {@link #builder}, which names each setting (a new one then breaks no caller).
  *
  * @param host the address to listen on
  * @param port the port to listen on; 0 picks a free one
@@ -88,184 +88,174 @@ public record RouterConfig(
     if (security == null) security = RouterSecurity.NONE;
   }
 
-  /** A config without tokens, TLS or cluster secret. */
-  public RouterConfig(
-      String host,
-      int port,
-      String clusterFile,
-      ClusterConfig cluster,
-      int timeoutMs,
-      int connectTimeoutMs,
-      int poolSize,
-      int pipelining,
-      int instances,
-      ValueLimits limits,
-      long rebalanceKeysPerSecond,
-      long rebalanceBusyKeysPerSecond,
-      String nodeClient,
-      boolean metrics) {
-    this(
-        host,
-        port,
-        clusterFile,
-        cluster,
-        timeoutMs,
-        connectTimeoutMs,
-        poolSize,
-        pipelining,
-        instances,
-        limits,
-        rebalanceKeysPerSecond,
-        rebalanceBusyKeysPerSecond,
-        nodeClient,
-        metrics,
-        RouterSecurity.NONE);
-  }
-
-  /** A config with metrics on (the default). */
-  public RouterConfig(
-      String host,
-      int port,
-      String clusterFile,
-      ClusterConfig cluster,
-      int timeoutMs,
-      int connectTimeoutMs,
-      int poolSize,
-      int pipelining,
-      int instances,
-      ValueLimits limits,
-      long rebalanceKeysPerSecond,
-      long rebalanceBusyKeysPerSecond,
-      String nodeClient) {
-    this(
-        host,
-        port,
-        clusterFile,
-        cluster,
-        timeoutMs,
-        connectTimeoutMs,
-        poolSize,
-        pipelining,
-        instances,
-        limits,
-        rebalanceKeysPerSecond,
-        rebalanceBusyKeysPerSecond,
-        nodeClient,
-        DEFAULT_METRICS);
-  }
-
-  /** A config with every default but the cluster and the port, for tests and embedding. */
+  /**
+   * A config with every default but the cluster and the port, for tests and embedding; listens on
+   * 127.0.0.1.
+   */
   public static RouterConfig of(ClusterConfig cluster, int port) {
-    return new RouterConfig(
-        "127.0.0.1",
-        port,
-        "(in memory)",
-        cluster,
-        DEFAULT_TIMEOUT_MS,
-        DEFAULT_CONNECT_TIMEOUT_MS,
-        DEFAULT_POOL_SIZE,
-        DEFAULT_PIPELINING,
-        defaultInstances(),
-        ValueLimits.DEFAULTS,
-        DEFAULT_REBALANCE_KEYS_PER_SECOND,
-        DEFAULT_REBALANCE_BUSY_KEYS_PER_SECOND,
-        DEFAULT_NODE_CLIENT,
-        DEFAULT_METRICS);
+    return builder().cluster(cluster, "(in memory)").port(port).build();
+  }
+
+  /**
+   * Every default, listening on 127.0.0.1, for a cluster still to be given: callers set what they
+   * need by name, so a new setting breaks none of them.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** This config's settings, to change some. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   public RouterConfig withTimeoutMs(int newTimeoutMs) {
-    return new RouterConfig(
-        host,
-        port,
-        clusterFile,
-        cluster,
-        newTimeoutMs,
-        connectTimeoutMs,
-        poolSize,
-        pipelining,
-        instances,
-        limits,
-        rebalanceKeysPerSecond,
-        rebalanceBusyKeysPerSecond,
-        nodeClient,
-        metrics,
-        security);
+    return toBuilder().timeoutMs(newTimeoutMs).build();
   }
 
   public RouterConfig withInstances(int newInstances) {
-    return new RouterConfig(
-        host,
-        port,
-        clusterFile,
-        cluster,
-        timeoutMs,
-        connectTimeoutMs,
-        poolSize,
-        pipelining,
-        newInstances,
-        limits,
-        rebalanceKeysPerSecond,
-        rebalanceBusyKeysPerSecond,
-        nodeClient,
-        metrics,
-        security);
+    return toBuilder().instances(newInstances).build();
   }
 
   public RouterConfig withNodeClient(String newNodeClient) {
-    return new RouterConfig(
-        host,
-        port,
-        clusterFile,
-        cluster,
-        timeoutMs,
-        connectTimeoutMs,
-        poolSize,
-        pipelining,
-        instances,
-        limits,
-        rebalanceKeysPerSecond,
-        rebalanceBusyKeysPerSecond,
-        newNodeClient,
-        metrics,
-        security);
+    return toBuilder().nodeClient(newNodeClient).build();
   }
 
   public RouterConfig withMetrics(boolean on) {
-    return new RouterConfig(
-        host,
-        port,
-        clusterFile,
-        cluster,
-        timeoutMs,
-        connectTimeoutMs,
-        poolSize,
-        pipelining,
-        instances,
-        limits,
-        rebalanceKeysPerSecond,
-        rebalanceBusyKeysPerSecond,
-        nodeClient,
-        on,
-        security);
+    return toBuilder().metrics(on).build();
   }
 
   public RouterConfig withSecurity(RouterSecurity newSecurity) {
-    return new RouterConfig(
-        host,
-        port,
-        clusterFile,
-        cluster,
-        timeoutMs,
-        connectTimeoutMs,
-        poolSize,
-        pipelining,
-        instances,
-        limits,
-        rebalanceKeysPerSecond,
-        rebalanceBusyKeysPerSecond,
-        nodeClient,
-        metrics,
-        newSecurity);
+    return toBuilder().security(newSecurity).build();
+  }
+
+  /** A {@link RouterConfig} by named settings; {@link #build} validates them. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port;
+    private String clusterFile;
+    private ClusterConfig cluster;
+    private int timeoutMs = DEFAULT_TIMEOUT_MS;
+    private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
+    private int poolSize = DEFAULT_POOL_SIZE;
+    private int pipelining = DEFAULT_PIPELINING;
+    private int instances = defaultInstances();
+    private ValueLimits limits = ValueLimits.DEFAULTS;
+    private long rebalanceKeysPerSecond = DEFAULT_REBALANCE_KEYS_PER_SECOND;
+    private long rebalanceBusyKeysPerSecond = DEFAULT_REBALANCE_BUSY_KEYS_PER_SECOND;
+    private String nodeClient = DEFAULT_NODE_CLIENT;
+    private boolean metrics = DEFAULT_METRICS;
+    private RouterSecurity security = RouterSecurity.NONE;
+
+    private Builder() {}
+
+    private Builder(RouterConfig c) {
+      host = c.host;
+      port = c.port;
+      clusterFile = c.clusterFile;
+      cluster = c.cluster;
+      timeoutMs = c.timeoutMs;
+      connectTimeoutMs = c.connectTimeoutMs;
+      poolSize = c.poolSize;
+      pipelining = c.pipelining;
+      instances = c.instances;
+      limits = c.limits;
+      rebalanceKeysPerSecond = c.rebalanceKeysPerSecond;
+      rebalanceBusyKeysPerSecond = c.rebalanceBusyKeysPerSecond;
+      nodeClient = c.nodeClient;
+      metrics = c.metrics;
+      security = c.security;
+    }
+
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** The cluster and the file it was read from (watched for changes by the router). */
+    public Builder cluster(ClusterConfig cluster, String clusterFile) {
+      this.cluster = cluster;
+      this.clusterFile = clusterFile;
+      return this;
+    }
+
+    public Builder timeoutMs(int timeoutMs) {
+      this.timeoutMs = timeoutMs;
+      return this;
+    }
+
+    public Builder connectTimeoutMs(int connectTimeoutMs) {
+      this.connectTimeoutMs = connectTimeoutMs;
+      return this;
+    }
+
+    public Builder poolSize(int poolSize) {
+      this.poolSize = poolSize;
+      return this;
+    }
+
+    public Builder pipelining(int pipelining) {
+      this.pipelining = pipelining;
+      return this;
+    }
+
+    public Builder instances(int instances) {
+      this.instances = instances;
+      return this;
+    }
+
+    public Builder limits(ValueLimits limits) {
+      this.limits = limits;
+      return this;
+    }
+
+    /** The move rates: while no client is served, and while clients are. */
+    public Builder rebalanceKeysPerSecond(long idle, long busy) {
+      this.rebalanceKeysPerSecond = idle;
+      this.rebalanceBusyKeysPerSecond = busy;
+      return this;
+    }
+
+    public Builder nodeClient(String nodeClient) {
+      this.nodeClient = nodeClient;
+      return this;
+    }
+
+    public Builder metrics(boolean metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
+    /** Tokens, TLS and the cluster secret. */
+    public Builder security(RouterSecurity security) {
+      this.security = security;
+      return this;
+    }
+
+    public RouterConfig build() {
+      if (cluster == null) throw new IllegalStateException("no cluster given");
+      return new RouterConfig(
+          host,
+          port,
+          clusterFile,
+          cluster,
+          timeoutMs,
+          connectTimeoutMs,
+          poolSize,
+          pipelining,
+          instances,
+          limits,
+          rebalanceKeysPerSecond,
+          rebalanceBusyKeysPerSecond,
+          nodeClient,
+          metrics,
+          security);
+    }
   }
 
   /** One event loop per core, as Vert.x sizes its pool. */
@@ -351,21 +341,20 @@ public record RouterConfig(
     } catch (ConfigException e) {
       throw new UsageException("bad cluster config " + e.oneLine());
     }
-    return new RouterConfig(
-        host,
-        port,
-        clusterFile,
-        cluster,
-        timeoutMs,
-        connectTimeoutMs,
-        poolSize,
-        pipelining,
-        instances,
-        new ValueLimits((int) maxValue, ValueLimits.DEFAULT_MAX_DEPTH),
-        rebalanceRate,
-        busyRate,
-        nodeClient,
-        metrics,
-        security);
+    return builder()
+        .host(host)
+        .port(port)
+        .cluster(cluster, clusterFile)
+        .timeoutMs(timeoutMs)
+        .connectTimeoutMs(connectTimeoutMs)
+        .poolSize(poolSize)
+        .pipelining(pipelining)
+        .instances(instances)
+        .limits(new ValueLimits((int) maxValue, ValueLimits.DEFAULT_MAX_DEPTH))
+        .rebalanceKeysPerSecond(rebalanceRate, busyRate)
+        .nodeClient(nodeClient)
+        .metrics(metrics)
+        .security(security)
+        .build();
   }
 }

@@ -1,5 +1,9 @@
 package io.pxkv.router.rebalance;
 
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
 import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.ClusterState;
 import io.pxkv.common.cluster.NodeInfo;
@@ -10,8 +14,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.logging.Logger;
-import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -46,7 +48,7 @@ import java.util.UUID;
  * ({@link #kick}).
  */
 public final class ClusterCoordinator extends VerticleBase {
-  private static final Logger log = LoggerFactory.getLogger(ClusterCoordinator.class);
+  private static final System.Logger log = System.getLogger(ClusterCoordinator.class.getName());
   private static final long WATCH_PERIOD_MS = 250;
   private static final long PROGRESS_LOG_MS = 5000;
 
@@ -186,7 +188,7 @@ public final class ClusterCoordinator extends VerticleBase {
 
   private void onConfig(ClusterConfig next) {
     if (next.equals(wanted)) return;
-    log.info("cluster config changed: " + ids(wanted) + " -> " + ids(next));
+    log.log(INFO, "cluster config changed: " + ids(wanted) + " -> " + ids(next));
     wanted = next;
     kick();
   }
@@ -211,7 +213,7 @@ public final class ClusterCoordinator extends VerticleBase {
               driving = false;
               if (ar.failed()) {
                 problem = ar.cause().getMessage();
-                log.warn("cluster: " + problem + "; trying again shortly");
+                log.log(WARNING, "cluster: " + problem + "; trying again shortly");
               }
               for (Promise<Void> p : waiting) p.tryComplete();
               if (again) {
@@ -307,7 +309,7 @@ public final class ClusterCoordinator extends VerticleBase {
     String fileId = wanted.clusterId();
     if (byId.size() > 1) {
       problem = "the nodes belong to different clusters: " + describeIds(byId) + "; refusing them";
-      log.error("cluster: " + problem);
+      log.log(ERROR, "cluster: " + problem);
       return null;
     }
     String nodesId = byId.isEmpty() ? null : byId.keySet().iterator().next();
@@ -318,7 +320,7 @@ public final class ClusterCoordinator extends VerticleBase {
               + "' but "
               + describeIds(byId)
               + "; refusing them (a node keeps the cluster it first joined)";
-      log.error("cluster: " + problem);
+      log.log(ERROR, "cluster: " + problem);
       return null;
     }
     if (fileId != null) return fileId;
@@ -357,7 +359,7 @@ public final class ClusterCoordinator extends VerticleBase {
       problem = "waiting for " + String.join(", ", down) + " to form the cluster";
       return Future.succeededFuture();
     }
-    log.info("cluster: forming cluster '" + id + "' on " + ids(wanted));
+    log.log(INFO, "cluster: forming cluster '" + id + "' on " + ids(wanted));
     return change(first, first.holders());
   }
 
@@ -405,14 +407,16 @@ public final class ClusterCoordinator extends VerticleBase {
     if (moverEpoch == base.epoch()) return Future.succeededFuture();
     moverEpoch = base.epoch();
     startProgressLog();
-    log.info("rebalance: moving keys toward " + ids(base.target()) + " (" + base.describe() + ")");
+    log.log(
+        INFO, "rebalance: moving keys toward " + ids(base.target()) + " (" + base.describe() + ")");
     mover
         .run(base)
         .onSuccess(
             v -> {
               if (published == null || published.epoch() != base.epoch()) return;
-              log.info(mover.logLine());
-              log.info("rebalance complete: every key is on its owner in " + ids(base.target()));
+              log.log(INFO, mover.logLine());
+              log.log(
+                  INFO, "rebalance complete: every key is on its owner in " + ids(base.target()));
               stopProgressLog();
               movedEpoch = base.epoch();
               kick();
@@ -420,7 +424,7 @@ public final class ClusterCoordinator extends VerticleBase {
         .onFailure(
             e -> {
               if (!(e instanceof Mover.Superseded))
-                log.error("rebalance stopped: " + e.getMessage());
+                log.log(ERROR, "rebalance stopped: " + e.getMessage());
               if (moverEpoch == base.epoch()) moverEpoch = -1;
             });
     return Future.succeededFuture();
@@ -443,14 +447,14 @@ public final class ClusterCoordinator extends VerticleBase {
               for (NodeInfo n : on) opens.add(nodes.open(n, opened));
               return Future.all(opens).compose(v -> publish(opened));
             })
-        .onSuccess(v -> log.info("cluster: now on " + next.describe()));
+        .onSuccess(v -> log.log(INFO, "cluster: now on " + next.describe()));
   }
 
   /** Brings nodes that missed the newest view up to it (they were down while it changed). */
   private Future<Void> catchUp(ClusterState base, List<NodeInfo> behind) {
     List<Future<Void>> all = new ArrayList<>();
     for (NodeInfo n : behind) {
-      log.info("cluster: " + n.id() + " is behind; bringing it to epoch " + base.epoch());
+      log.log(INFO, "cluster: " + n.id() + " is behind; bringing it to epoch " + base.epoch());
       all.add(nodes.prepare(n, base).compose(clock -> nodes.open(n, base)));
     }
     return Future.all(all).mapEmpty();
@@ -490,9 +494,9 @@ public final class ClusterCoordinator extends VerticleBase {
   }
 
   private void logPlan(ClusterState base, ClusterState next) {
-    log.info("cluster: changing the layout: " + base.describe() + " => " + next.describe());
+    log.log(INFO, "cluster: changing the layout: " + base.describe() + " => " + next.describe());
     RebalancePlan plan = RebalancePlan.between(base.target().ring(), next.target().ring());
-    for (String line : plan.describe()) log.info("rebalance plan: " + line);
+    for (String line : plan.describe()) log.log(INFO, "rebalance plan: " + line);
   }
 
   private JsonObject status() {
@@ -530,7 +534,7 @@ public final class ClusterCoordinator extends VerticleBase {
 
   private void startProgressLog() {
     if (progressTimer >= 0) return;
-    progressTimer = vertx.setPeriodic(PROGRESS_LOG_MS, id -> log.info(mover.logLine()));
+    progressTimer = vertx.setPeriodic(PROGRESS_LOG_MS, id -> log.log(INFO, mover.logLine()));
   }
 
   private void stopProgressLog() {

@@ -1,5 +1,7 @@
 package io.pxkv.router.rebalance;
 
+import static java.lang.System.Logger.Level.WARNING;
+
 import io.pxkv.common.cluster.ClusterState;
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.ring.ConsistentHashRing;
@@ -8,8 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.internal.logging.Logger;
-import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +36,7 @@ import java.util.function.Supplier;
  * until it works or {@link #stop} is called. Confined to the coordinator's event loop.
  */
 final class Mover {
-  private static final Logger log = LoggerFactory.getLogger(Mover.class);
+  private static final System.Logger log = System.getLogger(Mover.class.getName());
 
   /** Strays one push call moves at most when the router takes no client request. */
   static final int IDLE_BATCH = 10_000;
@@ -185,7 +185,7 @@ final class Mover {
             e -> {
               if (progress != null) progress.lastError = e.getMessage();
               if (mine == run && !phase.equals("waiting")) {
-                log.warn("rebalance: " + e.getMessage() + "; retrying every few seconds");
+                log.log(WARNING, "rebalance: " + e.getMessage() + "; retrying every few seconds");
                 phase = "waiting";
               }
               vertx.setTimer(

@@ -64,8 +64,7 @@ class ClusterIT {
     this.dataRoot = dataRoot;
     List<NodeInfo> infos = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
-      NodeProcess node =
-          new NodeProcess("node-" + i, NodeProcess.freePort(), dataRoot.resolve("node-" + i));
+      NodeProcess node = new NodeProcess("node-" + i, 0, dataRoot.resolve("node-" + i));
       node.start(START_DEADLINE_MS);
       nodes.add(node);
       infos.add(NodeInfo.of(node.id(), "127.0.0.1", node.port()));

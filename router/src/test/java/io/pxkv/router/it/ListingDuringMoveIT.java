@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.pxkv.common.cluster.ClusterConfig;
-import io.pxkv.common.kv.ValueLimits;
 import io.pxkv.node.NodeConfig;
 import io.pxkv.node.NodeServer;
 import io.pxkv.node.storage.SyncMode;
@@ -183,20 +182,12 @@ class ListingDuringMoveIT {
   }
 
   private static RouterConfig routerConfig(Path clusterFile) {
-    return new RouterConfig(
-        "127.0.0.1",
-        0,
-        clusterFile.toString(),
-        ClusterConfig.load(clusterFile),
-        30_000,
-        RouterConfig.DEFAULT_CONNECT_TIMEOUT_MS,
-        RouterConfig.DEFAULT_POOL_SIZE,
-        RouterConfig.DEFAULT_PIPELINING,
-        2,
-        ValueLimits.DEFAULTS,
-        MOVE_KEYS_PER_SECOND,
-        MOVE_KEYS_PER_SECOND,
-        RouterConfig.DEFAULT_NODE_CLIENT);
+    return RouterConfig.builder()
+        .cluster(ClusterConfig.load(clusterFile), clusterFile.toString())
+        .timeoutMs(30_000)
+        .instances(2)
+        .rebalanceKeysPerSecond(MOVE_KEYS_PER_SECOND, MOVE_KEYS_PER_SECOND)
+        .build();
   }
 
   private String phase() {

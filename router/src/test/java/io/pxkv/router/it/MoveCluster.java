@@ -1,20 +1,22 @@
 package io.pxkv.router.it;
 
 import io.pxkv.common.ring.ConsistentHashRing;
+import io.pxkv.common.testing.ChildProcess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -37,13 +39,16 @@ final class MoveCluster implements AutoCloseable {
 
   private final Path root;
   private final Path clusterFile;
-  private final Map<String, Integer> ports = new TreeMap<>();
-  private final Map<String, ChildJvm> nodes = new HashMap<>();
+
+  /** Each node's port: 0 until it first started on a port of its own choosing. */
+  private final Map<String, Integer> ports = new ConcurrentSkipListMap<>();
+
+  private final Map<String, ChildProcess> nodes = new HashMap<>();
   private final Map<String, List<String>> nodeFlags = new HashMap<>();
   private final Map<String, Map<String, String>> nodeEnv = new HashMap<>();
   private final Map<String, String> routerEnv = new HashMap<>();
-  private final ChildJvm router;
-  private final int routerPort;
+  private final ChildProcess router;
+  private volatile int routerPort; // 0 until the router first started
   private final Object configLock = new Object();
   private volatile List<String> members = List.of();
   private volatile boolean routerUp;
@@ -57,19 +62,19 @@ final class MoveCluster implements AutoCloseable {
   MoveCluster(Path root, long keysPerSecond, String... ids) throws IOException {
     this.root = root;
     this.clusterFile = root.resolve("cluster.json");
-    for (String id : ids) ports.put(id, NodeProcess.freePort());
-    routerPort = NodeProcess.freePort();
+    for (String id : ids) ports.put(id, 0);
     routerEnv.put("PXKV_STATE_DIR", root.resolve("router-state").toString());
     routerEnv.put("PXKV_REBALANCE_RATE", String.valueOf(keysPerSecond));
     router =
-        new ChildJvm(
+        ChildProcess.java(
             "router",
+            256,
             "io.pxkv.router.RouterMain",
             List.of(
                 "--host",
                 "127.0.0.1",
                 "--port",
-                String.valueOf(routerPort),
+                "0",
                 "--cluster",
                 clusterFile.toString(),
                 // Generous: a busy 2-core machine can stall a node for seconds, and a timeout
@@ -147,7 +152,7 @@ final class MoveCluster implements AutoCloseable {
                 "--host",
                 "127.0.0.1",
                 "--port",
-                String.valueOf(ports.get(id)),
+                "0", // and on restarts the port it bound first
                 "--data",
                 root.resolve(id).toString(),
                 // A killed process loses no acknowledged write in any sync mode (the kernel has
@@ -155,31 +160,33 @@ final class MoveCluster implements AutoCloseable {
                 "--fsync",
                 "interval"));
     args.addAll(nodeFlags.getOrDefault(id, List.of()));
-    ChildJvm node;
+    ChildProcess node;
     synchronized (nodes) {
       node =
           nodes.computeIfAbsent(
               id,
               n ->
-                  new ChildJvm(
-                      n, "io.pxkv.node.NodeMain", args, nodeEnv.getOrDefault(n, Map.of())));
+                  ChildProcess.java(
+                      n, 256, "io.pxkv.node.NodeMain", args, nodeEnv.getOrDefault(n, Map.of())));
     }
-    node.start("listening on port", 90_000);
+    node.startServer(Duration.ofSeconds(90));
+    ports.put(id, node.port());
   }
 
   /** kill -9. */
   void killNode(String id) throws InterruptedException {
-    ChildJvm node = nodes.get(id);
+    ChildProcess node = nodes.get(id);
     if (node != null) node.kill();
   }
 
   boolean nodeUp(String id) {
-    ChildJvm node = nodes.get(id);
+    ChildProcess node = nodes.get(id);
     return node != null && node.alive();
   }
 
   void startRouter() throws Exception {
-    router.start("router listening on port", 90_000);
+    router.startServer(Duration.ofSeconds(90));
+    routerPort = router.port();
     routerUp = true;
     routerChanges.incrementAndGet();
   }
@@ -207,7 +214,7 @@ final class MoveCluster implements AutoCloseable {
   @Override
   public void close() throws Exception {
     router.kill();
-    for (ChildJvm n : nodes.values()) n.kill();
+    for (ChildProcess n : nodes.values()) n.kill();
   }
 
   // ---- the cluster file

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.ring.ConsistentHashRing;
+import io.pxkv.common.testing.ChildProcess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -45,7 +46,9 @@ import org.junit.jupiter.api.io.TempDir;
  * a router in child JVMs, 50,000 keys, 16 clients reading and writing throughout. Each step changes
  * the file, waits for the router to report the cluster settled, and checks that no read failed or
  * went backwards, no acknowledged write was lost, and every key sits on its owner only. The steps
- * run in order on one cluster, so they also show several changes in a row.
+ * run in order on one cluster, so they also show several changes in a row; each first brings the
+ * cluster to where it starts ({@link #startFrom}), so any one runs alone as well ({@code
+ * -Dit.test=RebalanceIT#oneStep}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -61,9 +64,11 @@ class RebalanceIT {
   private Path root;
   private Path clusterFile;
   private final Map<String, Integer> ports = new LinkedHashMap<>();
-  private final Map<String, ChildJvm> nodes = new HashMap<>();
-  private ChildJvm router;
+  private final Map<String, ChildProcess> nodes = new HashMap<>();
+  private ChildProcess router;
   private int routerPort;
+  private int routerKeysPerSecond;
+  private List<String> layout = List.of();
   private final Map<String, JsonObject> expected = new ConcurrentHashMap<>();
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -75,13 +80,8 @@ class RebalanceIT {
   void startClusterAndLoad(@TempDir Path root) throws Exception {
     this.root = root;
     clusterFile = root.resolve("cluster.json");
-    for (int i = 1; i <= 4; i++) {
-      String id = "node-" + i;
-      ports.put(id, NodeProcess.freePort());
-      startNode(id);
-    }
+    for (int i = 1; i <= 4; i++) startNode("node-" + i);
     writeCluster("node-1", "node-2", "node-3");
-    routerPort = NodeProcess.freePort();
     startRouter(20_000);
     ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
     List<Future<?>> loads = new ArrayList<>();
@@ -108,12 +108,13 @@ class RebalanceIT {
   @AfterAll
   void stopEverything() throws Exception {
     if (router != null) router.kill();
-    for (ChildJvm n : nodes.values()) n.kill();
+    for (ChildProcess n : nodes.values()) n.kill();
   }
 
   @Test
   @Order(1)
   void addingANodeUnderLoadMovesAQuarterOfTheKeysToItWithNoFailedRead() throws Exception {
+    startFrom(20_000, "node-1", "node-2", "node-3");
     Load load = Load.start(this);
     writeCluster("node-1", "node-2", "node-3", "node-4");
     JsonObject status = awaitSettled("node-1", "node-2", "node-3", "node-4");
@@ -128,6 +129,7 @@ class RebalanceIT {
   @Test
   @Order(2)
   void removingANodeUnderLoadDrainsItWithNoFailedRead() throws Exception {
+    startFrom(20_000, "node-1", "node-2", "node-3", "node-4");
     Load load = Load.start(this);
     writeCluster("node-1", "node-3", "node-4");
     JsonObject status = awaitSettled("node-1", "node-3", "node-4");
@@ -144,7 +146,7 @@ class RebalanceIT {
   void deletesAndOverwritesMadeDuringTheMoveWinOverTheMovedCopies() throws Exception {
     // node-2 comes back: it still has the tombstones its drain left, which must not block the keys
     // now moving back to it. Moves are slowed down so that the writes below race them.
-    restartRouter(2_000);
+    startFrom(2_000, "node-1", "node-3", "node-4");
     ConsistentHashRing next = ring("node-1", "node-2", "node-3", "node-4");
     List<String> moving = new ArrayList<>();
     for (int i = CLIENT_KEYS; i < KEYS && moving.size() < 2000; i++) {
@@ -183,6 +185,7 @@ class RebalanceIT {
   @Test
   @Order(4)
   void aRouterKilledMidMoveResumesAndFinishesAfterRestart() throws Exception {
+    startFrom(2_000, "node-1", "node-2", "node-3", "node-4");
     writeCluster("node-1", "node-2", "node-3");
     awaitProgress();
     router.kill();
@@ -197,7 +200,7 @@ class RebalanceIT {
   @Test
   @Order(5)
   void aReceivingNodeKilledMidMoveCatchesUpAfterRestart() throws Exception {
-    restartRouter(2_000);
+    startFrom(2_000, "node-1", "node-2", "node-3");
     writeCluster("node-1", "node-2", "node-3", "node-4");
     awaitProgress();
     nodes.get("node-4").kill();
@@ -216,10 +219,23 @@ class RebalanceIT {
 
   // ---- the cluster
 
+  /**
+   * Where a step starts, whichever steps ran before it: the cluster settled on {@code ids}, and the
+   * router moving keys at {@code keysPerSecond}. Does nothing when that is so already.
+   */
+  private void startFrom(int keysPerSecond, String... ids) throws Exception {
+    if (!layout.equals(List.of(ids))) {
+      writeCluster(ids);
+      awaitSettled(ids);
+    }
+    if (routerKeysPerSecond != keysPerSecond) restartRouter(keysPerSecond);
+  }
+
   private void startNode(String id) throws Exception {
-    ChildJvm node =
-        new ChildJvm(
+    ChildProcess node =
+        ChildProcess.java(
             id,
+            256,
             "io.pxkv.node.NodeMain",
             List.of(
                 "--id",
@@ -227,18 +243,23 @@ class RebalanceIT {
                 "--host",
                 "127.0.0.1",
                 "--port",
-                String.valueOf(ports.get(id)),
+                // The node picks one and reports it; started again, it keeps the one it had.
+                String.valueOf(ports.getOrDefault(id, 0)),
                 "--data",
                 root.resolve(id).toString(),
                 "--fsync",
-                "never"));
-    nodes.put(id, node.start("listening on port", 60_000));
+                "never"),
+            Map.of());
+    nodes.put(id, node.startServer(Duration.ofSeconds(60)));
+    ports.put(id, node.port());
   }
 
   private void startRouter(int keysPerSecond) throws Exception {
+    routerKeysPerSecond = keysPerSecond;
     router =
-        new ChildJvm(
+        ChildProcess.java(
                 "router",
+                256,
                 "io.pxkv.router.RouterMain",
                 // A generous deadline: this test is about where keys are, and a busy machine can
                 // stall a node for seconds; a timeout would be counted as a failed read.
@@ -246,14 +267,17 @@ class RebalanceIT {
                     "--host",
                     "127.0.0.1",
                     "--port",
+                    // 0 at first; the same port when started again
                     String.valueOf(routerPort),
                     "--cluster",
                     clusterFile.toString(),
                     "--rebalance-rate",
                     String.valueOf(keysPerSecond),
                     "--timeout-ms",
-                    "30000"))
-            .start("router listening on port", 60_000);
+                    "30000"),
+                Map.of())
+            .startServer(Duration.ofSeconds(60));
+    routerPort = router.port();
   }
 
   private void restartRouter(int keysPerSecond) throws Exception {
@@ -263,6 +287,7 @@ class RebalanceIT {
 
   /** Replaces the cluster file in one step, as an editor or a config tool would. */
   private void writeCluster(String... ids) throws IOException {
+    layout = List.of(ids);
     JsonArray list = new JsonArray();
     for (String id : ids)
       list.add(new JsonObject().put("id", id).put("url", "http://127.0.0.1:" + ports.get(id)));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.NodeInfo;
+import io.pxkv.common.testing.ChildProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,11 +39,11 @@ class SecretsNotLoggedIT {
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5))
           .build();
-  private final List<ChildJvm> processes = new ArrayList<>();
+  private final List<ChildProcess> processes = new ArrayList<>();
 
   @AfterEach
   void stop() throws InterruptedException {
-    for (ChildJvm p : processes) p.kill();
+    for (ChildProcess p : processes) p.kill();
   }
 
   @Test
@@ -49,10 +51,10 @@ class SecretsNotLoggedIT {
     List<NodeInfo> infos = new ArrayList<>();
     for (int i = 1; i <= 2; i++) {
       String id = "node-" + i;
-      int port = NodeProcess.freePort();
-      processes.add(
-          new ChildJvm(
+      ChildProcess node =
+          ChildProcess.java(
                   id,
+                  256,
                   "io.pxkv.node.NodeMain",
                   List.of(
                       "--id",
@@ -60,7 +62,7 @@ class SecretsNotLoggedIT {
                       "--host",
                       "127.0.0.1",
                       "--port",
-                      "" + port,
+                      "0",
                       "--data",
                       dir.resolve(id).toString(),
                       "--fsync",
@@ -68,23 +70,24 @@ class SecretsNotLoggedIT {
                       "--instances",
                       "1"),
                   Map.of("PXKV_CLUSTER_SECRET", SECRET))
-              .start("listening on port", 30_000));
-      infos.add(NodeInfo.of(id, "127.0.0.1", port));
+              .startServer(Duration.ofSeconds(30));
+      processes.add(node);
+      infos.add(NodeInfo.of(id, "127.0.0.1", node.port()));
     }
     Path cluster = dir.resolve("cluster.json");
     Files.writeString(cluster, new ClusterConfig(64, infos).toJson().encode());
     Path dataFile = Files.writeString(dir.resolve("data.token"), DATA + "\n");
     Path secretFile = Files.writeString(dir.resolve("secret"), SECRET + "\n");
-    int port = NodeProcess.freePort();
-    ChildJvm router =
-        new ChildJvm(
+    ChildProcess router =
+        ChildProcess.java(
             "router",
+            256,
             "io.pxkv.router.RouterMain",
             List.of(
                 "--host",
                 "127.0.0.1",
                 "--port",
-                "" + port,
+                "0",
                 "--cluster",
                 cluster.toString(),
                 "--instances",
@@ -94,8 +97,8 @@ class SecretsNotLoggedIT {
                 "--cluster-secret-file",
                 secretFile.toString()),
             Map.of("PXKV_ADMIN_TOKEN", ADMIN));
-    processes.add(router.start("router listening on port", 30_000));
-    String base = "http://127.0.0.1:" + port;
+    processes.add(router.startServer(Duration.ofSeconds(30)));
+    String base = "http://127.0.0.1:" + router.port();
 
     assertEquals(201, send(base, "PUT", "/kv/a", "1", DATA).statusCode());
     assertEquals(200, send(base, "GET", "/kv/a", null, DATA).statusCode());
@@ -115,24 +118,26 @@ class SecretsNotLoggedIT {
     send(base, "GET", "/admin/cluster", null, ADMIN);
     for (int i = 0; i < 10; i++) send(base, "GET", "/kv/k" + i, null, DATA);
 
-    ChildJvm refused =
-        new ChildJvm(
+    ChildProcess refused =
+        ChildProcess.java(
             "refused",
+            256,
             "io.pxkv.router.RouterMain",
             List.of("--port", "0", "--cluster", cluster.toString()),
             Map.of("PXKV_ADMIN_TOKEN", "tiny-tok", "PXKV_CLUSTER_SECRET", SECRET));
-    processes.add(refused.start("shorter than", 30_000));
-    ChildJvm help =
-        new ChildJvm(
+    processes.add(refused.start(Pattern.compile("shorter than"), Duration.ofSeconds(30)));
+    ChildProcess help =
+        ChildProcess.java(
             "help",
+            256,
             "io.pxkv.router.RouterMain",
             List.of("--help"),
             Map.of("PXKV_ADMIN_TOKEN", ADMIN, "PXKV_DATA_TOKEN", DATA));
-    processes.add(help.start("--admin-token-file", 30_000));
+    processes.add(help.start(Pattern.compile("--admin-token-file"), Duration.ofSeconds(30)));
 
-    for (ChildJvm p : processes) p.kill();
+    for (ChildProcess p : processes) p.kill();
     StringBuilder all = new StringBuilder();
-    for (ChildJvm p : processes) all.append(p.output()).append('\n');
+    for (ChildProcess p : processes) all.append(p.output()).append('\n');
     assertTrue(all.toString().contains("router listening on port"), all.toString());
     for (String secret : List.of(DATA, ADMIN, SECRET, WRONG, "tiny-tok")) {
       assertFalse(all.toString().contains(secret), "printed " + secret + ":\n" + all);

@@ -92,20 +92,12 @@ class TlsClusterTest {
 
   private RunningRouter startRouter(Path clientCert, Path clientKey) throws Exception {
     RouterConfig config =
-        new RouterConfig(
-                "127.0.0.1",
-                0,
-                clusterFile.toString(),
-                ClusterConfig.load(clusterFile),
-                10_000,
-                RouterConfig.DEFAULT_CONNECT_TIMEOUT_MS,
-                2,
-                RouterConfig.DEFAULT_PIPELINING,
-                1,
-                ValueLimits.DEFAULTS,
-                RouterConfig.DEFAULT_REBALANCE_KEYS_PER_SECOND,
-                RouterConfig.DEFAULT_REBALANCE_BUSY_KEYS_PER_SECOND,
-                RouterConfig.DEFAULT_NODE_CLIENT)
+        RouterConfig.builder()
+            .cluster(ClusterConfig.load(clusterFile), clusterFile.toString())
+            .timeoutMs(10_000)
+            .poolSize(2)
+            .instances(1)
+            .build()
             .withSecurity(
                 new RouterSecurity(
                     new Tokens(null, Secret.of(TOKEN)),

@@ -7,7 +7,6 @@ import io.pxkv.common.auth.NodeAccess;
 import io.pxkv.common.auth.Secret;
 import io.pxkv.common.auth.Tokens;
 import io.pxkv.common.cluster.ClusterConfig;
-import io.pxkv.common.kv.ValueLimits;
 import io.pxkv.node.NodeConfig;
 import io.pxkv.node.NodeServer;
 import io.pxkv.router.RunningRouter;
@@ -44,6 +43,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -103,20 +103,12 @@ class DashboardIT {
     clusterFile = root.resolve("cluster.json");
     writeCluster("node-1", "node-2", "node-3");
     RouterConfig config =
-        new RouterConfig(
-            "127.0.0.1",
-            0,
-            clusterFile.toString(),
-            ClusterConfig.load(clusterFile),
-            30_000,
-            RouterConfig.DEFAULT_CONNECT_TIMEOUT_MS,
-            RouterConfig.DEFAULT_POOL_SIZE,
-            RouterConfig.DEFAULT_PIPELINING,
-            1,
-            ValueLimits.DEFAULTS,
-            KEYS_PER_SECOND,
-            KEYS_PER_SECOND,
-            RouterConfig.DEFAULT_NODE_CLIENT);
+        RouterConfig.builder()
+            .cluster(ClusterConfig.load(clusterFile), clusterFile.toString())
+            .timeoutMs(30_000)
+            .instances(1)
+            .rebalanceKeysPerSecond(KEYS_PER_SECOND, KEYS_PER_SECOND)
+            .build();
     Vertx vertx = Vertx.vertx();
     vertxes.add(vertx);
     router = RunningRouter.start(vertx, config).await(60, TimeUnit.SECONDS);
@@ -144,11 +136,18 @@ class DashboardIT {
       assertTrue(!group.findElements(By.cssSelector("path.arc")).isEmpty(), id + " has no arc");
     }
     await("three nodes up in the table", d -> nodeRows().size() == 3 && allUp());
-    long keys = 0;
-    for (WebElement row : nodeRows()) {
-      keys += Long.parseLong(row.findElement(By.cssSelector("td.keys")).getText().replace(",", ""));
-    }
-    assertEquals(USERS + BULK + 1, keys);
+    long[] keys = new long[1];
+    await(
+        "the table counting " + (USERS + BULK + 1) + " keys",
+        d -> {
+          keys[0] = 0;
+          for (WebElement row : nodeRows()) {
+            keys[0] +=
+                Long.parseLong(
+                    row.findElement(By.cssSelector("td.keys")).getText().replace(",", ""));
+          }
+          return keys[0] == USERS + BULK + 1;
+        });
     assertTrue(find("#summary").getText().contains("3/3 nodes up"), find("#summary").getText());
   }
 
@@ -408,7 +407,11 @@ class DashboardIT {
   }
 
   private void await(String what, ExpectedCondition<Boolean> condition) {
-    new WebDriverWait(driver, WAIT, Duration.ofMillis(100)).withMessage(what).until(condition);
+    // The page redraws its tables every second: an element found just before a redraw is stale.
+    new WebDriverWait(driver, WAIT, Duration.ofMillis(100))
+        .withMessage(what)
+        .ignoring(StaleElementReferenceException.class)
+        .until(condition);
   }
 
   /** The page from its top, once the progress bar has grown to its width (it is animated). */

@@ -1,22 +1,19 @@
 package io.pxkv.node.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
+import io.pxkv.common.testing.ChildProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,8 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Kills a compacting child JVM with destroyForcibly() at random points, reopens the store each
  * time, and checks that the live data is exactly what was written before compaction began.
  */
-class CompactionCrashTest {
+class CompactionCrashIT {
   private static final int KILLS = 22;
+
+  /** How long a child may take to reach the point where it is killed. */
+  private static final Duration LIFE = Duration.ofSeconds(60);
 
   @TempDir Path dir;
 
@@ -51,36 +51,25 @@ class CompactionCrashTest {
    * announced file operations of its compactions.
    */
   private void runChild(boolean load, int fileOps, String where) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-ea");
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(CompactionCrashChild.class.getName());
-    command.add(dir.toString());
-    if (load) command.add("load");
-    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+    List<String> args = new ArrayList<>(List.of(dir.toString()));
+    if (load) args.add("load");
+    ChildProcess child =
+        ChildProcess.java(
+            where,
+            256,
+            List.of("-ea", "-XX:TieredStopAtLevel=1"),
+            CompactionCrashChild.class.getName(),
+            args,
+            Map.of());
     try {
-      assertTimeoutPreemptively(
-          Duration.ofSeconds(60),
-          () -> {
-            BufferedReader out =
-                new BufferedReader(
-                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            int seen = 0;
-            StringBuilder log = new StringBuilder();
-            while (load ? !log.toString().contains(CompactionCrashChild.LOADED) : seen < fileOps) {
-              String line = out.readLine();
-              assertTrue(line != null, where + ": child exited early:\n" + log);
-              if (log.length() < 10_000) log.append(line).append('\n');
-              if (line.startsWith(CompactionCrashChild.FILE_OP)) seen++;
-            }
-          },
-          where);
+      if (load) {
+        child.start(Pattern.compile(Pattern.quote(CompactionCrashChild.LOADED)), LIFE);
+      } else {
+        child.start(
+            Pattern.compile("^" + Pattern.quote(CompactionCrashChild.FILE_OP)), fileOps, LIFE);
+      }
     } finally {
-      child.destroyForcibly();
-      assertTrue(child.waitFor(30, TimeUnit.SECONDS), where + ": child did not die");
+      child.kill();
     }
   }
 
