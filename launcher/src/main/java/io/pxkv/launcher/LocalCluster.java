@@ -123,8 +123,10 @@ final class LocalCluster {
       Path clusterFile = clusterFile(data, clusterOf(nodes));
       ClusterConfig cluster = ClusterConfig.load(clusterFile);
       RouterConfig routerConfig =
+          // Loopback only, like the nodes: a cluster on a laptop, open without tokens, is not
+          // reachable from the network.
           RouterConfig.builder()
-              .host(RouterConfig.DEFAULT_HOST)
+              .host("127.0.0.1")
               .port(routerPort)
               .cluster(cluster, clusterFile.toString())
               .security(new RouterSecurity(tokens, null, NodeAccess.NONE))
