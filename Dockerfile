@@ -19,7 +19,12 @@ COPY launcher/target/px-kvstore.jar /tmp/px-kvstore.jar
 # DNS, jdk.unsupported for its direct buffers, ...); jdk.naming.dns is what java.naming's DNS
 # lookups load by name, which jdeps cannot see. -Xshare:dump writes the class data sharing archive
 # of the new runtime's own classes: each JVM then maps them instead of parsing them at start.
-RUN modules="$(jdeps --ignore-missing-deps --print-module-deps --multi-release 17 /tmp/px-kvstore.jar)" \
+# Left out: java.desktop (java.beans, only for Micrometer's Logback/Log4j binders), java.sql (its
+# database binders) and java.compiler (Vert.x's compiling of .java verticles): code px-kvstore
+# never loads, and java.desktop alone is a fifth of the image. java.sql brought java.logging,
+# which px-kvstore's logs go through, so it is named. The compose test scrapes /metrics.
+RUN modules="$(jdeps --ignore-missing-deps --print-module-deps --multi-release 17 /tmp/px-kvstore.jar \
+      | tr , '\n' | grep -vx -e java.desktop -e java.sql -e java.compiler | paste -sd,),java.logging" \
  && echo "runtime modules: $modules,jdk.naming.dns" \
  && jlink --add-modules "$modules,jdk.naming.dns" --strip-java-debug-attributes --no-man-pages \
       --no-header-files \

@@ -289,6 +289,13 @@ for s in node-1 node-2 node-3 router; do
   say "$s healthy $(start_to_healthy "$up_since" "$s") s after its container started"
 done
 say "router at $base"
+# The image's runtime is cut to the modules jdeps finds, less a few it leaves out (Dockerfile):
+# the metrics, which load the most library code, must still answer in it.
+router_metrics="$(curl -sf "$base/metrics")" || fail "the router's /metrics does not answer in the image"
+[[ "$router_metrics" == *pxkv_http_server_requests_seconds* ]] || fail "the router's /metrics has no request series"
+node_metrics="$(node_get node-1 /metrics)" || fail "node-1's /metrics does not answer in the image"
+[[ "$node_metrics" == *pxkv_http_server_requests_seconds* ]] || fail "node-1's /metrics has no request series"
+ok "router and node /metrics answer in the image"
 
 phase readme
 bash scripts/readme-examples.sh "$base"

@@ -1,11 +1,15 @@
 package io.pxkv.common.cli;
 
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Handler;
+import java.util.logging.Logger;
+
 /**
  * How px-kvstore processes log: every event goes through {@link System.Logger} ({@code
  * System.getLogger(SomeClass.class.getName())}), which the JDK backs with java.util.logging, as
  * Vert.x and Netty log too. Records go to standard error, one line each: {@code 2026-12-05
  * 00:10:18.123 INFO io.pxkv.node.NodeMain: node node-1 listening on port 9001}, so each is one line
- * in {@code docker logs} and log collectors (a stack trace, when there is one, follows its line).
+ * in {@code docker logs} and log collectors (an exception is folded into its record's line).
  * Standard output is left to a command's own output: help, the admin CLI's answers.
  *
  * <p>The level is java.util.logging's: a properties file given with {@code
@@ -26,8 +30,14 @@ public final class Logging {
    * the property when the first record is printed).
    */
   public static void oneLinePerEvent() {
-    if (System.getProperty(FORMAT_PROPERTY) == null) {
-      System.setProperty(FORMAT_PROPERTY, ONE_LINE);
+    if (System.getProperty(FORMAT_PROPERTY) != null) return;
+    System.setProperty(FORMAT_PROPERTY, ONE_LINE);
+    // Without a logging config of the operator's, the console handler folds exceptions into their
+    // line too; with one, its handlers print as it says (SimpleFormatter in the format above).
+    if (System.getProperty("java.util.logging.config.file") == null) {
+      for (Handler h : Logger.getLogger("").getHandlers()) {
+        if (h instanceof ConsoleHandler) h.setFormatter(new OneLineFormatter());
+      }
     }
   }
 }
