@@ -122,13 +122,7 @@ final class ResponseParser {
     while (true) {
       int end = lineEnd(data, at);
       if (end < 0) return -1;
-      long size = 0;
-      for (int i = at; i < end; i++) {
-        int d = Character.digit(data.getByte(i), 16);
-        if (d < 0) break; // chunk extensions follow
-        size = size * 16 + d;
-        if (size > Integer.MAX_VALUE) throw new ProtocolException("chunk too large");
-      }
+      long size = chunkSize(data, at, end);
       at = end + 2;
       if (size == 0) {
         // Trailers, then a blank line.
@@ -144,6 +138,25 @@ final class ResponseParser {
       out.appendBuffer(data, at, (int) size);
       at += (int) size + 2;
     }
+  }
+
+  /**
+   * The size on the chunk-size line {@code [from, to)}: hex digits, at least one (a line without is
+   * not the last chunk but an error), then optional blanks and {@code ;} extensions, ignored.
+   */
+  private static long chunkSize(Buffer data, int from, int to) throws ProtocolException {
+    long size = 0;
+    int i = from;
+    for (; i < to; i++) {
+      int d = Character.digit(data.getByte(i), 16);
+      if (d < 0) break;
+      size = size * 16 + d;
+      if (size > Integer.MAX_VALUE) throw new ProtocolException("chunk too large");
+    }
+    if (i == from) throw new ProtocolException("chunk size without hex digits");
+    while (i < to && (data.getByte(i) == ' ' || data.getByte(i) == '\t')) i++;
+    if (i < to && data.getByte(i) != ';') throw new ProtocolException("bad chunk size line");
+    return size;
   }
 
   private static int indexOfBlankLine(Buffer data, int from) {

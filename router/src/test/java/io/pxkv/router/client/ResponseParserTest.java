@@ -103,4 +103,22 @@ class ResponseParserTest {
                 Buffer.buffer(
                     "HTTP/1.1 200 OK\r\nX: " + "y".repeat(ResponseParser.MAX_HEAD_BYTES))));
   }
+
+  @Test
+  void aChunkSizeWithNoHexDigitsIsAProtocolErrorNotTheLastChunk() {
+    // Read as size 0 it would end the body early and take what follows for the next answer.
+    for (String size : new String[] {"zz", ";ext=1", " ", ""}) {
+      ResponseParser p = new ResponseParser(replies::add);
+      assertThrows(
+          ResponseParser.ProtocolException.class,
+          () ->
+              p.feed(
+                  Buffer.buffer(
+                      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                          + size
+                          + "\r\nabc\r\n0\r\n\r\n")),
+          "chunk size line '" + size + "'");
+    }
+    assertEquals(List.of(), replies);
+  }
 }
