@@ -136,7 +136,12 @@ final class ResponseParser {
       }
       if (data.length() < at + size + 2) return -1;
       out.appendBuffer(data, at, (int) size);
-      at += (int) size + 2;
+      at += (int) size;
+      // The data is followed by CRLF and nothing else: anything there means the size was wrong.
+      if (data.getByte(at) != '\r' || data.getByte(at + 1) != '\n') {
+        throw new ProtocolException("chunk data not followed by CRLF");
+      }
+      at += 2;
     }
   }
 

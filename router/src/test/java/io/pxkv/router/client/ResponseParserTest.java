@@ -121,4 +121,22 @@ class ResponseParserTest {
     }
     assertEquals(List.of(), replies);
   }
+
+  @Test
+  void theLineEndAfterAChunksDataIsChecked() {
+    for (String after : new String[] {"XY", "\n\n", "\r\r", "a\r"}) {
+      ResponseParser p = new ResponseParser(replies::add);
+      assertThrows(
+          ResponseParser.ProtocolException.class,
+          () ->
+              p.feed(
+                  Buffer.buffer(
+                      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc"
+                          + after
+                          + "0\r\n\r\n"
+                          + OK)),
+          "after the data: '" + after + "'");
+    }
+    assertEquals(List.of(), replies);
+  }
 }
