@@ -89,7 +89,7 @@ final class ResponseParser {
         } else if (nameIs(data, line, nameLength, "transfer-encoding")) {
           chunked = value(data, colon + 1, end).toLowerCase().contains("chunked");
         } else if (nameIs(data, line, nameLength, "connection")) {
-          closeAfter |= value(data, colon + 1, end).equalsIgnoreCase("close");
+          closeAfter |= hasToken(value(data, colon + 1, end), "close");
         }
       }
       line = end + 2;
@@ -207,6 +207,14 @@ final class ResponseParser {
       if (c != name.charAt(i)) return false;
     }
     return true;
+  }
+
+  /** Whether the comma-separated list {@code value} holds {@code token}, in any case. */
+  private static boolean hasToken(String value, String token) {
+    for (String t : value.split(",")) {
+      if (t.trim().equalsIgnoreCase(token)) return true;
+    }
+    return false;
   }
 
   private static String value(Buffer data, int from, int to) {

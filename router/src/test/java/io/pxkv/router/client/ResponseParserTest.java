@@ -1,6 +1,7 @@
 package io.pxkv.router.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -138,5 +139,21 @@ class ResponseParserTest {
           "after the data: '" + after + "'");
     }
     assertEquals(List.of(), replies);
+  }
+
+  @Test
+  void connectionIsATokenListReadWithoutRegardToCase() throws Exception {
+    for (String value : new String[] {"keep-alive, close", "Close", "close , foo", "x,CLOSE"}) {
+      ResponseParser p = new ResponseParser(replies::add);
+      p.feed(
+          Buffer.buffer(
+              "HTTP/1.1 200 OK\r\nConnection: " + value + "\r\nContent-Length: 0\r\n\r\n"));
+      assertTrue(p.closeRequested(), "Connection: " + value);
+    }
+    ResponseParser p = new ResponseParser(replies::add);
+    p.feed(
+        Buffer.buffer(
+            "HTTP/1.1 200 OK\r\nConnection: closed, upgrade\r\nContent-Length: 0\r\n\r\n"));
+    assertFalse(p.closeRequested(), "closed is not close");
   }
 }
