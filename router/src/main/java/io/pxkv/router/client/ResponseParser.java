@@ -72,7 +72,13 @@ final class ResponseParser {
     if (headEnd - at < 12 || !startsWith(data, at, "HTTP/1.")) {
       throw new ProtocolException("not an HTTP/1.x response");
     }
+    byte minor = data.getByte(at + 7);
+    if ((minor != '0' && minor != '1') || data.getByte(at + 8) != ' ') {
+      throw new ProtocolException("not an HTTP/1.0 or 1.1 status line");
+    }
     int status = digit(data, at + 9) * 100 + digit(data, at + 10) * 10 + digit(data, at + 11);
+    boolean close = false;
+    boolean keepAlive = false;
     long contentLength = -1;
     boolean chunked = false;
     String contentType = null;
@@ -89,11 +95,15 @@ final class ResponseParser {
         } else if (nameIs(data, line, nameLength, "transfer-encoding")) {
           chunked = value(data, colon + 1, end).toLowerCase().contains("chunked");
         } else if (nameIs(data, line, nameLength, "connection")) {
-          closeAfter |= hasToken(value(data, colon + 1, end), "close");
+          String tokens = value(data, colon + 1, end);
+          close |= hasToken(tokens, "close");
+          keepAlive |= hasToken(tokens, "keep-alive");
         }
       }
       line = end + 2;
     }
+    // HTTP/1.1 keeps the connection unless told to close; HTTP/1.0 closes unless told to keep it.
+    closeAfter |= close || (minor == '0' && !keepAlive);
     int bodyStart = headEnd + 4;
     Buffer body;
     int next;

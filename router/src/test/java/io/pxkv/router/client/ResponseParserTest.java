@@ -156,4 +156,15 @@ class ResponseParserTest {
             "HTTP/1.1 200 OK\r\nConnection: closed, upgrade\r\nContent-Length: 0\r\n\r\n"));
     assertFalse(p.closeRequested(), "closed is not close");
   }
+
+  @Test
+  void anHttp10AnswerClosesTheConnectionUnlessItSaysKeepAlive() throws Exception {
+    feed("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+    assertEquals(1, replies.size());
+    assertTrue(parser.closeRequested(), "HTTP/1.0 is close by default");
+    ResponseParser p = new ResponseParser(replies::add);
+    p.feed(
+        Buffer.buffer("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\n{}"));
+    assertFalse(p.closeRequested(), "HTTP/1.0 with keep-alive stays open");
+  }
 }
