@@ -107,7 +107,11 @@ final class ResponseParser {
     int bodyStart = headEnd + 4;
     Buffer body;
     int next;
-    if (chunked) {
+    if (status < 200 || status == 204 || status == 304) {
+      // These never have a body, whatever Content-Length or Transfer-Encoding say.
+      next = bodyStart;
+      body = Buffer.buffer();
+    } else if (chunked) {
       Buffer decoded = Buffer.buffer();
       next = decodeChunks(data, bodyStart, decoded);
       if (next < 0) return -1;
@@ -116,9 +120,6 @@ final class ResponseParser {
       if (data.length() - bodyStart < contentLength) return -1;
       next = bodyStart + (int) contentLength;
       body = data.getBuffer(bodyStart, next);
-    } else if (status < 200 || status == 204 || status == 304) {
-      next = bodyStart;
-      body = Buffer.buffer();
     } else {
       throw new ProtocolException("response without Content-Length or chunked body");
     }

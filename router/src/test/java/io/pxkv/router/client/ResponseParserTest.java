@@ -167,4 +167,16 @@ class ResponseParserTest {
         Buffer.buffer("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\n{}"));
     assertFalse(p.closeRequested(), "HTTP/1.0 with keep-alive stays open");
   }
+
+  @Test
+  void a204Or304HasNoBodyWhateverItsContentLengthSays() throws Exception {
+    feed(
+        "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n"
+            + "HTTP/1.1 304 Not Modified\r\nContent-Length: 7\r\n\r\n"
+            + NOT_FOUND);
+    assertEquals(List.of(204, 304, 404), replies.stream().map(NodeReply::status).toList());
+    assertEquals(0, replies.get(0).body().length());
+    assertEquals(0, replies.get(1).body().length());
+    assertEquals("{}", replies.get(2).body().toString());
+  }
 }
