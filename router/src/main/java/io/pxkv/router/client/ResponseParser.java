@@ -232,19 +232,26 @@ final class ResponseParser {
     return data.getString(from, to, "ISO-8859-1").trim();
   }
 
+  /**
+   * A Content-Length: decimal digits between optional blanks. One past {@code Integer.MAX_VALUE}
+   * could never be held in a buffer, so it fails now rather than at the call's deadline.
+   */
   private static long parseLength(Buffer data, int from, int to) throws ProtocolException {
+    while (from < to && isBlank(data.getByte(from))) from++;
+    while (to > from && isBlank(data.getByte(to - 1))) to--;
+    if (from == to) throw new ProtocolException("empty Content-Length");
     long n = 0;
-    boolean any = false;
     for (int i = from; i < to; i++) {
       byte b = data.getByte(i);
-      if (b == ' ' || b == '\t') continue;
-      if (b < '0' || b > '9' || n > Integer.MAX_VALUE)
-        throw new ProtocolException("bad Content-Length");
+      if (b < '0' || b > '9') throw new ProtocolException("bad Content-Length");
       n = n * 10 + (b - '0');
-      any = true;
+      if (n > Integer.MAX_VALUE) throw new ProtocolException("Content-Length too large");
     }
-    if (!any) throw new ProtocolException("empty Content-Length");
     return n;
+  }
+
+  private static boolean isBlank(byte b) {
+    return b == ' ' || b == '\t';
   }
 
   private static int digit(Buffer data, int at) throws ProtocolException {

@@ -179,4 +179,16 @@ class ResponseParserTest {
     assertEquals(0, replies.get(1).body().length());
     assertEquals("{}", replies.get(2).body().toString());
   }
+
+  @Test
+  void aContentLengthPastTwoToThe31IsRejectedAtOnce() {
+    // Such a body could never be held; waiting for it would only end at the call's deadline.
+    for (String length : new String[] {"2147483648", "3000000000", "99999999999999999999999"}) {
+      ResponseParser p = new ResponseParser(replies::add);
+      assertThrows(
+          ResponseParser.ProtocolException.class,
+          () -> p.feed(Buffer.buffer("HTTP/1.1 200 OK\r\nContent-Length: " + length + "\r\n\r\n")),
+          "Content-Length: " + length);
+    }
+  }
 }
