@@ -46,6 +46,7 @@ final class NodeConnection {
   private Buffer unwritten; // requests of this turn, written together by flush()
   private boolean unwrittenAreKeyReads;
   private boolean closed;
+  private boolean closing; // the node said Connection: close: nothing more may be sent
   private Throwable closeReason;
   private long idleSinceNanos = System.nanoTime(); // when the last call in flight was answered
 
@@ -81,8 +82,9 @@ final class NodeConnection {
     return inFlight.size();
   }
 
-  boolean isClosed() {
-    return closed;
+  /** Whether calls may still be sent: open, and the node has not said it will close. */
+  boolean takesCalls() {
+    return !closed && !closing;
   }
 
   /** Whether this turn's requests, waiting to be written together, are all GETs of one key. */
@@ -135,6 +137,8 @@ final class NodeConnection {
       return;
     }
     if (inFlight.isEmpty()) idleSinceNanos = System.nanoTime();
+    // Set before onAnswer, which would otherwise hand this connection the calls waiting for room.
+    if (parser.closeRequested()) closing = true;
     onAnswer.accept(this); // first: whoever the answer wakes may look at the client's state
     call.result.tryComplete(reply);
   }

@@ -121,7 +121,7 @@ final class NodeConnections {
   /** The connection gathering this turn's key reads for one write, or null. */
   private NodeConnection gatheringKeyReads() {
     for (NodeConnection c : open) {
-      if (!c.isClosed() && c.gatheringKeyReads()) return c;
+      if (c.takesCalls() && c.gatheringKeyReads()) return c;
     }
     return null;
   }
@@ -129,7 +129,7 @@ final class NodeConnections {
   private NodeConnection leastBusy() {
     NodeConnection best = null;
     for (NodeConnection c : open) {
-      if (!c.isClosed() && (best == null || c.inFlight() < best.inFlight())) best = c;
+      if (c.takesCalls() && (best == null || c.inFlight() < best.inFlight())) best = c;
     }
     return best;
   }
@@ -162,12 +162,19 @@ final class NodeConnections {
 
   private void answered(NodeConnection c) {
     onAnswer.run();
-    hasRoom(c);
+    if (c.takesCalls()) {
+      hasRoom(c);
+    } else {
+      // The node closes it after this answer: its place in the pool goes to a new connection,
+      // which takes the calls waiting for room.
+      open.remove(c);
+      if (!waiting.isEmpty() && !closed && open.size() + connecting < poolSize) connect();
+    }
   }
 
   /** Moves waiting calls onto {@code c} while it has room. */
   private void hasRoom(NodeConnection c) {
-    while (!waiting.isEmpty() && !c.isClosed() && c.inFlight() < pipelining) {
+    while (!waiting.isEmpty() && c.takesCalls() && c.inFlight() < pipelining) {
       c.send(waiting.pollFirst());
     }
   }

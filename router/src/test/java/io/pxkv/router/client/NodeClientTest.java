@@ -46,6 +46,9 @@ class NodeClientTest {
   /** What the server does with request number n (from 0): answer it, or stay silent. */
   private volatile java.util.function.IntPredicate answers = n -> true;
 
+  /** Whether the server answers request number n with {@code Connection: close}, then hangs up. */
+  private volatile java.util.function.IntPredicate closes = n -> false;
+
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
@@ -78,13 +81,21 @@ class NodeClientTest {
                           synchronized (targetsByConnection) {
                             targets.add(target);
                           }
-                          if (answers.test(requests.getAndIncrement())) {
+                          int n = requests.getAndIncrement();
+                          if (answers.test(n)) {
                             String body = "{\"target\":\"" + target + "\"}";
+                            boolean close = closes.test(n);
                             socket.write(
-                                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: "
+                                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+                                    + (close ? "connection: close\r\n" : "")
+                                    + "content-length: "
                                     + body.length()
                                     + "\r\n\r\n"
                                     + body);
+                            if (close) {
+                              socket.close();
+                              return;
+                            }
                           }
                         }
                       });
@@ -99,6 +110,10 @@ class NodeClientTest {
   }
 
   private NodeClient client(long timeoutMs, int poolSize) throws Exception {
+    return client(timeoutMs, poolSize, 16);
+  }
+
+  private NodeClient client(long timeoutMs, int poolSize, int pipelining) throws Exception {
     return onLoop(
         () ->
             Future.succeededFuture(
@@ -108,7 +123,7 @@ class NodeClientTest {
                     timeoutMs,
                     1000,
                     poolSize,
-                    16)));
+                    pipelining)));
   }
 
   private <T> T onLoop(Supplier<Future<T>> action) throws Exception {
@@ -307,5 +322,20 @@ class NodeClientTest {
     assertEquals(
         "GET /kv?key=a HTTP/1.1\r\nHost: h:1\r\n\r\n",
         RequestEncoder.encode(null, HttpMethod.GET, "/kv?key=a", "h:1", null, null).toString());
+  }
+
+  @Test
+  void callsWaitingWhenAConnectionAnswersCloseGoToAnotherConnection() throws Exception {
+    closes = n -> n == 0;
+    NodeClient client = client(5000, 1, 1); // one connection, one call at a time: two wait
+    List<NodeReply> replies =
+        onLoop(
+            () ->
+                Future.all(calls(client, HttpMethod.DELETE, "/kv/c", 3))
+                    .map(all -> all.<NodeReply>list()));
+    assertEquals(List.of(200, 200, 200), replies.stream().map(NodeReply::status).toList());
+    assertEquals("{\"target\":\"/kv/c2\"}", replies.get(2).body().toString());
+    assertEquals(2, connections.get(), "the waiting calls went on a new connection");
+    assertEquals(null, client.lastError());
   }
 }
