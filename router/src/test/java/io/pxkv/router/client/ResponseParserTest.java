@@ -191,4 +191,25 @@ class ResponseParserTest {
           "Content-Length: " + length);
     }
   }
+
+  @Test
+  void aChunkedBodyFedOneByteAtATimeIsReadInLinearTime() {
+    // Decoding everything again on each read would take hours here; state kept across reads, ms.
+    int chunks = 4096;
+    byte[] data = new byte[1024];
+    java.util.Arrays.fill(data, (byte) 'x');
+    Buffer wire = Buffer.buffer("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+    for (int i = 0; i < chunks; i++) {
+      wire.appendString("400\r\n").appendBytes(data).appendString("\r\n");
+    }
+    wire.appendString("0\r\n\r\n");
+    byte[] bytes = wire.getBytes();
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(20),
+        () -> {
+          for (byte b : bytes) parser.feed(Buffer.buffer(new byte[] {b}));
+        });
+    assertEquals(1, replies.size());
+    assertEquals(chunks * 1024, replies.get(0).body().length());
+  }
 }
