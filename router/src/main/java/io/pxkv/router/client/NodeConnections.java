@@ -17,8 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The connections one event loop keeps to one node for {@link NodeClient#call}: up to {@code
- * poolSize} of them, each carrying up to {@code pipelining} requests at once. A GET of one key
+ * The connections one event loop keeps to one node, for {@link NodeClient#call} and {@link
+ * NodeClient#stream} alike: up to {@code poolSize} carrying single calls, each up to {@code
+ * pipelining} requests at once, and beside them up to {@code poolSize} held by streams, each of
+ * which has its connection to itself until its body has ended and then gives it back. A stream
+ * takes an idle connection or opens one; it never waits behind pipelined calls. A GET of one key
  * joins the GETs of one key already gathered for writing in this event-loop turn, if any: one write
  * carries them, and the node, which answers most such reads from its cache at once, reads and
  * answers them together. Any other call goes to an idle connection, else opens a new one while the
@@ -45,6 +48,7 @@ final class NodeConnections {
   private final Runnable onAnswer;
   private final List<NodeConnection> open = new ArrayList<>();
   private final ArrayDeque<NodeConnection.Call> waiting = new ArrayDeque<>();
+  private final ArrayDeque<NodeConnection.Call> waitingStreams = new ArrayDeque<>();
   private final long sweepTimer;
   private int connecting;
   private boolean closed;
@@ -82,6 +86,10 @@ final class NodeConnections {
       fail(call, new IllegalStateException("the router is closing"));
       return;
     }
+    if (call.stream != null) {
+      submitStream(call);
+      return;
+    }
     if (call.keyRead) {
       NodeConnection gathering = gatheringKeyReads();
       if (gathering != null && gathering.inFlight() < pipelining) {
@@ -92,7 +100,7 @@ final class NodeConnections {
     NodeConnection best = leastBusy();
     if (best != null && best.inFlight() == 0) {
       best.send(call);
-    } else if (open.size() + connecting < poolSize) {
+    } else if (roomForCalls()) {
       waiting.addLast(call);
       connect();
     } else if (best != null && best.inFlight() < pipelining) {
@@ -100,6 +108,35 @@ final class NodeConnections {
     } else {
       waiting.addLast(call);
     }
+  }
+
+  /**
+   * A stream takes an idle connection, else a new one while fewer than {@code poolSize} streams are
+   * open (they hold their connections for long, so they must not wait behind pipelined calls, nor
+   * take all the room single calls have), else waits for a stream to end.
+   */
+  private void submitStream(NodeConnection.Call call) {
+    for (NodeConnection c : open) {
+      if (c.takesCalls() && c.inFlight() == 0) {
+        c.send(call);
+        return;
+      }
+    }
+    waitingStreams.addLast(call);
+    int streams = 0;
+    for (NodeConnection c : open) {
+      if (c.isStreaming()) streams++;
+    }
+    if (streams + connecting < poolSize) connect();
+  }
+
+  /** Whether another connection may open for single calls: those held by streams do not count. */
+  private boolean roomForCalls() {
+    int held = connecting;
+    for (NodeConnection c : open) {
+      if (!c.isStreaming()) held++;
+    }
+    return held < poolSize;
   }
 
   /** Connections open now (for tests). */
@@ -113,6 +150,9 @@ final class NodeConnections {
     vertx.cancelTimer(sweepTimer);
     IllegalStateException closing = new IllegalStateException("the router is closing");
     for (NodeConnection.Call call; (call = waiting.pollFirst()) != null; ) {
+      fail(call, closing);
+    }
+    for (NodeConnection.Call call; (call = waitingStreams.pollFirst()) != null; ) {
       fail(call, closing);
     }
     return client.close();
@@ -168,12 +208,19 @@ final class NodeConnections {
       // The node closes it after this answer: its place in the pool goes to a new connection,
       // which takes the calls waiting for room.
       open.remove(c);
-      if (!waiting.isEmpty() && !closed && open.size() + connecting < poolSize) connect();
+      if (!waiting.isEmpty() && !closed && roomForCalls()) connect();
+      if (!waitingStreams.isEmpty() && !closed && connecting == 0) connect();
     }
   }
 
-  /** Moves waiting calls onto {@code c} while it has room. */
+  /**
+   * Moves waiting calls onto {@code c} while it has room; a waiting stream first, if it is idle.
+   */
   private void hasRoom(NodeConnection c) {
+    if (!waitingStreams.isEmpty() && c.takesCalls() && c.inFlight() == 0) {
+      c.send(waitingStreams.pollFirst());
+      return;
+    }
     while (!waiting.isEmpty() && c.takesCalls() && c.inFlight() < pipelining) {
       c.send(waiting.pollFirst());
     }
@@ -189,20 +236,34 @@ final class NodeConnections {
       for (NodeConnection.Call call; (call = waiting.pollFirst()) != null; ) {
         fail(call, cause);
       }
+      for (NodeConnection.Call call; (call = waitingStreams.pollFirst()) != null; ) {
+        fail(call, cause);
+      }
     }
   }
 
   private void closedConnection(NodeConnection c) {
     open.remove(c);
-    if (!waiting.isEmpty() && !closed && open.size() + connecting < poolSize) connect();
+    if (!waiting.isEmpty() && !closed && roomForCalls()) connect();
+    if (!waitingStreams.isEmpty() && !closed && connecting == 0) connect();
   }
 
   /** Fails {@code call} with the contract error for {@code cause}, and records it. */
   private void fail(NodeConnection.Call call, Throwable cause) {
-    if (call.result.future().isComplete()) return;
+    if (call.done()) return;
     KvException error = NodeFailures.map(node, cause, call.deadlineMs);
     onError.accept(error.getMessage()); // first: whoever the failure wakes may look at it
-    call.result.fail(error);
+    call.fail(error);
+  }
+
+  private void expireWaiting(ArrayDeque<NodeConnection.Call> calls, long now) {
+    for (Iterator<NodeConnection.Call> it = calls.iterator(); it.hasNext(); ) {
+      NodeConnection.Call call = it.next();
+      if (now - call.deadlineNanos >= 0) {
+        it.remove();
+        fail(call, NodeFailures.timeout(node, call.deadlineMs));
+      }
+    }
   }
 
   /**
@@ -212,13 +273,8 @@ final class NodeConnections {
    */
   private void expire() {
     long now = System.nanoTime();
-    for (Iterator<NodeConnection.Call> it = waiting.iterator(); it.hasNext(); ) {
-      NodeConnection.Call call = it.next();
-      if (now - call.deadlineNanos >= 0) {
-        it.remove();
-        fail(call, NodeFailures.timeout(node, call.deadlineMs));
-      }
-    }
+    expireWaiting(waiting, now);
+    expireWaiting(waitingStreams, now);
     for (NodeConnection c : List.copyOf(open)) {
       NodeConnection.Call late = c.expired(now);
       if (late != null) {

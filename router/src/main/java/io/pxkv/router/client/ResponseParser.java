@@ -37,7 +37,23 @@ final class ResponseParser {
     DONE
   }
 
+  /** Where a streamed answer's body goes, as it comes. */
+  interface BodyReader {
+    void chunk(Buffer bytes);
+
+    /** The whole body came; the next answer on the connection follows. */
+    void end();
+  }
+
+  /** Decides, per answer, whether its body is streamed. */
+  interface Streams {
+    /** The head of the next final answer came: a reader for its body, or null to gather it. */
+    BodyReader head(int status, String contentType);
+  }
+
   private final Consumer<NodeReply> onResponse;
+  private final Streams streams;
+  private BodyReader reader; // the answer being read is streamed to it
   private Buffer pending; // bytes received and not yet consumed, from pos
   private boolean pendingIsOurs; // false: pending is the caller's buffer, to be copied if kept
   private int pos;
@@ -53,7 +69,12 @@ final class ResponseParser {
   private int trailerBytes;
 
   ResponseParser(Consumer<NodeReply> onResponse) {
+    this(onResponse, (status, contentType) -> null);
+  }
+
+  ResponseParser(Consumer<NodeReply> onResponse, Streams streams) {
     this.onResponse = onResponse;
+    this.streams = streams;
   }
 
   /** True once a response said {@code Connection: close}: nothing more will come. */
@@ -116,7 +137,9 @@ final class ResponseParser {
       }
       case BODY, CHUNK_DATA -> {
         int available = (int) Math.min(remaining, pending.length() - pos);
-        if (body == null && available == remaining) {
+        if (reader != null) {
+          if (available > 0) reader.chunk(pending.getBuffer(pos, pos + available));
+        } else if (body == null && available == remaining) {
           body = pending.getBuffer(pos, pos + available); // all here: one copy of the right size
         } else if (available > 0) {
           if (body == null) body = Buffer.buffer((int) Math.min(remaining, MAX_HEAD_BYTES));
@@ -152,7 +175,9 @@ final class ResponseParser {
           state = State.TRAILERS;
         } else {
           remaining = size;
-          if (body == null) body = Buffer.buffer((int) Math.min(size, MAX_HEAD_BYTES));
+          if (body == null && reader == null) {
+            body = Buffer.buffer((int) Math.min(size, MAX_HEAD_BYTES));
+          }
           state = State.CHUNK_DATA;
         }
         return true;
@@ -254,6 +279,7 @@ final class ResponseParser {
     } else {
       throw new ProtocolException("response without Content-Length or chunked body");
     }
+    reader = status >= 200 ? streams.head(status, contentType) : null;
   }
 
   /** The response is whole: hands it on (an interim 1xx is dropped: the real one follows). */
@@ -261,7 +287,13 @@ final class ResponseParser {
     Buffer whole = body == null ? Buffer.buffer() : body;
     body = null;
     state = closeAfter ? State.DONE : State.HEAD;
-    if (status >= 200) onResponse.accept(new NodeReply(status, contentType, whole));
+    if (reader != null) {
+      BodyReader done = reader;
+      reader = null;
+      done.end();
+    } else if (status >= 200) {
+      onResponse.accept(new NodeReply(status, contentType, whole));
+    }
   }
 
   /**

@@ -28,7 +28,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@link NodeClient#call} against a raw TCP server that answers, stalls or hangs up on cue. */
+/**
+ * {@link NodeClient#call} and {@link NodeClient#stream} against a raw TCP server that answers,
+ * stalls or hangs up on cue.
+ */
 class NodeClientTest {
   private Vertx vertx;
   private Context loop;
@@ -82,7 +85,9 @@ class NodeClientTest {
                             targets.add(target);
                           }
                           int n = requests.getAndIncrement();
-                          if (answers.test(n)) {
+                          if (target.startsWith("/scan")) {
+                            scan(socket, target);
+                          } else if (answers.test(n)) {
                             String body = "{\"target\":\"" + target + "\"}";
                             boolean close = closes.test(n);
                             socket.write(
@@ -102,6 +107,21 @@ class NodeClientTest {
                 })
             .listen(0, "127.0.0.1")
             .await(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * A streamed answer: {@code /scan?n=K} is K chunked lines, {@code /scan-stall} one line, then
+   * nothing more.
+   */
+  private static void scan(NetSocket socket, String target) {
+    socket.write(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\n\r\n");
+    int lines = target.startsWith("/scan?n=") ? Integer.parseInt(target.substring(8)) : 1;
+    for (int i = 0; i < lines; i++) {
+      String line = "line " + i + "\n";
+      socket.write(Integer.toHexString(line.length()) + "\r\n" + line + "\r\n");
+    }
+    if (target.startsWith("/scan?n=")) socket.write("0\r\n\r\n");
   }
 
   @AfterEach
@@ -337,5 +357,84 @@ class NodeClientTest {
     assertEquals("{\"target\":\"/kv/c2\"}", replies.get(2).body().toString());
     assertEquals(2, connections.get(), "the waiting calls went on a new connection");
     assertEquals(null, client.lastError());
+  }
+
+  @Test
+  void aStreamIsReadWithBackPressureAndItsConnectionGoesBackToThePool() throws Exception {
+    NodeClient client = client(5000, 1);
+    String body =
+        onLoop(
+            () ->
+                client.stream(null, "/scan?n=2000")
+                    .compose(
+                        in -> {
+                          assertEquals(200, in.statusCode());
+                          assertEquals("text/plain", in.contentType());
+                          io.vertx.core.Promise<String> all = io.vertx.core.Promise.promise();
+                          StringBuilder read = new StringBuilder();
+                          in.handler(
+                              chunk -> {
+                                read.append(chunk);
+                                in.pause(); // a slow reader: the next bytes wait for it
+                                vertx.setTimer(1, id -> in.resume());
+                              });
+                          in.exceptionHandler(all::tryFail);
+                          in.endHandler(v -> all.tryComplete(read.toString()));
+                          return all.future();
+                        }));
+    StringBuilder expected = new StringBuilder();
+    for (int i = 0; i < 2000; i++) expected.append("line ").append(i).append('\n');
+    assertEquals(expected.toString(), body);
+    assertEquals(
+        200, onLoop(() -> client.call(null, HttpMethod.GET, "/kv?key=a", null, null)).status());
+    assertEquals(1, connections.get(), "the call went on the connection the stream gave back");
+  }
+
+  @Test
+  void aStalledStreamFailsAtTheDeadlineButNotWhileItsReaderIsPaused() throws Exception {
+    NodeClient client = client(300, 1);
+    CompletableFuture<Throwable> failure = new CompletableFuture<>();
+    AtomicReference<NodeStream> opened = new AtomicReference<>();
+    onLoop(
+        () ->
+            client.stream(null, "/scan-stall")
+                .map(
+                    in -> {
+                      in.pause();
+                      in.handler(chunk -> {});
+                      in.exceptionHandler(failure::complete);
+                      opened.set(in);
+                      return null;
+                    }));
+    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(900)); // three deadlines
+    assertFalse(failure.isDone(), "a paused reader is not the node's delay");
+    long resumed = System.nanoTime();
+    onLoop(
+        () -> {
+          opened.get().resume();
+          return Future.succeededFuture();
+        });
+    Throwable late = failure.get(10, TimeUnit.SECONDS);
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - resumed);
+    assertEquals(ErrorCode.UPSTREAM_TIMEOUT, ((KvException) late).code());
+    assertTrue(tookMs >= 250 && tookMs < 3000, "took " + tookMs + " ms");
+  }
+
+  @Test
+  void callsGoBesideAStreamAndADroppedStreamClosesItsConnection() throws Exception {
+    NodeClient client = client(5000, 1);
+    NodeStream stream = onLoop(() -> client.stream(null, "/scan-stall"));
+    assertEquals(
+        200, onLoop(() -> client.call(null, HttpMethod.GET, "/kv?key=a", null, null)).status());
+    assertEquals(2, connections.get(), "the call did not wait behind the stream");
+    onLoop(
+        () -> {
+          NodeClient.discard(stream);
+          return Future.succeededFuture();
+        });
+    firstClose.get(10, TimeUnit.SECONDS);
+    assertEquals(
+        200, onLoop(() -> client.call(null, HttpMethod.GET, "/kv?key=b", null, null)).status());
+    assertEquals(2, connections.get());
   }
 }
