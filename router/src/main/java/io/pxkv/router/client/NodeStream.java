@@ -16,7 +16,8 @@ import java.util.ArrayDeque;
  *
  * <p>Bytes that arrive while the stream is paused, or before its handlers are set, wait here: none
  * is dropped. The end comes once every byte before it was handed out. A failure after the head (the
- * node went silent between chunks, the connection broke) goes to the exception handler.
+ * node went silent between chunks, the connection broke) goes to the exception handler at once,
+ * paused or not, and the bytes still waiting are dropped.
  *
  * <p>Confined to the event loop of the client that opened it.
  */
@@ -151,6 +152,8 @@ public final class NodeStream implements ReadStream<Buffer> {
     if (finished) return;
     finished = true;
     if (head.tryFail(failure)) return;
+    // Said at once, even to a paused reader: the bytes still waiting lead nowhere now.
+    queue.clear();
     queue.add(failure);
     deliver();
   }
