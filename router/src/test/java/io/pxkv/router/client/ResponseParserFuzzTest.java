@@ -33,6 +33,9 @@ import org.junit.jupiter.api.Test;
  * complete after the same read. Then the same with one defect put in: whatever Netty finds invalid,
  * ours must reject too (ours may be stricter: a node never sends what it rejects beyond that).
  *
+ * <p>Ours runs twice, gathering bodies and streaming them ({@link ResponseParser.Streams}): both
+ * must come out the same.
+ *
  * <p>A failure names its case seed; {@code -Dfuzz.seed=<seed> -Dfuzz.cases=1} replays that case
  * alone. {@code -Dfuzz.cases=N} runs more.
  */
@@ -46,7 +49,17 @@ class ResponseParserFuzzTest {
       int[] completeAfterRead,
       boolean closes,
       boolean invalid,
-      String error) {}
+      String error) {
+    String summary() {
+      return answers
+          + " "
+          + Arrays.toString(completeAfterRead)
+          + " closes "
+          + closes
+          + " invalid "
+          + invalid;
+    }
+  }
 
   @Test
   void agreesWithNettyOnValidAnswers() {
@@ -74,7 +87,9 @@ class ResponseParserFuzzTest {
       Outcome ours;
       try {
         netty = netty(reads);
-        ours = ours(reads);
+        ours = ours(reads, false);
+        Outcome streamed = ours(reads, true);
+        assertEquals(ours.summary(), streamed.summary(), "streamed bodies differ from gathered");
       } catch (RuntimeException | AssertionError e) {
         throw new AssertionError(replay + ": " + e, e);
       }
@@ -109,13 +124,28 @@ class ResponseParserFuzzTest {
     return reads;
   }
 
-  private static Outcome ours(List<byte[]> reads) {
+  /** Ours, with every body gathered, or with every final answer's body {@code streamed}. */
+  private static Outcome ours(List<byte[]> reads, boolean streamed) {
     List<String> answers = new ArrayList<>();
     ResponseParser parser =
         new ResponseParser(
             reply ->
-                answers.add(
-                    describe(reply.status(), reply.contentType(), reply.body().getBytes())));
+                answers.add(describe(reply.status(), reply.contentType(), reply.body().getBytes())),
+            (status, contentType) -> {
+              if (!streamed) return null;
+              ByteArrayOutputStream body = new ByteArrayOutputStream();
+              return new ResponseParser.BodyReader() {
+                @Override
+                public void chunk(Buffer bytes) {
+                  body.writeBytes(bytes.getBytes());
+                }
+
+                @Override
+                public void end() {
+                  answers.add(describe(status, contentType, body.toByteArray()));
+                }
+              };
+            });
     int[] complete = new int[reads.size()];
     for (int r = 0; r < reads.size(); r++) {
       try {
