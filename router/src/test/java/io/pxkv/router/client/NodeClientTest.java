@@ -437,4 +437,26 @@ class NodeClientTest {
         200, onLoop(() -> client.call(null, HttpMethod.GET, "/kv?key=b", null, null)).status());
     assertEquals(2, connections.get());
   }
+
+  @Test
+  void withVertxsClientForCallsStreamsStillWork() throws Exception {
+    NodeClient client =
+        onLoop(
+            () ->
+                Future.succeededFuture(
+                    new NodeClient(
+                        vertx,
+                        NodeInfo.of("n1", "127.0.0.1", server.actualPort()),
+                        5000,
+                        1000,
+                        2,
+                        16,
+                        true)));
+    NodeReply reply = onLoop(() -> client.call(null, HttpMethod.GET, "/kv?key=a", null, null));
+    assertEquals("{\"target\":\"/kv?key=a\"}", reply.body().toString());
+    String body =
+        onLoop(() -> client.stream(null, "/scan?n=3").compose(NodeStream::body)).toString();
+    assertEquals("line 0\nline 1\nline 2\n", body);
+    onLoop(client::close);
+  }
 }
