@@ -219,6 +219,8 @@ final class NodeConnections {
   private void hasRoom(NodeConnection c) {
     if (!waitingStreams.isEmpty() && c.takesCalls() && c.inFlight() == 0) {
       c.send(waitingStreams.pollFirst());
+      // The calls that waited for it, if this was theirs, need another.
+      if (!waiting.isEmpty() && !closed && roomForCalls()) connect();
       return;
     }
     while (!waiting.isEmpty() && c.takesCalls() && c.inFlight() < pipelining) {

@@ -459,4 +459,18 @@ class NodeClientTest {
     assertEquals("line 0\nline 1\nline 2\n", body);
     onLoop(client::close);
   }
+
+  @Test
+  void aStreamTakingTheConnectionACallOpenedLeavesTheCallAnother() throws Exception {
+    NodeClient client = client(3000, 1, 1);
+    NodeReply reply =
+        onLoop(
+            () -> {
+              Future<NodeReply> call = client.call(null, HttpMethod.GET, "/kv?key=a", null, null);
+              client.stream(null, "/scan-stall"); // waits, and is first on the new connection
+              return call;
+            });
+    assertEquals(200, reply.status());
+    assertEquals(2, connections.get());
+  }
 }
