@@ -5,8 +5,6 @@ import io.pxkv.common.error.KvException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -40,7 +38,7 @@ final class NodeConnections {
   private final Vertx vertx;
   private final Context context;
   private final NodeInfo node;
-  private final NetClient client;
+  private final NodeSockets sockets;
   private final int poolSize;
   private final int pipelining;
   private final long idleCloseNanos;
@@ -71,12 +69,7 @@ final class NodeConnections {
     this.idleCloseNanos = TimeUnit.MILLISECONDS.toNanos(idleCloseMs);
     this.onError = onError;
     this.onAnswer = onAnswer;
-    this.client =
-        vertx.createNetClient(
-            new NetClientOptions()
-                .setTcpNoDelay(true)
-                .setTcpKeepAlive(true)
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeoutMs)));
+    this.sockets = new NodeSockets(vertx, node, connectTimeoutMs);
     this.sweepTimer = vertx.setPeriodic(sweepEveryMs, id -> expire());
   }
 
@@ -155,7 +148,7 @@ final class NodeConnections {
     for (NodeConnection.Call call; (call = waitingStreams.pollFirst()) != null; ) {
       fail(call, closing);
     }
-    return client.close();
+    return sockets.close();
   }
 
   /** The connection gathering this turn's key reads for one write, or null. */
@@ -176,8 +169,8 @@ final class NodeConnections {
 
   private void connect() {
     connecting++;
-    client
-        .connect(node.port(), node.host())
+    sockets
+        .open()
         .onComplete(
             ar -> {
               connecting--;
