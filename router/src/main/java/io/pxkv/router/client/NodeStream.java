@@ -131,6 +131,7 @@ public final class NodeStream implements ReadStream<Buffer> {
     this.status = status;
     this.contentType = contentType;
     this.connection = connection;
+    if (demand == 0) connection.streamPaused(true); // paused before the head came
     head.tryComplete(this);
   }
 

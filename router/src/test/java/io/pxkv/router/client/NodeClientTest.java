@@ -473,4 +473,35 @@ class NodeClientTest {
     assertEquals(200, reply.status());
     assertEquals(2, connections.get());
   }
+
+  @Test
+  void aPausedStreamHandsOutNothingUntilResumedThenEnds() throws Exception {
+    NodeClient client = client(5000, 1);
+    AtomicInteger chunks = new AtomicInteger();
+    NodeStream stream =
+        onLoop(
+            () -> {
+              Future<NodeStream> head = client.stream(null, "/scan?n=50");
+              return head.map(
+                  in -> {
+                    in.handler(chunk -> chunks.incrementAndGet());
+                    return in;
+                  });
+            });
+    onLoop(() -> Future.succeededFuture(stream.pause()));
+    // Whatever came before the pause was handed out; from now on nothing is.
+    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+    int seen = chunks.get();
+    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+    assertEquals(seen, chunks.get(), "a paused stream hands out nothing");
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+    onLoop(
+        () -> {
+          stream.endHandler(v -> ended.complete(null));
+          stream.resume();
+          return Future.succeededFuture();
+        });
+    ended.get(10, TimeUnit.SECONDS);
+    assertTrue(chunks.get() > 0);
+  }
 }
