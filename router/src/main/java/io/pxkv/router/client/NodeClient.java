@@ -5,16 +5,9 @@ import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.error.KvException;
 import io.pxkv.common.kv.PutBatch;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 
 /**
  * Calls one storage node over kept-alive HTTP/1.1 connections with deadlines.
@@ -27,9 +20,10 @@ import io.vertx.core.http.RequestOptions;
  * upstream_timeout}; a node that cannot be reached gives {@code 503 node_unavailable}. A refused
  * connection fails at once; a node that comes back is reconnected to on the next call.
  *
- * <p>{@link #stream} is for answers of any size, on the Vert.x HTTP client: the deadline covers
- * connecting and the head, then an idle timeout guards every gap between chunks, so a long healthy
- * stream is never cut.
+ * <p>{@link #stream} is for answers of any size ({@link NodeStream}), on the same connections, the
+ * same deadline sweep and the same idle close: a stream has a connection to itself until its body
+ * has ended, then the connection goes back to the pool. Its deadline covers the head, then every
+ * gap between body bytes while its reader wants more, so a long healthy stream is never cut.
  *
  * <p>Threading: one instance per event loop (each {@code RouterVerticle} builds its own), used only
  * from that loop, so its connections and callbacks never hop threads. {@link #lastError} may be
@@ -41,8 +35,7 @@ public final class NodeClient {
 
   private final Vertx vertx;
   private final NodeInfo node;
-  private final HttpClientAgent client;
-  private final NodeConnections connections; // null with Vert.x's client for single calls
+  private final NodeConnections connections; // streams, and single calls unless vertxCalls
   private final VertxCalls vertxCalls; // null with the router's own client
   private final PutBatcher puts;
   private final String hostHeader;
@@ -52,11 +45,11 @@ public final class NodeClient {
   private CallObserver observer; // null: calls are not measured
 
   /**
-   * {@code poolSize}: connections per node for each of {@link #call} and {@link #stream}. {@code
-   * pipelining}: calls in flight per {@link #call} connection (HTTP/1.1 pipelining; 1 turns it
-   * off): a node then reads several requests per read and the router several answers, which on a
-   * busy machine is worth more than extra connections. Streams are never pipelined: one listing
-   * must not wait behind another.
+   * {@code poolSize}: connections per node for {@link #call}, and streams open at once beside them
+   * (a stream holds a connection for as long as it lasts). {@code pipelining}: calls in flight per
+   * {@link #call} connection (HTTP/1.1 pipelining; 1 turns it off): a node then reads several
+   * requests per read and the router several answers, which on a busy machine is worth more than
+   * extra connections. Streams are never pipelined: one listing must not wait behind another.
    */
   public NodeClient(
       Vertx vertx,
@@ -79,7 +72,7 @@ public final class NodeClient {
 
   /**
    * {@code vertxClient}: single calls go on Vert.x's HTTP client ({@link VertxCalls}) rather than
-   * the router's own ({@link NodeConnections}).
+   * the router's own ({@link NodeConnections}), to compare the two; streams stay on the own.
    */
   public NodeClient(
       Vertx vertx,
@@ -143,18 +136,6 @@ public final class NodeClient {
     this.node = node;
     this.timeoutMs = timeoutMs;
     this.authorization = access.authorization();
-    HttpClientOptions options =
-        new HttpClientOptions()
-            .setDefaultHost(node.host())
-            .setDefaultPort(node.port())
-            .setKeepAlive(true)
-            .setTcpNoDelay(true)
-            .setConnectTimeout((int) connectTimeoutMs)
-            // Close pooled connections nobody used for a while; a node restart leaves none stale.
-            .setKeepAliveTimeout((int) Math.max(1, idleCloseMs / 1000))
-            .setDecompressionSupported(false);
-    access.applyTo(options, node.tls());
-    this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(poolSize));
     this.hostHeader = node.host() + ":" + node.port();
     // Deadlines are checked a few times per deadline, at most every 50 ms.
     long sweepMs = Math.max(5, Math.min(50, timeoutMs / 10));
@@ -164,19 +145,17 @@ public final class NodeClient {
           if (lastError != null) lastError = null;
         };
     this.connections =
-        vertxClient
-            ? null
-            : new NodeConnections(
-                vertx,
-                node,
-                connectTimeoutMs,
-                sweepMs,
-                poolSize,
-                pipelining,
-                idleCloseMs,
-                access,
-                onError,
-                onAnswer);
+        new NodeConnections(
+            vertx,
+            node,
+            connectTimeoutMs,
+            sweepMs,
+            poolSize,
+            pipelining,
+            idleCloseMs,
+            access,
+            onError,
+            onAnswer);
     this.vertxCalls =
         vertxClient
             ? new VertxCalls(
@@ -287,45 +266,23 @@ public final class NodeClient {
   }
 
   /**
-   * Sends a GET and returns the response once its head arrived, with its body unread: the caller
-   * sets the body handlers in the callback, before the event loop can deliver a chunk.
+   * Sends a GET and returns the answer once its head arrived, with its body unread: the caller sets
+   * the body handlers when it is ready (bytes that come before wait), or pauses it, or resets it.
    */
-  public Future<HttpClientResponse> stream(ViewTag tag, String uri) {
-    Promise<HttpClientResponse> result = Promise.promise();
-    long timer =
-        vertx.setTimer(timeoutMs, id -> result.tryFail(NodeFailures.timeout(node, timeoutMs)));
-    client
-        .request(options(tag, HttpMethod.GET, uri).setIdleTimeout(timeoutMs))
-        .compose(
-            request -> {
-              result.future().onFailure(e -> request.reset());
-              return request.send();
-            })
-        .onComplete(
-            ar -> {
-              vertx.cancelTimer(timer);
-              if (ar.succeeded()) {
-                if (!result.tryComplete(ar.result())) {
-                  discard(ar.result());
-                }
-              } else {
-                result.tryFail(NodeFailures.map(node, ar.cause(), timeoutMs));
-              }
-            });
-    return result.future().onFailure(e -> lastError = e.getMessage());
+  public Future<NodeStream> stream(ViewTag tag, String uri) {
+    NodeStream stream = new NodeStream(vertx.getOrCreateContext());
+    connections.submit(
+        new NodeConnection.Call(
+            RequestEncoder.encode(tag, HttpMethod.GET, uri, hostHeader, authorization, null, null),
+            false,
+            timeoutMs,
+            stream));
+    return stream.head();
   }
 
-  /**
-   * Drops a streamed answer nobody will read, by resetting its request. Vert.x logs the reset of a
-   * response that has no handlers as an error, so a handler that ignores it is set first.
-   */
-  public static void discard(HttpClientResponse response) {
-    try {
-      response.exceptionHandler(ignored -> {});
-    } catch (IllegalStateException alreadyEnded) {
-      return; // all of it arrived: nothing is left to stop
-    }
-    response.request().reset();
+  /** Drops a streamed answer nobody will read ({@link NodeStream#reset}). */
+  public static void discard(NodeStream stream) {
+    stream.reset();
   }
 
   /** Maps and records a failure seen while reading a stream, for {@code /admin/cluster}. */
@@ -337,30 +294,11 @@ public final class NodeClient {
 
   /** Connections open for {@link #call} now; read it on the client's event loop (for tests). */
   int openConnections() {
-    return connections == null ? -1 : connections.openCount();
+    return connections.openCount();
   }
 
   public Future<Void> close() {
-    Future<Void> calls = connections != null ? connections.close() : vertxCalls.close();
-    return Future.join(calls, client.close()).mapEmpty();
-  }
-
-  private RequestOptions options(ViewTag tag, HttpMethod method, String uri) {
-    RequestOptions options = new RequestOptions();
-    if (authorization != null) options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
-    if (tag != null) {
-      options
-          .putHeader(ViewTag.CLUSTER_HEADER, tag.clusterId())
-          .putHeader(ViewTag.EPOCH_HEADER, Long.toString(tag.epoch()));
-    }
-    return options
-        .setMethod(method)
-        .setHost(node.host())
-        .setPort(node.port())
-        .setURI(uri)
-        // A request's "connect" timeout also covers waiting for a pooled connection, which under
-        // load can take longer than opening one; the call's own deadline bounds both. Opening a
-        // TCP connection is bounded by connectTimeoutMs in the client options.
-        .setConnectTimeout(timeoutMs);
+    Future<Void> own = connections.close();
+    return (vertxCalls == null ? own : Future.join(own, vertxCalls.close()).mapEmpty());
   }
 }

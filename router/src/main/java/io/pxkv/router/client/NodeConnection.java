@@ -17,35 +17,65 @@ import java.util.function.Consumer;
  * <p>Confined to the event loop of its {@link NodeConnections}.
  */
 final class NodeConnection {
-  /** A call in flight (or waiting for a connection): its encoded request and deadline. */
+  /**
+   * A call in flight (or waiting for a connection): its encoded request and deadline. A streamed
+   * call ({@code stream} set) has its connection to itself until its body has ended; its deadline
+   * covers the head, then each gap between body bytes while its reader wants more.
+   */
   static final class Call {
     final Buffer request;
 
     /** A GET of one key: the node answers it at once, so it may share a connection's write. */
     final boolean keyRead;
 
-    final long deadlineNanos;
+    long deadlineNanos;
     final long deadlineMs;
     final Promise<NodeReply> result = Promise.promise();
+    final NodeStream stream; // null: the answer is gathered whole into result
 
     Call(Buffer request, boolean keyRead, long deadlineMs) {
+      this(request, keyRead, deadlineMs, null);
+    }
+
+    Call(Buffer request, boolean keyRead, long deadlineMs, NodeStream stream) {
       this.request = request;
       this.keyRead = keyRead;
       this.deadlineMs = deadlineMs;
+      this.stream = stream;
       this.deadlineNanos = System.nanoTime() + deadlineMs * 1_000_000L;
+    }
+
+    boolean done() {
+      return stream != null ? stream.done() : result.future().isComplete();
+    }
+
+    void fail(Throwable failure) {
+      if (stream != null) {
+        stream.fail(failure);
+      } else {
+        result.tryFail(failure);
+      }
+    }
+
+    /** Gives the node {@code deadlineMs} more from now (or no limit while the reader waits). */
+    void extend(boolean readerPaused) {
+      deadlineNanos = readerPaused ? Long.MAX_VALUE : System.nanoTime() + deadlineMs * 1_000_000L;
     }
   }
 
   private final NetSocket socket;
   private final Context context;
   private final ArrayDeque<Call> inFlight = new ArrayDeque<>();
-  private final ResponseParser parser = new ResponseParser(this::answer);
+  private final ResponseParser parser = new ResponseParser(this::answer, this::streamFor);
   private final Consumer<NodeConnection> onAnswer;
   private final Consumer<NodeConnection> onClose;
   private final BiConsumer<Call, Throwable> fail;
   private Buffer unwritten; // requests of this turn, written together by flush()
   private boolean unwrittenAreKeyReads;
   private boolean closed;
+  private boolean closing; // the node said Connection: close: nothing more may be sent
+  private Call streaming; // a streamed call in flight: it has the connection to itself
+  private boolean readPaused;
   private Throwable closeReason;
   private long idleSinceNanos = System.nanoTime(); // when the last call in flight was answered
 
@@ -81,8 +111,14 @@ final class NodeConnection {
     return inFlight.size();
   }
 
-  boolean isClosed() {
-    return closed;
+  /** Whether a streamed call has this connection to itself now. */
+  boolean isStreaming() {
+    return streaming != null;
+  }
+
+  /** Whether calls may still be sent: open, and the node has not said it will close. */
+  boolean takesCalls() {
+    return !closed && !closing && streaming == null;
   }
 
   /** Whether this turn's requests, waiting to be written together, are all GETs of one key. */
@@ -104,6 +140,7 @@ final class NodeConnection {
   }
 
   void send(Call call) {
+    if (call.stream != null) streaming = call;
     inFlight.addLast(call);
     if (unwritten == null) {
       unwritten = call.request; // encoded by NodeClient for this call alone: ours to extend
@@ -128,15 +165,60 @@ final class NodeConnection {
   }
 
   private void answer(NodeReply reply) {
+    Call call = answered();
+    if (call != null) call.result.tryComplete(reply);
+  }
+
+  /** Where the answer whose head just came goes: to its call's stream, if it has one. */
+  private ResponseParser.BodyReader streamFor(int status, String contentType) {
+    Call call = inFlight.peekFirst();
+    if (call == null || call.stream == null) return null;
+    call.extend(false);
+    call.stream.opened(status, contentType, this);
+    return new ResponseParser.BodyReader() {
+      @Override
+      public void chunk(Buffer bytes) {
+        call.extend(readPaused);
+        call.stream.chunk(bytes);
+      }
+
+      @Override
+      public void end() {
+        streaming = null;
+        if (readPaused) {
+          readPaused = false;
+          socket.resume();
+        }
+        if (answered() != null) call.stream.end();
+      }
+    };
+  }
+
+  /** The oldest call in flight, now answered, off the list; null if there was none. */
+  private Call answered() {
     Call call = inFlight.pollFirst();
     if (call == null) {
       // Answers pair with requests by order alone; after one nobody asked for, none can be trusted.
       close(new IOException("the node sent an answer the router did not ask for"));
-      return;
+      return null;
     }
     if (inFlight.isEmpty()) idleSinceNanos = System.nanoTime();
+    // Set before onAnswer, which would otherwise hand this connection the calls waiting for room.
+    if (parser.closeRequested()) closing = true;
     onAnswer.accept(this); // first: whoever the answer wakes may look at the client's state
-    call.result.tryComplete(reply);
+    return call;
+  }
+
+  /** The streamed call's reader paused or resumed: so does reading from the node. */
+  void streamPaused(boolean paused) {
+    if (streaming == null || closed || paused == readPaused) return;
+    readPaused = paused;
+    streaming.extend(paused);
+    if (paused) {
+      socket.pause();
+    } else {
+      socket.resume();
+    }
   }
 
   private void closed() {

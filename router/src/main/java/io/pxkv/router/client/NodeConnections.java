@@ -6,8 +6,6 @@ import io.pxkv.common.error.KvException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -18,8 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The connections one event loop keeps to one node for {@link NodeClient#call}: up to {@code
- * poolSize} of them, each carrying up to {@code pipelining} requests at once. A GET of one key
+ * The connections one event loop keeps to one node, for {@link NodeClient#call} and {@link
+ * NodeClient#stream} alike: up to {@code poolSize} carrying single calls, each up to {@code
+ * pipelining} requests at once, and beside them up to {@code poolSize} held by streams, each of
+ * which has its connection to itself until its body has ended and then gives it back. A stream
+ * takes an idle connection or opens one; it never waits behind pipelined calls. A GET of one key
  * joins the GETs of one key already gathered for writing in this event-loop turn, if any: one write
  * carries them, and the node, which answers most such reads from its cache at once, reads and
  * answers them together. Any other call goes to an idle connection, else opens a new one while the
@@ -38,7 +39,7 @@ final class NodeConnections {
   private final Vertx vertx;
   private final Context context;
   private final NodeInfo node;
-  private final NetClient client;
+  private final NodeSockets sockets;
   private final int poolSize;
   private final int pipelining;
   private final long idleCloseNanos;
@@ -46,6 +47,7 @@ final class NodeConnections {
   private final Runnable onAnswer;
   private final List<NodeConnection> open = new ArrayList<>();
   private final ArrayDeque<NodeConnection.Call> waiting = new ArrayDeque<>();
+  private final ArrayDeque<NodeConnection.Call> waitingStreams = new ArrayDeque<>();
   private final long sweepTimer;
   private int connecting;
   private boolean closed;
@@ -69,14 +71,7 @@ final class NodeConnections {
     this.idleCloseNanos = TimeUnit.MILLISECONDS.toNanos(idleCloseMs);
     this.onError = onError;
     this.onAnswer = onAnswer;
-    this.client =
-        vertx.createNetClient(
-            access.applyTo(
-                new NetClientOptions()
-                    .setTcpNoDelay(true)
-                    .setTcpKeepAlive(true)
-                    .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeoutMs)),
-                node.tls()));
+    this.sockets = new NodeSockets(vertx, node, connectTimeoutMs, access);
     this.sweepTimer = vertx.setPeriodic(sweepEveryMs, id -> expire());
   }
 
@@ -84,6 +79,10 @@ final class NodeConnections {
   void submit(NodeConnection.Call call) {
     if (closed) {
       fail(call, new IllegalStateException("the router is closing"));
+      return;
+    }
+    if (call.stream != null) {
+      submitStream(call);
       return;
     }
     if (call.keyRead) {
@@ -96,7 +95,7 @@ final class NodeConnections {
     NodeConnection best = leastBusy();
     if (best != null && best.inFlight() == 0) {
       best.send(call);
-    } else if (open.size() + connecting < poolSize) {
+    } else if (roomForCalls()) {
       waiting.addLast(call);
       connect();
     } else if (best != null && best.inFlight() < pipelining) {
@@ -104,6 +103,35 @@ final class NodeConnections {
     } else {
       waiting.addLast(call);
     }
+  }
+
+  /**
+   * A stream takes an idle connection, else a new one while fewer than {@code poolSize} streams are
+   * open (they hold their connections for long, so they must not wait behind pipelined calls, nor
+   * take all the room single calls have), else waits for a stream to end.
+   */
+  private void submitStream(NodeConnection.Call call) {
+    for (NodeConnection c : open) {
+      if (c.takesCalls() && c.inFlight() == 0) {
+        c.send(call);
+        return;
+      }
+    }
+    waitingStreams.addLast(call);
+    int streams = 0;
+    for (NodeConnection c : open) {
+      if (c.isStreaming()) streams++;
+    }
+    if (streams + connecting < poolSize) connect();
+  }
+
+  /** Whether another connection may open for single calls: those held by streams do not count. */
+  private boolean roomForCalls() {
+    int held = connecting;
+    for (NodeConnection c : open) {
+      if (!c.isStreaming()) held++;
+    }
+    return held < poolSize;
   }
 
   /** Connections open now (for tests). */
@@ -119,13 +147,16 @@ final class NodeConnections {
     for (NodeConnection.Call call; (call = waiting.pollFirst()) != null; ) {
       fail(call, closing);
     }
-    return client.close();
+    for (NodeConnection.Call call; (call = waitingStreams.pollFirst()) != null; ) {
+      fail(call, closing);
+    }
+    return sockets.close();
   }
 
   /** The connection gathering this turn's key reads for one write, or null. */
   private NodeConnection gatheringKeyReads() {
     for (NodeConnection c : open) {
-      if (!c.isClosed() && c.gatheringKeyReads()) return c;
+      if (c.takesCalls() && c.gatheringKeyReads()) return c;
     }
     return null;
   }
@@ -133,15 +164,15 @@ final class NodeConnections {
   private NodeConnection leastBusy() {
     NodeConnection best = null;
     for (NodeConnection c : open) {
-      if (!c.isClosed() && (best == null || c.inFlight() < best.inFlight())) best = c;
+      if (c.takesCalls() && (best == null || c.inFlight() < best.inFlight())) best = c;
     }
     return best;
   }
 
   private void connect() {
     connecting++;
-    client
-        .connect(node.port(), node.host())
+    sockets
+        .open()
         .onComplete(
             ar -> {
               connecting--;
@@ -166,12 +197,28 @@ final class NodeConnections {
 
   private void answered(NodeConnection c) {
     onAnswer.run();
-    hasRoom(c);
+    if (c.takesCalls()) {
+      hasRoom(c);
+    } else {
+      // The node closes it after this answer: its place in the pool goes to a new connection,
+      // which takes the calls waiting for room.
+      open.remove(c);
+      if (!waiting.isEmpty() && !closed && roomForCalls()) connect();
+      if (!waitingStreams.isEmpty() && !closed && connecting == 0) connect();
+    }
   }
 
-  /** Moves waiting calls onto {@code c} while it has room. */
+  /**
+   * Moves waiting calls onto {@code c} while it has room; a waiting stream first, if it is idle.
+   */
   private void hasRoom(NodeConnection c) {
-    while (!waiting.isEmpty() && !c.isClosed() && c.inFlight() < pipelining) {
+    if (!waitingStreams.isEmpty() && c.takesCalls() && c.inFlight() == 0) {
+      c.send(waitingStreams.pollFirst());
+      // The calls that waited for it, if this was theirs, need another.
+      if (!waiting.isEmpty() && !closed && roomForCalls()) connect();
+      return;
+    }
+    while (!waiting.isEmpty() && c.takesCalls() && c.inFlight() < pipelining) {
       c.send(waiting.pollFirst());
     }
   }
@@ -186,20 +233,34 @@ final class NodeConnections {
       for (NodeConnection.Call call; (call = waiting.pollFirst()) != null; ) {
         fail(call, cause);
       }
+      for (NodeConnection.Call call; (call = waitingStreams.pollFirst()) != null; ) {
+        fail(call, cause);
+      }
     }
   }
 
   private void closedConnection(NodeConnection c) {
     open.remove(c);
-    if (!waiting.isEmpty() && !closed && open.size() + connecting < poolSize) connect();
+    if (!waiting.isEmpty() && !closed && roomForCalls()) connect();
+    if (!waitingStreams.isEmpty() && !closed && connecting == 0) connect();
   }
 
   /** Fails {@code call} with the contract error for {@code cause}, and records it. */
   private void fail(NodeConnection.Call call, Throwable cause) {
-    if (call.result.future().isComplete()) return;
+    if (call.done()) return;
     KvException error = NodeFailures.map(node, cause, call.deadlineMs);
     onError.accept(error.getMessage()); // first: whoever the failure wakes may look at it
-    call.result.fail(error);
+    call.fail(error);
+  }
+
+  private void expireWaiting(ArrayDeque<NodeConnection.Call> calls, long now) {
+    for (Iterator<NodeConnection.Call> it = calls.iterator(); it.hasNext(); ) {
+      NodeConnection.Call call = it.next();
+      if (now - call.deadlineNanos >= 0) {
+        it.remove();
+        fail(call, NodeFailures.timeout(node, call.deadlineMs));
+      }
+    }
   }
 
   /**
@@ -209,13 +270,8 @@ final class NodeConnections {
    */
   private void expire() {
     long now = System.nanoTime();
-    for (Iterator<NodeConnection.Call> it = waiting.iterator(); it.hasNext(); ) {
-      NodeConnection.Call call = it.next();
-      if (now - call.deadlineNanos >= 0) {
-        it.remove();
-        fail(call, NodeFailures.timeout(node, call.deadlineMs));
-      }
-    }
+    expireWaiting(waiting, now);
+    expireWaiting(waitingStreams, now);
     for (NodeConnection c : List.copyOf(open)) {
       NodeConnection.Call late = c.expired(now);
       if (late != null) {

@@ -22,7 +22,9 @@ import java.util.function.Consumer;
  * Single calls to one node on Vert.x's own HTTP client: kept-alive connections, {@code pipelining}
  * requests in flight on each, and one deadline sweep for all calls (a timer a few times per
  * deadline, not a timer per call). The alternative to {@link NodeConnections} that {@code
- * --node-client vertx} selects; the benchmark compares the two side by side.
+ * --node-client vertx} selects; the benchmark compares the two side by side. It opens its own
+ * connections, outside {@link NodeSockets}: it exists to measure Vert.x's client, not to carry
+ * transport options.
  *
  * <p>Confined to the event loop whose context created it.
  */

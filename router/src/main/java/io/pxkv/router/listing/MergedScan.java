@@ -4,12 +4,12 @@ import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Headers;
 import io.pxkv.router.client.NodeClient;
 import io.pxkv.router.client.NodeReply;
+import io.pxkv.router.client.NodeStream;
 import io.pxkv.router.cluster.ClusterView;
 import io.pxkv.router.routing.Rerouting;
 import io.pxkv.router.routing.StaleView;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -85,7 +85,7 @@ final class MergedScan {
   }
 
   /** Every node's scan, each answered 200, paused with its body unread. */
-  private record Opened(List<NodeClient> nodes, List<HttpClientResponse> streams) {}
+  private record Opened(List<NodeClient> nodes, List<NodeStream> streams) {}
 
   /**
    * Asks every node of {@code view} for its scan at once. Completes once all have answered: with
@@ -95,7 +95,7 @@ final class MergedScan {
   private static Future<Opened> open(ClusterView view) {
     String uri = NodeScan.uri("", null, 0, view.moving());
     List<NodeClient> nodes = view.clients();
-    List<Future<HttpClientResponse>> heads = new ArrayList<>(nodes.size());
+    List<Future<NodeStream>> heads = new ArrayList<>(nodes.size());
     for (NodeClient node : nodes) {
       // Paused at once, in the callback that delivers the head: no chunk can arrive unhandled.
       heads.add(
@@ -108,13 +108,12 @@ final class MergedScan {
     return Future.join(heads).transform(all -> checked(nodes, heads));
   }
 
-  private static Future<Opened> checked(
-      List<NodeClient> nodes, List<Future<HttpClientResponse>> heads) {
-    List<HttpClientResponse> open = new ArrayList<>(nodes.size());
+  private static Future<Opened> checked(List<NodeClient> nodes, List<Future<NodeStream>> heads) {
+    List<NodeStream> open = new ArrayList<>(nodes.size());
     List<Future<RuntimeException>> refusals = new ArrayList<>();
     Throwable unreachable = null;
     for (int i = 0; i < nodes.size(); i++) {
-      Future<HttpClientResponse> head = heads.get(i);
+      Future<NodeStream> head = heads.get(i);
       if (head.failed()) {
         if (unreachable == null) unreachable = head.cause();
       } else if (head.result().statusCode() == 200) {
@@ -141,13 +140,13 @@ final class MergedScan {
   }
 
   /** Reads a refusal's (small) body and says what it means ({@link NodeScan#refused}). */
-  private static Future<RuntimeException> refusal(NodeClient node, HttpClientResponse in) {
+  private static Future<RuntimeException> refusal(NodeClient node, NodeStream in) {
     Future<Buffer> body = in.body();
     in.resume();
     return body.transform(
         ar -> {
           if (ar.failed()) return Future.succeededFuture(node.noteFailure(ar.cause()));
-          String type = in.getHeader(Headers.CONTENT_TYPE);
+          String type = in.contentType();
           NodeReply reply = new NodeReply(in.statusCode(), type, ar.result());
           return Future.succeededFuture(NodeScan.refused(node, reply));
         });
@@ -168,7 +167,7 @@ final class MergedScan {
     private final HttpServerResponse out;
     private final Rerouting rerouting;
     private final List<NodeClient> nodes;
-    private final List<HttpClientResponse> streams;
+    private final List<NodeStream> streams;
     private final ScanFormat format;
     private final KeyMerge merge;
     private final ScanLines[] lines;
@@ -209,7 +208,7 @@ final class MergedScan {
       out.write(head);
       for (int i = 0; i < streams.size(); i++) {
         int lane = i;
-        HttpClientResponse in = streams.get(i);
+        NodeStream in = streams.get(i);
         NodeClient node = nodes.get(i);
         in.handler(chunk -> received(lane, chunk));
         in.exceptionHandler(e -> fail(node.noteFailure(e)));

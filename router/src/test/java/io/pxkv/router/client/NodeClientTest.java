@@ -28,7 +28,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@link NodeClient#call} against a raw TCP server that answers, stalls or hangs up on cue. */
+/**
+ * {@link NodeClient#call} and {@link NodeClient#stream} against a raw TCP server that answers,
+ * stalls or hangs up on cue.
+ */
 class NodeClientTest {
   private Vertx vertx;
   private Context loop;
@@ -45,6 +48,9 @@ class NodeClientTest {
 
   /** What the server does with request number n (from 0): answer it, or stay silent. */
   private volatile java.util.function.IntPredicate answers = n -> true;
+
+  /** Whether the server answers request number n with {@code Connection: close}, then hangs up. */
+  private volatile java.util.function.IntPredicate closes = n -> false;
 
   @BeforeEach
   void start() throws Exception {
@@ -78,13 +84,23 @@ class NodeClientTest {
                           synchronized (targetsByConnection) {
                             targets.add(target);
                           }
-                          if (answers.test(requests.getAndIncrement())) {
+                          int n = requests.getAndIncrement();
+                          if (target.startsWith("/scan")) {
+                            scan(socket, target);
+                          } else if (answers.test(n)) {
                             String body = "{\"target\":\"" + target + "\"}";
+                            boolean close = closes.test(n);
                             socket.write(
-                                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: "
+                                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+                                    + (close ? "connection: close\r\n" : "")
+                                    + "content-length: "
                                     + body.length()
                                     + "\r\n\r\n"
                                     + body);
+                            if (close) {
+                              socket.close();
+                              return;
+                            }
                           }
                         }
                       });
@@ -93,12 +109,31 @@ class NodeClientTest {
             .await(10, TimeUnit.SECONDS);
   }
 
+  /**
+   * A streamed answer: {@code /scan?n=K} is K chunked lines, {@code /scan-stall} one line, then
+   * nothing more.
+   */
+  private static void scan(NetSocket socket, String target) {
+    socket.write(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\n\r\n");
+    int lines = target.startsWith("/scan?n=") ? Integer.parseInt(target.substring(8)) : 1;
+    for (int i = 0; i < lines; i++) {
+      String line = "line " + i + "\n";
+      socket.write(Integer.toHexString(line.length()) + "\r\n" + line + "\r\n");
+    }
+    if (target.startsWith("/scan?n=")) socket.write("0\r\n\r\n");
+  }
+
   @AfterEach
   void stop() throws Exception {
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
   private NodeClient client(long timeoutMs, int poolSize) throws Exception {
+    return client(timeoutMs, poolSize, 16);
+  }
+
+  private NodeClient client(long timeoutMs, int poolSize, int pipelining) throws Exception {
     return onLoop(
         () ->
             Future.succeededFuture(
@@ -108,7 +143,7 @@ class NodeClientTest {
                     timeoutMs,
                     1000,
                     poolSize,
-                    16)));
+                    pipelining)));
   }
 
   private <T> T onLoop(Supplier<Future<T>> action) throws Exception {
@@ -311,5 +346,166 @@ class NodeClientTest {
         "GET /kv?key=a HTTP/1.1\r\nHost: h:1\r\n\r\n",
         RequestEncoder.encode(null, HttpMethod.GET, "/kv?key=a", "h:1", null, null, null)
             .toString());
+  }
+
+  @Test
+  void callsWaitingWhenAConnectionAnswersCloseGoToAnotherConnection() throws Exception {
+    closes = n -> n == 0;
+    NodeClient client = client(5000, 1, 1); // one connection, one call at a time: two wait
+    List<NodeReply> replies =
+        onLoop(
+            () ->
+                Future.all(calls(client, HttpMethod.DELETE, "/kv/c", 3))
+                    .map(all -> all.<NodeReply>list()));
+    assertEquals(List.of(200, 200, 200), replies.stream().map(NodeReply::status).toList());
+    assertEquals("{\"target\":\"/kv/c2\"}", replies.get(2).body().toString());
+    assertEquals(2, connections.get(), "the waiting calls went on a new connection");
+    assertEquals(null, client.lastError());
+  }
+
+  @Test
+  void aStreamIsReadWithBackPressureAndItsConnectionGoesBackToThePool() throws Exception {
+    NodeClient client = client(5000, 1);
+    String body =
+        onLoop(
+            () ->
+                client.stream(null, "/scan?n=2000")
+                    .compose(
+                        in -> {
+                          assertEquals(200, in.statusCode());
+                          assertEquals("text/plain", in.contentType());
+                          io.vertx.core.Promise<String> all = io.vertx.core.Promise.promise();
+                          StringBuilder read = new StringBuilder();
+                          in.handler(
+                              chunk -> {
+                                read.append(chunk);
+                                in.pause(); // a slow reader: the next bytes wait for it
+                                vertx.setTimer(1, id -> in.resume());
+                              });
+                          in.exceptionHandler(all::tryFail);
+                          in.endHandler(v -> all.tryComplete(read.toString()));
+                          return all.future();
+                        }));
+    StringBuilder expected = new StringBuilder();
+    for (int i = 0; i < 2000; i++) expected.append("line ").append(i).append('\n');
+    assertEquals(expected.toString(), body);
+    assertEquals(
+        200, onLoop(() -> client.call(null, HttpMethod.GET, "/kv?key=a", null, null)).status());
+    assertEquals(1, connections.get(), "the call went on the connection the stream gave back");
+  }
+
+  @Test
+  void aStalledStreamFailsAtTheDeadlineButNotWhileItsReaderIsPaused() throws Exception {
+    NodeClient client = client(300, 1);
+    CompletableFuture<Throwable> failure = new CompletableFuture<>();
+    AtomicReference<NodeStream> opened = new AtomicReference<>();
+    onLoop(
+        () ->
+            client.stream(null, "/scan-stall")
+                .map(
+                    in -> {
+                      in.pause();
+                      in.handler(chunk -> {});
+                      in.exceptionHandler(failure::complete);
+                      opened.set(in);
+                      return null;
+                    }));
+    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(900)); // three deadlines
+    assertFalse(failure.isDone(), "a paused reader is not the node's delay");
+    long resumed = System.nanoTime();
+    onLoop(
+        () -> {
+          opened.get().resume();
+          return Future.succeededFuture();
+        });
+    Throwable late = failure.get(10, TimeUnit.SECONDS);
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - resumed);
+    assertEquals(ErrorCode.UPSTREAM_TIMEOUT, ((KvException) late).code());
+    assertTrue(tookMs >= 250 && tookMs < 3000, "took " + tookMs + " ms");
+  }
+
+  @Test
+  void callsGoBesideAStreamAndADroppedStreamClosesItsConnection() throws Exception {
+    NodeClient client = client(5000, 1);
+    NodeStream stream = onLoop(() -> client.stream(null, "/scan-stall"));
+    assertEquals(
+        200, onLoop(() -> client.call(null, HttpMethod.GET, "/kv?key=a", null, null)).status());
+    assertEquals(2, connections.get(), "the call did not wait behind the stream");
+    onLoop(
+        () -> {
+          NodeClient.discard(stream);
+          return Future.succeededFuture();
+        });
+    firstClose.get(10, TimeUnit.SECONDS);
+    assertEquals(
+        200, onLoop(() -> client.call(null, HttpMethod.GET, "/kv?key=b", null, null)).status());
+    assertEquals(2, connections.get());
+  }
+
+  @Test
+  void withVertxsClientForCallsStreamsStillWork() throws Exception {
+    NodeClient client =
+        onLoop(
+            () ->
+                Future.succeededFuture(
+                    new NodeClient(
+                        vertx,
+                        NodeInfo.of("n1", "127.0.0.1", server.actualPort()),
+                        5000,
+                        1000,
+                        2,
+                        16,
+                        true)));
+    NodeReply reply = onLoop(() -> client.call(null, HttpMethod.GET, "/kv?key=a", null, null));
+    assertEquals("{\"target\":\"/kv?key=a\"}", reply.body().toString());
+    String body =
+        onLoop(() -> client.stream(null, "/scan?n=3").compose(NodeStream::body)).toString();
+    assertEquals("line 0\nline 1\nline 2\n", body);
+    onLoop(client::close);
+  }
+
+  @Test
+  void aStreamTakingTheConnectionACallOpenedLeavesTheCallAnother() throws Exception {
+    NodeClient client = client(3000, 1, 1);
+    NodeReply reply =
+        onLoop(
+            () -> {
+              Future<NodeReply> call = client.call(null, HttpMethod.GET, "/kv?key=a", null, null);
+              client.stream(null, "/scan-stall"); // waits, and is first on the new connection
+              return call;
+            });
+    assertEquals(200, reply.status());
+    assertEquals(2, connections.get());
+  }
+
+  @Test
+  void aPausedStreamHandsOutNothingUntilResumedThenEnds() throws Exception {
+    NodeClient client = client(5000, 1);
+    AtomicInteger chunks = new AtomicInteger();
+    NodeStream stream =
+        onLoop(
+            () -> {
+              Future<NodeStream> head = client.stream(null, "/scan?n=50");
+              return head.map(
+                  in -> {
+                    in.handler(chunk -> chunks.incrementAndGet());
+                    return in;
+                  });
+            });
+    onLoop(() -> Future.succeededFuture(stream.pause()));
+    // Whatever came before the pause was handed out; from now on nothing is.
+    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+    int seen = chunks.get();
+    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+    assertEquals(seen, chunks.get(), "a paused stream hands out nothing");
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+    onLoop(
+        () -> {
+          stream.endHandler(v -> ended.complete(null));
+          stream.resume();
+          return Future.succeededFuture();
+        });
+    ended.get(10, TimeUnit.SECONDS);
+    assertTrue(chunks.get() > 0);
   }
 }
