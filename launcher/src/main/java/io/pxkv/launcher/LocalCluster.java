@@ -10,6 +10,7 @@ import io.pxkv.common.cli.Logging;
 import io.pxkv.common.cli.Shutdown;
 import io.pxkv.common.cli.UsageException;
 import io.pxkv.common.cluster.ClusterConfig;
+import io.pxkv.common.cluster.ConfigException;
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.http.ServerOptions;
 import io.pxkv.common.kv.ValueLimits;
@@ -28,8 +29,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -51,8 +54,12 @@ final class LocalCluster {
 
   private static Flags coreFlags() {
     return new Flags("px-kvstore local")
-        .option("port", "8080", "the router's port")
-        .option("node-port", "9001", "the first node's port; the others follow")
+        .option("port", "8080", "the router's port (0: any free port)")
+        .option(
+            "node-port",
+            "9001",
+            "the first node's port; the others follow (0: any free ports on the first start, the"
+                + " same ones after, as data/cluster.json records them)")
         .option("nodes", "3", "how many nodes")
         .option("data", "data", "parent data directory: each node uses <data>/<node id>")
         .option("fsync", "always", "the nodes' sync mode: always, interval or never")
@@ -60,7 +67,7 @@ final class LocalCluster {
   }
 
   static int run(String[] args) {
-    Logging.oneLinePerEvent();
+    Logging.serverEvents();
     Flags f = flags();
     List<NodeConfig> nodes = new ArrayList<>();
     int routerPort;
@@ -71,12 +78,13 @@ final class LocalCluster {
         System.out.print(f.help());
         return 0;
       }
-      routerPort = f.integer("port", 1, 65535);
-      int firstNodePort = f.integer("node-port", 1, 65535);
+      routerPort = f.integer("port", 0, 65535);
+      int firstNodePort = f.integer("node-port", 0, 65535);
       int count = f.integer("nodes", 1, 64);
       if (firstNodePort + count - 1 > 65535)
         throw new UsageException("--node-port + --nodes runs past port 65535");
       data = Path.of(f.string("data"));
+      Map<String, Integer> recorded = firstNodePort == 0 ? recordedPorts(data) : Map.of();
       SyncMode sync =
           SyncMode.valueOf(
               f.choice("fsync", List.of("always", "interval", "never")).toUpperCase(Locale.ROOT));
@@ -94,12 +102,12 @@ final class LocalCluster {
             new NodeConfig(
                 id,
                 "127.0.0.1",
-                firstNodePort + i - 1,
+                firstNodePort == 0 ? recorded.getOrDefault(id, 0) : firstNodePort + i - 1,
                 storage,
                 ValueLimits.DEFAULTS,
                 nodeInstances));
       }
-    } catch (UsageException e) {
+    } catch (UsageException | IOException e) {
       System.err.println("px-kvstore local: " + e.getMessage());
       return 2;
     }
@@ -108,19 +116,23 @@ final class LocalCluster {
     List<NodeServer> started = new ArrayList<>();
     RunningRouter router;
     try {
+      List<NodeInfo> bound = new ArrayList<>();
       for (NodeConfig node : nodes) {
-        started.add(NodeServer.start(vertx, node).await(5, TimeUnit.MINUTES));
+        NodeServer server = NodeServer.start(vertx, node).await(5, TimeUnit.MINUTES);
+        started.add(server);
+        bound.add(NodeInfo.of(node.id(), "127.0.0.1", server.port()));
         log.log(
             INFO,
             "node "
                 + node.id()
                 + " listening on port "
-                + node.port()
+                + server.port()
                 + " (data "
                 + node.storage().dataDir()
                 + ")");
       }
-      Path clusterFile = clusterFile(data, clusterOf(nodes));
+      Path clusterFile =
+          clusterFile(data, new ClusterConfig(ClusterConfig.DEFAULT_VIRTUAL_NODES, bound));
       ClusterConfig cluster = ClusterConfig.load(clusterFile);
       RouterConfig routerConfig =
           // Loopback only, like the nodes: a cluster on a laptop, open without tokens, is not
@@ -156,12 +168,20 @@ final class LocalCluster {
     return 0;
   }
 
-  private static ClusterConfig clusterOf(List<NodeConfig> nodes) {
-    List<NodeInfo> infos = new ArrayList<>();
-    for (NodeConfig n : nodes) {
-      infos.add(NodeInfo.of(n.id(), "127.0.0.1", n.port()));
+  /**
+   * The ports of the nodes in {@code data}'s cluster file, by node id, so that nodes started with
+   * {@code --node-port 0} come back where the file says they are; none before the first start.
+   */
+  private static Map<String, Integer> recordedPorts(Path data) throws IOException {
+    Path file = data.resolve("cluster.json");
+    if (!Files.exists(file)) return Map.of();
+    Map<String, Integer> ports = new HashMap<>();
+    try {
+      for (NodeInfo n : ClusterConfig.load(file).nodes()) ports.put(n.id(), n.port());
+    } catch (ConfigException e) {
+      throw new IOException("bad cluster file " + file + ": " + e.oneLine());
     }
-    return new ClusterConfig(ClusterConfig.DEFAULT_VIRTUAL_NODES, infos);
+    return ports;
   }
 
   /**

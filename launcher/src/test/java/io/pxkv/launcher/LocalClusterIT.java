@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pxkv.common.testing.ChildProcess;
 import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,11 +64,11 @@ class LocalClusterIT {
   @Test
   void readmeExamplesWorkAgainstTheLocalClusterAndDataSurvivesARestart(@TempDir Path dir)
       throws Exception {
-    int routerPort = freePort();
-    int nodePort = freePortRun(3);
+    // Any free ports on the first start; the nodes come back on theirs (recorded in the cluster
+    // file), the router on the port it had.
+    ChildProcess first = startLocal(dir, 0);
+    int routerPort = first.port();
     String base = "http://127.0.0.1:" + routerPort;
-
-    ChildProcess first = startLocal(dir, routerPort, nodePort);
     try {
       Process examples =
           new ProcessBuilder("bash", REPO.resolve("scripts/readme-examples.sh").toString(), base)
@@ -88,7 +86,7 @@ class LocalClusterIT {
     }
     assertTrue(Files.exists(dir.resolve("data/node-1")), "node data under ./data");
 
-    ChildProcess second = startLocal(dir, routerPort, nodePort);
+    ChildProcess second = startLocal(dir, routerPort);
     try {
       Curl kept = curl(base + "/kv/kept");
       assertTrue(kept.body().contains("\"value\":{\"kept\":true}"), kept.body());
@@ -97,7 +95,7 @@ class LocalClusterIT {
     }
   }
 
-  private static ChildProcess startLocal(Path dir, int routerPort, int nodePort) throws Exception {
+  private static ChildProcess startLocal(Path dir, int routerPort) throws Exception {
     List<String> command =
         List.of(
             REPO.resolve("bin/px-kvstore").toString(),
@@ -105,13 +103,13 @@ class LocalClusterIT {
             "--port",
             String.valueOf(routerPort),
             "--node-port",
-            String.valueOf(nodePort),
+            "0",
             "--fsync",
             "never");
     ChildProcess local =
         ChildProcess.command("local", command, Map.of("PXKV_JAR", System.getProperty("pxkv.jar")))
             .in(dir)
-            .start(Pattern.compile("router listening on port"), Duration.ofSeconds(120));
+            .start(Pattern.compile("router listening on port (\\d+)"), Duration.ofSeconds(120));
     // Events are logged one line each, with time, level and logger (docs/OPERATIONS.md).
     String listening =
         local.lines().stream()
@@ -182,29 +180,5 @@ class LocalClusterIT {
     String body = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     return new Curl(p.exitValue(), body);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  /** The first of {@code n} consecutive free ports. */
-  private static int freePortRun(int n) throws IOException {
-    for (int attempt = 0; attempt < 100; attempt++) {
-      int start = freePort();
-      if (start + n > 65535) continue;
-      boolean allFree = true;
-      for (int i = 1; i < n && allFree; i++) {
-        try (ServerSocket s = new ServerSocket(start + i)) {
-          allFree = true;
-        } catch (IOException taken) {
-          allFree = false;
-        }
-      }
-      if (allFree) return start;
-    }
-    throw new IOException("no run of " + n + " free ports");
   }
 }

@@ -34,7 +34,7 @@ public final class NodeMain {
 
   /** Starts the node and returns 0 once it is serving (it keeps serving), or an exit code. */
   public static int run(String[] args) {
-    Logging.oneLinePerEvent();
+    Logging.serverEvents();
     NodeConfig config;
     try {
       config = NodeConfig.fromArgs(args, System.getenv());

@@ -1,5 +1,6 @@
 package io.pxkv.node;
 
+import io.pxkv.common.http.ServerOptions;
 import io.pxkv.node.async.StorageService;
 import io.pxkv.node.cluster.Membership;
 import io.pxkv.node.metrics.NodeMetrics;
@@ -54,9 +55,7 @@ public final class NodeServer {
    */
   public static Future<NodeServer> start(
       Vertx vertx, NodeConfig config, Callable<StorageEngine> opener, NodeMetrics metrics) {
-    // Port 0 would give each instance its own random port; a negative port makes Vert.x pick one
-    // random port and share it among the instances.
-    int bindPort = config.port() == 0 ? -1 : config.port();
+    int bindPort = ServerOptions.listenPort(config.port());
     List<NodeVerticle> deployed = new CopyOnWriteArrayList<>();
     return StorageService.open(vertx, opener)
         .compose(

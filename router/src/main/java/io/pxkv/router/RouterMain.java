@@ -37,7 +37,7 @@ public final class RouterMain {
 
   /** Starts the router and returns 0 once it is serving (it keeps serving), or an exit code. */
   public static int run(String[] args) {
-    Logging.oneLinePerEvent();
+    Logging.serverEvents();
     RouterConfig config;
     try {
       config = RouterConfig.fromArgs(args, System.getenv());

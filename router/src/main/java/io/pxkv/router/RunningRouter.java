@@ -1,5 +1,6 @@
 package io.pxkv.router;
 
+import io.pxkv.common.http.ServerOptions;
 import io.pxkv.router.config.RouterConfig;
 import io.pxkv.router.metrics.RouterMetrics;
 import io.pxkv.router.rebalance.ClusterCoordinator;
@@ -41,7 +42,7 @@ public final class RunningRouter {
   }
 
   public static Future<RunningRouter> start(Vertx vertx, RouterConfig config) {
-    int port = config.port() == 0 ? -1 : config.port();
+    int port = ServerOptions.listenPort(config.port());
     List<RouterVerticle> started = new CopyOnWriteArrayList<>();
     ClusterCoordinator coordinator = new ClusterCoordinator(config);
     RouterMetrics metrics = RouterMetrics.create(config.metrics());

@@ -3,10 +3,25 @@ package io.pxkv.common.http;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.dns.AddressResolverOptions;
 import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The Vert.x and HTTP server options the router and the nodes share. */
 public final class ServerOptions {
+  /** The last negative port handed out by {@link #listenPort}. */
+  private static final AtomicInteger ANY_PORT = new AtomicInteger();
+
   private ServerOptions() {}
+
+  /**
+   * The port a server's verticles listen on for the configured {@code port}. Port 0 would give each
+   * verticle instance its own random port; a negative port makes Vert.x pick one random port and
+   * share it among the instances listening on that same negative number. Each server asking for
+   * port 0 gets a negative number of its own, so servers of one Vert.x (a local cluster's router
+   * and nodes, tests) get a port each.
+   */
+  public static int listenPort(int port) {
+    return port == 0 ? -ANY_PORT.incrementAndGet() : port;
+  }
 
   /**
    * The Vert.x of a router or node process. A peer's name (a node, for the router's calls and for
