@@ -11,6 +11,7 @@ import io.pxkv.common.cluster.ClusterState;
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.kv.KeyOrder;
 import io.pxkv.common.kv.KvJson;
+import io.pxkv.common.testing.Await;
 import io.pxkv.router.FakeNode.Stored;
 import io.pxkv.router.config.RouterConfig;
 import io.vertx.core.Future;
@@ -26,6 +27,7 @@ import io.vertx.junit5.VertxExtension;
 import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -576,11 +578,7 @@ class ClusterListingTest {
   }
 
   private static void waitFor(java.util.function.BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "timed out waiting");
-      Thread.sleep(5);
-    }
+    Await.until("the condition", Duration.ofSeconds(WAIT_S), condition);
   }
 
   private static void assertError(HttpResponse<Buffer> response, int status, String code) {

@@ -9,6 +9,7 @@ import io.pxkv.common.cluster.ClusterState;
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.kv.KeyOrder;
 import io.pxkv.common.kv.KvJson;
+import io.pxkv.common.testing.Await;
 import io.pxkv.router.FakeNode.Stored;
 import io.pxkv.router.config.RouterConfig;
 import io.vertx.core.Future;
@@ -22,6 +23,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -274,11 +276,7 @@ class HandedOffListingTest {
   }
 
   private static void waitFor(java.util.function.BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "timed out waiting");
-      Thread.sleep(5);
-    }
+    Await.until("the condition", Duration.ofSeconds(WAIT_S), condition);
   }
 
   private static List<FakeNode.Seen> reads(FakeNode node) {

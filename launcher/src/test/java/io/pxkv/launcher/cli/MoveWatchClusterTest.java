@@ -3,11 +3,13 @@ package io.pxkv.launcher.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pxkv.common.testing.Await;
 import io.pxkv.launcher.TestCluster;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -36,11 +38,8 @@ class MoveWatchClusterTest {
       assertEquals(0, new Cli().run("restore", lines.toString(), "--url", url).code());
 
       cluster.routeAll();
-      long deadline = System.currentTimeMillis() + 20_000;
-      while (targetNodes(url) < 3) {
-        assertTrue(System.currentTimeMillis() < deadline, "the router never read the new file");
-        Thread.sleep(50);
-      }
+      Await.until(
+          "the new file read by the router", Duration.ofSeconds(20), () -> targetNodes(url) == 3);
       Cli.Result watch =
           new Cli()
               .run(

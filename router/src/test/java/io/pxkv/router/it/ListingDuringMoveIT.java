@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.pxkv.common.cluster.ClusterConfig;
+import io.pxkv.common.testing.Await;
 import io.pxkv.node.NodeConfig;
 import io.pxkv.node.NodeServer;
 import io.pxkv.node.storage.SyncMode;
@@ -336,10 +337,6 @@ class ListingDuringMoveIT {
 
   private static void await(String what, java.util.function.BooleanSupplier done)
       throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
-    while (!done.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-      Thread.sleep(20);
-    }
+    Await.until(what, Duration.ofMillis(DEADLINE_MS), done);
   }
 }

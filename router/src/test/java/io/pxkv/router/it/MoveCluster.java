@@ -1,6 +1,7 @@
 package io.pxkv.router.it;
 
 import io.pxkv.common.ring.ConsistentHashRing;
+import io.pxkv.common.testing.Await;
 import io.pxkv.common.testing.ChildProcess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -339,11 +340,6 @@ final class MoveCluster implements AutoCloseable {
    */
   static void await(String what, BooleanSupplier done, Supplier<String> state, long pollMs)
       throws InterruptedException {
-    long deadline = System.currentTimeMillis() + DEADLINE_MS;
-    while (!done.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline)
-        throw new AssertionError("not " + what + " within " + DEADLINE_MS + " ms: " + state.get());
-      Thread.sleep(pollMs);
-    }
+    Await.until(what, Duration.ofMillis(DEADLINE_MS), done, state);
   }
 }

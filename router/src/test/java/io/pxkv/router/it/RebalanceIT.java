@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.ring.ConsistentHashRing;
+import io.pxkv.common.testing.Await;
 import io.pxkv.common.testing.ChildProcess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -356,12 +357,7 @@ class RebalanceIT {
   private static void await(
       String what, BooleanSupplier done, java.util.function.Supplier<String> state)
       throws InterruptedException {
-    long deadline = System.currentTimeMillis() + DEADLINE_MS;
-    while (!done.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline)
-        throw new AssertionError("not " + what + " within " + DEADLINE_MS + " ms: " + state.get());
-      Thread.sleep(50);
-    }
+    Await.until(what, Duration.ofMillis(DEADLINE_MS), done, state);
   }
 
   /**

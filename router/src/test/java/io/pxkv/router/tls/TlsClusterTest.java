@@ -9,6 +9,7 @@ import io.pxkv.common.auth.Secret;
 import io.pxkv.common.auth.Tokens;
 import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.kv.ValueLimits;
+import io.pxkv.common.testing.Await;
 import io.pxkv.common.tls.TlsClient;
 import io.pxkv.common.tls.TlsServer;
 import io.pxkv.node.NodeConfig;
@@ -128,16 +129,19 @@ class TlsClusterTest {
 
     // A third node: the router moves its share to it, nodes pushing strays to it over mTLS.
     writeCluster("node-1", "node-2", "node-3");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    String phase = "";
-    while (System.nanoTime() < deadline) {
-      JsonObject status = new JsonObject(send(https, base, "GET", "/admin/rebalance", null).body());
-      phase = status.getString("phase");
-      if (phase.equals("done") && status.getJsonObject("target").getJsonArray("nodes").size() == 3)
-        break;
-      Thread.sleep(100);
-    }
-    assertEquals("done", phase);
+    Await.until(
+        "the move to node-3 done",
+        Duration.ofSeconds(60),
+        () -> {
+          try {
+            JsonObject status =
+                new JsonObject(send(https, base, "GET", "/admin/rebalance", null).body());
+            return status.getString("phase").equals("done")
+                && status.getJsonObject("target").getJsonArray("nodes").size() == 3;
+          } catch (Exception e) {
+            throw new AssertionError("GET /admin/rebalance failed", e);
+          }
+        });
     for (int i = 0; i < KEYS; i++) {
       assertEquals(
           "{\"n\":" + i + "}", value(send(https, base, "GET", "/kv/k" + i, null)), "k" + i);
