@@ -29,13 +29,24 @@ public final class KvJson {
 
   private KvJson() {}
 
-  /** The parsed body of {@code PUT /kv}: {@code {"key":K,"value":V}}. */
-  public record PutBody(String key, byte[] value) {}
+  /**
+   * The parsed body of {@code PUT /kv}: {@code {"key":K,"value":V}}, with {@code "ttl":SECONDS}
+   * when the key expires ({@code ttl} 0: never).
+   */
+  public record PutBody(String key, byte[] value, long ttl) {
+    public PutBody(String key, byte[] value) {
+      this(key, value, 0);
+    }
+  }
 
-  /** Parses {@code {"key":K,"value":V}}; unknown fields are ignored. */
+  /**
+   * Parses {@code {"key":K,"value":V}} and an optional {@code "ttl":SECONDS} ({@link Ttl}); unknown
+   * fields are ignored.
+   */
   public static PutBody parsePutBody(byte[] body, ValueLimits limits) {
     String key = null;
     byte[] value = null;
+    Long ttl = null;
     try (JsonParser p = parser(body)) {
       expectObjectStart(p);
       for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
@@ -47,6 +58,9 @@ public final class KvJson {
         } else if ("value".equals(field)) {
           if (value != null) throw KvException.invalidJson("field 'value' appears twice");
           value = copyValue(p, limits);
+        } else if ("ttl".equals(field)) {
+          if (ttl != null) throw twice("ttl");
+          ttl = readTtl(p, v);
         } else {
           p.skipChildren();
         }
@@ -60,7 +74,17 @@ public final class KvJson {
     if (key == null) throw KvException.invalidKey("field 'key' is required");
     KeyRules.validate(key);
     if (value == null) throw new KvException(ErrorCode.MISSING_VALUE, "field 'value' is required");
-    return new PutBody(key, value);
+    return new PutBody(key, value, ttl == null ? 0 : ttl);
+  }
+
+  private static long readTtl(JsonParser p, JsonToken t) throws IOException {
+    if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+      String was = t == JsonToken.VALUE_NUMBER_INT ? p.getText() : describe(t);
+      if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_STRING) was = p.getText();
+      p.skipChildren();
+      throw Ttl.invalid(was);
+    }
+    return Ttl.checked(p.getLongValue(), p.getText());
   }
 
   /** One listed pair with its version, the value's bytes exactly as the node sent them. */
@@ -206,10 +230,15 @@ public final class KvJson {
 
   /**
    * One record of a key as nodes exchange them (imports, scans, restores): a value, or a tombstone
-   * ({@code value == null}), with the version and writer id of its write. {@code version} is 0 for
-   * a restore line without one (an ordinary put).
+   * ({@code value == null}), with the version and writer id of its write, and a value's expiry
+   * ({@code expiresAt}, ms since the epoch; 0: never). {@code version} is 0 for a restore line
+   * without one (an ordinary put).
    */
-  public record RecordLine(String key, byte[] value, long version, int writer) {
+  public record RecordLine(String key, byte[] value, long version, int writer, long expiresAt) {
+    public RecordLine(String key, byte[] value, long version, int writer) {
+      this(key, value, version, writer, 0);
+    }
+
     public boolean deleted() {
       return value == null;
     }
@@ -253,6 +282,7 @@ public final class KvJson {
     Boolean deleted = null;
     Long version = null;
     Long writer = null;
+    Long expiresAt = null;
     try (JsonParser p = parser(body)) {
       expectObjectStart(p);
       for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
@@ -278,6 +308,14 @@ public final class KvJson {
         } else if ("writer".equals(field)) {
           if (writer != null) throw twice("writer");
           writer = readWriter(p, v);
+        } else if ("expiresAt".equals(field)) {
+          if (expiresAt != null) throw twice("expiresAt");
+          if (v != JsonToken.VALUE_STRING) {
+            throw new KvException(
+                ErrorCode.INVALID_REQUEST,
+                "field 'expiresAt' must be an RFC 3339 time (was " + describe(v) + ")");
+          }
+          expiresAt = Ttl.parse(p.getText());
         } else {
           p.skipChildren();
         }
@@ -306,9 +344,17 @@ public final class KvJson {
       if (!tombstone && value == null) {
         throw new KvException(ErrorCode.MISSING_VALUE, "field 'value' is required");
       }
+      if (tombstone && expiresAt != null) {
+        throw new KvException(
+            ErrorCode.INVALID_REQUEST, "a line with \"deleted\":true has no 'expiresAt'");
+      }
     }
     return new RecordLine(
-        key, value, version == null ? 0 : version, writer == null ? 0 : (int) (long) writer);
+        key,
+        value,
+        version == null ? 0 : version,
+        writer == null ? 0 : (int) (long) writer,
+        expiresAt == null ? 0 : expiresAt);
   }
 
   private static long readWriter(JsonParser p, JsonToken t) throws IOException {

@@ -14,14 +14,17 @@ import java.util.List;
  * (the node checks them) and nothing needs to escape or re-parse them in transit.
  *
  * <pre>
- * request:  entry*   entry  = form:u8  keyLength:i32  key:UTF-8  bodyLength:i32  body
+ * request:  entry*   entry  = form:u8  keyLength:i32  key:UTF-8  [ttl:i64, form PATH_TTL only]
+ *                             bodyLength:i32  body
  * answer:   answer*  answer = status:i32  bodyLength:i32  body (JSON)
  * </pre>
  *
  * {@code form} says which PUT the client made: {@link Form#PATH} ({@code PUT /kv/{key}}, the body
  * is the bare value) or {@link Form#BODY} ({@code PUT /kv}, the body is {@code
- * {"key":K,"value":V}}; the key field is the key the router read from it, for routing only).
- * Answers come in the order of the entries.
+ * {"key":K,"value":V}}; the key field is the key the router read from it, for routing only), or
+ * {@link Form#PATH_TTL} ({@code PUT /kv/{key}?ttl=SECONDS}: as PATH, with the ttl the router
+ * checked, since the batch does not carry the client's query). A ttl in a BODY entry stays in its
+ * body. Answers come in the order of the entries.
  */
 public final class PutBatch {
   public static final String PATH = "/internal/put-batch";
@@ -41,26 +44,34 @@ public final class PutBatch {
   /** Which client PUT an entry carries. */
   public enum Form {
     PATH,
-    BODY
+    BODY,
+    PATH_TTL
   }
 
-  public record Entry(Form form, String key, byte[] body) {}
+  /** {@code ttl}: seconds, PATH_TTL only (0 otherwise). */
+  public record Entry(Form form, String key, byte[] body, long ttl) {
+    public Entry(Form form, String key, byte[] body) {
+      this(form, key, body, 0);
+    }
+  }
 
   public record Answer(int status, Buffer body) {}
 
-  /** Bytes {@code entry} takes in a request. */
+  /** Bytes {@code entry} takes in a request (8 more for a PATH_TTL one). */
   public static int entrySize(byte[] key, int bodyLength) {
     return 1 + 4 + key.length + 4 + bodyLength;
   }
 
   /** Appends one entry to a request being built. */
   public static Buffer appendEntry(Buffer request, Form form, byte[] key, Buffer body) {
-    return request
-        .appendByte((byte) form.ordinal())
-        .appendInt(key.length)
-        .appendBytes(key)
-        .appendInt(body.length())
-        .appendBuffer(body);
+    return appendEntry(request, form, key, 0, body);
+  }
+
+  /** Appends one entry; {@code ttl} is written for a PATH_TTL entry only. */
+  public static Buffer appendEntry(Buffer request, Form form, byte[] key, long ttl, Buffer body) {
+    request.appendByte((byte) form.ordinal()).appendInt(key.length).appendBytes(key);
+    if (form == Form.PATH_TTL) request.appendLong(ttl);
+    return request.appendInt(body.length()).appendBuffer(body);
   }
 
   /** Reads a request; a malformed one is {@code 400 invalid_request} naming what is wrong. */
@@ -80,11 +91,18 @@ public final class PutBatch {
       String key = Utf8.decodeStrict(request.getBytes(at, at + keyLength));
       if (key == null) throw malformed("the key of entry " + n + " is not UTF-8");
       at += keyLength;
+      Form form = Form.values()[formByte];
+      long ttl = 0;
+      if (form == Form.PATH_TTL) {
+        need(request, at, 8, n);
+        ttl = request.getLong(at);
+        at += 8;
+      }
       need(request, at, 4, n);
       int bodyLength = request.getInt(at);
       at += 4;
       need(request, at, bodyLength, n);
-      entries.add(new Entry(Form.values()[formByte], key, request.getBytes(at, at + bodyLength)));
+      entries.add(new Entry(form, key, request.getBytes(at, at + bodyLength), ttl));
       at += bodyLength;
     }
     return entries;

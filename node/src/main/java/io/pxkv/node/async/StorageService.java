@@ -76,6 +76,11 @@ public final class StorageService {
     return onCaller(engine.put(key, value, epoch));
   }
 
+  /** {@link StorageEngine#put} of a value expiring at {@code expiresAt} (0: never). */
+  public Future<PutResult> put(String key, byte[] value, long expiresAt, long epoch) {
+    return onCaller(engine.put(key, value, expiresAt, epoch));
+  }
+
   /**
    * Queues {@code values.size()} puts in order, {@code keys.get(i)} to {@code values.get(i)}, and
    * completes once all are done with each one's result or failure, in the same order. The results
@@ -83,7 +88,15 @@ public final class StorageService {
    */
   public Future<List<AsyncResult<PutResult>>> putAll(
       List<String> keys, List<byte[]> values, long epoch) {
-    List<CompletableFuture<PutResult>> puts = engine.putAll(keys, values, epoch);
+    return putAll(keys, values, null, epoch);
+  }
+
+  /**
+   * {@link #putAll(List, List, long)}, each value expiring at {@code expiresAt[i]} (null: none).
+   */
+  public Future<List<AsyncResult<PutResult>>> putAll(
+      List<String> keys, List<byte[]> values, long[] expiresAt, long epoch) {
+    List<CompletableFuture<PutResult>> puts = engine.putAll(keys, values, expiresAt, epoch);
     CompletableFuture<Void> all = CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new));
     // allOf fails if any put failed; every put is done either way, and each is reported alone.
     return onCaller(all.handle((ignored, failure) -> null))
@@ -112,8 +125,18 @@ public final class StorageService {
 
   /** {@link StorageEngine#importRecord}: completes with whether the record was written. */
   public Future<Boolean> importRecord(
-      String key, byte[] valueOrNull, long version, int writer, long epoch) {
-    return onCaller(engine.importRecord(key, valueOrNull, version, writer, epoch));
+      String key, byte[] valueOrNull, long version, int writer, long expiresAt, long epoch) {
+    return onCaller(engine.importRecord(key, valueOrNull, version, writer, expiresAt, epoch));
+  }
+
+  /** Whether a value expiring at {@code expiresAt} (0: never) has expired by the engine's clock. */
+  public boolean expired(long expiresAt) {
+    return StorageEngine.expired(expiresAt, engine.clockMillis());
+  }
+
+  /** The expiry of a ttl of {@code seconds} set now, by the engine's clock (0: never). */
+  public long expiresAt(long seconds) {
+    return io.pxkv.common.kv.Ttl.expiresAt(engine.clockMillis(), seconds);
   }
 
   /**

@@ -20,6 +20,8 @@ public final class TurnPuts {
   private final Context context;
   private List<String> keys = new ArrayList<>();
   private List<byte[]> values = new ArrayList<>();
+  private long[] expiries; // null while no gathered put expires
+
   private List<Promise<List<AsyncResult<PutResult>>>> callers = new ArrayList<>();
   private List<Integer> counts = new ArrayList<>();
   private long epoch;
@@ -32,7 +34,26 @@ public final class TurnPuts {
   /** {@link StorageService#putAll}, sent along with the other puts of this turn. */
   public Future<List<AsyncResult<PutResult>>> putAll(
       List<String> keys, List<byte[]> values, long epoch) {
+    return putAll(keys, values, null, epoch);
+  }
+
+  /**
+   * {@link StorageService#putAll} of values expiring at {@code expiresAt[i]} (null: none), sent
+   * along with the other puts of this turn.
+   */
+  public Future<List<AsyncResult<PutResult>>> putAll(
+      List<String> keys, List<byte[]> values, long[] expiresAt, long epoch) {
     if (!callers.isEmpty() && epoch != this.epoch) send();
+    if (expiresAt != null) {
+      int from = this.keys.size();
+      if (expiries == null) expiries = new long[Math.max(16, from + keys.size())];
+      if (expiries.length < from + keys.size()) {
+        expiries = java.util.Arrays.copyOf(expiries, 2 * (from + keys.size()));
+      }
+      System.arraycopy(expiresAt, 0, expiries, from, keys.size());
+    } else if (expiries != null && expiries.length < this.keys.size() + keys.size()) {
+      expiries = java.util.Arrays.copyOf(expiries, 2 * (this.keys.size() + keys.size()));
+    }
     this.epoch = epoch;
     // Netty runs queued tasks after the turn's reads, so this one sees every request read with it.
     if (callers.isEmpty()) context.runOnContext(v -> send());
@@ -48,7 +69,9 @@ public final class TurnPuts {
     if (callers.isEmpty()) return; // sent early, for a put of another epoch
     List<Promise<List<AsyncResult<PutResult>>>> sentFor = callers;
     List<Integer> sentCounts = counts;
-    Future<List<AsyncResult<PutResult>>> all = storage.putAll(keys, values, epoch);
+    long[] expiresAt = expiries == null ? null : java.util.Arrays.copyOf(expiries, keys.size());
+    Future<List<AsyncResult<PutResult>>> all = storage.putAll(keys, values, expiresAt, epoch);
+    expiries = null;
     keys = new ArrayList<>();
     values = new ArrayList<>();
     callers = new ArrayList<>();

@@ -78,7 +78,9 @@ public final class CachingEngine implements StorageEngine {
     Versioned cached = cache.hit(key);
     return cached == null
         ? null
-        : Optional.of(new StoredRecord(key, cached.value(), cached.version(), cached.writer()));
+        : Optional.of(
+            StoredRecord.expiring(
+                key, cached.value(), cached.version(), cached.writer(), cached.expiresAt()));
   }
 
   @Override
@@ -87,28 +89,35 @@ public final class CachingEngine implements StorageEngine {
   }
 
   @Override
-  public CompletableFuture<PutResult> put(String key, byte[] value, long epoch) {
-    return cachedOnceWritten(key, value.clone(), inner.put(key, value, epoch));
+  public long clockMillis() {
+    return inner.clockMillis();
+  }
+
+  @Override
+  public CompletableFuture<PutResult> put(String key, byte[] value, long expiresAt, long epoch) {
+    return cachedOnceWritten(
+        key, value.clone(), expiresAt, inner.put(key, value, expiresAt, epoch));
   }
 
   @Override
   public List<CompletableFuture<PutResult>> putAll(
-      List<String> keys, List<byte[]> values, long epoch) {
+      List<String> keys, List<byte[]> values, long[] expiresAt, long epoch) {
     List<byte[]> copies = values.stream().map(byte[]::clone).toList();
-    List<CompletableFuture<PutResult>> writes = inner.putAll(keys, values, epoch);
+    List<CompletableFuture<PutResult>> writes = inner.putAll(keys, values, expiresAt, epoch);
     List<CompletableFuture<PutResult>> puts = new ArrayList<>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
-      puts.add(cachedOnceWritten(keys.get(i), copies.get(i), writes.get(i)));
+      long expiry = expiresAt == null ? 0 : expiresAt[i];
+      puts.add(cachedOnceWritten(keys.get(i), copies.get(i), expiry, writes.get(i)));
     }
     return puts;
   }
 
   private CompletableFuture<PutResult> cachedOnceWritten(
-      String key, byte[] copy, CompletableFuture<PutResult> write) {
+      String key, byte[] copy, long expiresAt, CompletableFuture<PutResult> write) {
     int writer = inner.writerId();
     return write.thenApply(
         r -> {
-          cache.putIfNewer(key, new Versioned(copy, r.version(), writer), () -> true);
+          cache.putIfNewer(key, new Versioned(copy, r.version(), writer, expiresAt), () -> true);
           return r;
         });
   }
@@ -139,10 +148,15 @@ public final class CachingEngine implements StorageEngine {
 
   @Override
   public CompletableFuture<Boolean> importRecord(
-      String key, byte[] valueOrNull, long version, int writer, long epoch) {
+      String key, byte[] valueOrNull, long version, int writer, long expiresAt, long epoch) {
     byte[] copy = valueOrNull == null ? null : valueOrNull.clone();
     return afterImport(
-        inner.importRecord(key, valueOrNull, version, writer, epoch), key, copy, version, writer);
+        inner.importRecord(key, valueOrNull, version, writer, expiresAt, epoch),
+        key,
+        copy,
+        version,
+        writer,
+        expiresAt);
   }
 
   @Override
@@ -152,14 +166,19 @@ public final class CachingEngine implements StorageEngine {
     for (int i = 0; i < records.size(); i++) {
       StoredRecord r = records.get(i);
       byte[] copy = r.value() == null ? null : r.value().clone();
-      all.add(afterImport(inners.get(i), r.key(), copy, r.version(), r.writer()));
+      all.add(afterImport(inners.get(i), r.key(), copy, r.version(), r.writer(), r.expiresAt()));
     }
     return all;
   }
 
   /** Once an import is confirmed: the cache follows it (see the class comment). */
   private CompletableFuture<Boolean> afterImport(
-      CompletableFuture<Boolean> imported, String key, byte[] copy, long version, int writer) {
+      CompletableFuture<Boolean> imported,
+      String key,
+      byte[] copy,
+      long version,
+      int writer,
+      long expiresAt) {
     return imported.thenApply(
         wrote -> {
           if (!wrote) return false;
@@ -169,7 +188,7 @@ public final class CachingEngine implements StorageEngine {
             // Checked like a read fill: a tombstone or write confirmed meanwhile wins.
             cache.putIfNewer(
                 key,
-                new Versioned(copy, version, writer),
+                new Versioned(copy, version, writer, expiresAt),
                 () -> inner.currentVersion(key) == version);
           }
           return true;

@@ -11,6 +11,7 @@ import io.pxkv.common.kv.ValueLimits;
 import io.pxkv.common.kv.WriteOrder;
 import io.pxkv.node.async.StorageService;
 import io.pxkv.node.storage.StorageEngine.Entry;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -20,17 +21,19 @@ import java.util.List;
 
 /**
  * Backup and restore of one node as JSON lines, one {@code {"key":K,"value":V,"version":N,
- * "writer":W}} per line. {@code GET /admin/export} streams every live pair in UTF-8 key order with
- * backpressure; {@code POST /admin/import} reads lines as they arrive and stores each, with a
- * bounded number of writes in flight ({@link JsonLinesReader}), so neither side holds the whole
- * data set in memory.
+ * "writer":W}} per line, with {@code "expiresAt":"<RFC 3339 UTC>"} for a key that expires. {@code
+ * GET /admin/export} streams every live pair in UTF-8 key order with backpressure; {@code POST
+ * /admin/import} reads lines as they arrive and stores each, with a bounded number of writes in
+ * flight ({@link JsonLinesReader}), so neither side holds the whole data set in memory.
  *
  * <p>Import applies lines in order and stops at the first bad one, answering 400 with its line
  * number once every line before it is stored. A line with a {@code version} is imported keeping its
  * version and writer ({@code importRecord}): it is skipped when the node holds a newer write or
  * delete of the key, so a restore never undoes a later write; {@code {"key":K,"deleted":true,
  * "version":N}} restores a delete the same way. A line without a version is an ordinary PUT. Either
- * way running the same import again is harmless. Answers {@code {"imported":a,"skipped":b}}.
+ * way running the same import again is harmless. A line's {@code expiresAt} is kept; a line that
+ * has expired by the node's clock is skipped, never restored. Answers {@code
+ * {"imported":a,"skipped":b}}.
  */
 public final class BackupHandler {
   private static final int EXPORT_BATCH = 1000;
@@ -61,8 +64,8 @@ public final class BackupHandler {
           .appendString(",\"version\":")
           .appendString(Long.toString(e.version()))
           .appendString(",\"writer\":")
-          .appendString(Long.toString(WriteOrder.writerJson(e.writer())))
-          .appendString("}\n");
+          .appendString(Long.toString(WriteOrder.writerJson(e.writer())));
+      KvResponses.appendExpiresAt(chunk, e.expiresAt()).appendString("}\n");
     }
     return chunk;
   }
@@ -74,10 +77,13 @@ public final class BackupHandler {
             request,
             limits.maxBodyBytes(),
             line -> MigrationHandler.importable(KvJson.parseRestoreLine(line, limits)),
-            (RecordLine l) ->
-                l.version() == 0
-                    ? storage.put(l.key(), l.value(), epoch).map(true)
-                    : storage.importRecord(l.key(), l.value(), l.version(), l.writer(), epoch))
+            (RecordLine l) -> {
+              if (storage.expired(l.expiresAt())) return Future.succeededFuture(false);
+              return l.version() == 0
+                  ? storage.put(l.key(), l.value(), l.expiresAt(), epoch).map(true)
+                  : storage.importRecord(
+                      l.key(), l.value(), l.version(), l.writer(), l.expiresAt(), epoch);
+            })
         .onSuccess(
             counts ->
                 JsonResponses.send(

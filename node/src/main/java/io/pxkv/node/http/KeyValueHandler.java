@@ -11,6 +11,7 @@ import io.pxkv.common.kv.Cursors;
 import io.pxkv.common.kv.KeyPaths;
 import io.pxkv.common.kv.KeyRules;
 import io.pxkv.common.kv.KvJson;
+import io.pxkv.common.kv.Ttl;
 import io.pxkv.common.kv.ValueLimits;
 import io.pxkv.node.async.StorageService;
 import io.pxkv.node.storage.StorageEngine.Entry;
@@ -67,7 +68,7 @@ public final class KeyValueHandler {
       long epoch = ViewHeaders.epochOf(request);
       readBody(request)
           .map(body -> KvJson.parsePutBody(body, limits))
-          .onSuccess(put -> put(request, put.key(), put.value(), epoch))
+          .onSuccess(put -> put(request, put.key(), put.value(), put.ttl(), epoch))
           .onFailure(fail(request));
     } else if (method == HttpMethod.DELETE) {
       long epoch = ViewHeaders.epochOf(request);
@@ -95,9 +96,10 @@ public final class KeyValueHandler {
       get(request, key);
     } else if (method == HttpMethod.PUT) {
       long epoch = ViewHeaders.epochOf(request);
+      long ttl = Ttl.param(request.getParam("ttl")); // a bad ttl is refused before the body
       readBody(request)
           .map(body -> KvJson.parseBareValue(body, limits))
-          .onSuccess(value -> put(request, key, value, epoch))
+          .onSuccess(value -> put(request, key, value, ttl, epoch))
           .onFailure(fail(request));
     } else if (method == HttpMethod.DELETE) {
       delete(request, key, ViewHeaders.epochOf(request));
@@ -130,17 +132,25 @@ public final class KeyValueHandler {
       }
       ErrorResponses.send(request.response(), KvException.notFound(key));
     } else {
-      KvResponses.value(request.response(), 200, key, found.get().value(), found.get().version());
+      Versioned v = found.get();
+      KvResponses.value(request.response(), 200, key, v.value(), v.version(), v.expiresAt());
     }
   }
 
-  private void put(HttpServerRequest request, String key, byte[] value, long epoch) {
+  /** Stores the value; a ttl (seconds, 0: none) becomes an expiry by the engine's clock now. */
+  private void put(HttpServerRequest request, String key, byte[] value, long ttl, long epoch) {
+    long expiresAt = storage.expiresAt(ttl);
     storage
-        .put(key, value, epoch)
+        .put(key, value, expiresAt, epoch)
         .onSuccess(
             r ->
                 KvResponses.value(
-                    request.response(), r.created() ? 201 : 200, key, value, r.version()))
+                    request.response(),
+                    r.created() ? 201 : 200,
+                    key,
+                    value,
+                    r.version(),
+                    expiresAt))
         .onFailure(fail(request));
   }
 

@@ -2,6 +2,7 @@ package io.pxkv.node.http;
 
 import io.pxkv.common.http.JsonResponses;
 import io.pxkv.common.kv.KvJson;
+import io.pxkv.common.kv.Ttl;
 import io.pxkv.common.kv.WriteOrder;
 import io.pxkv.node.storage.StorageEngine.StoredRecord;
 import io.vertx.core.buffer.Buffer;
@@ -18,17 +19,26 @@ final class KvResponses {
   private static final byte[] DELETED_TAIL = ",\"deleted\":true".getBytes();
   private static final byte[] HANDED_OFF_TAIL = ",\"handedOff\":true".getBytes();
   private static final byte[] WRITER_FIELD = ",\"writer\":".getBytes();
+  private static final byte[] EXPIRES_AT_FIELD = ",\"expiresAt\":\"".getBytes();
 
   private KvResponses() {}
 
-  /** {@code {"key":K,"value":V,"version":N}}. */
+  /**
+   * {@code {"key":K,"value":V,"version":N}}, with {@code "expiresAt":"<RFC 3339 UTC>"} when the key
+   * expires ({@code expiresAt} not 0).
+   */
   static void value(
-      HttpServerResponse response, int status, String key, byte[] value, long version) {
-    JsonResponses.send(response, status, valueBody(key, value, version));
+      HttpServerResponse response,
+      int status,
+      String key,
+      byte[] value,
+      long version,
+      long expiresAt) {
+    JsonResponses.send(response, status, valueBody(key, value, version, expiresAt));
   }
 
   /** The body of {@link #value}. */
-  static Buffer valueBody(String key, byte[] value, long version) {
+  static Buffer valueBody(String key, byte[] value, long version, long expiresAt) {
     byte[] quotedKey = KvJson.quote(key);
     Buffer body = Buffer.buffer(quotedKey.length + value.length + 48);
     body.appendBytes(KEY_OPEN)
@@ -36,9 +46,16 @@ final class KvResponses {
         .appendBytes(VALUE_FIELD)
         .appendBytes(value)
         .appendBytes(VERSION_FIELD)
-        .appendString(Long.toString(version))
-        .appendByte((byte) '}');
-    return body;
+        .appendString(Long.toString(version));
+    return appendExpiresAt(body, expiresAt).appendByte((byte) '}');
+  }
+
+  /** Appends {@code ,"expiresAt":"<RFC 3339 UTC>"} if {@code expiresAt} is not 0. */
+  static Buffer appendExpiresAt(Buffer body, long expiresAt) {
+    if (expiresAt == 0) return body;
+    return body.appendBytes(EXPIRES_AT_FIELD)
+        .appendString(Ttl.format(expiresAt))
+        .appendByte((byte) '"');
   }
 
   /** {@code {"key":K,"deleted":true,"version":N}}. */
@@ -56,7 +73,8 @@ final class KvResponses {
 
   /**
    * Appends {@code {"key":K,"value":V,"version":N,"writer":W}}, for a tombstone {@code
-   * {"key":K,"deleted":true,"version":N,"writer":W}}, or for a handoff marker {@code
+   * {"key":K,"deleted":true,"version":N,"writer":W}} (a value that expires also has {@code
+   * "expiresAt"}), or for a handoff marker {@code
    * {"key":K,"handedOff":true,"version":N,"writer":W}} (the write that left): a record as the
    * internal calls exchange them.
    */
@@ -69,10 +87,10 @@ final class KvResponses {
     } else {
       body.appendBytes(VALUE_FIELD).appendBytes(r.value());
     }
-    return body.appendBytes(VERSION_FIELD)
+    body.appendBytes(VERSION_FIELD)
         .appendString(Long.toString(r.version()))
         .appendBytes(WRITER_FIELD)
-        .appendString(Long.toString(WriteOrder.writerJson(r.writer())))
-        .appendByte((byte) '}');
+        .appendString(Long.toString(WriteOrder.writerJson(r.writer())));
+    return appendExpiresAt(body, r.expiresAt()).appendByte((byte) '}');
   }
 }

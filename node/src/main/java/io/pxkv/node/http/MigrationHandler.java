@@ -21,12 +21,14 @@ import io.pxkv.node.storage.StorageEngine;
 import io.pxkv.node.storage.StorageEngine.Stamp;
 import io.pxkv.node.storage.StorageEngine.StoredRecord;
 import io.pxkv.node.storage.StorageEngine.TombstoneResult;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The internal writes of moves between nodes (docs/API.md, "Internal calls"). Each keeps one
@@ -75,7 +77,10 @@ public final class MigrationHandler {
             limits.maxBodyBytes(),
             line -> importable(KvJson.parseRecordLine(line, limits)),
             (RecordLine l) ->
-                storage.importRecord(l.key(), l.value(), l.version(), l.writer(), epoch))
+                storage.expired(l.expiresAt())
+                    ? Future.succeededFuture(false) // expired on its way: never moved in
+                    : storage.importRecord(
+                        l.key(), l.value(), l.version(), l.writer(), l.expiresAt(), epoch))
         .onSuccess(c -> counts(request, "imported", c))
         .onFailure(t -> JsonLinesReader.sendFailure(request, t));
   }
@@ -89,11 +94,19 @@ public final class MigrationHandler {
   private void importBatch(HttpServerRequest request, long epoch) {
     BodyReader.read(request, RecordBatch.MAX_BATCH_BYTES)
         .map(body -> checked(RecordBatch.decode(body)))
-        .compose(records -> storage.importAll(records, epoch))
+        .compose(
+            records -> {
+              // A value that expired on its way is never moved in: counted as skipped.
+              List<StoredRecord> live =
+                  records.stream().filter(r -> !storage.expired(r.expiresAt())).toList();
+              long expired = records.size() - live.size();
+              return storage.importAll(live, epoch).map(outcomes -> Map.entry(expired, outcomes));
+            })
         .onSuccess(
-            outcomes -> {
+            done -> {
+              var outcomes = done.getValue();
               long imported = 0;
-              long skipped = 0;
+              long skipped = done.getKey();
               for (var o : outcomes) {
                 if (o.failed()) {
                   ErrorResponses.send(request.response(), o.cause());
@@ -122,7 +135,10 @@ public final class MigrationHandler {
               ErrorCode.INVALID_REQUEST,
               "version must be 1.." + StorageEngine.MAX_VERSION + " (was " + e.version() + ")");
         }
-        records.add(new StoredRecord(e.key(), value, e.version(), e.writer()));
+        records.add(
+            value == null
+                ? new StoredRecord(e.key(), null, e.version(), e.writer())
+                : StoredRecord.expiring(e.key(), value, e.version(), e.writer(), e.expiresAt()));
       } catch (KvException bad) {
         throw new KvException(bad.code(), "record " + i + ": " + bad.getMessage());
       }

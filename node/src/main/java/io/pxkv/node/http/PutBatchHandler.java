@@ -9,6 +9,7 @@ import io.pxkv.common.http.ViewHeaders;
 import io.pxkv.common.kv.KeyRules;
 import io.pxkv.common.kv.KvJson;
 import io.pxkv.common.kv.PutBatch;
+import io.pxkv.common.kv.Ttl;
 import io.pxkv.common.kv.ValueLimits;
 import io.pxkv.node.async.StorageService;
 import io.pxkv.node.async.TurnPuts;
@@ -35,11 +36,13 @@ import java.util.List;
  */
 public final class PutBatchHandler {
   private final TurnPuts puts;
+  private final StorageService storage;
   private final ValueLimits limits;
 
   /** Call on the event loop that will run it. */
   public PutBatchHandler(StorageService storage, ValueLimits limits) {
     this.puts = new TurnPuts(storage, Vertx.currentContext());
+    this.storage = storage;
     this.limits = limits;
   }
 
@@ -58,9 +61,14 @@ public final class PutBatchHandler {
     List<Integer> stored = new ArrayList<>(entries.size());
     List<String> keys = new ArrayList<>(entries.size());
     List<byte[]> values = new ArrayList<>(entries.size());
+    long[] expiresAt = null; // stays null unless a PUT has a ttl: the common case costs nothing
     for (int i = 0; i < entries.size(); i++) {
       try {
         KvJson.PutBody put = check(entries.get(i));
+        if (put.ttl() != 0) {
+          if (expiresAt == null) expiresAt = new long[entries.size()];
+          expiresAt[keys.size()] = storage.expiresAt(put.ttl());
+        }
         stored.add(i);
         keys.add(put.key());
         values.add(put.value());
@@ -68,7 +76,8 @@ public final class PutBatchHandler {
         answers[i] = error(e);
       }
     }
-    puts.putAll(keys, values, epoch)
+    long[] expiries = expiresAt == null ? null : java.util.Arrays.copyOf(expiresAt, keys.size());
+    puts.putAll(keys, values, expiries, epoch)
         .onComplete(
             done -> {
               if (done.failed()) {
@@ -83,7 +92,11 @@ public final class PutBatchHandler {
                     r.succeeded()
                         ? new PutBatch.Answer(
                             r.result().created() ? 201 : 200,
-                            KvResponses.valueBody(key, values.get(j), r.result().version()))
+                            KvResponses.valueBody(
+                                key,
+                                values.get(j),
+                                r.result().version(),
+                                expiries == null ? 0 : expiries[j]))
                         : error(r.cause());
               }
               respond(request, answers);
@@ -108,10 +121,14 @@ public final class PutBatchHandler {
    * problem is the one named.
    */
   private KvJson.PutBody check(PutBatch.Entry entry) {
-    if (entry.form() == PutBatch.Form.PATH) {
+    if (entry.form() != PutBatch.Form.BODY) {
       KeyRules.validate(entry.key());
+      long ttl = 0;
+      if (entry.form() == PutBatch.Form.PATH_TTL) {
+        ttl = Ttl.checked(entry.ttl(), Long.toString(entry.ttl()));
+      }
       checkSize(entry);
-      return new KvJson.PutBody(entry.key(), KvJson.parseBareValue(entry.body(), limits));
+      return new KvJson.PutBody(entry.key(), KvJson.parseBareValue(entry.body(), limits), ttl);
     }
     checkSize(entry);
     return KvJson.parsePutBody(entry.body(), limits);

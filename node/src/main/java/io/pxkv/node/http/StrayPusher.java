@@ -207,7 +207,12 @@ public final class StrayPusher {
       Buffer batch =
           byOwner.computeIfAbsent(placement.owner(r.key()), o -> Buffer.buffer(64 * 1024));
       RecordBatch.append(
-          batch, r.key().getBytes(StandardCharsets.UTF_8), r.value(), r.version(), r.writer());
+          batch,
+          r.key().getBytes(StandardCharsets.UTF_8),
+          r.value(),
+          r.version(),
+          r.writer(),
+          r.expiresAt());
     }
     List<Future<Long>> imports = new ArrayList<>();
     for (Map.Entry<String, Buffer> e : byOwner.entrySet()) {

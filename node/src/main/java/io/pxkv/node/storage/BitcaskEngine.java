@@ -53,6 +53,7 @@ public final class BitcaskEngine implements StorageEngine {
   private final Thread writerThread;
   private final RecoveryReport report;
   private final int writerId;
+  private final HybridClock clock;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
@@ -63,6 +64,7 @@ public final class BitcaskEngine implements StorageEngine {
   static volatile Consumer<BitcaskEngine> closing;
 
   private volatile Compactor compactor;
+  private volatile ActiveExpiry expiry;
 
   private BitcaskEngine(
       Path dir,
@@ -70,8 +72,10 @@ public final class BitcaskEngine implements StorageEngine {
       KeyDirectory keydir,
       LogWriter writer,
       RecoveryReport report,
-      int writerId) {
+      int writerId,
+      HybridClock clock) {
     this.dir = dir;
+    this.clock = clock;
     this.lock = lock;
     this.keydir = keydir;
     this.writer = writer;
@@ -92,9 +96,10 @@ public final class BitcaskEngine implements StorageEngine {
   }
 
   /**
-   * As {@link #open(StorageOptions, StorageFiles)}, with the version clock reading {@code wall}.
+   * As {@link #open(StorageOptions, StorageFiles)}, with the version clock, and the expiry of keys,
+   * reading {@code wall} (tests move time with it).
    */
-  static BitcaskEngine open(StorageOptions options, StorageFiles files, Clock wall)
+  public static BitcaskEngine open(StorageOptions options, StorageFiles files, Clock wall)
       throws IOException {
     assertOffEventLoop();
     Path dir = options.dataDir();
@@ -127,10 +132,13 @@ public final class BitcaskEngine implements StorageEngine {
                 if (compactor[0] != null) compactor[0].segmentRolled();
               });
       BitcaskEngine engine =
-          new BitcaskEngine(dir, lock, keydir, writer, recovered.report(), options.writerId());
+          new BitcaskEngine(
+              dir, lock, keydir, writer, recovered.report(), options.writerId(), clock);
       compactor[0] = new Compactor(dir, files, keydir, writer, clock, options);
       engine.compactor = compactor[0];
+      engine.expiry = new ActiveExpiry(keydir, writer, clock);
       engine.writerThread.start();
+      engine.expiry.start();
       return engine;
     } catch (IOException | RuntimeException e) {
       lock.close();
@@ -144,14 +152,25 @@ public final class BitcaskEngine implements StorageEngine {
   }
 
   @Override
+  public long clockMillis() {
+    return clock.nowMillis();
+  }
+
+  /** The key's live entry, or null when it is not live or has expired by the clock now. */
+  private KeyDirEntry live(String key) {
+    KeyDirEntry e = keydir.get(key);
+    return e == null || StorageEngine.expired(e.expiresAt(), clock.nowMillis()) ? null : e;
+  }
+
+  @Override
   public Optional<Versioned> get(String key) throws IOException {
     assertOffEventLoop();
     for (int attempt = 1; ; attempt++) {
-      KeyDirEntry e = keydir.get(key);
+      KeyDirEntry e = live(key);
       if (e == null) return Optional.empty();
       try {
         byte[] value = read(key, e, RecordKind.PUT).value();
-        return Optional.of(new Versioned(value, e.version(), e.writer()));
+        return Optional.of(new Versioned(value, e.version(), e.writer(), e.expiresAt()));
       } catch (ClosedChannelException moved) {
         // Compaction moved the record and deleted its segment between lookup and read.
         if (attempt == READ_ATTEMPTS || e.equals(keydir.get(key))) throw moved;
@@ -161,7 +180,7 @@ public final class BitcaskEngine implements StorageEngine {
 
   @Override
   public Optional<Versioned> getIfCached(String key) {
-    return keydir.get(key) == null ? Optional.empty() : null;
+    return live(key) == null ? Optional.empty() : null;
   }
 
   @Override
@@ -185,9 +204,12 @@ public final class BitcaskEngine implements StorageEngine {
         e = keydir.get(key);
         if (e == null) return Optional.ofNullable(notLive(key, markers));
       }
+      // An expired value is absent, as if never written: it has no tombstone to show.
+      if (StorageEngine.expired(e.expiresAt(), clock.nowMillis())) return Optional.empty();
       try {
         byte[] value = read(key, e, RecordKind.PUT).value();
-        return Optional.of(new StoredRecord(key, value, e.version(), e.writer()));
+        return Optional.of(
+            StoredRecord.expiring(key, value, e.version(), e.writer(), e.expiresAt()));
       } catch (ClosedChannelException moved) {
         if (attempt == READ_ATTEMPTS || e.equals(keydir.get(key))) throw moved;
       }
@@ -205,7 +227,11 @@ public final class BitcaskEngine implements StorageEngine {
 
   @Override
   public Optional<StoredRecord> readRecordIfCached(String key) {
-    if (keydir.get(key) != null) return null; // live: its value is on disk
+    KeyDirEntry e = keydir.get(key);
+    if (e != null) {
+      // Live: its value is on disk, unless it expired.
+      return StorageEngine.expired(e.expiresAt(), clock.nowMillis()) ? Optional.empty() : null;
+    }
     KeyDirEntry t = keydir.tombstone(key);
     if (t != null) return Optional.of(new StoredRecord(key, null, t.version(), t.writer()));
     // A put between the two lookups may have made the key live: only the disk path can say.
@@ -214,25 +240,26 @@ public final class BitcaskEngine implements StorageEngine {
 
   @Override
   public long currentVersion(String key) {
-    KeyDirEntry e = keydir.get(key);
+    KeyDirEntry e = live(key);
     return e == null ? 0 : e.version();
   }
 
   @Override
-  public CompletableFuture<PutResult> put(String key, byte[] value, long epoch) {
+  public CompletableFuture<PutResult> put(String key, byte[] value, long expiresAt, long epoch) {
     CompletableFuture<PutResult> f = new CompletableFuture<>();
-    writer.submit(new WriteOp.Put(key, value.clone(), epoch, f));
+    writer.submit(new WriteOp.Put(key, value.clone(), expiresAt, epoch, f));
     return f;
   }
 
   @Override
   public List<CompletableFuture<PutResult>> putAll(
-      List<String> keys, List<byte[]> values, long epoch) {
+      List<String> keys, List<byte[]> values, long[] expiresAt, long epoch) {
     List<WriteOp.Put> ops = new ArrayList<>(keys.size());
     List<CompletableFuture<PutResult>> puts = new ArrayList<>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
       CompletableFuture<PutResult> f = new CompletableFuture<>();
-      ops.add(new WriteOp.Put(keys.get(i), values.get(i).clone(), epoch, f));
+      long expiry = expiresAt == null ? 0 : expiresAt[i];
+      ops.add(new WriteOp.Put(keys.get(i), values.get(i).clone(), expiry, epoch, f));
       puts.add(f);
     }
     writer.submitAll(ops);
@@ -255,13 +282,19 @@ public final class BitcaskEngine implements StorageEngine {
 
   @Override
   public CompletableFuture<Boolean> importRecord(
-      String key, byte[] valueOrNull, long version, int writerOfVersion, long epoch) {
+      String key,
+      byte[] valueOrNull,
+      long version,
+      int writerOfVersion,
+      long expiresAt,
+      long epoch) {
     if (!StorageEngine.isImportableVersion(version)) {
       return CompletableFuture.failedFuture(StorageEngine.badImportVersion(version));
     }
     byte[] value = valueOrNull == null ? null : valueOrNull.clone();
     CompletableFuture<Boolean> f = new CompletableFuture<>();
-    writer.submit(new WriteOp.Import(key, value, version, writerOfVersion, epoch, f));
+    long expiry = value == null ? 0 : expiresAt;
+    writer.submit(new WriteOp.Import(key, value, version, writerOfVersion, expiry, epoch, f));
     return f;
   }
 
@@ -285,7 +318,7 @@ public final class BitcaskEngine implements StorageEngine {
         continue;
       }
       byte[] value = r.value() == null ? null : r.value().clone();
-      ops.add(new WriteOp.Import(r.key(), value, r.version(), r.writer(), epoch, f));
+      ops.add(new WriteOp.Import(r.key(), value, r.version(), r.writer(), r.expiresAt(), epoch, f));
     }
     writer.submitAll(ops);
     return all;
@@ -333,10 +366,11 @@ public final class BitcaskEngine implements StorageEngine {
     List<Entry> page = new ArrayList<>();
     for (String key : from(keydir.sortedKeys(), p, after)) {
       if (page.size() >= limit || !key.startsWith(p)) break;
-      if (keydir.get(key) == null) continue; // deleted or handed off: not listed
+      if (live(key) == null) continue; // deleted, handed off or expired: not listed
       Optional<Versioned> v = get(key); // empty if deleted since the walk passed it
       if (v.isPresent()) {
-        page.add(new Entry(key, v.get().value(), v.get().version(), v.get().writer()));
+        Versioned found = v.get();
+        page.add(new Entry(key, found.value(), found.version(), found.writer(), found.expiresAt()));
       }
     }
     return page;
@@ -412,6 +446,11 @@ public final class BitcaskEngine implements StorageEngine {
     compactor.runWhileIdle(task);
   }
 
+  /** Runs one active expiry cycle now (tests, with an injected clock); how many keys it expired. */
+  int expireNow() {
+    return expiry.cycle();
+  }
+
   /** Compacts exactly the closed segments {@code ids}: for tests of partial compactions. */
   CompletableFuture<CompactionResult> compactSegments(List<Integer> ids) {
     return compactor.compact(ids);
@@ -445,6 +484,7 @@ public final class BitcaskEngine implements StorageEngine {
   public void close() throws IOException {
     if (!closed.compareAndSet(false, true)) return;
     try {
+      expiry.close();
       compactor.close();
       writer.close().get();
       writerThread.join();
@@ -548,7 +588,8 @@ public final class BitcaskEngine implements StorageEngine {
         || r.kind() != kind
         || r.seq() != e.seq()
         || r.version() != e.version()
-        || r.writer() != e.writer()) {
+        || r.writer() != e.writer()
+        || r.expiresAt() != e.expiresAt()) {
       throw damaged(segment, e, "the record there belongs to another key or write");
     }
     return r;

@@ -59,22 +59,25 @@ final class CompactionOutput {
    */
   void copy(Record r, KeyDirEntry from) throws IOException {
     byte[] key = RecordCodec.keyBytes(r.key());
-    int size = RecordCodec.size(key, r.value());
+    int size = RecordCodec.size(key, r.value(), r.expiresAt());
     Part part = partFor(size);
     if (buffer.remaining() < size) {
       flush(part);
       if (buffer.capacity() < size) buffer = ByteBuffer.allocate(size);
     }
     long offset = part.size + buffer.position();
-    RecordCodec.encode(buffer, r.kind(), r.seq(), r.version(), r.writer(), key, r.value());
+    RecordCodec.encode(
+        buffer, r.kind(), r.seq(), r.version(), r.writer(), key, r.value(), r.expiresAt());
     part.hints.add(
-        new HintFile.Entry(r.key(), offset, size, r.seq(), r.version(), r.writer(), r.kind()));
+        new HintFile.Entry(
+            r.key(), offset, size, r.seq(), r.version(), r.writer(), r.expiresAt(), r.kind()));
     part.minSeq = Math.min(part.minSeq, r.seq());
-    KeyDirEntry to = new KeyDirEntry(part.id, offset, size, r.seq(), r.version(), r.writer());
+    KeyDirEntry to =
+        new KeyDirEntry(part.id, offset, size, r.seq(), r.version(), r.writer(), r.expiresAt());
     moves.add(new Move(r.key(), from, to, r.kind()));
   }
 
-  /** Leaves a tombstone or handoff marker out (Compactor says when). */
+  /** Leaves a tombstone, handoff marker or expired value out (Compactor says when). */
   void drop(String key, KeyDirEntry entry, RecordKind kind) {
     drops.add(new Drop(key, entry, kind));
   }

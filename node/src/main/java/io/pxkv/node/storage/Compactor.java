@@ -273,12 +273,20 @@ final class Compactor {
         }
         var r = step.record();
         KeyDirEntry at =
-            new KeyDirEntry(input.id(), pos, step.size(), r.seq(), r.version(), r.writer());
+            new KeyDirEntry(
+                input.id(), pos, step.size(), r.seq(), r.version(), r.writer(), r.expiresAt());
         if (!keydir.isCurrent(r.key(), at, r.kind())) continue;
+        boolean expired = StorageEngine.expired(r.expiresAt(), nowMicros / 1000);
         boolean keep =
             switch (r.kind()) {
-              case PUT -> true;
-              case DELETE -> keepTombstone(r.seq(), r.version(), floor, nowMicros);
+              // An expired value goes once no older record of its key may remain outside: else
+              // that record would be the key's state at the next restart.
+              case PUT -> !expired || r.seq() >= floor;
+              // An expiry tombstone only hides older records at restart: it blocks no move.
+              case DELETE ->
+                  r.expiresAt() != 0
+                      ? r.seq() >= floor
+                      : keepTombstone(r.seq(), r.version(), floor, nowMicros);
               // A listing taken while keys move needs the marker: the key left, and says so.
               case HANDOFF -> hold || r.seq() >= floor;
             };

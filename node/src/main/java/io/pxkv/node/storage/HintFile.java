@@ -17,9 +17,11 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  *   header   magic "PXKH" (4 bytes) | formatVersion:u32
- *   entry*   format 2 ({@code *.hnt}, written today):
+ *   entry*   format 3 ({@code *.hnt}, written today):
  *              keyLen:u32 | key (UTF-8) | offset:u64 | size:u32 | seq:u64 | version:u64 |
- *              writer:u32 | kind:u8 (RecordKind code)
+ *              writer:u32 | expiresAt:u64 (0 = never) | kind:u8 (RecordKind code)
+ *            format 2 ({@code *.hnt} of a version without expiry, read only): format 3
+ *              without expiresAt (read as 0: that version wrote no expiring records)
  *            format 1 ({@code *.hint} of a format-1 segment, read only):
  *              keyLen:u32 | key (UTF-8) | offset:u64 | size:u32 | version:u64 | flags:u8
  *              (bit 0 = tombstone; read as seq = version, writer 0)
@@ -30,12 +32,22 @@ import java.util.zip.CRC32C;
  * <p>Stateless; used by {@code kv-compact} to write and by recovery to read.
  */
 final class HintFile {
-  static final int FORMAT_VERSION = 2;
+  static final int FORMAT_VERSION = 3;
+
+  /** The {@code *.hnt} format before expiry, still read. */
+  static final int FORMAT_2 = 2;
+
   private static final int MAGIC = 0x50584b48; // "PXKH"
   private static final int HEADER_BYTES = 8;
 
-  /** offset:u64 | size:u32 | seq:u64 | version:u64 | writer:u32 | kind:u8, after each key. */
-  private static final int FIXED_ENTRY_BYTES = 8 + 4 + 8 + 8 + 4 + 1;
+  /**
+   * offset:u64 | size:u32 | seq:u64 | version:u64 | writer:u32 | expiresAt:u64 | kind:u8, after
+   * each key.
+   */
+  private static final int FIXED_ENTRY_BYTES = 8 + 4 + 8 + 8 + 4 + 8 + 1;
+
+  /** The same without expiresAt, in format 2. */
+  private static final int FORMAT_2_FIXED_ENTRY_BYTES = 8 + 4 + 8 + 8 + 4 + 1;
 
   /** offset:u64 | size:u32 | version:u64 | flags:u8, after each key, in format 1. */
   private static final int FORMAT_1_FIXED_ENTRY_BYTES = 8 + 4 + 8 + 1;
@@ -44,11 +56,23 @@ final class HintFile {
 
   /** One record of the segment, as the key directory needs it. */
   record Entry(
-      String key, long offset, int size, long seq, long version, int writer, RecordKind kind) {}
+      String key,
+      long offset,
+      int size,
+      long seq,
+      long version,
+      int writer,
+      long expiresAt,
+      RecordKind kind) {
+    /** An entry of a record that never expires. */
+    Entry(String key, long offset, int size, long seq, long version, int writer, RecordKind kind) {
+      this(key, offset, size, seq, version, writer, 0, kind);
+    }
+  }
 
   private HintFile() {}
 
-  /** A format-2 hint of {@code entries}. */
+  /** A hint of {@code entries}, in the current format. */
   static ByteBuffer encode(List<Entry> entries) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -63,6 +87,7 @@ final class HintFile {
         out.writeLong(e.seq());
         out.writeLong(e.version());
         out.writeInt(e.writer());
+        out.writeLong(e.expiresAt());
         out.writeByte(e.kind().code());
       }
       out.writeInt(entries.size());
@@ -79,7 +104,14 @@ final class HintFile {
   /** Receives the entries of a checked hint, in file order, without an object per entry. */
   interface Visitor {
     void entry(
-        String key, long offset, int size, long seq, long version, int writer, RecordKind kind);
+        String key,
+        long offset,
+        int size,
+        long seq,
+        long version,
+        int writer,
+        long expiresAt,
+        RecordKind kind);
   }
 
   /** A hint file that passed every check, ready to be walked. */
@@ -108,12 +140,14 @@ final class HintFile {
         if (format == 1) {
           long version = in.getLong();
           RecordKind kind = (in.get() & 1) != 0 ? RecordKind.DELETE : RecordKind.PUT;
-          visitor.entry(key, offset, size, version, version, 0, kind);
+          visitor.entry(key, offset, size, version, version, 0, 0, kind);
         } else {
           long seq = in.getLong();
           long version = in.getLong();
           int writer = in.getInt();
-          visitor.entry(key, offset, size, seq, version, writer, RecordKind.of(in.get()));
+          long expiresAt = format == FORMAT_2 ? 0 : in.getLong();
+          visitor.entry(
+              key, offset, size, seq, version, writer, expiresAt, RecordKind.of(in.get()));
         }
       }
     }
@@ -122,8 +156,8 @@ final class HintFile {
     List<Entry> entries() {
       List<Entry> entries = new ArrayList<>(entryCount);
       forEach(
-          (k, offset, size, seq, version, writer, kind) ->
-              entries.add(new Entry(k, offset, size, seq, version, writer, kind)));
+          (k, offset, size, seq, version, writer, expiresAt, kind) ->
+              entries.add(new Entry(k, offset, size, seq, version, writer, expiresAt, kind)));
       return entries;
     }
   }
@@ -146,11 +180,21 @@ final class HintFile {
     if ((int) crc.getValue() != buf.getInt(n - 4)) throw new IOException("hint CRC mismatch");
     if (buf.getInt(0) != MAGIC) throw new IOException("not a hint file");
     int format = buf.getInt(4);
-    int expected = segment.format() == RecordCodec.FORMAT_1 ? 1 : FORMAT_VERSION;
-    if (format != expected) {
-      throw new IOException("hint format " + format + " where " + expected + " was expected");
+    boolean format1Segment = segment.format() == RecordCodec.FORMAT_1;
+    if (format1Segment ? format != 1 : format != FORMAT_VERSION && format != FORMAT_2) {
+      throw new IOException(
+          "hint format "
+              + format
+              + " where "
+              + (format1Segment ? "1" : FORMAT_2 + " or " + FORMAT_VERSION)
+              + " was expected");
     }
-    int fixed = format == 1 ? FORMAT_1_FIXED_ENTRY_BYTES : FIXED_ENTRY_BYTES;
+    int fixed =
+        switch (format) {
+          case 1 -> FORMAT_1_FIXED_ENTRY_BYTES;
+          case FORMAT_2 -> FORMAT_2_FIXED_ENTRY_BYTES;
+          default -> FIXED_ENTRY_BYTES;
+        };
     int minSize = RecordCodec.headerBytes(segment.format());
     long dataStart = segment.dataStart();
     long dataSize = segment.size();

@@ -43,6 +43,11 @@ final class HybridClock {
    * by.
    */
   long nowMicros() {
-    return (wall.millis() + offsetMillis) * 1000;
+    return nowMillis() * 1000;
+  }
+
+  /** Wall clock plus offset in ms since the epoch: what expiry times are set and judged by. */
+  long nowMillis() {
+    return wall.millis() + offsetMillis;
   }
 }

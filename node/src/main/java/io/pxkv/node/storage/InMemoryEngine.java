@@ -50,7 +50,12 @@ public final class InMemoryEngine implements StorageEngine {
 
   /** With the writer id and clock offset of {@code options}. */
   public InMemoryEngine(StorageOptions options) {
-    this(options.writerId(), options.clockOffsetMillis(), Clock.systemUTC());
+    this(options, Clock.systemUTC());
+  }
+
+  /** As {@link #InMemoryEngine(StorageOptions)}, with the clock reading {@code wall}. */
+  public InMemoryEngine(StorageOptions options, Clock wall) {
+    this(options.writerId(), options.clockOffsetMillis(), wall);
   }
 
   InMemoryEngine(int writerId, long clockOffsetMillis, Clock wall) {
@@ -64,8 +69,24 @@ public final class InMemoryEngine implements StorageEngine {
   }
 
   @Override
+  public long clockMillis() {
+    return clock.nowMillis();
+  }
+
+  /** The key's value, or null when it is not live or has expired by the clock now. */
+  private Versioned live(String key) {
+    Versioned v = map.get(key);
+    return v == null || StorageEngine.expired(v.expiresAt(), clock.nowMillis()) ? null : v;
+  }
+
+  /** The record of a live value. */
+  private static StoredRecord record(String key, Versioned v) {
+    return StoredRecord.expiring(key, v.value(), v.version(), v.writer(), v.expiresAt());
+  }
+
+  @Override
   public Optional<Versioned> get(String key) {
-    return Optional.ofNullable(map.get(key));
+    return Optional.ofNullable(live(key));
   }
 
   @Override
@@ -81,18 +102,21 @@ public final class InMemoryEngine implements StorageEngine {
   @Override
   public Optional<StoredRecord> readRecord(String key) {
     Versioned v = map.get(key);
-    if (v != null) return Optional.of(new StoredRecord(key, v.value(), v.version(), v.writer()));
+    if (v != null) return Optional.ofNullable(live(key, v));
     Stamp t = tombstones.get(key);
     if (t != null) return Optional.of(new StoredRecord(key, null, t.version(), t.writer()));
     v = map.get(key); // a put may have replaced the tombstone between the lookups
-    return v == null
-        ? Optional.empty()
-        : Optional.of(new StoredRecord(key, v.value(), v.version(), v.writer()));
+    return v == null ? Optional.empty() : Optional.ofNullable(live(key, v));
+  }
+
+  /** The record of {@code v}, or null when it has expired (absent, with no tombstone to show). */
+  private StoredRecord live(String key, Versioned v) {
+    return StorageEngine.expired(v.expiresAt(), clock.nowMillis()) ? null : record(key, v);
   }
 
   @Override
   public long currentVersion(String key) {
-    Versioned v = map.get(key);
+    Versioned v = live(key);
     return v == null ? 0 : v.version();
   }
 
@@ -101,11 +125,13 @@ public final class InMemoryEngine implements StorageEngine {
   // before its value goes.
 
   @Override
-  public synchronized CompletableFuture<PutResult> put(String key, byte[] value, long epoch) {
+  public synchronized CompletableFuture<PutResult> put(
+      String key, byte[] value, long expiresAt, long epoch) {
     CompletableFuture<PutResult> refused = refused(epoch);
     if (refused != null) return refused;
     long version = clock.next();
-    boolean created = map.put(key, new Versioned(value.clone(), version, writerId)) == null;
+    boolean created = live(key) == null;
+    map.put(key, new Versioned(value.clone(), version, writerId, expiresAt));
     tombstones.remove(key);
     markers.remove(key);
     return CompletableFuture.completedFuture(new PutResult(version, created));
@@ -115,7 +141,8 @@ public final class InMemoryEngine implements StorageEngine {
   public synchronized CompletableFuture<Optional<Long>> delete(String key, long epoch) {
     CompletableFuture<Optional<Long>> refused = refused(epoch);
     if (refused != null) return refused;
-    if (!WriteRules.deletes(current(key))) {
+    // An expired value is absent: deleting it writes nothing, as for a key never written.
+    if (!WriteRules.deletes(current(key)) || live(key) == null) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     long version = clock.next();
@@ -138,7 +165,7 @@ public final class InMemoryEngine implements StorageEngine {
 
   @Override
   public synchronized CompletableFuture<Boolean> importRecord(
-      String key, byte[] valueOrNull, long version, int writer, long epoch) {
+      String key, byte[] valueOrNull, long version, int writer, long expiresAt, long epoch) {
     if (!StorageEngine.isImportableVersion(version)) {
       return CompletableFuture.failedFuture(StorageEngine.badImportVersion(version));
     }
@@ -152,7 +179,7 @@ public final class InMemoryEngine implements StorageEngine {
       tombstones.put(key, new Stamp(version, writer, true));
       map.remove(key);
     } else {
-      map.put(key, new Versioned(valueOrNull.clone(), version, writer));
+      map.put(key, new Versioned(valueOrNull.clone(), version, writer, expiresAt));
       tombstones.remove(key);
     }
     markers.remove(key);
@@ -218,8 +245,8 @@ public final class InMemoryEngine implements StorageEngine {
     List<Entry> page = new ArrayList<>();
     for (String key : from(map.navigableKeySet(), p, after)) {
       if (page.size() >= limit || !key.startsWith(p)) break;
-      Versioned v = map.get(key);
-      if (v != null) page.add(new Entry(key, v.value(), v.version(), v.writer()));
+      Versioned v = live(key);
+      if (v != null) page.add(new Entry(key, v.value(), v.version(), v.writer(), v.expiresAt()));
     }
     return page;
   }
@@ -233,8 +260,8 @@ public final class InMemoryEngine implements StorageEngine {
       for (String key : from(map.navigableKeySet(), p, after)) {
         if (page.size() >= limit || !key.startsWith(p)) break;
         if (keyFilter != null && !keyFilter.test(key)) continue;
-        Versioned v = map.get(key);
-        if (v != null) page.add(new StoredRecord(key, v.value(), v.version(), v.writer()));
+        Versioned v = live(key);
+        if (v != null) page.add(record(key, v));
       }
       return page;
     }
@@ -263,7 +290,8 @@ public final class InMemoryEngine implements StorageEngine {
         Stamp t = tombstones.get(key);
         Stamp m = markers.get(key);
         if (v != null) {
-          page.add(new StoredRecord(key, v.value(), v.version(), v.writer()));
+          StoredRecord r = live(key, v);
+          if (r != null) page.add(r);
         } else if (t != null) {
           page.add(new StoredRecord(key, null, t.version(), t.writer()));
         } else if (m != null) {

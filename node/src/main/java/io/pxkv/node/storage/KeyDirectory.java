@@ -35,6 +35,7 @@ final class KeyDirectory {
   private final ConcurrentHashMap<String, KeyDirEntry> tombstones = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, KeyDirEntry> handoffs = new ConcurrentHashMap<>();
   private final SegmentRegistry segments = new SegmentRegistry();
+  private final ExpiringKeys expiring = new ExpiringKeys();
   private final SortedKeyIndex sorted =
       new SortedKeyIndex(
           this::known, () -> List.of(live.keySet(), tombstones.keySet(), handoffs.keySet()));
@@ -105,6 +106,12 @@ final class KeyDirectory {
       case DELETE -> putTombstone(key, entry);
       case HANDOFF -> putHandoff(key, entry);
     }
+    expiring.track(key, kind == RecordKind.PUT && entry.expiresAt() != 0);
+  }
+
+  /** The live keys whose value expires, for the active expiry cycle. */
+  ExpiringKeys expiring() {
+    return expiring;
   }
 
   void putLive(String key, KeyDirEntry entry) {
@@ -246,14 +253,16 @@ final class KeyDirectory {
   }
 
   /**
-   * Forgets a tombstone or handoff marker that compaction did not copy, if it is still the key's
-   * current record.
+   * Forgets a tombstone, a handoff marker or an expired value that compaction did not copy, if it
+   * is still the key's current record.
    */
   void forget(String key, KeyDirEntry entry, RecordKind kind) {
-    if (kind == RecordKind.PUT)
-      throw new IllegalArgumentException("live records are never dropped");
+    if (kind == RecordKind.PUT && entry.expiresAt() == 0) {
+      throw new IllegalArgumentException("live records that never expire are never dropped");
+    }
     ConcurrentHashMap<String, KeyDirEntry> map = mapOf(kind);
     if (!map.remove(key, entry)) return;
+    if (kind == RecordKind.PUT) expiring.remove(key);
     segments.count(entry, -1);
     if (known(key)) return;
     sorted.changed(key, false);

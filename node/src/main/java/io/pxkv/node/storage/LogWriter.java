@@ -191,13 +191,15 @@ final class LogWriter implements Runnable {
     if (op instanceof Tagged t && !gate.admits(t.epoch())) {
       fail(op, gate.refusal(t.epoch()));
     } else if (op instanceof Put p) {
-      boolean created = writes.live(p.key()) == null;
+      boolean created = isAbsent(writes.live(p.key()));
       long version = clock.next();
-      KeyDirEntry e = appender.append(RecordKind.PUT, p.key(), p.value(), version, writerId);
+      KeyDirEntry e =
+          appender.append(RecordKind.PUT, p.key(), p.value(), version, writerId, p.expiresAt());
       writes.wrote(
           p.key(), e, RecordKind.PUT, () -> p.future().complete(new PutResult(version, created)));
     } else if (op instanceof Delete d) {
-      if (!WriteRules.deletes(writes.current(d.key()))) {
+      // An expired value is absent: deleting it writes nothing, as for a key never written.
+      if (!WriteRules.deletes(writes.current(d.key())) || isAbsent(writes.live(d.key()))) {
         writes.nothing(() -> d.future().complete(Optional.empty()));
         return;
       }
@@ -213,7 +215,8 @@ final class LogWriter implements Runnable {
         return;
       }
       RecordKind kind = i.value() == null ? RecordKind.DELETE : RecordKind.PUT;
-      KeyDirEntry e = appender.append(kind, i.key(), i.value(), i.version(), i.writer());
+      KeyDirEntry e =
+          appender.append(kind, i.key(), i.value(), i.version(), i.writer(), i.expiresAt());
       writes.wrote(i.key(), e, kind, () -> i.future().complete(true));
     } else if (op instanceof Tombstone t) {
       var previous = WriteRules.tombstoneReplaces(writes.current(t.key()));
@@ -229,6 +232,19 @@ final class LogWriter implements Runnable {
       // The marker names the write it hands off; only its seq matters to recovery.
       KeyDirEntry e = appender.append(RecordKind.HANDOFF, h.key(), null, h.version(), h.writer());
       writes.wrote(h.key(), e, RecordKind.HANDOFF, () -> h.future().complete(true));
+    } else if (op instanceof WriteOp.Expire x) {
+      KeyDirEntry live = writes.live(x.key());
+      if (live == null || !live.equals(x.entry()) || !isAbsent(live)) {
+        writes.nothing(() -> x.future().complete(false)); // written again, or gone, meanwhile
+        return;
+      }
+      // The tombstone names the expired write, so it refuses an import of it or anything older,
+      // and hides the value's record at restart (by seq); compaction drops it as soon as no older
+      // record of the key remains outside the compaction, whatever its age.
+      KeyDirEntry e =
+          appender.append(
+              RecordKind.DELETE, x.key(), null, live.version(), live.writer(), live.expiresAt());
+      writes.wrote(x.key(), e, RecordKind.DELETE, () -> x.future().complete(true));
     } else if (op instanceof Fence f) {
       gate.fence(f.epoch());
       syncNow = true;
@@ -245,6 +261,11 @@ final class LogWriter implements Runnable {
       // or a key could be left pointing into a segment it deletes.
       writes.nothing(() -> r.future().complete(result));
     }
+  }
+
+  /** Whether a live entry (or null) is absent to reads: missing, or expired by the clock now. */
+  private boolean isAbsent(KeyDirEntry live) {
+    return live == null || StorageEngine.expired(live.expiresAt(), clock.nowMillis());
   }
 
   private void finish(Stop stop) {

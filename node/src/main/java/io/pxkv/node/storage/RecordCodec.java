@@ -15,24 +15,28 @@ import java.util.zip.CRC32C;
  *   offset   size      field
  *   0        4         crc32c    CRC-32C of bytes 4 .. end of record (everything after it)
  *   4        1         kind      1 PUT, 2 DELETE, 3 HANDOFF ({@link RecordKind})
- *   5        1         flags     which optional fields follow the fixed header; 0 today
- *   6        2         extLen    bytes of those optional fields (u16); 0 today
+ *   5        1         flags     which optional fields follow the fixed header
+ *   6        2         extLen    bytes of those optional fields (u16)
  *   8        8         seq       node-local append order (u64), see below
  *   16       8         version   hybrid-logical-clock version of the write (u64, > 0)
  *   24       4         writer    id of the node that issued the version (u32)
  *   28       4         keyLen    bytes of the UTF-8 key, 1 .. MAX_KEY_BYTES
  *   32       4         valueLen  bytes of the value, 0 .. MAX_VALUE_BYTES (0 unless PUT)
- *   36       extLen    optional fields, in flag-bit order (reserved, not written yet):
- *                        bit 0 expiresAt:u64, bit 1 valueCodec:u8, bit 2 keyId:u32
+ *   36       extLen    optional fields, in flag-bit order:
+ *                        bit 0 expiresAt:u64 (ms since the epoch): on a PUT, when the value
+ *                        expires; on a DELETE, an expiry tombstone (active expiry wrote it for a
+ *                        value that expired then); never on a HANDOFF
+ *                        bits 1 valueCodec:u8 and 2 keyId:u32 reserved
  *   36+ext   keyLen    key       UTF-8
  *   ...      valueLen  value     the value's bytes, stored as given
  * </pre>
  *
  * Flag bits 3-7 are free for later fields. Since {@code extLen} frames the optional fields, a
  * record with fields this version does not know can still be framed and its CRC checked, so it is
- * told apart from a torn or damaged one: a whole, CRC-valid record of an unknown kind, with any
- * flag set (this version implements none of them yet) or with a value on a DELETE or HANDOFF was
- * written by a newer version, and {@link #decode} says so with {@link UnsupportedRecordException}.
+ * told apart from a torn or damaged one: a whole, CRC-valid record of an unknown kind, with a flag
+ * this version does not implement, optional bytes its flags do not account for, an expiry on a
+ * HANDOFF, or a value on a DELETE or HANDOFF was written by a newer version, and {@link #decode}
+ * says so with {@link UnsupportedRecordException}.
  *
  * <p>Format 1 ({@code *.data} segments, read only): {@code crc32c:u32 | version:u64 | keyLen:u32 |
  * valueLen:i32 (-1 = DELETE) | key | value}, 20 header bytes. It is read as kind PUT or DELETE,
@@ -56,14 +60,17 @@ final class RecordCodec {
   /** The header of a format-1 record. */
   static final int FORMAT_1_HEADER_BYTES = 20;
 
-  /** Flag bits, reserved for fields a later version adds; this one implements none of them. */
+  /** Flag bits of the optional fields; this version implements the expiry. */
   static final int FLAG_EXPIRY = 1;
 
   static final int FLAG_VALUE_CODEC = 1 << 1;
   static final int FLAG_KEY_ID = 1 << 2;
 
   /** The flags this version can apply. A record with any other flag set is refused. */
-  static final int SUPPORTED_FLAGS = 0;
+  static final int SUPPORTED_FLAGS = FLAG_EXPIRY;
+
+  /** Bytes of the expiry field (bit 0). */
+  static final int EXPIRY_BYTES = 8;
 
   /**
    * Sanity bounds, not API limits (the HTTP layer enforces 1 KiB keys and 1 MiB values): they only
@@ -78,8 +85,23 @@ final class RecordCodec {
 
   private RecordCodec() {}
 
-  /** One decoded record; {@code value} is null unless the kind is PUT. */
-  record Record(RecordKind kind, long seq, long version, int writer, String key, byte[] value) {}
+  /**
+   * One decoded record; {@code value} is null unless the kind is PUT; {@code expiresAt} is 0
+   * (never) unless a PUT carries an expiry or a DELETE is an expiry tombstone.
+   */
+  record Record(
+      RecordKind kind,
+      long seq,
+      long version,
+      int writer,
+      String key,
+      byte[] value,
+      long expiresAt) {
+    /** A record that never expires. */
+    Record(RecordKind kind, long seq, long version, int writer, String key, byte[] value) {
+      this(kind, seq, version, writer, key, value, 0);
+    }
+  }
 
   /** The header bytes of a record in {@code format}. */
   static int headerBytes(int format) {
@@ -95,6 +117,11 @@ final class RecordCodec {
     return size(key.length, valueOrNull == null ? 0 : valueOrNull.length);
   }
 
+  /** The size of a format-2 record, with the expiry field if {@code expiresAt} is not 0. */
+  static int size(byte[] key, byte[] valueOrNull, long expiresAt) {
+    return size(key, valueOrNull) + (expiresAt != 0 ? EXPIRY_BYTES : 0);
+  }
+
   /** Appends one format-2 record at {@code out}'s position, which must have room for it. */
   static void encode(
       ByteBuffer out,
@@ -104,16 +131,38 @@ final class RecordCodec {
       int writer,
       byte[] key,
       byte[] valueOrNull) {
+    encode(out, kind, seq, version, writer, key, valueOrNull, 0);
+  }
+
+  /**
+   * Appends one format-2 record at {@code out}'s position, which must have room for it ({@link
+   * #size(byte[], byte[], long)}); an {@code expiresAt} other than 0 (a PUT's only) is written as
+   * the optional field of flag bit 0.
+   */
+  static void encode(
+      ByteBuffer out,
+      RecordKind kind,
+      long seq,
+      long version,
+      int writer,
+      byte[] key,
+      byte[] valueOrNull,
+      long expiresAt) {
+    if (expiresAt != 0 && kind == RecordKind.HANDOFF) {
+      throw new IllegalArgumentException("a HANDOFF record has no expiry");
+    }
+    boolean expires = expiresAt != 0;
     int start = out.position();
     out.putInt(0); // crc, filled in below once the rest is in place
     out.put(kind.code());
-    out.put((byte) 0); // flags
-    out.putShort((short) 0); // extLen
+    out.put((byte) (expires ? FLAG_EXPIRY : 0)); // flags
+    out.putShort((short) (expires ? EXPIRY_BYTES : 0)); // extLen
     out.putLong(seq);
     out.putLong(version);
     out.putInt(writer);
     out.putInt(key.length);
     out.putInt(valueOrNull == null ? 0 : valueOrNull.length);
+    if (expires) out.putLong(expiresAt);
     out.put(key);
     if (valueOrNull != null) out.put(valueOrNull);
     int end = out.position();
@@ -122,8 +171,19 @@ final class RecordCodec {
 
   static byte[] encode(
       RecordKind kind, long seq, long version, int writer, byte[] key, byte[] valueOrNull) {
-    ByteBuffer out = ByteBuffer.allocate(size(key, valueOrNull));
-    encode(out, kind, seq, version, writer, key, valueOrNull);
+    return encode(kind, seq, version, writer, key, valueOrNull, 0);
+  }
+
+  static byte[] encode(
+      RecordKind kind,
+      long seq,
+      long version,
+      int writer,
+      byte[] key,
+      byte[] valueOrNull,
+      long expiresAt) {
+    ByteBuffer out = ByteBuffer.allocate(size(key, valueOrNull, expiresAt));
+    encode(out, kind, seq, version, writer, key, valueOrNull, expiresAt);
     return out.array();
   }
 
@@ -193,18 +253,29 @@ final class RecordCodec {
     if ((flags & ~SUPPORTED_FLAGS) != 0) {
       throw new UnsupportedRecordException(String.format("record flags 0x%02x", flags));
     }
-    if (extLen != 0) {
-      throw new UnsupportedRecordException(extLen + " bytes of optional fields without a flag");
+    boolean expires = (flags & FLAG_EXPIRY) != 0;
+    int known = expires ? EXPIRY_BYTES : 0;
+    if (extLen != known) {
+      throw new UnsupportedRecordException(
+          extLen + " bytes of optional fields where its flags account for " + known);
     }
     if (kind != RecordKind.PUT && valueLen != 0) {
       throw new UnsupportedRecordException("a " + kind + " record with a value");
     }
+    long expiresAt = 0;
+    if (expires) {
+      if (kind == RecordKind.HANDOFF)
+        throw new UnsupportedRecordException("a HANDOFF that expires");
+      expiresAt = buf.getLong(at + HEADER_BYTES);
+      if (expiresAt == 0) throw new UnsupportedRecordException("an expiry of 0");
+    }
+    int keyAt = at + HEADER_BYTES + extLen;
     byte[] key = new byte[keyLen];
-    buf.get(at + HEADER_BYTES, key);
+    buf.get(keyAt, key);
     byte[] value = null;
     if (kind == RecordKind.PUT) {
       value = new byte[valueLen];
-      buf.get(at + HEADER_BYTES + keyLen, value);
+      buf.get(keyAt + keyLen, value);
     }
     return new Record(
         kind,
@@ -212,7 +283,8 @@ final class RecordCodec {
         buf.getLong(at + 16),
         buf.getInt(at + 24),
         new String(key, StandardCharsets.UTF_8),
-        value);
+        value,
+        expiresAt);
   }
 
   private static Record decodeFormat1(ByteBuffer buf, int at) {
@@ -227,7 +299,7 @@ final class RecordCodec {
       buf.get(at + FORMAT_1_HEADER_BYTES + keyLen, value);
     }
     RecordKind kind = value == null ? RecordKind.DELETE : RecordKind.PUT;
-    return new Record(kind, version, version, 0, new String(key, StandardCharsets.UTF_8), value);
+    return new Record(kind, version, version, 0, new String(key, StandardCharsets.UTF_8), value, 0);
   }
 
   private static int crc(ByteBuffer buf, int from, int to) {

@@ -225,7 +225,7 @@ final class Recovery {
       if (format1 && hints.contains(s.id())) {
         keys += files.size(FileNames.hint(dir, s.id())) / 32;
       } else if (!format1 && segHints.contains(s.id())) {
-        keys += files.size(FileNames.segmentHint(dir, s.id())) / 42;
+        keys += files.size(FileNames.segmentHint(dir, s.id())) / 50;
       } else {
         keys += s.size() / 256;
       }
@@ -246,8 +246,12 @@ final class Recovery {
     }
     int id = segment.id();
     contents.forEach(
-        (key, offset, size, seq, version, writer, kind) ->
-            apply(segment, key, new KeyDirEntry(id, offset, size, seq, version, writer), kind));
+        (key, offset, size, seq, version, writer, expiresAt, kind) ->
+            apply(
+                segment,
+                key,
+                new KeyDirEntry(id, offset, size, seq, version, writer, expiresAt),
+                kind));
     hintsUsed++;
     return true;
   }
@@ -265,7 +269,8 @@ final class Recovery {
           apply(
               segment,
               r.key(),
-              new KeyDirEntry(segment.id(), pos, step.size(), r.seq(), r.version(), r.writer()),
+              new KeyDirEntry(
+                  segment.id(), pos, step.size(), r.seq(), r.version(), r.writer(), r.expiresAt()),
               r.kind());
           pos += step.size();
           continue;

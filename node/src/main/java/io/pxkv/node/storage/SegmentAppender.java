@@ -96,8 +96,15 @@ final class SegmentAppender {
    */
   KeyDirEntry append(RecordKind kind, String key, byte[] value, long version, int writer)
       throws IOException {
+    return append(kind, key, value, version, writer, 0);
+  }
+
+  /** {@link #append}, of a PUT that expires at {@code expiresAt} (0: never). */
+  KeyDirEntry append(
+      RecordKind kind, String key, byte[] value, long version, int writer, long expiresAt)
+      throws IOException {
     byte[] keyBytes = RecordCodec.keyBytes(key);
-    int size = RecordCodec.size(keyBytes, value);
+    int size = RecordCodec.size(keyBytes, value, expiresAt);
     long pending = active.size() + buffer.position();
     if (pending > active.dataStart() && pending + size > segmentBytes) {
       flush();
@@ -117,9 +124,9 @@ final class SegmentAppender {
     }
     long seq = nextSeq++;
     long offset = active.size() + buffer.position();
-    RecordCodec.encode(buffer, kind, seq, version, writer, keyBytes, value);
+    RecordCodec.encode(buffer, kind, seq, version, writer, keyBytes, value, expiresAt);
     active.sawSeq(seq);
-    return new KeyDirEntry(active.id(), offset, size, seq, version, writer);
+    return new KeyDirEntry(active.id(), offset, size, seq, version, writer, expiresAt);
   }
 
   /**

@@ -33,21 +33,33 @@ import java.util.function.Predicate;
  */
 public interface StorageEngine extends Closeable {
 
-  /** The value, version and writer of a live key. */
-  record Versioned(byte[] value, long version, int writer) {
+  /**
+   * The value, version and writer of a live key, and when it expires ({@code expiresAt}: ms since
+   * the epoch, 0 = never).
+   */
+  record Versioned(byte[] value, long version, int writer, long expiresAt) {
+    /** A value that never expires. */
+    public Versioned(byte[] value, long version, int writer) {
+      this(value, version, writer, 0);
+    }
+
     /** A value written by writer 0 (tests, and engines before writer ids). */
     public Versioned(byte[] value, long version) {
-      this(value, version, 0);
+      this(value, version, 0, 0);
     }
   }
 
   /** What a put did: the version it wrote and whether the key was absent before. */
   record PutResult(long version, boolean created) {}
 
-  /** One live pair. */
-  record Entry(String key, byte[] value, long version, int writer) {
+  /** One live pair; {@code expiresAt} as in {@link Versioned}. */
+  record Entry(String key, byte[] value, long version, int writer, long expiresAt) {
+    public Entry(String key, byte[] value, long version, int writer) {
+      this(key, value, version, writer, 0);
+    }
+
     public Entry(String key, byte[] value, long version) {
-      this(key, value, version, 0);
+      this(key, value, version, 0, 0);
     }
   }
 
@@ -56,18 +68,33 @@ public interface StorageEngine extends Closeable {
    * and writer of its write: a live value, a tombstone still held ({@link #deleted}), or, from
    * {@link #scanRecords} only, a handoff marker still held ({@link #handedOff}: a move copied the
    * write to another node and it left this one; version and writer are those of the write that
-   * left). Neither of the last two has a value.
+   * left). Neither of the last two has a value. A live value may expire ({@code expiresAt}, ms
+   * since the epoch; 0 = never, always 0 for the others).
    */
-  record StoredRecord(String key, byte[] value, long version, int writer, boolean handedOff) {
+  record StoredRecord(
+      String key, byte[] value, long version, int writer, boolean handedOff, long expiresAt) {
     public StoredRecord {
       if (handedOff && value != null) {
         throw new IllegalArgumentException("a handoff marker has no value");
       }
+      if (value == null && expiresAt != 0) {
+        throw new IllegalArgumentException("only a value expires");
+      }
+    }
+
+    public StoredRecord(String key, byte[] value, long version, int writer, boolean handedOff) {
+      this(key, value, version, writer, handedOff, 0);
     }
 
     /** A live value ({@code value} non-null) or a tombstone ({@code value} null). */
     public StoredRecord(String key, byte[] value, long version, int writer) {
-      this(key, value, version, writer, false);
+      this(key, value, version, writer, false, 0);
+    }
+
+    /** A live value that expires at {@code expiresAt} (0: never). */
+    public static StoredRecord expiring(
+        String key, byte[] value, long version, int writer, long expiresAt) {
+      return new StoredRecord(key, value, version, writer, false, expiresAt);
     }
 
     /** The marker of write (version, writer) of {@code key}, which left this node. */
@@ -123,6 +150,19 @@ public interface StorageEngine extends Closeable {
    */
   default void startDeferredWork() {}
 
+  /**
+   * The engine's wall clock in ms since the epoch (with its clock offset): what expiry times are
+   * set and judged by. A key whose {@code expiresAt} is at or below it is absent to every read.
+   */
+  default long clockMillis() {
+    return System.currentTimeMillis();
+  }
+
+  /** Whether a value expiring at {@code expiresAt} (0: never) has expired at {@code nowMillis}. */
+  static boolean expired(long expiresAt, long nowMillis) {
+    return expiresAt != 0 && expiresAt <= nowMillis;
+  }
+
   /** The writer id stored with every version this engine issues. */
   default int writerId() {
     return 0;
@@ -152,28 +192,43 @@ public interface StorageEngine extends Closeable {
   }
 
   /**
-   * Queues a write of {@code value} (compact JSON bytes) under {@code key}, tagged {@code epoch}.
-   * The future completes after the record is durable per the sync mode, or fails (nothing
-   * acknowledged) on I/O error, when the engine has stopped taking writes, or with {@code
-   * STALE_VIEW} when the gate refuses the tag.
+   * Queues a write of {@code value} (compact JSON bytes) under {@code key}, tagged {@code epoch},
+   * expiring at {@code expiresAt} (ms since the epoch by {@link #clockMillis}; 0: never, which also
+   * makes a key that had an expiry permanent again). The future completes after the record is
+   * durable per the sync mode, or fails (nothing acknowledged) on I/O error, when the engine has
+   * stopped taking writes, or with {@code STALE_VIEW} when the gate refuses the tag.
    */
-  CompletableFuture<PutResult> put(String key, byte[] value, long epoch);
+  CompletableFuture<PutResult> put(String key, byte[] value, long expiresAt, long epoch);
+
+  /** A {@link #put(String, byte[], long, long)} that never expires. */
+  default CompletableFuture<PutResult> put(String key, byte[] value, long epoch) {
+    return put(key, value, 0, epoch);
+  }
 
   /** An untagged {@link #put(String, byte[], long)}. */
   default CompletableFuture<PutResult> put(String key, byte[] value) {
-    return put(key, value, 0);
+    return put(key, value, 0, 0);
   }
 
   /**
-   * {@link #put} of {@code values.get(i)} under {@code keys.get(i)} for each i, tagged {@code
-   * epoch}, queued in order; one future per pair, in the same order. An engine with a writer thread
-   * hands them over at once.
+   * {@link #put} of {@code values.get(i)} under {@code keys.get(i)} for each i, expiring at {@code
+   * expiresAt[i]} ({@code expiresAt} null: none expires), tagged {@code epoch}, queued in order;
+   * one future per pair, in the same order. An engine with a writer thread hands them over at once.
    */
   default List<CompletableFuture<PutResult>> putAll(
-      List<String> keys, List<byte[]> values, long epoch) {
+      List<String> keys, List<byte[]> values, long[] expiresAt, long epoch) {
     List<CompletableFuture<PutResult>> puts = new ArrayList<>(keys.size());
-    for (int i = 0; i < keys.size(); i++) puts.add(put(keys.get(i), values.get(i), epoch));
+    for (int i = 0; i < keys.size(); i++) {
+      long expiry = expiresAt == null ? 0 : expiresAt[i];
+      puts.add(put(keys.get(i), values.get(i), expiry, epoch));
+    }
     return puts;
+  }
+
+  /** {@link #putAll(List, List, long[], long)} of values that never expire. */
+  default List<CompletableFuture<PutResult>> putAll(
+      List<String> keys, List<byte[]> values, long epoch) {
+    return putAll(keys, values, null, epoch);
   }
 
   /** An untagged {@link #putAll(List, List, long)}. */
@@ -207,10 +262,18 @@ public interface StorageEngine extends Closeable {
    * handoff marker or absence never blocks it. Completes with whether it wrote. Whether it writes
    * or not, the clock observes {@code version}, so every later local write gets a larger one. A
    * version of 0 or less is never newer (completes false); one above {@link #MAX_VERSION} fails the
-   * future with {@link IllegalArgumentException}. Durable per the sync mode, like {@link #put}.
+   * future with {@link IllegalArgumentException}. A value carries its expiry ({@code expiresAt}, 0:
+   * never); one that has already expired is stored (its write still orders later imports) but is
+   * absent to every read. Durable per the sync mode, like {@link #put}.
    */
   CompletableFuture<Boolean> importRecord(
-      String key, byte[] valueOrNull, long version, int writer, long epoch);
+      String key, byte[] valueOrNull, long version, int writer, long expiresAt, long epoch);
+
+  /** An {@link #importRecord(String, byte[], long, int, long, long)} that never expires. */
+  default CompletableFuture<Boolean> importRecord(
+      String key, byte[] valueOrNull, long version, int writer, long epoch) {
+    return importRecord(key, valueOrNull, version, writer, 0, epoch);
+  }
 
   /**
    * Writes a handoff marker for {@code key} if its current record (live or held tombstone) is
@@ -228,7 +291,7 @@ public interface StorageEngine extends Closeable {
   default List<CompletableFuture<Boolean>> importAll(List<StoredRecord> records, long epoch) {
     List<CompletableFuture<Boolean>> all = new ArrayList<>(records.size());
     for (StoredRecord r : records) {
-      all.add(importRecord(r.key(), r.value(), r.version(), r.writer(), epoch));
+      all.add(importRecord(r.key(), r.value(), r.version(), r.writer(), r.expiresAt(), epoch));
     }
     return all;
   }

@@ -16,6 +16,7 @@ sealed interface WriteOp
         WriteOp.Import,
         WriteOp.Tombstone,
         WriteOp.Handoff,
+        WriteOp.Expire,
         WriteOp.Fence,
         WriteOp.Open,
         WriteOp.Roll,
@@ -27,18 +28,21 @@ sealed interface WriteOp
     long epoch();
   }
 
-  record Put(String key, byte[] value, long epoch, CompletableFuture<PutResult> future)
+  /** A value that expires at {@code expiresAt} (ms since the epoch; 0: never). */
+  record Put(
+      String key, byte[] value, long expiresAt, long epoch, CompletableFuture<PutResult> future)
       implements WriteOp, Tagged {}
 
   record Delete(String key, long epoch, CompletableFuture<Optional<Long>> future)
       implements WriteOp, Tagged {}
 
-  /** A moved or restored record, stored with its own version and writer if it is newer. */
+  /** A moved or restored record, stored with its own version, writer and expiry if it is newer. */
   record Import(
       String key,
       byte[] value,
       long version,
       int writer,
+      long expiresAt,
       long epoch,
       CompletableFuture<Boolean> future)
       implements WriteOp, Tagged {}
@@ -51,6 +55,14 @@ sealed interface WriteOp
   record Handoff(
       String key, long version, int writer, long epoch, CompletableFuture<Boolean> future)
       implements WriteOp, Tagged {}
+
+  /**
+   * The active expiry of one key: if {@code entry} is still its live record and has expired, an
+   * expiry tombstone (a DELETE with the expired write's version, writer and expiry) replaces it.
+   * Completes with whether it wrote.
+   */
+  record Expire(String key, KeyDirEntry entry, CompletableFuture<Boolean> future)
+      implements WriteOp {}
 
   /** Refuses older tags from now on; answers with a clock reading once earlier ops are durable. */
   record Fence(long epoch, CompletableFuture<Long> future) implements WriteOp {}

@@ -63,8 +63,8 @@ class CachingEngineTest {
     }
 
     @Override
-    public CompletableFuture<PutResult> put(String key, byte[] value, long epoch) {
-      return data.put(key, value, epoch);
+    public CompletableFuture<PutResult> put(String key, byte[] value, long expiresAt, long epoch) {
+      return data.put(key, value, expiresAt, epoch);
     }
 
     @Override
@@ -79,8 +79,8 @@ class CachingEngineTest {
 
     @Override
     public CompletableFuture<Boolean> importRecord(
-        String key, byte[] valueOrNull, long version, int writer, long epoch) {
-      return data.importRecord(key, valueOrNull, version, writer, epoch);
+        String key, byte[] valueOrNull, long version, int writer, long expiresAt, long epoch) {
+      return data.importRecord(key, valueOrNull, version, writer, expiresAt, epoch);
     }
 
     @Override

@@ -172,7 +172,7 @@ class FormatUpgradeTest {
     List<byte[]> newer =
         List.of(
             RawRecords.formatTwo(9, 0, new byte[0], 2, T + 1, 7, "b", new byte[0]),
-            RawRecords.formatTwo(1, 0x01, new byte[8], 2, T + 1, 7, "b", utf8("2")),
+            RawRecords.formatTwo(1, 0x02, new byte[1], 2, T + 1, 7, "b", utf8("2")),
             RawRecords.formatTwo(1, 0x40, new byte[2], 2, T + 1, 7, "b", utf8("2")));
     for (byte[] record : newer) {
       for (boolean atTheTail : new boolean[] {true, false}) {

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
 class RecordCodecTest {
   private static final int NODE_1 = WriteOrder.writerIdOf("node-1");
 
+  /** An expiry field: 2025-11-26T12:20:00.345Z. */
+  private static final byte[] EXPIRY = ByteBuffer.allocate(8).putLong(1764159600345L).array();
+
   private static Record decode(byte[] bytes) throws Exception {
     return RecordCodec.decode(ByteBuffer.wrap(bytes), RecordCodec.FORMAT_2);
   }
@@ -88,14 +91,18 @@ class RecordCodecTest {
   @Test
   void wholeRecordsOfAKindOrFlagThisVersionDoesNotKnowAreUnsupportedNotCorrupt() {
     byte[] unknownKind = RawRecords.formatTwo(9, 0, new byte[0], 1, 1, 0, "k", new byte[0]);
-    byte[] expiry = RawRecords.formatTwo(1, 0x01, new byte[8], 1, 1, 0, "k", utf8("1"));
+    // The expiry is known, but not on a HANDOFF, and not with more bytes than it takes.
+    byte[] expiringDelete = RawRecords.formatTwo(3, 0x01, EXPIRY, 1, 1, 0, "k", new byte[0]);
+    byte[] expiryAndMore = RawRecords.formatTwo(1, 0x01, new byte[12], 1, 1, 0, "k", utf8("1"));
     byte[] codec = RawRecords.formatTwo(1, 0x02, new byte[] {1}, 1, 1, 0, "k", utf8("1"));
     byte[] keyId = RawRecords.formatTwo(1, 0x04, new byte[4], 1, 1, 0, "k", utf8("1"));
     // A field this version has never heard of: extLen still frames it, so the CRC is checked.
     byte[] future = RawRecords.formatTwo(1, 0x20, new byte[3], 1, 1, 0, "k", utf8("1"));
     byte[] deleteWithValue = RawRecords.formatTwo(2, 0, new byte[0], 1, 1, 0, "k", utf8("1"));
     for (byte[] record :
-        new byte[][] {unknownKind, expiry, codec, keyId, future, deleteWithValue}) {
+        new byte[][] {
+          unknownKind, expiringDelete, expiryAndMore, codec, keyId, future, deleteWithValue
+        }) {
       UnsupportedRecordException e =
           assertThrows(UnsupportedRecordException.class, () -> decode(record));
       assertTrue(e.getMessage().length() > 0);
@@ -122,6 +129,51 @@ class RecordCodecTest {
         RecordCodec.decode(
             ByteBuffer.wrap(RawRecords.formatOne("user:1", null, 5)), RecordCodec.FORMAT_1);
     assertEquals(new Record(RecordKind.DELETE, 5, 5, 0, "user:1", null), d);
+  }
+
+  @Test
+  void anExpiringPutCarriesItsExpiryAsTheOptionalFieldOfFlagBitZero() throws Exception {
+    // The worked example of docs/STORAGE.md: node-1 puts "user:2" = "bob" with a ttl of an hour.
+    byte[] put =
+        RecordCodec.encode(
+            RecordKind.PUT,
+            4,
+            1764156000345678L,
+            NODE_1,
+            utf8("user:2"),
+            utf8("\"bob\""),
+            1764159600345L);
+    assertEquals(
+        "fffb78aa"
+            + "01"
+            + "01"
+            + "0008"
+            + "0000000000000004"
+            + "0006447d93ba9e4e"
+            + "ef7260a1"
+            + "00000006"
+            + "00000005"
+            + "0000019ac01b36d9"
+            + "757365723a32"
+            + "22626f6222",
+        HexFormat.of().formatHex(put));
+    assertEquals(RecordCodec.size(utf8("user:2"), utf8("\"bob\""), 1764159600345L), put.length);
+    Record r = decode(put);
+    assertEquals(1764159600345L, r.expiresAt());
+    assertEquals("user:2", r.key());
+    assertArrayEquals(utf8("\"bob\""), r.value());
+    // A value that never expires is written as before: no flag, no optional bytes.
+    byte[] plain = RecordCodec.encode(RecordKind.PUT, 4, 1, NODE_1, utf8("k"), utf8("1"), 0);
+    assertEquals(0, plain[5]);
+    assertEquals(0, decode(plain).expiresAt());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> RecordCodec.encode(RecordKind.HANDOFF, 5, 1, NODE_1, utf8("k"), null, 1L));
+    // An expiry tombstone: the DELETE active expiry writes for a value that expired.
+    byte[] expired =
+        RecordCodec.encode(RecordKind.DELETE, 5, 1, NODE_1, utf8("k"), null, 1764159600345L);
+    assertEquals(1764159600345L, decode(expired).expiresAt());
+    assertNull(decode(expired).value());
   }
 
   @Test
