@@ -7,6 +7,7 @@ import io.pxkv.node.storage.StorageEngine;
 import io.pxkv.node.storage.StorageFiles;
 import io.pxkv.node.storage.StorageOptions;
 import java.io.IOException;
+import java.time.Clock;
 
 /**
  * Opens the engine a node's options ask for: {@link BitcaskEngine} for {@code "disk"}, {@link
@@ -22,8 +23,19 @@ public final class StorageEngines {
   }
 
   public static StorageEngine open(StorageOptions options, StorageFiles files) throws IOException {
-    if (options.engine().equals(StorageOptions.ENGINE_MEMORY)) return new InMemoryEngine(options);
-    BitcaskEngine disk = BitcaskEngine.open(options, files);
+    return open(options, files, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #open(StorageOptions, StorageFiles)}, with versions and expiry reading {@code wall}
+   * (tests move time with it).
+   */
+  public static StorageEngine open(StorageOptions options, StorageFiles files, Clock wall)
+      throws IOException {
+    if (options.engine().equals(StorageOptions.ENGINE_MEMORY)) {
+      return new InMemoryEngine(options, wall);
+    }
+    BitcaskEngine disk = BitcaskEngine.open(options, files, wall);
     return options.cacheBytes() > 0 ? new CachingEngine(disk, options.cacheBytes()) : disk;
   }
 }

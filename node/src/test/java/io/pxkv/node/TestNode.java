@@ -1,9 +1,12 @@
 package io.pxkv.node;
 
 import io.pxkv.common.kv.ValueLimits;
+import io.pxkv.node.storage.StorageFiles;
+import io.pxkv.node.storage.StorageOptions;
 import io.pxkv.node.storage.SyncMode;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,13 +27,23 @@ public final class TestNode implements AutoCloseable {
 
   /** Starts node {@code id} on {@code dataDir} with a value limit of {@code maxValueBytes}. */
   public static TestNode start(String id, Path dataDir, int maxValueBytes) throws Exception {
+    return start(id, dataDir, maxValueBytes, Clock.systemUTC());
+  }
+
+  /** As {@link #start(String, Path, int)}, its storage reading the wall clock {@code wall}. */
+  public static TestNode start(String id, Path dataDir, int maxValueBytes, Clock wall)
+      throws Exception {
     Vertx vertx = Vertx.vertx();
     NodeConfig defaults = NodeConfig.forTest(id, dataDir);
     NodeConfig config =
         defaults
             .withStorage(defaults.storage().withSyncMode(SyncMode.NEVER))
             .withLimits(new ValueLimits(maxValueBytes, 8));
-    return new TestNode(vertx, NodeServer.start(vertx, config).await(30, TimeUnit.SECONDS));
+    StorageOptions storage = config.storage();
+    return new TestNode(
+        vertx,
+        NodeServer.start(vertx, config, () -> StorageEngines.open(storage, StorageFiles.DISK, wall))
+            .await(30, TimeUnit.SECONDS));
   }
 
   public int port() {

@@ -8,19 +8,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A wall clock that stands still until a test moves it. Thread-safe. */
-final class ManualClock extends Clock {
+public final class ManualClock extends Clock {
   private final AtomicLong millis;
 
-  ManualClock(long startMillis) {
+  public ManualClock(long startMillis) {
     this.millis = new AtomicLong(startMillis);
   }
 
   /** Starts at the real time. */
-  ManualClock() {
+  public ManualClock() {
     this(System.currentTimeMillis());
   }
 
-  void advance(long amount, TimeUnit unit) {
+  public void advance(long amount, TimeUnit unit) {
     millis.addAndGet(unit.toMillis(amount));
   }
 
