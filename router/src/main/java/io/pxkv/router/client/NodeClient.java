@@ -251,7 +251,22 @@ public final class NodeClient {
    */
   public Future<NodeReply> put(
       ViewTag tag, PutBatch.Form form, String key, String uri, String contentType, Buffer body) {
-    return puts.put(tag, form, key, uri, contentType, body);
+    return puts.put(tag, form, key, 0, uri, contentType, body);
+  }
+
+  /**
+   * {@link #put(ViewTag, PutBatch.Form, String, String, String, Buffer)} of a path PUT with {@code
+   * ?ttl=} ({@code ttl} seconds, checked; form PATH_TTL), which a batch carries apart from the URI.
+   */
+  public Future<NodeReply> put(
+      ViewTag tag,
+      PutBatch.Form form,
+      String key,
+      long ttl,
+      String uri,
+      String contentType,
+      Buffer body) {
+    return puts.put(tag, form, key, ttl, uri, contentType, body);
   }
 
   /**

@@ -82,10 +82,27 @@ final class PutBatcher {
     this.sender = sender;
   }
 
+  /** Gathers one PUT without a ttl apart from its body. */
   Future<NodeReply> put(
       ViewTag tag, PutBatch.Form form, String key, String uri, String contentType, Buffer body) {
+    return put(tag, form, key, 0, uri, contentType, body);
+  }
+
+  /**
+   * Gathers one PUT; {@code ttl} is the checked {@code ?ttl=} of a PATH_TTL one (its URI, sent when
+   * it goes alone, carries it too), 0 otherwise.
+   */
+  Future<NodeReply> put(
+      ViewTag tag,
+      PutBatch.Form form,
+      String key,
+      long ttl,
+      String uri,
+      String contentType,
+      Buffer body) {
     byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-    int size = PutBatch.entrySize(keyBytes, body.length());
+    int size =
+        PutBatch.entrySize(keyBytes, body.length()) + (form == PutBatch.Form.PATH_TTL ? 8 : 0);
     if (size > PutBatch.MAX_ENTRY_BYTES || refusesBatches()) {
       return sender.call(tag, HttpMethod.PUT, uri, contentType, body, timeoutMs);
     }
@@ -106,7 +123,7 @@ final class PutBatcher {
         context.runOnContext(v -> sendIfIdle()); // after this turn's reads: the batch is complete
       }
     }
-    PutBatch.appendEntry(batch, form, keyBytes, body);
+    PutBatch.appendEntry(batch, form, keyBytes, ttl, body);
     Pending put = new Pending(uri, contentType, body, Promise.promise());
     pending.add(put);
     return put.result.future();

@@ -9,6 +9,7 @@ import io.pxkv.common.kv.KeyPaths;
 import io.pxkv.common.kv.KeyRules;
 import io.pxkv.common.kv.KvJson;
 import io.pxkv.common.kv.PutBatch;
+import io.pxkv.common.kv.Ttl;
 import io.pxkv.common.kv.ValueLimits;
 import io.pxkv.router.client.NodeClient;
 import io.pxkv.router.client.NodeReply;
@@ -79,7 +80,7 @@ public final class ForwardingHandler {
     } else if (method == HttpMethod.PUT) {
       // Here the key is checked, and that the body is UTF-8 (parsing it needs that); the owner
       // checks the value and its answer is passed on.
-      put(request, PutBatch.Form.BODY, body -> KvJson.parseKeyBody(body.getBytes()));
+      put(request, PutBatch.Form.BODY, 0, body -> KvJson.parseKeyBody(body.getBytes()));
     } else if (method == HttpMethod.DELETE) {
       String key = Requests.keyParam(request);
       if (key != null) {
@@ -102,7 +103,9 @@ public final class ForwardingHandler {
     if (method == HttpMethod.GET || method == HttpMethod.DELETE) {
       reply(request, forward(request, key, null));
     } else if (method == HttpMethod.PUT) {
-      put(request, PutBatch.Form.PATH, body -> key);
+      // Checked here, as the node would, so a bad ttl costs no hop; a batch carries it apart.
+      long ttl = Ttl.param(request.getParam("ttl"));
+      put(request, ttl == 0 ? PutBatch.Form.PATH : PutBatch.Form.PATH_TTL, ttl, body -> key);
     } else {
       throw Requests.methodNotAllowed(request, "GET, PUT, DELETE");
     }
@@ -117,7 +120,8 @@ public final class ForwardingHandler {
   }
 
   /** A PUT goes to the key's owner, gathered with other PUTs for that node ({@link PutBatcher}). */
-  private void put(HttpServerRequest request, PutBatch.Form form, Function<Buffer, String> keyOf) {
+  private void put(
+      HttpServerRequest request, PutBatch.Form form, long ttl, Function<Buffer, String> keyOf) {
     reply(
         request,
         BodyReader.read(request, limits.maxBodyBytes())
@@ -130,7 +134,7 @@ public final class ForwardingHandler {
                       view -> {
                         NodeClient owner = view.ownerOf(key);
                         return owner
-                            .put(view.tag(), form, key, uri, contentType, body)
+                            .put(view.tag(), form, key, ttl, uri, contentType, body)
                             .map(reply -> StaleView.check(owner, reply));
                       });
                 }));

@@ -60,8 +60,14 @@ interface ScanFormat {
               .appendString(",\"version\":")
               .appendString(Long.toString(r.version()))
               .appendString(",\"writer\":")
-              .appendString(Integer.toUnsignedString(r.writer()))
-              .appendString("}\n");
+              .appendString(Integer.toUnsignedString(r.writer()));
+          if (r.expiresAt() != null) {
+            // Written by the node as RFC 3339: no character of it needs escaping.
+            out.appendString(",\"expiresAt\":\"")
+                .appendString(r.expiresAt())
+                .appendByte((byte) '"');
+          }
+          out.appendString("}\n");
         }
 
         @Override

@@ -19,13 +19,20 @@ import java.io.IOException;
  * @param version the cluster-wide version of the write (for a marker: of the write that left)
  * @param writer the id of the node that issued the version (an unsigned 32-bit number)
  * @param handedOff whether this is a handoff marker
+ * @param expiresAt a live value's expiry as the node wrote it (RFC 3339 UTC), or null: passed on to
+ *     exports untouched
  */
-record ScanRecord(String key, Buffer value, long version, int writer, boolean handedOff) {
+record ScanRecord(
+    String key, Buffer value, long version, int writer, boolean handedOff, String expiresAt) {
   private static final JsonFactory FACTORY = new JsonFactory();
+
+  ScanRecord(String key, Buffer value, long version, int writer, boolean handedOff) {
+    this(key, value, version, writer, handedOff, null);
+  }
 
   /** A live record ({@code value} non-null) or a tombstone ({@code value} null). */
   ScanRecord(String key, Buffer value, long version, int writer) {
-    this(key, value, version, writer, false);
+    this(key, value, version, writer, false, null);
   }
 
   /** A tombstone: the key was deleted by this write. */
@@ -65,6 +72,7 @@ record ScanRecord(String key, Buffer value, long version, int writer, boolean ha
     boolean handedOff = false;
     long version = -1;
     long writer = 0;
+    String expiresAt = null;
     try (JsonParser p = FACTORY.createParser(bytes)) {
       if (p.nextToken() != JsonToken.START_OBJECT) throw bad("not a JSON object");
       for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
@@ -80,6 +88,10 @@ record ScanRecord(String key, Buffer value, long version, int writer, boolean ha
           case "handedOff" -> handedOff = v == JsonToken.VALUE_TRUE;
           case "version" -> version = wholeNumber(p, v, "version");
           case "writer" -> writer = wholeNumber(p, v, "writer");
+          case "expiresAt" -> {
+            if (v != JsonToken.VALUE_STRING) throw bad("expiresAt is not a string");
+            expiresAt = p.getText();
+          }
           default -> p.skipChildren();
         }
       }
@@ -101,7 +113,8 @@ record ScanRecord(String key, Buffer value, long version, int writer, boolean ha
     } else if (value == null) {
       throw bad("neither a value nor deleted:true nor handedOff:true");
     }
-    return new ScanRecord(key, value, version, (int) writer, handedOff);
+    return new ScanRecord(
+        key, value, version, (int) writer, handedOff, value == null ? null : expiresAt);
   }
 
   /** The bytes of the value at the parser's current token, sliced from {@code line}. */

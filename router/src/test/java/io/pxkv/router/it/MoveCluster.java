@@ -153,7 +153,8 @@ final class MoveCluster implements AutoCloseable {
                 "--host",
                 "127.0.0.1",
                 "--port",
-                "0", // and on restarts the port it bound first
+                // 0 at the first start; on restarts the port it bound first
+                String.valueOf(ports.get(id)),
                 "--data",
                 root.resolve(id).toString(),
                 // A killed process loses no acknowledged write in any sync mode (the kernel has
@@ -172,6 +173,19 @@ final class MoveCluster implements AutoCloseable {
     }
     node.startServer(Duration.ofSeconds(90));
     ports.put(id, node.port());
+  }
+
+  /**
+   * kill -9, then starts the node again on its port and data with {@code flags} instead of those it
+   * had (a clock offset, say).
+   */
+  void restartNodeWith(String id, List<String> flags) throws Exception {
+    killNode(id);
+    synchronized (nodes) {
+      nodes.remove(id);
+    }
+    configureNode(id, flags, nodeEnv.getOrDefault(id, Map.of()));
+    startNode(id);
   }
 
   /** kill -9. */
