@@ -63,6 +63,12 @@ public final class BitcaskEngine implements StorageEngine {
    */
   static volatile Consumer<BitcaskEngine> closing;
 
+  /**
+   * Whether engines opened from now on run the active expiry cycle on their own thread; tests that
+   * drive it step by step ({@link #expireNow}) turn it off.
+   */
+  static volatile boolean backgroundExpiry = true;
+
   private volatile Compactor compactor;
   private volatile ActiveExpiry expiry;
 
@@ -138,7 +144,7 @@ public final class BitcaskEngine implements StorageEngine {
       engine.compactor = compactor[0];
       engine.expiry = new ActiveExpiry(keydir, writer, clock);
       engine.writerThread.start();
-      engine.expiry.start();
+      if (backgroundExpiry) engine.expiry.start();
       return engine;
     } catch (IOException | RuntimeException e) {
       lock.close();
