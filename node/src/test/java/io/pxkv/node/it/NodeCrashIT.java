@@ -21,11 +21,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * kill -9 a node under 64-way PUT/DELETE load, restart it on the same directory, and check every
- * acknowledged write: each acked PUT reads back with its value, each acked DELETE stays deleted. A
- * kill loses the process, not the OS page cache, so this holds in every sync mode.
+ * acknowledged write: each acked PUT reads back with its value (and, for a third of them, put with
+ * a ttl, with the expiry it was acknowledged with), each acked DELETE stays deleted. A kill loses
+ * the process, not the OS page cache, so this holds in every sync mode. Then the node starts once
+ * more with its clock past every expiry ({@code --clock-offset-ms}): exactly the keys put with a
+ * ttl are gone.
  */
 class NodeCrashIT {
   private static final int CLIENTS = 64;
+  private static final long TTL_SECONDS = 3600;
 
   @ParameterizedTest
   @ValueSource(strings = {"always", "interval", "never"})
@@ -34,6 +38,7 @@ class NodeCrashIT {
     Random random = new Random(seed);
     int killAfterAcks = 2000 + random.nextInt(3000);
     Map<String, String> ackedPuts = new ConcurrentHashMap<>();
+    Map<String, String> ackedExpiry = new ConcurrentHashMap<>();
     Set<String> deleteSent = ConcurrentHashMap.newKeySet();
     Set<String> ackedDeletes = ConcurrentHashMap.newKeySet();
     AtomicInteger acks = new AtomicInteger();
@@ -68,8 +73,24 @@ class NodeCrashIT {
                               + ",\"pad\":\""
                               + "x".repeat(i % 200)
                               + "\"}";
-                      HttpResponse<String> r = client.put(key, value);
+                      boolean expires = i % 3 == 1;
+                      HttpResponse<String> r =
+                          expires
+                              ? client.send(
+                                  "PUT",
+                                  "/kv",
+                                  "{\"key\":\""
+                                      + key
+                                      + "\",\"value\":"
+                                      + value
+                                      + ",\"ttl\":"
+                                      + TTL_SECONDS
+                                      + "}")
+                              : client.put(key, value);
                       if (r.statusCode() == 201) {
+                        if (expires) {
+                          ackedExpiry.put(key, new JsonObject(r.body()).getString("expiresAt"));
+                        }
                         ackedPuts.put(key, value);
                         lastAcked = key;
                       }
@@ -101,13 +122,36 @@ class NodeCrashIT {
           assertEquals(200, r.statusCode(), "acked put lost: " + key + " (seed " + seed + ")");
           assertEquals(
               new JsonObject(put.getValue()), new JsonObject(r.body()).getJsonObject("value"));
+          assertEquals(
+              ackedExpiry.get(key),
+              new JsonObject(r.body()).getString("expiresAt"),
+              "the expiry of " + key + " (seed " + seed + ")");
           checked++;
         }
       }
       assertTrue(checked > 500, "too few writes checked: " + checked);
       System.out.printf(
-          "fsync=%s: killed after %d acks; %d puts and %d deletes verified%n",
-          fsync, acks.get(), checked, ackedDeletes.size());
+          "fsync=%s: killed after %d acks; %d puts (%d with a ttl) and %d deletes verified%n",
+          fsync, acks.get(), checked, ackedExpiry.size(), ackedDeletes.size());
+    }
+
+    String pastEveryExpiry = String.valueOf((TTL_SECONDS + 1) * 1000);
+    try (ChildNode later =
+        ChildNode.start(
+            dataDir, "--port", "0", "--fsync", fsync, "--clock-offset-ms", pastEveryExpiry)) {
+      NodeClient after = new NodeClient(later.port());
+      int expired = 0;
+      for (String key : ackedPuts.keySet()) {
+        if (deleteSent.contains(key)) continue;
+        int status = after.getKey(key).statusCode();
+        if (ackedExpiry.containsKey(key)) {
+          assertEquals(404, status, "expired " + key + " (seed " + seed + ")");
+          expired++;
+        } else {
+          assertEquals(200, status, "no ttl: " + key + " (seed " + seed + ")");
+        }
+      }
+      assertTrue(expired > 100, "too few expiries checked: " + expired);
     }
   }
 }
