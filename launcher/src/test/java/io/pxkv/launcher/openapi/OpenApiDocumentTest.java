@@ -104,6 +104,15 @@ class OpenApiDocumentTest {
     ok("PUT", "/kv", "application/json", "{\"key\":\"a+b c\",\"value\":1}", 201);
     shaped("Pair", ok("GET", "/kv?key=" + queryEncode("a+b c"), null, null, 200));
     ok("DELETE", "/kv?key=" + queryEncode("a+b c"), null, null, 200);
+
+    // Keys that expire: the answers carry expiresAt, and so does the export.
+    ok("PUT", "/kv/expiring?ttl=3600", "application/json", "1", 201);
+    ok("PUT", "/kv", "application/json", "{\"key\":\"expiring2\",\"value\":2,\"ttl\":60}", 201);
+    Exchange expiring = shaped("Pair", ok("GET", "/kv/expiring", null, null, 200));
+    assertTrue(new JsonObject(expiring.bodyText()).containsKey("expiresAt"));
+    shaped("Pair", ok("GET", "/kv?key=expiring2", null, null, 200));
+    ok("DELETE", "/kv/expiring", null, null, 200);
+    ok("DELETE", "/kv?key=expiring2", null, null, 200);
   }
 
   @Test
@@ -113,6 +122,15 @@ class OpenApiDocumentTest {
     refused("PUT", "/kv", "application/json", "{\"key\":\"\",\"value\":1}", 400, "invalid_key");
     refused("PUT", "/kv", "application/json", "{\"key\":\"k\"}", 400, "missing_value");
     refused("PUT", "/kv", "application/json", "[1]", 400, "invalid_json");
+    refused("PUT", "/kv/x?ttl=0", "application/json", "1", 400, "invalid_request");
+    refused("PUT", "/kv/x?ttl=1.5", "application/json", "1", 400, "invalid_request");
+    refused(
+        "PUT",
+        "/kv",
+        "application/json",
+        "{\"key\":\"x\",\"value\":1,\"ttl\":-1}",
+        400,
+        "invalid_request");
     refused("GET", "/kv?key=", null, null, 400, "invalid_key");
     refused("DELETE", "/kv", "application/json", "{}", 400, "invalid_key");
     refused("PUT", "/kv", "application/json", "{\"key\":", 400, "invalid_json");
