@@ -122,10 +122,38 @@ class HintFileTest {
   }
 
   @Test
+  void aHintOfFormatTwoWrittenBeforeExpiryStillReadsAsNeverExpiring() throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      out.writeInt(0x50584b48);
+      out.writeInt(2);
+      byte[] key = utf8("old");
+      out.writeInt(key.length);
+      out.write(key);
+      out.writeLong(8);
+      out.writeInt(40);
+      out.writeLong(7);
+      out.writeLong(7);
+      out.writeInt(3);
+      out.writeByte(RecordKind.PUT.code());
+      out.writeInt(1);
+      out.flush();
+      java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+      crc.update(bytes.toByteArray());
+      out.writeInt((int) crc.getValue());
+    }
+    Path file = dir.resolve("old.hnt");
+    Files.write(file, bytes.toByteArray());
+    assertEquals(
+        List.of(new HintFile.Entry("old", 8, 40, 7, 7, 3, 0, RecordKind.PUT)),
+        HintFile.read(StorageFiles.DISK, file, segmentOf(125)).entries());
+  }
+
+  @Test
   void hintRoundTripsAndRejectsAnyFlippedByte() throws IOException {
     List<HintFile.Entry> entries =
         List.of(
-            new HintFile.Entry("a", 8, 40, 5, 5, 0xef7260a1, RecordKind.PUT),
+            new HintFile.Entry("a", 8, 40, 5, 5, 0xef7260a1, 1764159600345L, RecordKind.PUT),
             new HintFile.Entry("b\u00e9", 48, 40, 6, 6, 3, RecordKind.DELETE),
             new HintFile.Entry("c", 88, 37, 9, 5, 0xef7260a1, RecordKind.HANDOFF));
     byte[] bytes = HintFile.encode(entries).array();

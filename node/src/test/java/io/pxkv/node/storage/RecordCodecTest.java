@@ -60,9 +60,16 @@ class RecordCodecTest {
 
   @Test
   void everySingleFlippedBitIsDetectedAsCorruption() {
-    byte[] good =
+    byte[] plain =
         RecordCodec.encode(
             RecordKind.PUT, 9, 1_700_000_000_000_001L, NODE_1, utf8("user:1"), utf8("\"alice\""));
+    byte[] expiring =
+        RecordCodec.encode(
+            RecordKind.PUT, 9, 1, NODE_1, utf8("user:1"), utf8("\"alice\""), 1764159600345L);
+    for (byte[] good : new byte[][] {plain, expiring}) flipEveryBit(good);
+  }
+
+  private static void flipEveryBit(byte[] good) {
     for (int i = 0; i < good.length; i++) {
       for (int bit = 0; bit < 8; bit++) {
         byte[] bad = good.clone();

@@ -65,6 +65,30 @@ class SegmentRecoveryTest {
   }
 
   @Test
+  void aTornExpiringPutIsCutAtEveryOffsetAndTheKeyKeepsItsPreviousState() throws Exception {
+    long expiresAt = System.currentTimeMillis() + 3_600_000;
+    try (BitcaskEngine e = open()) {
+      await(e.put("a", utf8("1"), expiresAt, 0));
+      await(e.put("last", utf8("2")));
+      await(e.put("last", utf8("\"expiring\""), expiresAt, 0));
+    }
+    byte[] whole = Files.readAllBytes(onlySegment());
+    int lastStart = whole.length - RecordCodec.size(utf8("last"), utf8("\"expiring\""), expiresAt);
+    for (int cut = lastStart + 1; cut < whole.length; cut++) {
+      Files.write(onlySegment(), whole);
+      Bytes.truncateTo(onlySegment(), cut);
+      try (BitcaskEngine e = open()) {
+        assertEquals(1, e.recoveryReport().tornRecords(), "cut at " + cut);
+        assertEquals("1", value(e, "a"));
+        assertEquals(expiresAt, e.get("a").orElseThrow().expiresAt());
+        assertEquals("2", value(e, "last"), "the put before the torn one, cut at " + cut);
+        assertEquals(0, e.get("last").orElseThrow().expiresAt());
+        e.checkInvariants();
+      }
+    }
+  }
+
+  @Test
   void aTornTombstoneOrHandoffMarkerLeavesTheKeyAsItWasAtEveryOffset() throws Exception {
     for (boolean handoff : new boolean[] {false, true}) {
       Files.deleteIfExists(onlySegment());
