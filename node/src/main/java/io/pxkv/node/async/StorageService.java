@@ -131,7 +131,7 @@ public final class StorageService {
 
   /** Whether a value expiring at {@code expiresAt} (0: never) has expired by the engine's clock. */
   public boolean expired(long expiresAt) {
-    return StorageEngine.expired(expiresAt, engine.clockMillis());
+    return expiresAt != 0 && StorageEngine.expired(expiresAt, engine.clockMillis());
   }
 
   /** The expiry of a ttl of {@code seconds} set now, by the engine's clock (0: never). */

@@ -165,7 +165,7 @@ public final class BitcaskEngine implements StorageEngine {
   /** The key's live entry, or null when it is not live or has expired by the clock now. */
   private KeyDirEntry live(String key) {
     KeyDirEntry e = keydir.get(key);
-    return e == null || StorageEngine.expired(e.expiresAt(), clock.nowMillis()) ? null : e;
+    return e == null || expired(e.expiresAt()) ? null : e;
   }
 
   @Override
@@ -211,7 +211,7 @@ public final class BitcaskEngine implements StorageEngine {
         if (e == null) return Optional.ofNullable(notLive(key, markers));
       }
       // An expired value is absent, as if never written: it has no tombstone to show.
-      if (StorageEngine.expired(e.expiresAt(), clock.nowMillis())) return Optional.empty();
+      if (expired(e.expiresAt())) return Optional.empty();
       try {
         byte[] value = read(key, e, RecordKind.PUT).value();
         return Optional.of(
@@ -236,7 +236,7 @@ public final class BitcaskEngine implements StorageEngine {
     KeyDirEntry e = keydir.get(key);
     if (e != null) {
       // Live: its value is on disk, unless it expired.
-      return StorageEngine.expired(e.expiresAt(), clock.nowMillis()) ? Optional.empty() : null;
+      return expired(e.expiresAt()) ? Optional.empty() : null;
     }
     KeyDirEntry t = keydir.tombstone(key);
     if (t != null) return Optional.of(new StoredRecord(key, null, t.version(), t.writer()));
@@ -613,5 +613,10 @@ public final class BitcaskEngine implements StorageEngine {
   static void assertOffEventLoop() {
     assert !Thread.currentThread().getName().startsWith("vert.x-eventloop")
         : "blocking storage call on an event loop thread";
+  }
+
+  /** Whether an expiry (0: never) has passed by the clock; reads no clock for 0, the usual case. */
+  private boolean expired(long expiresAt) {
+    return expiresAt != 0 && expiresAt <= clock.nowMillis();
   }
 }

@@ -76,7 +76,7 @@ public final class InMemoryEngine implements StorageEngine {
   /** The key's value, or null when it is not live or has expired by the clock now. */
   private Versioned live(String key) {
     Versioned v = map.get(key);
-    return v == null || StorageEngine.expired(v.expiresAt(), clock.nowMillis()) ? null : v;
+    return v == null || expired(v.expiresAt()) ? null : v;
   }
 
   /** The record of a live value. */
@@ -111,7 +111,7 @@ public final class InMemoryEngine implements StorageEngine {
 
   /** The record of {@code v}, or null when it has expired (absent, with no tombstone to show). */
   private StoredRecord live(String key, Versioned v) {
-    return StorageEngine.expired(v.expiresAt(), clock.nowMillis()) ? null : record(key, v);
+    return expired(v.expiresAt()) ? null : record(key, v);
   }
 
   @Override
@@ -345,5 +345,10 @@ public final class InMemoryEngine implements StorageEngine {
   private static <T> CompletableFuture<T> closedFuture() {
     return CompletableFuture.failedFuture(
         new KvException(ErrorCode.UNAVAILABLE, "the storage engine is closed"));
+  }
+
+  /** Whether an expiry (0: never) has passed by the clock; reads no clock for 0, the usual case. */
+  private boolean expired(long expiresAt) {
+    return expiresAt != 0 && expiresAt <= clock.nowMillis();
   }
 }

@@ -265,7 +265,7 @@ final class LogWriter implements Runnable {
 
   /** Whether a live entry (or null) is absent to reads: missing, or expired by the clock now. */
   private boolean isAbsent(KeyDirEntry live) {
-    return live == null || StorageEngine.expired(live.expiresAt(), clock.nowMillis());
+    return live == null || expired(live.expiresAt());
   }
 
   private void finish(Stop stop) {
@@ -288,5 +288,10 @@ final class LogWriter implements Runnable {
 
   private static void fail(WriteOp op, Throwable error) {
     op.future().completeExceptionally(error);
+  }
+
+  /** Whether an expiry (0: never) has passed by the clock; reads no clock for 0, the usual case. */
+  private boolean expired(long expiresAt) {
+    return expiresAt != 0 && expiresAt <= clock.nowMillis();
   }
 }
