@@ -155,7 +155,12 @@ public final class InMemoryEngine implements StorageEngine {
   public synchronized CompletableFuture<TombstoneResult> tombstone(String key, long epoch) {
     CompletableFuture<TombstoneResult> refused = refused(epoch);
     if (refused != null) return refused;
-    Optional<Stamp> previous = WriteRules.tombstoneReplaces(current(key));
+    // An expired value was absent to every read: the tombstone replaced nothing.
+    Versioned v = map.get(key);
+    Optional<Stamp> previous =
+        v != null && live(key) == null
+            ? Optional.empty()
+            : WriteRules.tombstoneReplaces(current(key));
     long version = clock.next();
     tombstones.put(key, new Stamp(version, writerId, true));
     map.remove(key);

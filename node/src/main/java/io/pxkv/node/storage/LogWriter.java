@@ -219,7 +219,12 @@ final class LogWriter implements Runnable {
           appender.append(kind, i.key(), i.value(), i.version(), i.writer(), i.expiresAt());
       writes.wrote(i.key(), e, kind, () -> i.future().complete(true));
     } else if (op instanceof Tombstone t) {
-      var previous = WriteRules.tombstoneReplaces(writes.current(t.key()));
+      KeyDirEntry live = writes.live(t.key());
+      // An expired value was absent to every read: the tombstone replaced nothing.
+      var previous =
+          live != null && isAbsent(live)
+              ? Optional.<StorageEngine.Stamp>empty()
+              : WriteRules.tombstoneReplaces(writes.current(t.key()));
       long version = clock.next();
       TombstoneResult result = new TombstoneResult(version, previous);
       KeyDirEntry e = appender.append(RecordKind.DELETE, t.key(), null, version, writerId);

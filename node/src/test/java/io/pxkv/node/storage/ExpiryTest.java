@@ -119,6 +119,9 @@ class ExpiryTest {
       // The expired write still orders imports: an older copy does not come back.
       assertFalse(await(e.importRecord("m", utf8("0"), 4, 9, 0, 0)));
       assertFalse(visible(e, "m"));
+      // A tombstone over an expired value replaced nothing a read could see.
+      assertTrue(await(e.tombstone("m", 0)).previous().isEmpty());
+      assertFalse(await(e.tombstone("o", 0)).previous().isEmpty());
     }
   }
 
