@@ -73,6 +73,22 @@ expect 200 '.value' '"hello"'
 call DELETE "/kv/$key%20en%2Fx"
 expect 200 '.deleted' 'true'
 
+# a key with a ttl: the answers carry expiresAt; a PUT without ttl makes it permanent again
+call PUT "/kv/$key-ttl?ttl=3600" '{"user":"Ada"}'
+expect 201 '[.value, (.expiresAt|type)]' '[{"user":"Ada"},"string"]'
+call PUT /kv "{\"key\":\"$key-ttl2\",\"value\":1,\"ttl\":60}"
+expect 201 '(.expiresAt|type)' '"string"'
+call GET "/kv/$key-ttl"
+expect 200 '(.expiresAt|test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T.*Z$"))' 'true'
+call PUT "/kv/$key-ttl" '2'
+expect 200 '.expiresAt' 'null'
+call PUT "/kv/$key-ttl?ttl=0" '1'
+expect 400 '.error' '"invalid_request"'
+call DELETE "/kv/$key-ttl"
+expect 200 '.deleted' 'true'
+call DELETE "/kv/$key-ttl2"
+expect 200 '.deleted' 'true'
+
 # errors are JSON with a code
 call PUT /kv '{"key":"","value":1}'
 expect 400 '.error' '"invalid_key"'
