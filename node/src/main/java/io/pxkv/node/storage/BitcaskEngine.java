@@ -45,6 +45,8 @@ import java.util.function.Predicate;
  */
 public final class BitcaskEngine implements StorageEngine {
   private static final int READ_ATTEMPTS = 4;
+  private static final StoredValues.Encoded NO_VALUE =
+      new StoredValues.Encoded(null, RecordCodec.CODEC_NONE);
 
   private final Path dir;
   private final DirectoryLock lock;
@@ -53,6 +55,7 @@ public final class BitcaskEngine implements StorageEngine {
   private final Thread writerThread;
   private final RecoveryReport report;
   private final int writerId;
+  private final StoredValues values;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
@@ -70,7 +73,9 @@ public final class BitcaskEngine implements StorageEngine {
       KeyDirectory keydir,
       LogWriter writer,
       RecoveryReport report,
-      int writerId) {
+      int writerId,
+      StoredValues values) {
+    this.values = values;
     this.dir = dir;
     this.lock = lock;
     this.keydir = keydir;
@@ -101,9 +106,14 @@ public final class BitcaskEngine implements StorageEngine {
     Files.createDirectories(dir);
     DirectoryLock lock = DirectoryLock.acquire(dir);
     try {
+      StoredValues values = new StoredValues(options.coding());
+      // Before any value is read or sealed: the keys must be the ones the data was written with.
+      KeyCheckFile.verify(files, dir, values.cipher());
       KeyDirectory keydir = new KeyDirectory();
       HybridClock clock = new HybridClock(wall, options.clockOffsetMillis());
       Recovery.Result recovered = new Recovery(dir, files, options.recover(), keydir, clock).run();
+      checkKeyIdsSeen(recovered.keyIds(), options.coding().keys(), dir);
+      values.keyIdsOnDisk(KeyCheckFile.addCurrent(files, dir, values.cipher()));
       AtomicInteger nextId = new AtomicInteger(recovered.maxId() + 1);
       Segment active = recovered.newest();
       if (active == null || active.format() != SegmentHeader.FORMAT_VERSION) {
@@ -125,16 +135,44 @@ public final class BitcaskEngine implements StorageEngine {
               nextId,
               () -> {
                 if (compactor[0] != null) compactor[0].segmentRolled();
-              });
+              },
+              values.cipher());
       BitcaskEngine engine =
-          new BitcaskEngine(dir, lock, keydir, writer, recovered.report(), options.writerId());
-      compactor[0] = new Compactor(dir, files, keydir, writer, clock, options);
+          new BitcaskEngine(
+              dir, lock, keydir, writer, recovered.report(), options.writerId(), values);
+      compactor[0] = new Compactor(dir, files, keydir, writer, clock, options, values);
       engine.compactor = compactor[0];
       engine.writerThread.start();
       return engine;
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;
+    }
+  }
+
+  /**
+   * A key id found in a scanned record must be in the key file: {@code KEYS} normally says so
+   * first, but may have been lost or copied without the segments.
+   */
+  private static void checkKeyIdsSeen(Set<Integer> seen, EncryptionKeys keys, Path dir)
+      throws EncryptionKeyException {
+    for (int id : seen) {
+      if (keys == null) {
+        throw new EncryptionKeyException(
+            dir
+                + " holds values encrypted under key id "
+                + id
+                + "; start the node with --encryption-key-file holding it");
+      }
+      if (keys.key(id) == null) {
+        throw new EncryptionKeyException(
+            dir
+                + " holds values encrypted under key id "
+                + id
+                + ", which the encryption key file does not hold (it holds "
+                + keys.ids()
+                + ")");
+      }
     }
   }
 
@@ -150,7 +188,7 @@ public final class BitcaskEngine implements StorageEngine {
       KeyDirEntry e = keydir.get(key);
       if (e == null) return Optional.empty();
       try {
-        byte[] value = read(key, e, RecordKind.PUT).value();
+        byte[] value = value(key, e);
         return Optional.of(new Versioned(value, e.version(), e.writer()));
       } catch (ClosedChannelException moved) {
         // Compaction moved the record and deleted its segment between lookup and read.
@@ -186,7 +224,7 @@ public final class BitcaskEngine implements StorageEngine {
         if (e == null) return Optional.ofNullable(notLive(key, markers));
       }
       try {
-        byte[] value = read(key, e, RecordKind.PUT).value();
+        byte[] value = value(key, e);
         return Optional.of(new StoredRecord(key, value, e.version(), e.writer()));
       } catch (ClosedChannelException moved) {
         if (attempt == READ_ATTEMPTS || e.equals(keydir.get(key))) throw moved;
@@ -221,7 +259,8 @@ public final class BitcaskEngine implements StorageEngine {
   @Override
   public CompletableFuture<PutResult> put(String key, byte[] value, long epoch) {
     CompletableFuture<PutResult> f = new CompletableFuture<>();
-    writer.submit(new WriteOp.Put(key, value.clone(), epoch, f));
+    StoredValues.Encoded v = values.encode(value.clone());
+    writer.submit(new WriteOp.Put(key, v.bytes(), v.codec(), epoch, f));
     return f;
   }
 
@@ -232,7 +271,8 @@ public final class BitcaskEngine implements StorageEngine {
     List<CompletableFuture<PutResult>> puts = new ArrayList<>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
       CompletableFuture<PutResult> f = new CompletableFuture<>();
-      ops.add(new WriteOp.Put(keys.get(i), values.get(i).clone(), epoch, f));
+      StoredValues.Encoded v = this.values.encode(values.get(i).clone());
+      ops.add(new WriteOp.Put(keys.get(i), v.bytes(), v.codec(), epoch, f));
       puts.add(f);
     }
     writer.submitAll(ops);
@@ -259,9 +299,10 @@ public final class BitcaskEngine implements StorageEngine {
     if (!StorageEngine.isImportableVersion(version)) {
       return CompletableFuture.failedFuture(StorageEngine.badImportVersion(version));
     }
-    byte[] value = valueOrNull == null ? null : valueOrNull.clone();
+    StoredValues.Encoded v = valueOrNull == null ? NO_VALUE : values.encode(valueOrNull.clone());
     CompletableFuture<Boolean> f = new CompletableFuture<>();
-    writer.submit(new WriteOp.Import(key, value, version, writerOfVersion, epoch, f));
+    writer.submit(
+        new WriteOp.Import(key, v.bytes(), v.codec(), version, writerOfVersion, epoch, f));
     return f;
   }
 
@@ -284,8 +325,8 @@ public final class BitcaskEngine implements StorageEngine {
         f.completeExceptionally(StorageEngine.badImportVersion(r.version()));
         continue;
       }
-      byte[] value = r.value() == null ? null : r.value().clone();
-      ops.add(new WriteOp.Import(r.key(), value, r.version(), r.writer(), epoch, f));
+      StoredValues.Encoded v = r.value() == null ? NO_VALUE : values.encode(r.value().clone());
+      ops.add(new WriteOp.Import(r.key(), v.bytes(), v.codec(), r.version(), r.writer(), epoch, f));
     }
     writer.submitAll(ops);
     return all;
@@ -392,6 +433,11 @@ public final class BitcaskEngine implements StorageEngine {
         0,
         compactor.compactions(),
         compactor.reclaimedBytes());
+  }
+
+  @Override
+  public CodecStats codecStats() {
+    return values.stats();
   }
 
   @Override
@@ -531,6 +577,16 @@ public final class BitcaskEngine implements StorageEngine {
     }
     if (total != keydir.liveBytes()) {
       throw new IllegalStateException("live bytes " + keydir.liveBytes() + " != " + total);
+    }
+  }
+
+  /** The value of the live record {@code e}: read, its tag checked, decrypted and inflated. */
+  private byte[] value(String key, KeyDirEntry e) throws IOException {
+    Record r = read(key, e, RecordKind.PUT);
+    try {
+      return values.decode(r);
+    } catch (CorruptRecordException ex) {
+      throw damaged(keydir.segment(e.segmentId()), e, ex.getMessage());
     }
   }
 

@@ -65,7 +65,8 @@ final class LogWriter implements Runnable {
       Segment active,
       long firstSeq,
       AtomicInteger nextId,
-      Runnable onRoll)
+      Runnable onRoll,
+      RecordCipher cipher)
       throws IOException {
     this.keydir = keydir;
     this.clock = clock;
@@ -81,7 +82,8 @@ final class LogWriter implements Runnable {
             () -> failure != null,
             why -> failure = why,
             keydir::addSegment,
-            onRoll);
+            onRoll,
+            cipher);
   }
 
   /** The segment being appended to. */
@@ -193,7 +195,8 @@ final class LogWriter implements Runnable {
     } else if (op instanceof Put p) {
       boolean created = writes.live(p.key()) == null;
       long version = clock.next();
-      KeyDirEntry e = appender.append(RecordKind.PUT, p.key(), p.value(), version, writerId);
+      KeyDirEntry e =
+          appender.append(RecordKind.PUT, p.key(), p.value(), p.codec(), version, writerId);
       writes.wrote(
           p.key(), e, RecordKind.PUT, () -> p.future().complete(new PutResult(version, created)));
     } else if (op instanceof Delete d) {
@@ -213,7 +216,7 @@ final class LogWriter implements Runnable {
         return;
       }
       RecordKind kind = i.value() == null ? RecordKind.DELETE : RecordKind.PUT;
-      KeyDirEntry e = appender.append(kind, i.key(), i.value(), i.version(), i.writer());
+      KeyDirEntry e = appender.append(kind, i.key(), i.value(), i.codec(), i.version(), i.writer());
       writes.wrote(i.key(), e, kind, () -> i.future().complete(true));
     } else if (op instanceof Tombstone t) {
       var previous = WriteRules.tombstoneReplaces(writes.current(t.key()));

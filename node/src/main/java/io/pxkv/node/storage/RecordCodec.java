@@ -15,24 +15,27 @@ import java.util.zip.CRC32C;
  *   offset   size      field
  *   0        4         crc32c    CRC-32C of bytes 4 .. end of record (everything after it)
  *   4        1         kind      1 PUT, 2 DELETE, 3 HANDOFF ({@link RecordKind})
- *   5        1         flags     which optional fields follow the fixed header; 0 today
- *   6        2         extLen    bytes of those optional fields (u16); 0 today
+ *   5        1         flags     which optional fields follow the fixed header
+ *   6        2         extLen    bytes of those optional fields (u16)
  *   8        8         seq       node-local append order (u64), see below
  *   16       8         version   hybrid-logical-clock version of the write (u64, > 0)
  *   24       4         writer    id of the node that issued the version (u32)
  *   28       4         keyLen    bytes of the UTF-8 key, 1 .. MAX_KEY_BYTES
  *   32       4         valueLen  bytes of the value, 0 .. MAX_VALUE_BYTES (0 unless PUT)
- *   36       extLen    optional fields, in flag-bit order (reserved, not written yet):
- *                        bit 0 expiresAt:u64, bit 1 valueCodec:u8, bit 2 keyId:u32
+ *   36       extLen    optional fields, in flag-bit order: bit 0 expiresAt:u64 (reserved),
+ *                        bit 1 valueCodec:u8 (1 = deflate), bit 2 keyId:u32 (AES-256-GCM)
  *   36+ext   keyLen    key       UTF-8
- *   ...      valueLen  value     the value's bytes, stored as given
+ *   ...      valueLen  value     the value's bytes: as given, deflated (bit 1), and/or sealed
+ *                                  (bit 2: nonce | ciphertext | tag, see RecordCipher)
  * </pre>
  *
  * Flag bits 3-7 are free for later fields. Since {@code extLen} frames the optional fields, a
  * record with fields this version does not know can still be framed and its CRC checked, so it is
- * told apart from a torn or damaged one: a whole, CRC-valid record of an unknown kind, with any
- * flag set (this version implements none of them yet) or with a value on a DELETE or HANDOFF was
- * written by a newer version, and {@link #decode} says so with {@link UnsupportedRecordException}.
+ * told apart from a torn or damaged one: a whole, CRC-valid record of an unknown kind, with a flag
+ * this version does not implement (bit 0, bits 3-7), optional fields that do not match its flags,
+ * an unknown value codec, or with a value or flags on a DELETE or HANDOFF was written by a newer
+ * version, and {@link #decode} says so with {@link UnsupportedRecordException}. Compression is
+ * applied before encryption; both are only ever set on a PUT.
  *
  * <p>Format 1 ({@code *.data} segments, read only): {@code crc32c:u32 | version:u64 | keyLen:u32 |
  * valueLen:i32 (-1 = DELETE) | key | value}, 20 header bytes. It is read as kind PUT or DELETE,
@@ -56,14 +59,20 @@ final class RecordCodec {
   /** The header of a format-1 record. */
   static final int FORMAT_1_HEADER_BYTES = 20;
 
-  /** Flag bits, reserved for fields a later version adds; this one implements none of them. */
+  /** Flag bits of the optional fields; bit 0 (expiry) is reserved, not implemented here. */
   static final int FLAG_EXPIRY = 1;
 
   static final int FLAG_VALUE_CODEC = 1 << 1;
   static final int FLAG_KEY_ID = 1 << 2;
 
   /** The flags this version can apply. A record with any other flag set is refused. */
-  static final int SUPPORTED_FLAGS = 0;
+  static final int SUPPORTED_FLAGS = FLAG_VALUE_CODEC | FLAG_KEY_ID;
+
+  /** Value codec 0: the value is stored as given (no flag, no field). */
+  static final int CODEC_NONE = 0;
+
+  /** The key id of a record that is not encrypted (key ids are 0 .. 2^31-1). */
+  static final int NO_KEY = -1;
 
   /**
    * Sanity bounds, not API limits (the HTTP layer enforces 1 KiB keys and 1 MiB values): they only
@@ -78,8 +87,30 @@ final class RecordCodec {
 
   private RecordCodec() {}
 
-  /** One decoded record; {@code value} is null unless the kind is PUT. */
-  record Record(RecordKind kind, long seq, long version, int writer, String key, byte[] value) {}
+  /**
+   * One decoded record; {@code value} is null unless the kind is PUT, and is the stored bytes:
+   * deflated when {@code codec} is not {@link #CODEC_NONE}, sealed under {@code keyId} when that is
+   * not {@link #NO_KEY} (then {@code aad} holds the bytes the seal binds, else it is null).
+   */
+  record Record(
+      RecordKind kind,
+      long seq,
+      long version,
+      int writer,
+      String key,
+      byte[] value,
+      int codec,
+      int keyId,
+      byte[] aad) {
+    /** A record stored as given. */
+    Record(RecordKind kind, long seq, long version, int writer, String key, byte[] value) {
+      this(kind, seq, version, writer, key, value, CODEC_NONE, NO_KEY, null);
+    }
+
+    boolean sealed() {
+      return keyId != NO_KEY;
+    }
+  }
 
   /** The header bytes of a record in {@code format}. */
   static int headerBytes(int format) {
@@ -95,7 +126,26 @@ final class RecordCodec {
     return size(key.length, valueOrNull == null ? 0 : valueOrNull.length);
   }
 
-  /** Appends one format-2 record at {@code out}'s position, which must have room for it. */
+  /** The bytes of the optional fields of a record with this codec and key id. */
+  static int extBytes(int codec, int keyId) {
+    return (codec != CODEC_NONE ? 1 : 0) + (keyId != NO_KEY ? 4 : 0);
+  }
+
+  /**
+   * The size of a format-2 record holding {@code value} (null unless PUT) with this codec, sealed
+   * now when {@code seal}, or already sealed under {@code keyId}.
+   */
+  static int size(byte[] key, byte[] valueOrNull, int codec, int keyId, boolean seal) {
+    int valueLen = valueOrNull == null ? 0 : valueOrNull.length;
+    int sealedUnder = keyId;
+    if (seal) {
+      valueLen += RecordCipher.OVERHEAD;
+      sealedUnder = 0;
+    }
+    return HEADER_BYTES + extBytes(codec, sealedUnder) + key.length + valueLen;
+  }
+
+  /** Appends one format-2 record stored as given at {@code out}'s position. */
   static void encode(
       ByteBuffer out,
       RecordKind kind,
@@ -104,18 +154,55 @@ final class RecordCodec {
       int writer,
       byte[] key,
       byte[] valueOrNull) {
+    encode(out, kind, seq, version, writer, key, valueOrNull, CODEC_NONE, NO_KEY, null);
+  }
+
+  /**
+   * Appends one format-2 record at {@code out}'s position, which must have room for it ({@link
+   * #size(byte[], byte[], int, int, boolean)}). {@code value} is the value as stored before
+   * encryption (deflated when {@code codec} says so). With {@code sealWith}, the value is sealed
+   * now under its current key, binding this record's header and key; without it, a {@code keyId}
+   * other than {@link #NO_KEY} says {@code value} is already sealed under it (a copy).
+   */
+  static void encode(
+      ByteBuffer out,
+      RecordKind kind,
+      long seq,
+      long version,
+      int writer,
+      byte[] key,
+      byte[] valueOrNull,
+      int codec,
+      int keyId,
+      RecordCipher sealWith) {
+    if (valueOrNull == null && (codec != CODEC_NONE || keyId != NO_KEY || sealWith != null)) {
+      throw new IllegalArgumentException("only a value has a codec or a key");
+    }
+    int sealedUnder = sealWith != null ? sealWith.currentId() : keyId;
+    int flags =
+        (codec != CODEC_NONE ? FLAG_VALUE_CODEC : 0) | (sealedUnder != NO_KEY ? FLAG_KEY_ID : 0);
+    int valueLen = valueOrNull == null ? 0 : valueOrNull.length;
+    if (sealWith != null) valueLen += RecordCipher.OVERHEAD;
     int start = out.position();
     out.putInt(0); // crc, filled in below once the rest is in place
     out.put(kind.code());
-    out.put((byte) 0); // flags
-    out.putShort((short) 0); // extLen
+    out.put((byte) flags);
+    out.putShort((short) extBytes(codec, sealedUnder));
     out.putLong(seq);
     out.putLong(version);
     out.putInt(writer);
     out.putInt(key.length);
-    out.putInt(valueOrNull == null ? 0 : valueOrNull.length);
+    out.putInt(valueLen);
+    if (codec != CODEC_NONE) out.put((byte) codec);
+    if (sealedUnder != NO_KEY) out.putInt(sealedUnder);
     out.put(key);
-    if (valueOrNull != null) out.put(valueOrNull);
+    if (sealWith != null) {
+      ByteBuffer aad = out.duplicate();
+      aad.limit(out.position()).position(start + CRC_BYTES);
+      sealWith.seal(aad, valueOrNull, out);
+    } else if (valueOrNull != null) {
+      out.put(valueOrNull);
+    }
     int end = out.position();
     out.putInt(start, crc(out, start + CRC_BYTES, end));
   }
@@ -193,18 +280,35 @@ final class RecordCodec {
     if ((flags & ~SUPPORTED_FLAGS) != 0) {
       throw new UnsupportedRecordException(String.format("record flags 0x%02x", flags));
     }
-    if (extLen != 0) {
-      throw new UnsupportedRecordException(extLen + " bytes of optional fields without a flag");
+    int expectedExt =
+        ((flags & FLAG_VALUE_CODEC) != 0 ? 1 : 0) + ((flags & FLAG_KEY_ID) != 0 ? 4 : 0);
+    if (extLen != expectedExt) {
+      throw new UnsupportedRecordException(
+          String.format("%d bytes of optional fields with flags 0x%02x", extLen, flags));
     }
-    if (kind != RecordKind.PUT && valueLen != 0) {
-      throw new UnsupportedRecordException("a " + kind + " record with a value");
+    if (kind != RecordKind.PUT && (valueLen != 0 || flags != 0)) {
+      throw new UnsupportedRecordException("a " + kind + " record with a value or flags");
+    }
+    int field = at + HEADER_BYTES;
+    int codec = CODEC_NONE;
+    if ((flags & FLAG_VALUE_CODEC) != 0) {
+      codec = buf.get(field++) & 0xff;
+      if (codec != Deflate.CODEC) throw new UnsupportedRecordException("value codec " + codec);
+    }
+    int keyId = NO_KEY;
+    byte[] aad = null;
+    if ((flags & FLAG_KEY_ID) != 0) {
+      keyId = buf.getInt(field);
+      if (keyId < 0) throw new UnsupportedRecordException("key id " + (keyId & 0xffffffffL));
+      aad = new byte[HEADER_BYTES - CRC_BYTES + extLen + keyLen];
+      buf.get(at + CRC_BYTES, aad);
     }
     byte[] key = new byte[keyLen];
-    buf.get(at + HEADER_BYTES, key);
+    buf.get(at + HEADER_BYTES + extLen, key);
     byte[] value = null;
     if (kind == RecordKind.PUT) {
       value = new byte[valueLen];
-      buf.get(at + HEADER_BYTES + keyLen, value);
+      buf.get(at + HEADER_BYTES + extLen + keyLen, value);
     }
     return new Record(
         kind,
@@ -212,7 +316,10 @@ final class RecordCodec {
         buf.getLong(at + 16),
         buf.getInt(at + 24),
         new String(key, StandardCharsets.UTF_8),
-        value);
+        value,
+        codec,
+        keyId,
+        aad);
   }
 
   private static Record decodeFormat1(ByteBuffer buf, int at) {

@@ -32,6 +32,9 @@ final class SegmentAppender {
   private final Consumer<Segment> adding;
   private final Runnable rolled;
 
+  /** Seals every value written; null when encryption is off. */
+  private final RecordCipher cipher;
+
   /** INTERVAL mode only, else null. */
   private final BackgroundSync backgroundSync;
 
@@ -60,8 +63,10 @@ final class SegmentAppender {
       BooleanSupplier failed,
       Consumer<String> onSyncFailure,
       Consumer<Segment> adding,
-      Runnable rolled)
+      Runnable rolled,
+      RecordCipher cipher)
       throws IOException {
+    this.cipher = cipher;
     this.dir = dir;
     this.files = files;
     this.syncMode = options.syncMode();
@@ -96,8 +101,18 @@ final class SegmentAppender {
    */
   KeyDirEntry append(RecordKind kind, String key, byte[] value, long version, int writer)
       throws IOException {
+    return append(kind, key, value, RecordCodec.CODEC_NONE, version, writer);
+  }
+
+  /**
+   * As {@link #append(RecordKind, String, byte[], long, int)}, with {@code value} in value codec
+   * {@code codec}; a value is sealed here when encryption is on.
+   */
+  KeyDirEntry append(RecordKind kind, String key, byte[] value, int codec, long version, int writer)
+      throws IOException {
     byte[] keyBytes = RecordCodec.keyBytes(key);
-    int size = RecordCodec.size(keyBytes, value);
+    RecordCipher seal = value == null ? null : cipher;
+    int size = RecordCodec.size(keyBytes, value, codec, RecordCodec.NO_KEY, seal != null);
     long pending = active.size() + buffer.position();
     if (pending > active.dataStart() && pending + size > segmentBytes) {
       flush();
@@ -117,7 +132,8 @@ final class SegmentAppender {
     }
     long seq = nextSeq++;
     long offset = active.size() + buffer.position();
-    RecordCodec.encode(buffer, kind, seq, version, writer, keyBytes, value);
+    RecordCodec.encode(
+        buffer, kind, seq, version, writer, keyBytes, value, codec, RecordCodec.NO_KEY, seal);
     active.sawSeq(seq);
     return new KeyDirEntry(active.id(), offset, size, seq, version, writer);
   }

@@ -27,7 +27,8 @@ sealed interface WriteOp
     long epoch();
   }
 
-  record Put(String key, byte[] value, long epoch, CompletableFuture<PutResult> future)
+  /** {@code value} is in value codec {@code codec} ({@link StoredValues#encode}). */
+  record Put(String key, byte[] value, int codec, long epoch, CompletableFuture<PutResult> future)
       implements WriteOp, Tagged {}
 
   record Delete(String key, long epoch, CompletableFuture<Optional<Long>> future)
@@ -37,6 +38,7 @@ sealed interface WriteOp
   record Import(
       String key,
       byte[] value,
+      int codec,
       long version,
       int writer,
       long epoch,
