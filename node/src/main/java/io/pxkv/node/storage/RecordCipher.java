@@ -44,14 +44,21 @@ final class RecordCipher {
   private final SecureRandom random;
 
   RecordCipher(EncryptionKeys keys) {
+    this(keys, strongRandom());
+  }
+
+  /** With nonces from {@code random}: for the documented example, whose bytes must not change. */
+  RecordCipher(EncryptionKeys keys, SecureRandom random) {
     this.keys = keys;
-    SecureRandom r;
+    this.random = random;
+  }
+
+  private static SecureRandom strongRandom() {
     try {
-      r = SecureRandom.getInstance("DRBG");
+      return SecureRandom.getInstance("DRBG");
     } catch (NoSuchAlgorithmException e) {
-      r = new SecureRandom();
+      return new SecureRandom();
     }
-    this.random = r;
   }
 
   EncryptionKeys keys() {

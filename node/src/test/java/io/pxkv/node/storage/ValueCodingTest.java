@@ -307,6 +307,51 @@ class ValueCodingTest {
     assertArrayEquals(utf8(document(1, 500)), values.decode(r));
   }
 
+  /** The worked example of docs/STORAGE.md: a fixed key and nonce make its bytes fixed. */
+  static byte[] documentedExample() throws Exception {
+    byte[] keyBytes = new byte[32];
+    for (int i = 0; i < 32; i++) keyBytes[i] = (byte) i;
+    EncryptionKeys keys =
+        CodecKeys.of("1:" + java.util.Base64.getEncoder().encodeToString(keyBytes));
+    java.security.SecureRandom fixedNonce =
+        new java.security.SecureRandom() {
+          @Override
+          public void nextBytes(byte[] bytes) {
+            for (int i = 0; i < bytes.length; i++) bytes[i] = (byte) (0xa0 + i);
+          }
+        };
+    RecordCipher cipher = new RecordCipher(keys, fixedNonce);
+    byte[] key = utf8("user:1");
+    byte[] value = utf8("\"" + "a".repeat(40) + "\"");
+    byte[] deflated = Deflate.compress(value);
+    int size = RecordCodec.size(key, deflated, Deflate.CODEC, RecordCodec.NO_KEY, true);
+    ByteBuffer out = ByteBuffer.allocate(size);
+    RecordCodec.encode(
+        out,
+        RecordKind.PUT,
+        4,
+        1764156000345678L,
+        0xef7260a1,
+        key,
+        deflated,
+        Deflate.CODEC,
+        RecordCodec.NO_KEY,
+        cipher);
+    byte[] record = out.array();
+    var r = RecordCodec.decode(ByteBuffer.wrap(record), RecordCodec.FORMAT_2);
+    assertArrayEquals(value, new StoredValues(ValueCoding.DEFAULTS.withKeys(keys)).decode(r));
+    return record;
+  }
+
+  @Test
+  void layoutOfADeflatedEncryptedRecordMatchesTheDocumentedExample() throws Exception {
+    String hex = java.util.HexFormat.of().formatHex(documentedExample());
+    assertEquals(EXAMPLE_HEX, hex);
+  }
+
+  private static final String EXAMPLE_HEX =
+      "4ea97ffe0106000500000000000000040006447d93ba9e4eef7260a100000006000000290100000001757365723a31a0a1a2a3a4a5a6a7a8a9aaab9e192f6761d92abe622e4cdc6a69797c54c462f669ae023f7d2b7ba8eb";
+
   private static void fixCrc(byte[] file, int at, int size) {
     CRC32C crc = new CRC32C();
     crc.update(file, at + 4, size - 4);
