@@ -259,7 +259,7 @@ public final class BitcaskEngine implements StorageEngine {
   @Override
   public CompletableFuture<PutResult> put(String key, byte[] value, long epoch) {
     CompletableFuture<PutResult> f = new CompletableFuture<>();
-    StoredValues.Encoded v = values.encode(value.clone());
+    StoredValues.Encoded v = values.encode(value);
     writer.submit(new WriteOp.Put(key, v.bytes(), v.codec(), epoch, f));
     return f;
   }
@@ -271,7 +271,7 @@ public final class BitcaskEngine implements StorageEngine {
     List<CompletableFuture<PutResult>> puts = new ArrayList<>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
       CompletableFuture<PutResult> f = new CompletableFuture<>();
-      StoredValues.Encoded v = this.values.encode(values.get(i).clone());
+      StoredValues.Encoded v = this.values.encode(values.get(i));
       ops.add(new WriteOp.Put(keys.get(i), v.bytes(), v.codec(), epoch, f));
       puts.add(f);
     }
@@ -299,7 +299,7 @@ public final class BitcaskEngine implements StorageEngine {
     if (!StorageEngine.isImportableVersion(version)) {
       return CompletableFuture.failedFuture(StorageEngine.badImportVersion(version));
     }
-    StoredValues.Encoded v = valueOrNull == null ? NO_VALUE : values.encode(valueOrNull.clone());
+    StoredValues.Encoded v = valueOrNull == null ? NO_VALUE : values.encode(valueOrNull);
     CompletableFuture<Boolean> f = new CompletableFuture<>();
     writer.submit(
         new WriteOp.Import(key, v.bytes(), v.codec(), version, writerOfVersion, epoch, f));
@@ -325,7 +325,7 @@ public final class BitcaskEngine implements StorageEngine {
         f.completeExceptionally(StorageEngine.badImportVersion(r.version()));
         continue;
       }
-      StoredValues.Encoded v = r.value() == null ? NO_VALUE : values.encode(r.value().clone());
+      StoredValues.Encoded v = r.value() == null ? NO_VALUE : values.encode(r.value());
       ops.add(new WriteOp.Import(r.key(), v.bytes(), v.codec(), r.version(), r.writer(), epoch, f));
     }
     writer.submitAll(ops);

@@ -41,7 +41,7 @@ final class StoredValues {
 
   /**
    * The value as it will be stored: deflated when compression is on, it is at least the minimum
-   * size and it shrinks; else as given ({@code value} itself: the caller must own it).
+   * size and it shrinks; else a copy of it (the caller may reuse {@code value}).
    */
   Encoded encode(byte[] value) {
     values.increment();
@@ -55,7 +55,7 @@ final class StoredValues {
       }
     }
     storedBytes.add(value.length);
-    return new Encoded(value, RecordCodec.CODEC_NONE);
+    return new Encoded(value.clone(), RecordCodec.CODEC_NONE);
   }
 
   /**
