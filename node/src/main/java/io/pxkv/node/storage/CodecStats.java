@@ -7,9 +7,9 @@ import java.util.List;
  *
  * @param compression the codec new values get ({@code none}, {@code deflate})
  * @param compressionMinBytes the smallest value that is tried
- * @param valuesWritten values written (puts and imports)
- * @param valuesCompressed of those, the ones stored deflated (the others did not shrink or were
- *     small)
+ * @param valuesWritten values given to puts and imports (an import that turns out older than the
+ *     key's current write counts too: its value was prepared before that was decided)
+ * @param valuesCompressed of those, the ones deflated (the others did not shrink or were small)
  * @param rawBytes bytes of those values as given
  * @param storedBytes bytes of those values as stored, before encryption
  * @param encryptionKeyId the key id new records are encrypted under; null: no encryption
