@@ -6,6 +6,7 @@ import io.pxkv.bench.scenarios.BareServerScenario;
 import io.pxkv.bench.scenarios.CompactionP99Scenario;
 import io.pxkv.bench.scenarios.FsyncModesScenario;
 import io.pxkv.bench.scenarios.MoveScenario;
+import io.pxkv.bench.scenarios.NodeCodecScenario;
 import io.pxkv.bench.scenarios.NodeScenario;
 import io.pxkv.bench.scenarios.RestartTimeScenario;
 import io.pxkv.bench.scenarios.RouterClientScenario;
@@ -13,6 +14,7 @@ import io.pxkv.bench.scenarios.RouterMetricsScenario;
 import io.pxkv.bench.scenarios.RouterScenario;
 import io.pxkv.bench.scenarios.RouterSideBySideScenario;
 import io.pxkv.bench.scenarios.RouterTlsScenario;
+import io.pxkv.bench.scenarios.StoredBytesScenario;
 import io.pxkv.bench.scenarios.WebdisScenario;
 import java.util.List;
 
@@ -30,6 +32,8 @@ public final class Catalog {
         new WebdisScenario(),
         NodeScenario.cacheOn(),
         NodeScenario.cacheOff(),
+        new NodeCodecScenario(),
+        new StoredBytesScenario(),
         new RouterScenario(),
         new RouterSideBySideScenario(),
         new RouterClientScenario(),

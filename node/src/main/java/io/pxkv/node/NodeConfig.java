@@ -5,10 +5,15 @@ import io.pxkv.common.cli.UsageException;
 import io.pxkv.common.kv.ValueLimits;
 import io.pxkv.common.kv.WriteOrder;
 import io.pxkv.node.storage.CompactionPolicy;
+import io.pxkv.node.storage.Compression;
+import io.pxkv.node.storage.EncryptionKeyException;
+import io.pxkv.node.storage.EncryptionKeys;
 import io.pxkv.node.storage.StorageOptions;
 import io.pxkv.node.storage.SyncMode;
+import io.pxkv.node.storage.ValueCoding;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -145,6 +150,19 @@ public record NodeConfig(
             "clock-offset-ms",
             "0",
             "testing aid: added to this node's version clock, to simulate a skewed host clock")
+        .option(
+            "compression",
+            "deflate",
+            "how values are stored: deflate (zlib, kept only when smaller) or none")
+        .option(
+            "compression-min-bytes",
+            String.valueOf(ValueCoding.DEFAULT_MIN_BYTES),
+            "values smaller than this are stored as given (k/m suffixes)")
+        .option(
+            "encryption-key-file",
+            null,
+            "encrypt values at rest (AES-256-GCM) with the keys of this file: one id:base64-32-bytes"
+                + " per line, the last one encrypts new writes (see docs/OPERATIONS.md)")
         .toggle("recover", "start even if records are damaged: drop them and report how many")
         .option(
             "metrics",
@@ -189,7 +207,8 @@ public record NodeConfig(
                     !f.bool("no-auto-compact"),
                     f.fraction("compact-dead-ratio"),
                     f.bytes("compact-min-dead-bytes", 0, Long.MAX_VALUE),
-                    CompactionPolicy.DEFAULT_CHECK_INTERVAL_MILLIS));
+                    CompactionPolicy.DEFAULT_CHECK_INTERVAL_MILLIS))
+            .withCoding(coding(f));
     ValueLimits limits =
         new ValueLimits(
             (int) f.bytes("max-value-bytes", 1, 256L << 20), f.integer("max-depth", 1, 1000));
@@ -202,6 +221,23 @@ public record NodeConfig(
         f.integer("instances", 1, 1024),
         f.choice("metrics", List.of("on", "off")).equals("on"),
         NodeSecurity.read(f, env));
+  }
+
+  private static ValueCoding coding(Flags f) throws UsageException {
+    Compression compression =
+        Compression.valueOf(
+            f.choice("compression", List.of("deflate", "none")).toUpperCase(Locale.ROOT));
+    int minBytes = (int) f.bytes("compression-min-bytes", 0, 256L << 20);
+    String keyFile = f.optional("encryption-key-file");
+    EncryptionKeys keys = null;
+    if (keyFile != null) {
+      try {
+        keys = EncryptionKeys.read(Path.of(keyFile));
+      } catch (EncryptionKeyException e) {
+        throw new UsageException("--encryption-key-file: " + e.getMessage());
+      }
+    }
+    return new ValueCoding(compression, minBytes, keys);
   }
 
   private static boolean contains(String[] args, String flag) {

@@ -9,6 +9,7 @@ import io.pxkv.common.cli.UsageException;
 import io.pxkv.common.http.ServerOptions;
 import io.pxkv.common.metrics.ProcessMetrics;
 import io.pxkv.node.metrics.NodeMetrics;
+import io.pxkv.node.storage.EncryptionKeyException;
 import io.pxkv.node.storage.StorageEngine;
 import io.pxkv.node.storage.StorageFiles;
 import io.vertx.core.Vertx;
@@ -19,8 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code px-kvstore node}: parses flags, opens the storage, serves until SIGTERM or Ctrl-C, then
- * closes cleanly. Exit codes: 2 for bad flags (nothing started, nothing written), 1 when the node
- * cannot start (directory locked, damaged data).
+ * closes cleanly. Exit codes: 2 for bad flags or encryption keys that do not fit the data (nothing
+ * started, nothing written), 1 when the node cannot start otherwise (directory locked, damaged
+ * data).
  */
 public final class NodeMain {
   private static final System.Logger log = System.getLogger(NodeMain.class.getName());
@@ -60,7 +62,8 @@ public final class NodeMain {
     } catch (Exception e) {
       log.log(ERROR, "node " + config.id() + " cannot start: " + Shutdown.rootMessage(e));
       vertx.close();
-      return 1;
+      // Keys that do not fit the data are a usage error like a bad flag: nothing was served.
+      return isKeyProblem(e) ? 2 : 1;
     }
     Shutdown.onSignal("px-kvstore node", vertx, server::close);
     log.log(
@@ -85,6 +88,13 @@ public final class NodeMain {
             + config.storage().dataDir()
             + ")");
     return 0;
+  }
+
+  private static boolean isKeyProblem(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof EncryptionKeyException) return true;
+    }
+    return false;
   }
 
   private static CompletableFuture<StorageEngine> openInBackground(

@@ -2,6 +2,7 @@ package io.pxkv.node;
 
 import io.pxkv.common.auth.AuthGate;
 import io.pxkv.common.http.ErrorResponses;
+import io.pxkv.common.http.HttpCompression;
 import io.pxkv.common.http.Requests;
 import io.pxkv.common.http.ServerOptions;
 import io.pxkv.common.kv.KeyPaths;
@@ -98,6 +99,7 @@ public final class NodeVerticle extends VerticleBase {
   }
 
   private void handle(HttpServerRequest request) {
+    HttpCompression.onRequest(request);
     try {
       requests.begin(request);
       if (!gate.admit(request)) return;

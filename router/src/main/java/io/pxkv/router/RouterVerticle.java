@@ -3,6 +3,7 @@ package io.pxkv.router;
 import io.pxkv.common.auth.AuthGate;
 import io.pxkv.common.cluster.ClusterState;
 import io.pxkv.common.http.ErrorResponses;
+import io.pxkv.common.http.HttpCompression;
 import io.pxkv.common.http.JsonResponses;
 import io.pxkv.common.http.Requests;
 import io.pxkv.common.http.ServerOptions;
@@ -138,6 +139,7 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   private void handle(HttpServerRequest request) {
+    HttpCompression.onRequest(request);
     try {
       requests.begin(request);
       if (!gate.admit(request)) return;

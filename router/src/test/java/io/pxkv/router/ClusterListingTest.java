@@ -136,6 +136,35 @@ class ClusterListingTest {
   }
 
   @Test
+  void listingsAndExportsAreGzippedForClientsThatAcceptIt() throws Exception {
+    settled(1);
+    for (int i = 0; i < 40; i++) {
+      node(1 + i % 3).data().put("gz-" + i, "{\"pad\":\"" + "p".repeat(200) + "\"}");
+    }
+    java.net.http.HttpClient http =
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .build();
+    for (String path : List.of("/kv", "/admin/export", "/kv?prefix=gz-&limit=100")) {
+      java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + router.port() + path);
+      var zipped =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(uri).header("Accept-Encoding", "gzip").build(),
+              java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, zipped.statusCode(), path);
+      assertEquals("gzip", zipped.headers().firstValue("Content-Encoding").orElse(null), path);
+      String text;
+      try (var in =
+          new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))) {
+        text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      assertTrue(zipped.body().length * 3 < text.length(), path + " shrinks");
+      assertEquals(get(path).bodyAsString(), text, path + " says the same gzipped");
+      assertNull(get(path).getHeader("Content-Encoding"), path + " plain without Accept-Encoding");
+    }
+  }
+
+  @Test
   void tombstonesAreAskedForOnlyWhileKeysMoveAndEveryScanIsTagged() throws Exception {
     settled(4);
     node(1).data().put("a", "1");

@@ -63,8 +63,12 @@ final class ListingRouter extends VerticleBase {
         };
     kv = new ForwardingHandler(views, config.limits(), config.timeoutMs());
     backup = new ClusterBackup(views, config.limits(), config.timeoutMs());
-    server = vertx.createHttpServer().requestHandler(this::handle);
-    return server.listen(0, "127.0.0.1");
+    // The router's server options (HTTP compression among them), as RouterVerticle has them.
+    server =
+        vertx
+            .createHttpServer(io.pxkv.common.http.ServerOptions.http("127.0.0.1", 0))
+            .requestHandler(this::handle);
+    return server.listen();
   }
 
   @Override

@@ -88,6 +88,36 @@ class RouterVerticleTest {
   }
 
   @Test
+  void aGzippedPutBodyIsInflatedAndABombIs413() throws Exception {
+    java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+    try (var gz = new java.util.zip.GZIPOutputStream(zipped)) {
+      gz.write("{\"key\":\"zipped\",\"value\":[1,2,3]}".getBytes(StandardCharsets.UTF_8));
+    }
+    HttpResponse<Buffer> put =
+        client
+            .request(HttpMethod.PUT, router.port(), "127.0.0.1", "/kv")
+            .putHeader("Content-Encoding", "gzip")
+            .sendBuffer(Buffer.buffer(zipped.toByteArray()))
+            .await(WAIT_S, TimeUnit.SECONDS);
+    assertEquals(201, put.statusCode(), put.bodyAsString());
+    assertEquals("[1,2,3]", node(ring().owner("zipped")).data().get("zipped"));
+    // 64 MiB of spaces in about 64 KiB: inflated past the body limit.
+    java.io.ByteArrayOutputStream bomb = new java.io.ByteArrayOutputStream();
+    try (var gz = new java.util.zip.GZIPOutputStream(bomb)) {
+      byte[] spaces = new byte[1 << 20];
+      java.util.Arrays.fill(spaces, (byte) ' ');
+      for (int i = 0; i < 64; i++) gz.write(spaces);
+    }
+    HttpResponse<Buffer> refused =
+        client
+            .request(HttpMethod.PUT, router.port(), "127.0.0.1", "/kv/bomb")
+            .putHeader("Content-Encoding", "gzip")
+            .sendBuffer(Buffer.buffer(bomb.toByteArray()))
+            .await(WAIT_S, TimeUnit.SECONDS);
+    assertError(refused, 413, "body_too_large");
+  }
+
+  @Test
   void theRequestReachesTheNodeAsTheClientSentIt() throws Exception {
     String body = "{ \"key\" : \"beta\", \"value\" : [1, 2] }";
     send(HttpMethod.PUT, "/kv", body, "application/json; charset=utf-8");

@@ -9,13 +9,19 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Reads a request body up to a byte limit. A declared Content-Length over the limit is refused
- * before a byte is read; a chunked body is refused as soon as it crosses the limit.
+ * before a byte is read; a chunked body is refused as soon as it crosses the limit, and so is a
+ * compressed one (the server inflates it as it arrives), counted in inflated bytes.
  */
 public final class BodyReader {
   private BodyReader() {}
 
   public static Future<Buffer> read(HttpServerRequest request, long maxBytes) {
     String declared = request.getHeader(Headers.CONTENT_LENGTH);
+    String encoding = request.getHeader("Content-Encoding");
+    if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
+      // A compressed body's declared length says nothing of what it inflates to: count that.
+      declared = null;
+    }
     if (declared != null) {
       long length;
       try {

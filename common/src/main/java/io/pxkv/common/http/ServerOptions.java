@@ -40,12 +40,21 @@ public final class ServerOptions {
    * serves WebSockets, so their compression extensions are off: with them on (the Vert.x default),
    * every connection carries a handler that inspects each request and response for a WebSocket
    * handshake.
+   *
+   * <p>HTTP compression: a client that sends {@code Accept-Encoding: gzip} gets its answers
+   * (listings and exports above all) gzipped, at level 1 since it runs on the event loop; other
+   * clients, the router's own among them, get them as they are. A request body sent with {@code
+   * Content-Encoding: gzip} is inflated as it arrives, and {@link BodyReader} bounds the inflated
+   * bytes, so a decompression bomb is {@code 413}.
    */
   public static HttpServerOptions http(String host, int port) {
     return new HttpServerOptions()
         .setHost(host)
         .setPort(port)
         .setTcpNoDelay(true)
+        .setCompressionSupported(true)
+        .setCompressionLevel(1)
+        .setDecompressionSupported(true)
         .setPerFrameWebSocketCompressionSupported(false)
         .setPerMessageWebSocketCompressionSupported(false);
   }

@@ -8,6 +8,7 @@ import io.pxkv.node.storage.StorageEngine.StoredRecord;
 import io.pxkv.node.storage.StorageEngine.TombstoneResult;
 import io.pxkv.node.storage.StorageEngine.Versioned;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The only bridge between the event loop and the storage engine: every call returns a Vert.x {@link
@@ -29,13 +31,18 @@ import java.util.function.Predicate;
  *   <li>Disk reads run on the {@code kv-read} worker pool, unordered, so one slow read does not
  *       hold up the others.
  *   <li>Writes are queued to the engine, whose own {@code kv-write} thread appends, fsyncs and
- *       completes them; the result hops back to the caller's event loop.
+ *       completes them; the result hops back to the caller's event loop. The engine deflates a
+ *       value on the thread that queues it: writes carrying {@link #OFF_LOOP_BYTES} of values or
+ *       more are queued from a {@code kv-read} worker, so the event loop never deflates much.
  * </ul>
  */
 public final class StorageService {
   /** Positional reads are cheap and parallel; a few threads beyond the cores hide disk latency. */
   private static final int READ_THREADS =
       Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+
+  /** Writes carrying at least this many value bytes are queued (and deflated) off the loop. */
+  static final long OFF_LOOP_BYTES = 64 * 1024;
 
   private final Vertx vertx;
   private final StorageEngine engine;
@@ -73,12 +80,12 @@ public final class StorageService {
 
   /** {@link StorageEngine#put}, tagged {@code epoch} (0: untagged). */
   public Future<PutResult> put(String key, byte[] value, long epoch) {
-    return onCaller(engine.put(key, value, epoch));
+    return queued(value.length, () -> engine.put(key, value, epoch));
   }
 
   /** {@link StorageEngine#put} of a value expiring at {@code expiresAt} (0: never). */
   public Future<PutResult> put(String key, byte[] value, long expiresAt, long epoch) {
-    return onCaller(engine.put(key, value, expiresAt, epoch));
+    return queued(value.length, () -> engine.put(key, value, expiresAt, epoch));
   }
 
   /**
@@ -96,11 +103,31 @@ public final class StorageService {
    */
   public Future<List<AsyncResult<PutResult>>> putAll(
       List<String> keys, List<byte[]> values, long[] expiresAt, long epoch) {
-    List<CompletableFuture<PutResult>> puts = engine.putAll(keys, values, expiresAt, epoch);
-    CompletableFuture<Void> all = CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new));
-    // allOf fails if any put failed; every put is done either way, and each is reported alone.
-    return onCaller(all.handle((ignored, failure) -> null))
-        .map(v -> puts.stream().map(StorageService::outcome).toList());
+    long bytes = 0;
+    for (byte[] v : values) bytes += v.length;
+    return queued(bytes, () -> whenAllDone(engine.putAll(keys, values, expiresAt, epoch)))
+        .map(puts -> puts.stream().map(StorageService::outcome).toList());
+  }
+
+  /** Completes with {@code futures} once every one of them is done, failed or not. */
+  private static <T> CompletableFuture<List<CompletableFuture<T>>> whenAllDone(
+      List<CompletableFuture<T>> futures) {
+    // allOf fails if any failed; every one is done either way, and each is reported alone.
+    return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+        .handle((ignored, failure) -> futures);
+  }
+
+  /**
+   * Queues a write carrying {@code valueBytes} of values: from this thread when they are few, else
+   * from a {@code kv-read} worker (the engine deflates values where they are queued); the result
+   * comes back on the caller's context either way.
+   */
+  private <T> Future<T> queued(long valueBytes, Supplier<CompletableFuture<T>> write) {
+    if (valueBytes < OFF_LOOP_BYTES) return onCaller(write.get());
+    Context caller = vertx.getOrCreateContext();
+    return readers
+        .executeBlocking(write::get, false)
+        .compose(queuedWrite -> Future.fromCompletionStage(queuedWrite, caller));
   }
 
   /** The outcome of a future that is already complete (so {@code join} does not wait). */
@@ -126,7 +153,9 @@ public final class StorageService {
   /** {@link StorageEngine#importRecord}: completes with whether the record was written. */
   public Future<Boolean> importRecord(
       String key, byte[] valueOrNull, long version, int writer, long expiresAt, long epoch) {
-    return onCaller(engine.importRecord(key, valueOrNull, version, writer, expiresAt, epoch));
+    return queued(
+        valueOrNull == null ? 0 : valueOrNull.length,
+        () -> engine.importRecord(key, valueOrNull, version, writer, expiresAt, epoch));
   }
 
   /** Whether a value expiring at {@code expiresAt} (0: never) has expired by the engine's clock. */
@@ -144,7 +173,10 @@ public final class StorageService {
    * caller, once all are done, with each one's outcome in order.
    */
   public Future<List<AsyncResult<Boolean>>> importAll(List<StoredRecord> records, long epoch) {
-    return allOf(engine.importAll(records, epoch));
+    long bytes = 0;
+    for (StoredRecord r : records) bytes += r.value() == null ? 0 : r.value().length;
+    return queued(bytes, () -> whenAllDone(engine.importAll(records, epoch)))
+        .map(imports -> imports.stream().map(StorageService::outcome).toList());
   }
 
   /** {@link StorageEngine#handoffAll}, as {@link #importAll}. */

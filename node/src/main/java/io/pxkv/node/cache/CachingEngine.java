@@ -1,5 +1,6 @@
 package io.pxkv.node.cache;
 
+import io.pxkv.node.storage.CodecStats;
 import io.pxkv.node.storage.CompactionResult;
 import io.pxkv.node.storage.RecoveryReport;
 import io.pxkv.node.storage.StorageEngine;
@@ -252,6 +253,11 @@ public final class CachingEngine implements StorageEngine {
   @Override
   public long size() {
     return inner.size();
+  }
+
+  @Override
+  public CodecStats codecStats() {
+    return inner.codecStats();
   }
 
   @Override

@@ -3,9 +3,11 @@ package io.pxkv.node.http;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.JsonResponses;
 import io.pxkv.node.async.StorageService;
+import io.pxkv.node.storage.CodecStats;
 import io.pxkv.node.storage.StorageEngine;
 import io.pxkv.node.storage.StorageStats;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -75,6 +77,29 @@ public final class StatusHandler {
             .put("cache", cache)
             .put("writeFailure", engine.writeFailure())
             .put("recovery", engine.recoveryReport().summary());
+    CodecStats c = engine.codecStats();
+    if (c != null) body.put("compression", compression(c)).put("encryption", encryption(c));
     JsonResponses.send(request.response(), 200, body.toBuffer());
+  }
+
+  /** What deflate did to the values written since the node started. */
+  private static JsonObject compression(CodecStats c) {
+    return new JsonObject()
+        .put("codec", c.compression())
+        .put("minBytes", c.compressionMinBytes())
+        .put("valuesWritten", c.valuesWritten())
+        .put("valuesCompressed", c.valuesCompressed())
+        .put("rawBytes", c.rawBytes())
+        .put("storedBytes", c.storedBytes())
+        .put("ratio", c.ratio());
+  }
+
+  /** Key ids only, never key bytes; {@code keyIdsOnDisk} shows a rotation's progress. */
+  private static JsonObject encryption(CodecStats c) {
+    return new JsonObject()
+        .put("enabled", c.encryptionKeyId() != null)
+        .put("keyId", c.encryptionKeyId())
+        .put("keyIdsOnDisk", new JsonArray(c.keyIdsOnDisk()))
+        .put("recordsReencrypted", c.recordsReencrypted());
   }
 }

@@ -45,6 +45,8 @@ import java.util.function.Predicate;
  */
 public final class BitcaskEngine implements StorageEngine {
   private static final int READ_ATTEMPTS = 4;
+  private static final StoredValues.Encoded NO_VALUE =
+      new StoredValues.Encoded(null, RecordCodec.CODEC_NONE);
 
   private final Path dir;
   private final DirectoryLock lock;
@@ -54,6 +56,7 @@ public final class BitcaskEngine implements StorageEngine {
   private final RecoveryReport report;
   private final int writerId;
   private final HybridClock clock;
+  private final StoredValues values;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
@@ -79,7 +82,9 @@ public final class BitcaskEngine implements StorageEngine {
       LogWriter writer,
       RecoveryReport report,
       int writerId,
-      HybridClock clock) {
+      HybridClock clock,
+      StoredValues values) {
+    this.values = values;
     this.dir = dir;
     this.clock = clock;
     this.lock = lock;
@@ -112,9 +117,14 @@ public final class BitcaskEngine implements StorageEngine {
     Files.createDirectories(dir);
     DirectoryLock lock = DirectoryLock.acquire(dir);
     try {
+      StoredValues values = new StoredValues(options.coding());
+      // Before any value is read or sealed: the keys must be the ones the data was written with.
+      KeyCheckFile.verify(files, dir, values.cipher());
       KeyDirectory keydir = new KeyDirectory();
       HybridClock clock = new HybridClock(wall, options.clockOffsetMillis());
       Recovery.Result recovered = new Recovery(dir, files, options.recover(), keydir, clock).run();
+      checkKeyIdsSeen(recovered.keyIds(), options.coding().keys(), dir);
+      values.keyIdsOnDisk(KeyCheckFile.addCurrent(files, dir, values.cipher()));
       AtomicInteger nextId = new AtomicInteger(recovered.maxId() + 1);
       Segment active = recovered.newest();
       if (active == null || active.format() != SegmentHeader.FORMAT_VERSION) {
@@ -136,11 +146,12 @@ public final class BitcaskEngine implements StorageEngine {
               nextId,
               () -> {
                 if (compactor[0] != null) compactor[0].segmentRolled();
-              });
+              },
+              values.cipher());
       BitcaskEngine engine =
           new BitcaskEngine(
-              dir, lock, keydir, writer, recovered.report(), options.writerId(), clock);
-      compactor[0] = new Compactor(dir, files, keydir, writer, clock, options);
+              dir, lock, keydir, writer, recovered.report(), options.writerId(), clock, values);
+      compactor[0] = new Compactor(dir, files, keydir, writer, clock, options, values);
       engine.compactor = compactor[0];
       engine.expiry = new ActiveExpiry(keydir, writer, clock);
       engine.writerThread.start();
@@ -149,6 +160,32 @@ public final class BitcaskEngine implements StorageEngine {
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;
+    }
+  }
+
+  /**
+   * A key id found in a scanned record must be in the key file: {@code KEYS} normally says so
+   * first, but may have been lost or copied without the segments.
+   */
+  private static void checkKeyIdsSeen(Set<Integer> seen, EncryptionKeys keys, Path dir)
+      throws EncryptionKeyException {
+    for (int id : seen) {
+      if (keys == null) {
+        throw new EncryptionKeyException(
+            dir
+                + " holds values encrypted under key id "
+                + id
+                + "; start the node with --encryption-key-file holding it");
+      }
+      if (keys.key(id) == null) {
+        throw new EncryptionKeyException(
+            dir
+                + " holds values encrypted under key id "
+                + id
+                + ", which the encryption key file does not hold (it holds "
+                + keys.ids()
+                + ")");
+      }
     }
   }
 
@@ -175,7 +212,7 @@ public final class BitcaskEngine implements StorageEngine {
       KeyDirEntry e = live(key);
       if (e == null) return Optional.empty();
       try {
-        byte[] value = read(key, e, RecordKind.PUT).value();
+        byte[] value = value(key, e);
         return Optional.of(new Versioned(value, e.version(), e.writer(), e.expiresAt()));
       } catch (ClosedChannelException moved) {
         // Compaction moved the record and deleted its segment between lookup and read.
@@ -213,7 +250,7 @@ public final class BitcaskEngine implements StorageEngine {
       // An expired value is absent, as if never written: it has no tombstone to show.
       if (expired(e.expiresAt())) return Optional.empty();
       try {
-        byte[] value = read(key, e, RecordKind.PUT).value();
+        byte[] value = value(key, e);
         return Optional.of(
             StoredRecord.expiring(key, value, e.version(), e.writer(), e.expiresAt()));
       } catch (ClosedChannelException moved) {
@@ -253,7 +290,8 @@ public final class BitcaskEngine implements StorageEngine {
   @Override
   public CompletableFuture<PutResult> put(String key, byte[] value, long expiresAt, long epoch) {
     CompletableFuture<PutResult> f = new CompletableFuture<>();
-    writer.submit(new WriteOp.Put(key, value.clone(), expiresAt, epoch, f));
+    StoredValues.Encoded v = values.encode(value);
+    writer.submit(new WriteOp.Put(key, v.bytes(), v.codec(), expiresAt, epoch, f));
     return f;
   }
 
@@ -265,7 +303,8 @@ public final class BitcaskEngine implements StorageEngine {
     for (int i = 0; i < keys.size(); i++) {
       CompletableFuture<PutResult> f = new CompletableFuture<>();
       long expiry = expiresAt == null ? 0 : expiresAt[i];
-      ops.add(new WriteOp.Put(keys.get(i), values.get(i).clone(), expiry, epoch, f));
+      StoredValues.Encoded v = this.values.encode(values.get(i));
+      ops.add(new WriteOp.Put(keys.get(i), v.bytes(), v.codec(), expiry, epoch, f));
       puts.add(f);
     }
     writer.submitAll(ops);
@@ -297,10 +336,11 @@ public final class BitcaskEngine implements StorageEngine {
     if (!StorageEngine.isImportableVersion(version)) {
       return CompletableFuture.failedFuture(StorageEngine.badImportVersion(version));
     }
-    byte[] value = valueOrNull == null ? null : valueOrNull.clone();
+    StoredValues.Encoded v = valueOrNull == null ? NO_VALUE : values.encode(valueOrNull);
     CompletableFuture<Boolean> f = new CompletableFuture<>();
-    long expiry = value == null ? 0 : expiresAt;
-    writer.submit(new WriteOp.Import(key, value, version, writerOfVersion, expiry, epoch, f));
+    long expiry = valueOrNull == null ? 0 : expiresAt;
+    writer.submit(
+        new WriteOp.Import(key, v.bytes(), v.codec(), version, writerOfVersion, expiry, epoch, f));
     return f;
   }
 
@@ -323,8 +363,10 @@ public final class BitcaskEngine implements StorageEngine {
         f.completeExceptionally(StorageEngine.badImportVersion(r.version()));
         continue;
       }
-      byte[] value = r.value() == null ? null : r.value().clone();
-      ops.add(new WriteOp.Import(r.key(), value, r.version(), r.writer(), r.expiresAt(), epoch, f));
+      StoredValues.Encoded v = r.value() == null ? NO_VALUE : values.encode(r.value());
+      ops.add(
+          new WriteOp.Import(
+              r.key(), v.bytes(), v.codec(), r.version(), r.writer(), r.expiresAt(), epoch, f));
     }
     writer.submitAll(ops);
     return all;
@@ -432,6 +474,11 @@ public final class BitcaskEngine implements StorageEngine {
         0,
         compactor.compactions(),
         compactor.reclaimedBytes());
+  }
+
+  @Override
+  public CodecStats codecStats() {
+    return values.stats();
   }
 
   @Override
@@ -577,6 +624,16 @@ public final class BitcaskEngine implements StorageEngine {
     }
     if (total != keydir.liveBytes()) {
       throw new IllegalStateException("live bytes " + keydir.liveBytes() + " != " + total);
+    }
+  }
+
+  /** The value of the live record {@code e}: read, its tag checked, decrypted and inflated. */
+  private byte[] value(String key, KeyDirEntry e) throws IOException {
+    Record r = read(key, e, RecordKind.PUT);
+    try {
+      return values.decode(r);
+    } catch (CorruptRecordException ex) {
+      throw damaged(keydir.segment(e.segmentId()), e, ex.getMessage());
     }
   }
 

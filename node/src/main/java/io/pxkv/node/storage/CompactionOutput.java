@@ -43,9 +43,12 @@ final class CompactionOutput {
   private final List<Move> moves = new ArrayList<>();
   private final List<Drop> drops = new ArrayList<>();
   private final List<Segment> published = new ArrayList<>();
+  private final StoredValues values;
   private ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
 
-  CompactionOutput(Path dir, StorageFiles files, int firstId, int ids, long segmentBytes) {
+  CompactionOutput(
+      Path dir, StorageFiles files, int firstId, int ids, long segmentBytes, StoredValues values) {
+    this.values = values;
     this.dir = dir;
     this.files = files;
     this.firstId = firstId;
@@ -55,11 +58,31 @@ final class CompactionOutput {
 
   /**
    * Copies a current record with its kind, seq, version and writer, in the current format (a
-   * format-1 record is rewritten as format 2; a format-2 record comes out byte for byte).
+   * format-1 record is rewritten as format 2; a format-2 record comes out byte for byte, unless its
+   * value is not encrypted under the current key: then it is decrypted and sealed again under it).
    */
   void copy(Record r, KeyDirEntry from) throws IOException {
     byte[] key = RecordCodec.keyBytes(r.key());
-    int size = RecordCodec.size(key, r.value(), r.expiresAt());
+    boolean reseal = values.needsReseal(r);
+    byte[] value = r.value();
+    if (reseal) {
+      try {
+        value = values.open(r);
+      } catch (RecordCodec.CorruptRecordException e) {
+        throw new IOException(
+            "record of key "
+                + r.key()
+                + " at byte "
+                + from.offset()
+                + " of segment "
+                + from.segmentId()
+                + " cannot be re-encrypted ("
+                + e.getMessage()
+                + "); compaction left the segment as it was");
+      }
+    }
+    int keyId = reseal ? RecordCodec.NO_KEY : r.keyId();
+    int size = RecordCodec.size(key, value, r.expiresAt(), r.codec(), keyId, reseal);
     Part part = partFor(size);
     if (buffer.remaining() < size) {
       flush(part);
@@ -67,7 +90,18 @@ final class CompactionOutput {
     }
     long offset = part.size + buffer.position();
     RecordCodec.encode(
-        buffer, r.kind(), r.seq(), r.version(), r.writer(), key, r.value(), r.expiresAt());
+        buffer,
+        r.kind(),
+        r.seq(),
+        r.version(),
+        r.writer(),
+        key,
+        value,
+        r.expiresAt(),
+        r.codec(),
+        keyId,
+        reseal ? values.cipher() : null);
+    if (reseal) values.resealed();
     part.hints.add(
         new HintFile.Entry(
             r.key(), offset, size, r.seq(), r.version(), r.writer(), r.expiresAt(), r.kind()));

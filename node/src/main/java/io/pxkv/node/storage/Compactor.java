@@ -53,6 +53,7 @@ final class Compactor {
   private final HybridClock clock;
   private final long graceMicros;
   private final ScheduledExecutorService thread;
+  private final StoredValues values;
 
   /** Guards {@link #hold} and {@link #holdsStarted} against the forgetting of tombstones. */
   private final Object holdLock = new Object();
@@ -69,7 +70,9 @@ final class Compactor {
       KeyDirectory keydir,
       LogWriter writer,
       HybridClock clock,
-      StorageOptions options) {
+      StorageOptions options,
+      StoredValues values) {
+    this.values = values;
     this.dir = dir;
     this.files = files;
     this.keydir = keydir;
@@ -221,7 +224,8 @@ final class Compactor {
       holdsBefore = holdsStarted;
     }
     CompactionOutput output =
-        new CompactionOutput(dir, files, roll.firstReserved(), roll.reserved(), segmentBytes);
+        new CompactionOutput(
+            dir, files, roll.firstReserved(), roll.reserved(), segmentBytes, values);
     Map<Integer, long[]> offsets = keydir.recordOffsets(inputIds);
     try {
       long now = clock.nowMicros();
@@ -240,7 +244,14 @@ final class Compactor {
       output.swapInto(keydir, keepInputs);
     }
     if (keepInputs) return new CompactionResult(0, output.segments().size(), 0);
-    return deleteInputs(inputs, output);
+    CompactionResult result = deleteInputs(inputs, output);
+    if (all && values.cipher() != null) {
+      // Every record older than the roll was re-sealed under the current key, and every later one
+      // was sealed with it: the old keys are no longer needed (docs/OPERATIONS.md, key rotation).
+      KeyCheckFile.retainCurrent(files, dir, values.cipher());
+      values.keyIdsOnDisk(List.of(values.cipher().currentId()));
+    }
+    return result;
   }
 
   /**

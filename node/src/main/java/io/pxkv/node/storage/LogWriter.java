@@ -65,7 +65,8 @@ final class LogWriter implements Runnable {
       Segment active,
       long firstSeq,
       AtomicInteger nextId,
-      Runnable onRoll)
+      Runnable onRoll,
+      RecordCipher cipher)
       throws IOException {
     this.keydir = keydir;
     this.clock = clock;
@@ -81,7 +82,8 @@ final class LogWriter implements Runnable {
             () -> failure != null,
             why -> failure = why,
             keydir::addSegment,
-            onRoll);
+            onRoll,
+            cipher);
   }
 
   /** The segment being appended to. */
@@ -194,7 +196,8 @@ final class LogWriter implements Runnable {
       boolean created = isAbsent(writes.live(p.key()));
       long version = clock.next();
       KeyDirEntry e =
-          appender.append(RecordKind.PUT, p.key(), p.value(), version, writerId, p.expiresAt());
+          appender.append(
+              RecordKind.PUT, p.key(), p.value(), p.codec(), version, writerId, p.expiresAt());
       writes.wrote(
           p.key(), e, RecordKind.PUT, () -> p.future().complete(new PutResult(version, created)));
     } else if (op instanceof Delete d) {
@@ -216,7 +219,8 @@ final class LogWriter implements Runnable {
       }
       RecordKind kind = i.value() == null ? RecordKind.DELETE : RecordKind.PUT;
       KeyDirEntry e =
-          appender.append(kind, i.key(), i.value(), i.version(), i.writer(), i.expiresAt());
+          appender.append(
+              kind, i.key(), i.value(), i.codec(), i.version(), i.writer(), i.expiresAt());
       writes.wrote(i.key(), e, kind, () -> i.future().complete(true));
     } else if (op instanceof Tombstone t) {
       KeyDirEntry live = writes.live(t.key());
@@ -248,7 +252,13 @@ final class LogWriter implements Runnable {
       // record of the key remains outside the compaction, whatever its age.
       KeyDirEntry e =
           appender.append(
-              RecordKind.DELETE, x.key(), null, live.version(), live.writer(), live.expiresAt());
+              RecordKind.DELETE,
+              x.key(),
+              null,
+              RecordCodec.CODEC_NONE,
+              live.version(),
+              live.writer(),
+              live.expiresAt());
       writes.wrote(x.key(), e, RecordKind.DELETE, () -> x.future().complete(true));
     } else if (op instanceof Fence f) {
       gate.fence(f.epoch());

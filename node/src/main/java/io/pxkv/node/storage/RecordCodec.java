@@ -26,17 +26,20 @@ import java.util.zip.CRC32C;
  *                        bit 0 expiresAt:u64 (ms since the epoch): on a PUT, when the value
  *                        expires; on a DELETE, an expiry tombstone (active expiry wrote it for a
  *                        value that expired then); never on a HANDOFF
- *                        bits 1 valueCodec:u8 and 2 keyId:u32 reserved
+ *                        bit 1 valueCodec:u8 (1 = deflate), bit 2 keyId:u32 (AES-256-GCM)
  *   36+ext   keyLen    key       UTF-8
- *   ...      valueLen  value     the value's bytes, stored as given
+ *   ...      valueLen  value     the value's bytes: as given, deflated (bit 1), and/or sealed
+ *                                  (bit 2: nonce | ciphertext | tag, see RecordCipher)
  * </pre>
  *
  * Flag bits 3-7 are free for later fields. Since {@code extLen} frames the optional fields, a
  * record with fields this version does not know can still be framed and its CRC checked, so it is
  * told apart from a torn or damaged one: a whole, CRC-valid record of an unknown kind, with a flag
- * this version does not implement, optional bytes its flags do not account for, an expiry on a
- * HANDOFF, or a value on a DELETE or HANDOFF was written by a newer version, and {@link #decode}
- * says so with {@link UnsupportedRecordException}.
+ * this version does not implement (bits 3-7), optional fields that do not match its flags, an
+ * unknown value codec, an expiry on a HANDOFF, or with a value, a codec or a key on a DELETE or
+ * HANDOFF was written by a newer version, and {@link #decode} says so with {@link
+ * UnsupportedRecordException}. Compression is applied before encryption; both are only ever set on
+ * a PUT.
  *
  * <p>Format 1 ({@code *.data} segments, read only): {@code crc32c:u32 | version:u64 | keyLen:u32 |
  * valueLen:i32 (-1 = DELETE) | key | value}, 20 header bytes. It is read as kind PUT or DELETE,
@@ -60,17 +63,23 @@ final class RecordCodec {
   /** The header of a format-1 record. */
   static final int FORMAT_1_HEADER_BYTES = 20;
 
-  /** Flag bits of the optional fields; this version implements the expiry. */
+  /** Flag bits of the optional fields, in the order their fields follow the fixed header. */
   static final int FLAG_EXPIRY = 1;
 
   static final int FLAG_VALUE_CODEC = 1 << 1;
   static final int FLAG_KEY_ID = 1 << 2;
 
   /** The flags this version can apply. A record with any other flag set is refused. */
-  static final int SUPPORTED_FLAGS = FLAG_EXPIRY;
+  static final int SUPPORTED_FLAGS = FLAG_EXPIRY | FLAG_VALUE_CODEC | FLAG_KEY_ID;
 
   /** Bytes of the expiry field (bit 0). */
   static final int EXPIRY_BYTES = 8;
+
+  /** Value codec 0: the value is stored as given (no flag, no field). */
+  static final int CODEC_NONE = 0;
+
+  /** The key id of a record that is not encrypted (key ids are 0 .. 2^31-1). */
+  static final int NO_KEY = -1;
 
   /**
    * Sanity bounds, not API limits (the HTTP layer enforces 1 KiB keys and 1 MiB values): they only
@@ -86,8 +95,10 @@ final class RecordCodec {
   private RecordCodec() {}
 
   /**
-   * One decoded record; {@code value} is null unless the kind is PUT; {@code expiresAt} is 0
-   * (never) unless a PUT carries an expiry or a DELETE is an expiry tombstone.
+   * One decoded record; {@code value} is null unless the kind is PUT, and is the stored bytes:
+   * deflated when {@code codec} is not {@link #CODEC_NONE}, sealed under {@code keyId} when that is
+   * not {@link #NO_KEY} (then {@code aad} holds the bytes the seal binds, else it is null). {@code
+   * expiresAt} is 0 (never) unless a PUT carries an expiry or a DELETE is an expiry tombstone.
    */
   record Record(
       RecordKind kind,
@@ -96,10 +107,29 @@ final class RecordCodec {
       int writer,
       String key,
       byte[] value,
-      long expiresAt) {
-    /** A record that never expires. */
+      long expiresAt,
+      int codec,
+      int keyId,
+      byte[] aad) {
+    /** A record stored as given that never expires. */
     Record(RecordKind kind, long seq, long version, int writer, String key, byte[] value) {
-      this(kind, seq, version, writer, key, value, 0);
+      this(kind, seq, version, writer, key, value, 0, CODEC_NONE, NO_KEY, null);
+    }
+
+    /** A record stored as given. */
+    Record(
+        RecordKind kind,
+        long seq,
+        long version,
+        int writer,
+        String key,
+        byte[] value,
+        long expiresAt) {
+      this(kind, seq, version, writer, key, value, expiresAt, CODEC_NONE, NO_KEY, null);
+    }
+
+    boolean sealed() {
+      return keyId != NO_KEY;
     }
   }
 
@@ -117,12 +147,34 @@ final class RecordCodec {
     return size(key.length, valueOrNull == null ? 0 : valueOrNull.length);
   }
 
-  /** The size of a format-2 record, with the expiry field if {@code expiresAt} is not 0. */
+  /** The size of a format-2 record stored as given, with the expiry field if it expires. */
   static int size(byte[] key, byte[] valueOrNull, long expiresAt) {
     return size(key, valueOrNull) + (expiresAt != 0 ? EXPIRY_BYTES : 0);
   }
 
-  /** Appends one format-2 record at {@code out}'s position, which must have room for it. */
+  /** The bytes of the optional fields of a record with this expiry, codec and key id. */
+  static int extBytes(long expiresAt, int codec, int keyId) {
+    return (expiresAt != 0 ? EXPIRY_BYTES : 0)
+        + (codec != CODEC_NONE ? 1 : 0)
+        + (keyId != NO_KEY ? 4 : 0);
+  }
+
+  /**
+   * The size of a format-2 record holding {@code value} (null unless PUT) with this expiry and
+   * codec, sealed now when {@code seal}, or already sealed under {@code keyId}.
+   */
+  static int size(
+      byte[] key, byte[] valueOrNull, long expiresAt, int codec, int keyId, boolean seal) {
+    int valueLen = valueOrNull == null ? 0 : valueOrNull.length;
+    int sealedUnder = keyId;
+    if (seal) {
+      valueLen += RecordCipher.OVERHEAD;
+      sealedUnder = 0;
+    }
+    return HEADER_BYTES + extBytes(expiresAt, codec, sealedUnder) + key.length + valueLen;
+  }
+
+  /** Appends one format-2 record stored as given that never expires at {@code out}'s position. */
   static void encode(
       ByteBuffer out,
       RecordKind kind,
@@ -134,11 +186,7 @@ final class RecordCodec {
     encode(out, kind, seq, version, writer, key, valueOrNull, 0);
   }
 
-  /**
-   * Appends one format-2 record at {@code out}'s position, which must have room for it ({@link
-   * #size(byte[], byte[], long)}); an {@code expiresAt} other than 0 (a PUT's only) is written as
-   * the optional field of flag bit 0.
-   */
+  /** Appends one format-2 record stored as given at {@code out}'s position. */
   static void encode(
       ByteBuffer out,
       RecordKind kind,
@@ -148,23 +196,64 @@ final class RecordCodec {
       byte[] key,
       byte[] valueOrNull,
       long expiresAt) {
+    encode(out, kind, seq, version, writer, key, valueOrNull, expiresAt, CODEC_NONE, NO_KEY, null);
+  }
+
+  /**
+   * Appends one format-2 record at {@code out}'s position, which must have room for it ({@link
+   * #size(byte[], byte[], long, int, int, boolean)}). An {@code expiresAt} other than 0 (a PUT's,
+   * or an expiry tombstone's) is written as the optional field of flag bit 0. {@code value} is the
+   * value as stored before encryption (deflated when {@code codec} says so). With {@code sealWith},
+   * the value is sealed now under its current key, binding this record's header (expiry included)
+   * and key; without it, a {@code keyId} other than {@link #NO_KEY} says {@code value} is already
+   * sealed under it (a copy).
+   */
+  static void encode(
+      ByteBuffer out,
+      RecordKind kind,
+      long seq,
+      long version,
+      int writer,
+      byte[] key,
+      byte[] valueOrNull,
+      long expiresAt,
+      int codec,
+      int keyId,
+      RecordCipher sealWith) {
+    if (valueOrNull == null && (codec != CODEC_NONE || keyId != NO_KEY || sealWith != null)) {
+      throw new IllegalArgumentException("only a value has a codec or a key");
+    }
     if (expiresAt != 0 && kind == RecordKind.HANDOFF) {
       throw new IllegalArgumentException("a HANDOFF record has no expiry");
     }
-    boolean expires = expiresAt != 0;
+    int sealedUnder = sealWith != null ? sealWith.currentId() : keyId;
+    int flags =
+        (expiresAt != 0 ? FLAG_EXPIRY : 0)
+            | (codec != CODEC_NONE ? FLAG_VALUE_CODEC : 0)
+            | (sealedUnder != NO_KEY ? FLAG_KEY_ID : 0);
+    int valueLen = valueOrNull == null ? 0 : valueOrNull.length;
+    if (sealWith != null) valueLen += RecordCipher.OVERHEAD;
     int start = out.position();
     out.putInt(0); // crc, filled in below once the rest is in place
     out.put(kind.code());
-    out.put((byte) (expires ? FLAG_EXPIRY : 0)); // flags
-    out.putShort((short) (expires ? EXPIRY_BYTES : 0)); // extLen
+    out.put((byte) flags);
+    out.putShort((short) extBytes(expiresAt, codec, sealedUnder));
     out.putLong(seq);
     out.putLong(version);
     out.putInt(writer);
     out.putInt(key.length);
-    out.putInt(valueOrNull == null ? 0 : valueOrNull.length);
-    if (expires) out.putLong(expiresAt);
+    out.putInt(valueLen);
+    if (expiresAt != 0) out.putLong(expiresAt);
+    if (codec != CODEC_NONE) out.put((byte) codec);
+    if (sealedUnder != NO_KEY) out.putInt(sealedUnder);
     out.put(key);
-    if (valueOrNull != null) out.put(valueOrNull);
+    if (sealWith != null) {
+      ByteBuffer aad = out.duplicate();
+      aad.limit(out.position()).position(start + CRC_BYTES);
+      sealWith.seal(aad, valueOrNull, out);
+    } else if (valueOrNull != null) {
+      out.put(valueOrNull);
+    }
     int end = out.position();
     out.putInt(start, crc(out, start + CRC_BYTES, end));
   }
@@ -253,29 +342,46 @@ final class RecordCodec {
     if ((flags & ~SUPPORTED_FLAGS) != 0) {
       throw new UnsupportedRecordException(String.format("record flags 0x%02x", flags));
     }
-    boolean expires = (flags & FLAG_EXPIRY) != 0;
-    int known = expires ? EXPIRY_BYTES : 0;
-    if (extLen != known) {
+    int expectedExt =
+        ((flags & FLAG_EXPIRY) != 0 ? EXPIRY_BYTES : 0)
+            + ((flags & FLAG_VALUE_CODEC) != 0 ? 1 : 0)
+            + ((flags & FLAG_KEY_ID) != 0 ? 4 : 0);
+    if (extLen != expectedExt) {
       throw new UnsupportedRecordException(
-          extLen + " bytes of optional fields where its flags account for " + known);
+          String.format("%d bytes of optional fields with flags 0x%02x", extLen, flags));
     }
-    if (kind != RecordKind.PUT && valueLen != 0) {
-      throw new UnsupportedRecordException("a " + kind + " record with a value");
+    if (kind != RecordKind.PUT && (valueLen != 0 || (flags & ~FLAG_EXPIRY) != 0)) {
+      throw new UnsupportedRecordException("a " + kind + " record with a value, codec or key");
     }
+    int field = at + HEADER_BYTES;
     long expiresAt = 0;
-    if (expires) {
-      if (kind == RecordKind.HANDOFF)
+    if ((flags & FLAG_EXPIRY) != 0) {
+      if (kind == RecordKind.HANDOFF) {
         throw new UnsupportedRecordException("a HANDOFF that expires");
-      expiresAt = buf.getLong(at + HEADER_BYTES);
+      }
+      expiresAt = buf.getLong(field);
       if (expiresAt == 0) throw new UnsupportedRecordException("an expiry of 0");
+      field += EXPIRY_BYTES;
     }
-    int keyAt = at + HEADER_BYTES + extLen;
+    int codec = CODEC_NONE;
+    if ((flags & FLAG_VALUE_CODEC) != 0) {
+      codec = buf.get(field++) & 0xff;
+      if (codec != Deflate.CODEC) throw new UnsupportedRecordException("value codec " + codec);
+    }
+    int keyId = NO_KEY;
+    byte[] aad = null;
+    if ((flags & FLAG_KEY_ID) != 0) {
+      keyId = buf.getInt(field);
+      if (keyId < 0) throw new UnsupportedRecordException("key id " + (keyId & 0xffffffffL));
+      aad = new byte[HEADER_BYTES - CRC_BYTES + extLen + keyLen];
+      buf.get(at + CRC_BYTES, aad);
+    }
     byte[] key = new byte[keyLen];
-    buf.get(keyAt, key);
+    buf.get(at + HEADER_BYTES + extLen, key);
     byte[] value = null;
     if (kind == RecordKind.PUT) {
       value = new byte[valueLen];
-      buf.get(keyAt + keyLen, value);
+      buf.get(at + HEADER_BYTES + extLen + keyLen, value);
     }
     return new Record(
         kind,
@@ -284,7 +390,10 @@ final class RecordCodec {
         buf.getInt(at + 24),
         new String(key, StandardCharsets.UTF_8),
         value,
-        expiresAt);
+        expiresAt,
+        codec,
+        keyId,
+        aad);
   }
 
   private static Record decodeFormat1(ByteBuffer buf, int at) {
@@ -299,7 +408,7 @@ final class RecordCodec {
       buf.get(at + FORMAT_1_HEADER_BYTES + keyLen, value);
     }
     RecordKind kind = value == null ? RecordKind.DELETE : RecordKind.PUT;
-    return new Record(kind, version, version, 0, new String(key, StandardCharsets.UTF_8), value, 0);
+    return new Record(kind, version, version, 0, new String(key, StandardCharsets.UTF_8), value);
   }
 
   private static int crc(ByteBuffer buf, int from, int to) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -43,6 +44,7 @@ final class Recovery {
   private final KeyDirectory keydir;
   private final HybridClock clock;
   private final List<String> events = new ArrayList<>();
+  private final Set<Integer> keyIds = new TreeSet<>();
   private int hintsUsed;
   private int hintsRejected;
   private int tornRecords;
@@ -56,7 +58,9 @@ final class Recovery {
    * The outcome: the report, the newest segment (null if none), the largest id in use and the
    * largest seq found (0 if none).
    */
-  record Result(RecoveryReport report, Segment newest, int maxId, long maxSeq) {}
+  /** {@code keyIds}: the encryption key ids of the records scanned (not of hinted segments). */
+  record Result(
+      RecoveryReport report, Segment newest, int maxId, long maxSeq, Set<Integer> keyIds) {}
 
   Recovery(Path dir, StorageFiles files, boolean recover, KeyDirectory keydir, HybridClock clock) {
     this.dir = dir;
@@ -136,7 +140,7 @@ final class Recovery {
             droppedRecords,
             droppedBytes,
             events);
-    return new Result(report, newest, maxId, maxSeq);
+    return new Result(report, newest, maxId, maxSeq, keyIds);
   }
 
   private void deleteOrphans(TreeSet<Integer> hintIds, Map<Integer, Path> segments, Kind kind)
@@ -266,6 +270,7 @@ final class Recovery {
         Step step = scanner.read(pos);
         if (step.problem() == null) {
           var r = step.record();
+          if (r.sealed()) keyIds.add(r.keyId());
           apply(
               segment,
               r.key(),

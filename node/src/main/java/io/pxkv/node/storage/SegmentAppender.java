@@ -32,6 +32,9 @@ final class SegmentAppender {
   private final Consumer<Segment> adding;
   private final Runnable rolled;
 
+  /** Seals every value written; null when encryption is off. */
+  private final RecordCipher cipher;
+
   /** INTERVAL mode only, else null. */
   private final BackgroundSync backgroundSync;
 
@@ -60,8 +63,10 @@ final class SegmentAppender {
       BooleanSupplier failed,
       Consumer<String> onSyncFailure,
       Consumer<Segment> adding,
-      Runnable rolled)
+      Runnable rolled,
+      RecordCipher cipher)
       throws IOException {
+    this.cipher = cipher;
     this.dir = dir;
     this.files = files;
     this.syncMode = options.syncMode();
@@ -96,15 +101,27 @@ final class SegmentAppender {
    */
   KeyDirEntry append(RecordKind kind, String key, byte[] value, long version, int writer)
       throws IOException {
-    return append(kind, key, value, version, writer, 0);
+    return append(kind, key, value, RecordCodec.CODEC_NONE, version, writer, 0);
   }
 
-  /** {@link #append}, of a PUT that expires at {@code expiresAt} (0: never). */
+  /**
+   * As {@link #append(RecordKind, String, byte[], long, int)}, with {@code value} in value codec
+   * {@code codec}, expiring at {@code expiresAt} (0: never); a value is sealed here when encryption
+   * is on.
+   */
   KeyDirEntry append(
-      RecordKind kind, String key, byte[] value, long version, int writer, long expiresAt)
+      RecordKind kind,
+      String key,
+      byte[] value,
+      int codec,
+      long version,
+      int writer,
+      long expiresAt)
       throws IOException {
     byte[] keyBytes = RecordCodec.keyBytes(key);
-    int size = RecordCodec.size(keyBytes, value, expiresAt);
+    RecordCipher seal = value == null ? null : cipher;
+    int size =
+        RecordCodec.size(keyBytes, value, expiresAt, codec, RecordCodec.NO_KEY, seal != null);
     long pending = active.size() + buffer.position();
     if (pending > active.dataStart() && pending + size > segmentBytes) {
       flush();
@@ -124,7 +141,18 @@ final class SegmentAppender {
     }
     long seq = nextSeq++;
     long offset = active.size() + buffer.position();
-    RecordCodec.encode(buffer, kind, seq, version, writer, keyBytes, value, expiresAt);
+    RecordCodec.encode(
+        buffer,
+        kind,
+        seq,
+        version,
+        writer,
+        keyBytes,
+        value,
+        expiresAt,
+        codec,
+        RecordCodec.NO_KEY,
+        seal);
     active.sawSeq(seq);
     return new KeyDirEntry(active.id(), offset, size, seq, version, writer, expiresAt);
   }

@@ -356,6 +356,11 @@ public interface StorageEngine extends Closeable {
 
   StorageStats stats();
 
+  /** What value compression and encryption did; null for an engine that does neither. */
+  default CodecStats codecStats() {
+    return null;
+  }
+
   /**
    * Why the engine no longer takes writes (a failed write or fsync), or {@code null} while it does.
    * Reads go on either way.

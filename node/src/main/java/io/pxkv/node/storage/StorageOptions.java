@@ -23,6 +23,7 @@ import java.util.Objects;
  *     node a skewed clock; 0 in production
  * @param tombstoneGraceMillis how long compaction keeps a tombstone (judged by its version against
  *     the clock) before it may drop it; while {@code holdTombstones} is on, none is dropped
+ * @param coding how the disk engine compresses and encrypts values (docs/STORAGE.md)
  */
 public record StorageOptions(
     String engine,
@@ -35,7 +36,8 @@ public record StorageOptions(
     CompactionPolicy compaction,
     int writerId,
     long clockOffsetMillis,
-    long tombstoneGraceMillis) {
+    long tombstoneGraceMillis,
+    ValueCoding coding) {
 
   public static final String ENGINE_DISK = "disk";
   public static final String ENGINE_MEMORY = "memory";
@@ -60,6 +62,7 @@ public record StorageOptions(
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(syncMode, "syncMode");
     Objects.requireNonNull(compaction, "compaction");
+    Objects.requireNonNull(coding, "coding");
     if (!engine.equals(ENGINE_DISK) && !engine.equals(ENGINE_MEMORY)) {
       throw new IllegalArgumentException("engine: must be disk or memory (was " + engine + ")");
     }
@@ -97,7 +100,8 @@ public record StorageOptions(
         CompactionPolicy.DEFAULT,
         DEFAULT_WRITER_ID,
         DEFAULT_CLOCK_OFFSET_MILLIS,
-        DEFAULT_TOMBSTONE_GRACE_MILLIS);
+        DEFAULT_TOMBSTONE_GRACE_MILLIS,
+        ValueCoding.DEFAULTS);
   }
 
   public StorageOptions withEngine(String value) {
@@ -112,7 +116,8 @@ public record StorageOptions(
         compaction,
         writerId,
         clockOffsetMillis,
-        tombstoneGraceMillis);
+        tombstoneGraceMillis,
+        coding);
   }
 
   public StorageOptions withDataDir(Path value) {
@@ -127,7 +132,8 @@ public record StorageOptions(
         compaction,
         writerId,
         clockOffsetMillis,
-        tombstoneGraceMillis);
+        tombstoneGraceMillis,
+        coding);
   }
 
   public StorageOptions withSyncMode(SyncMode value) {
@@ -142,7 +148,8 @@ public record StorageOptions(
         compaction,
         writerId,
         clockOffsetMillis,
-        tombstoneGraceMillis);
+        tombstoneGraceMillis,
+        coding);
   }
 
   public StorageOptions withSyncIntervalMillis(long value) {
@@ -157,7 +164,8 @@ public record StorageOptions(
         compaction,
         writerId,
         clockOffsetMillis,
-        tombstoneGraceMillis);
+        tombstoneGraceMillis,
+        coding);
   }
 
   public StorageOptions withSegmentBytes(long value) {
@@ -172,7 +180,8 @@ public record StorageOptions(
         compaction,
         writerId,
         clockOffsetMillis,
-        tombstoneGraceMillis);
+        tombstoneGraceMillis,
+        coding);
   }
 
   public StorageOptions withCacheBytes(long value) {
@@ -187,7 +196,8 @@ public record StorageOptions(
         compaction,
         writerId,
         clockOffsetMillis,
-        tombstoneGraceMillis);
+        tombstoneGraceMillis,
+        coding);
   }
 
   public StorageOptions withRecover(boolean value) {
@@ -202,7 +212,8 @@ public record StorageOptions(
         compaction,
         writerId,
         clockOffsetMillis,
-        tombstoneGraceMillis);
+        tombstoneGraceMillis,
+        coding);
   }
 
   public StorageOptions withCompaction(CompactionPolicy value) {
@@ -217,7 +228,8 @@ public record StorageOptions(
         value,
         writerId,
         clockOffsetMillis,
-        tombstoneGraceMillis);
+        tombstoneGraceMillis,
+        coding);
   }
 
   public StorageOptions withWriterId(int value) {
@@ -232,7 +244,8 @@ public record StorageOptions(
         compaction,
         value,
         clockOffsetMillis,
-        tombstoneGraceMillis);
+        tombstoneGraceMillis,
+        coding);
   }
 
   public StorageOptions withClockOffsetMillis(long value) {
@@ -247,7 +260,8 @@ public record StorageOptions(
         compaction,
         writerId,
         value,
-        tombstoneGraceMillis);
+        tombstoneGraceMillis,
+        coding);
   }
 
   public StorageOptions withTombstoneGraceMillis(long value) {
@@ -262,6 +276,23 @@ public record StorageOptions(
         compaction,
         writerId,
         clockOffsetMillis,
+        value,
+        coding);
+  }
+
+  public StorageOptions withCoding(ValueCoding value) {
+    return new StorageOptions(
+        engine,
+        dataDir,
+        syncMode,
+        syncIntervalMillis,
+        segmentBytes,
+        cacheBytes,
+        recover,
+        compaction,
+        writerId,
+        clockOffsetMillis,
+        tombstoneGraceMillis,
         value);
   }
 }

@@ -28,9 +28,17 @@ sealed interface WriteOp
     long epoch();
   }
 
-  /** A value that expires at {@code expiresAt} (ms since the epoch; 0: never). */
+  /**
+   * {@code value} is in value codec {@code codec} ({@link StoredValues#encode}) and expires at
+   * {@code expiresAt} (ms since the epoch; 0: never).
+   */
   record Put(
-      String key, byte[] value, long expiresAt, long epoch, CompletableFuture<PutResult> future)
+      String key,
+      byte[] value,
+      int codec,
+      long expiresAt,
+      long epoch,
+      CompletableFuture<PutResult> future)
       implements WriteOp, Tagged {}
 
   record Delete(String key, long epoch, CompletableFuture<Optional<Long>> future)
@@ -40,6 +48,7 @@ sealed interface WriteOp
   record Import(
       String key,
       byte[] value,
+      int codec,
       long version,
       int writer,
       long expiresAt,

@@ -7,7 +7,10 @@ import io.pxkv.node.ChildNode;
 import io.pxkv.node.NodeClient;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -17,23 +20,48 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * kill -9 a node under 64-way PUT/DELETE load, restart it on the same directory, and check every
  * acknowledged write: each acked PUT reads back with its value (and, for a third of them, put with
  * a ttl, with the expiry it was acknowledged with), each acked DELETE stays deleted. A kill loses
- * the process, not the OS page cache, so this holds in every sync mode. Then the node starts once
- * more with its clock past every expiry ({@code --clock-offset-ms}): exactly the keys put with a
- * ttl are gone.
+ * the process, not the OS page cache, so this holds in every sync mode; and with values deflated
+ * (from 64 bytes, so the load mixes deflated and plain records) and encrypted at rest. Then the
+ * node starts once more with its clock past every expiry ({@code --clock-offset-ms}): exactly the
+ * keys put with a ttl are gone.
  */
 class NodeCrashIT {
   private static final int CLIENTS = 64;
   private static final long TTL_SECONDS = 3600;
 
-  @ParameterizedTest
-  @ValueSource(strings = {"always", "interval", "never"})
-  void everyAcknowledgedWriteSurvivesAKill(String fsync, @TempDir Path dataDir) throws Exception {
+  @ParameterizedTest(name = "fsync {0}, values {1}")
+  @CsvSource({
+    "always, plain",
+    "interval, plain",
+    "never, plain",
+    "always, deflated+encrypted",
+    "interval, deflated+encrypted",
+    "never, deflated+encrypted"
+  })
+  void everyAcknowledgedWriteSurvivesAKill(String fsync, String values, @TempDir Path dataDir)
+      throws Exception {
+    List<String> codec = List.of("--compression", "none");
+    if (values.equals("deflated+encrypted")) {
+      Path keys = Files.createTempFile("pxkv-keys", "");
+      keys.toFile().deleteOnExit();
+      byte[] key = new byte[32];
+      new Random().nextBytes(key);
+      Files.writeString(keys, "3:" + Base64.getEncoder().encodeToString(key) + "\n");
+      codec =
+          List.of(
+              "--compression",
+              "deflate",
+              "--compression-min-bytes",
+              "64",
+              "--encryption-key-file",
+              keys.toString());
+    }
     long seed = System.nanoTime();
     Random random = new Random(seed);
     int killAfterAcks = 2000 + random.nextInt(3000);
@@ -45,7 +73,8 @@ class NodeCrashIT {
     CountDownLatch enough = new CountDownLatch(1);
 
     ChildNode node =
-        ChildNode.start(dataDir, "--port", "0", "--fsync", fsync, "--segment-bytes", "256k");
+        ChildNode.start(
+            dataDir, args(codec, "--port", "0", "--fsync", fsync, "--segment-bytes", "256k"));
     NodeClient client = new NodeClient(node.port());
     Thread[] writers = new Thread[CLIENTS];
     for (int t = 0; t < CLIENTS; t++) {
@@ -109,7 +138,8 @@ class NodeCrashIT {
     node.kill();
     for (Thread w : writers) w.join(30_000);
 
-    try (ChildNode restarted = ChildNode.start(dataDir, "--port", "0", "--fsync", fsync)) {
+    try (ChildNode restarted =
+        ChildNode.start(dataDir, args(codec, "--port", "0", "--fsync", fsync))) {
       NodeClient after = new NodeClient(restarted.port());
       int checked = 0;
       for (Map.Entry<String, String> put : ackedPuts.entrySet()) {
@@ -131,14 +161,15 @@ class NodeCrashIT {
       }
       assertTrue(checked > 500, "too few writes checked: " + checked);
       System.out.printf(
-          "fsync=%s: killed after %d acks; %d puts (%d with a ttl) and %d deletes verified%n",
-          fsync, acks.get(), checked, ackedExpiry.size(), ackedDeletes.size());
+          "fsync=%s, values %s: killed after %d acks; %d puts (%d with a ttl) and %d deletes verified%n",
+          fsync, values, acks.get(), checked, ackedExpiry.size(), ackedDeletes.size());
     }
 
     String pastEveryExpiry = String.valueOf((TTL_SECONDS + 1) * 1000);
     try (ChildNode later =
         ChildNode.start(
-            dataDir, "--port", "0", "--fsync", fsync, "--clock-offset-ms", pastEveryExpiry)) {
+            dataDir,
+            args(codec, "--port", "0", "--fsync", fsync, "--clock-offset-ms", pastEveryExpiry))) {
       NodeClient after = new NodeClient(later.port());
       int expired = 0;
       for (String key : ackedPuts.keySet()) {
@@ -153,5 +184,11 @@ class NodeCrashIT {
       }
       assertTrue(expired > 100, "too few expiries checked: " + expired);
     }
+  }
+
+  private static String[] args(List<String> codec, String... rest) {
+    List<String> all = new java.util.ArrayList<>(List.of(rest));
+    all.addAll(codec);
+    return all.toArray(String[]::new);
   }
 }

@@ -99,16 +99,30 @@ class RecordCodecTest {
   void wholeRecordsOfAKindOrFlagThisVersionDoesNotKnowAreUnsupportedNotCorrupt() {
     byte[] unknownKind = RawRecords.formatTwo(9, 0, new byte[0], 1, 1, 0, "k", new byte[0]);
     // The expiry is known, but not on a HANDOFF, and not with more bytes than it takes.
-    byte[] expiringDelete = RawRecords.formatTwo(3, 0x01, EXPIRY, 1, 1, 0, "k", new byte[0]);
+    byte[] expiringHandoff = RawRecords.formatTwo(3, 0x01, EXPIRY, 1, 1, 0, "k", new byte[0]);
     byte[] expiryAndMore = RawRecords.formatTwo(1, 0x01, new byte[12], 1, 1, 0, "k", utf8("1"));
-    byte[] codec = RawRecords.formatTwo(1, 0x02, new byte[] {1}, 1, 1, 0, "k", utf8("1"));
-    byte[] keyId = RawRecords.formatTwo(1, 0x04, new byte[4], 1, 1, 0, "k", utf8("1"));
+    // Value codec and key id are known, but not codec 9, a field shorter than its flag says, a
+    // key id past 2^31 - 1, or either on a tombstone.
+    byte[] codec = RawRecords.formatTwo(1, 0x02, new byte[] {9}, 1, 1, 0, "k", utf8("1"));
+    byte[] shortField = RawRecords.formatTwo(1, 0x04, new byte[2], 1, 1, 0, "k", utf8("1"));
+    byte[] keyId =
+        RawRecords.formatTwo(1, 0x04, new byte[] {-1, 0, 0, 0}, 1, 1, 0, "k", new byte[28]);
+    byte[] deleteWithCodec =
+        RawRecords.formatTwo(2, 0x02, new byte[] {1}, 1, 1, 0, "k", new byte[0]);
     // A field this version has never heard of: extLen still frames it, so the CRC is checked.
     byte[] future = RawRecords.formatTwo(1, 0x20, new byte[3], 1, 1, 0, "k", utf8("1"));
     byte[] deleteWithValue = RawRecords.formatTwo(2, 0, new byte[0], 1, 1, 0, "k", utf8("1"));
     for (byte[] record :
         new byte[][] {
-          unknownKind, expiringDelete, expiryAndMore, codec, keyId, future, deleteWithValue
+          unknownKind,
+          expiringHandoff,
+          expiryAndMore,
+          codec,
+          shortField,
+          keyId,
+          deleteWithCodec,
+          future,
+          deleteWithValue
         }) {
       UnsupportedRecordException e =
           assertThrows(UnsupportedRecordException.class, () -> decode(record));

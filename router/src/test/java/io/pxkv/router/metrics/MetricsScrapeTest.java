@@ -72,10 +72,18 @@ class MetricsScrapeTest {
     for (int i = 1; i <= 2; i++) {
       String id = "node-" + i;
       NodeConfig base = NodeConfig.forTest(id, dir.resolve(id));
-      // A cache of a few values, so that reads both hit and miss it and it evicts.
+      // A cache of a few values, so that reads both hit and miss it and it evicts; values stored
+      // as given (not deflated), so the disk holds at least their bytes.
       NodeConfig config =
           new NodeConfig(
-              id, "127.0.0.1", 0, base.storage().withCacheBytes(CACHE_BYTES), base.limits(), 1);
+              id,
+              "127.0.0.1",
+              0,
+              base.storage()
+                  .withCacheBytes(CACHE_BYTES)
+                  .withCoding(io.pxkv.node.storage.ValueCoding.PLAIN),
+              base.limits(),
+              1);
       Vertx vertx = ProcessMetrics.vertx(new VertxOptions(), true);
       vertxes.add(vertx);
       NodeServer node = NodeServer.start(vertx, config).await(30, TimeUnit.SECONDS);
