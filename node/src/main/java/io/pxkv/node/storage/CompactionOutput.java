@@ -70,7 +70,7 @@ final class CompactionOutput {
     part.hints.add(
         new HintFile.Entry(r.key(), offset, size, r.seq(), r.version(), r.writer(), r.kind()));
     part.minSeq = Math.min(part.minSeq, r.seq());
-    KeyDirEntry to = new KeyDirEntry(part.id, offset, size, r.seq(), r.version(), r.writer());
+    KeyDirEntry to = new KeyDirEntry(part.id, offset, size, r.seq(), r.version(), r.writer(), 0);
     moves.add(new Move(r.key(), from, to, r.kind()));
   }
 

@@ -273,7 +273,7 @@ final class Compactor {
         }
         var r = step.record();
         KeyDirEntry at =
-            new KeyDirEntry(input.id(), pos, step.size(), r.seq(), r.version(), r.writer());
+            new KeyDirEntry(input.id(), pos, step.size(), r.seq(), r.version(), r.writer(), 0);
         if (!keydir.isCurrent(r.key(), at, r.kind())) continue;
         boolean keep =
             switch (r.kind()) {

@@ -1,88 +1,164 @@
 package io.pxkv.node.storage;
 
+import io.pxkv.common.kv.KeyOrder;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.Supplier;
 import java.util.stream.LongStream;
 
 /**
- * The in-memory index of a disk engine: where the current record of each key is, in one of three
- * maps by its kind (a key is in at most one): live keys (PUT), deleted keys whose tombstone is
- * still on disk (DELETE), keys handed off whose marker is still on disk (HANDOFF); the segments
- * with their live-byte counts ({@link SegmentRegistry}); and every key in order for scans ({@link
- * SortedKeyIndex}).
+ * The in-memory index of a disk engine: where the current record of each key is and of which kind
+ * (live PUT, deleted with its tombstone still on disk, or handed off with its marker still on
+ * disk); the segments with their live-byte counts ({@link SegmentRegistry}); and every key in order
+ * for scans ({@link SortedKeyIndex}).
  *
- * <p>Hash maps serve the point lookups every read does (a skip list lookup cost more than the rest
- * of a cached GET). The maps are updated first; a scan that meets a key its map no longer has skips
- * it. A key that changes kind is added to its new map before it leaves its old one, so a reader
- * that looks it up in every map in turn, twice, finds it. After a restart the sorted keys are built
- * in the background ({@link #buildSortedKeys}); scans wait for them, point reads and writes do not.
+ * <p>Laid out for a small heap: about 55 bytes a key besides its UTF-8 bytes (a map of {@code
+ * String} to record objects with a skip list beside it took about 177). Each key gets an entry id;
+ * the key's bytes are in a {@link KeyArena}, its entry in the primitive columns of {@link
+ * EntryColumns} (40 bytes), the id in an open-addressing {@link KeySlots} table (4 bytes a slot, at
+ * most three quarters full) and in the sorted {@code int[]} of {@link SortedKeyIndex} (4 bytes).
+ * Expiry times live in a side map, for the keys that have one. A key keeps its id while it changes
+ * kind; it leaves only when compaction forgets its tombstone or marker ({@link #forget}).
  *
- * <p>Thread-safe. Only the {@code kv-write} thread changes a key's kind ({@link #put}); {@code
- * kv-compact} only moves entries ({@link #relocate}) and forgets tombstones and markers ({@link
- * #forget}), each with a compare-and-swap that fails if a write got there first. Live bytes are
- * counted from the value each atomic operation actually replaced, so the counts stay exact under
- * that race.
+ * <p>Thread-safe. One mutator at a time ({@code synchronized}): the {@code kv-write} thread, the
+ * only one that changes a key's kind ({@link #put}), and {@code kv-compact}, which only moves
+ * entries ({@link #relocate}) and forgets tombstones and markers ({@link #forget}), each only if
+ * the entry is still the one it copied, so a write that got there first wins. The mutator changes
+ * what readers can see only under the write lock of a {@link StampedLock}, for the few nanoseconds
+ * the stores take (a grown table is filled beside the old one first). Readers do not lock: they
+ * read optimistically and validate, retrying (after a few failures, under the read lock) when a
+ * write came in between; a read torn by a write may also fail outright, and is retried the same
+ * way.
  */
 final class KeyDirectory {
-  /** Replaced only by {@link #recovering}, before any other thread sees this directory. */
-  private ConcurrentHashMap<String, KeyDirEntry> live = new ConcurrentHashMap<>();
-
-  private final ConcurrentHashMap<String, KeyDirEntry> tombstones = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, KeyDirEntry> handoffs = new ConcurrentHashMap<>();
-  private final SegmentRegistry segments = new SegmentRegistry();
-  private final SortedKeyIndex sorted =
-      new SortedKeyIndex(
-          this::known, () -> List.of(live.keySet(), tombstones.keySet(), handoffs.keySet()));
-
-  /** A presized table costs 4 to 8 bytes per slot whether filled or not: no more than 64 MB. */
+  /** A presized table costs 4 to 8 bytes per key whether filled or not: no more than 32 MB. */
   private static final int MAX_PRESIZED_KEYS = 8 << 20;
+
+  private static final int OPTIMISTIC_TRIES = 3;
+
+  private final StampedLock lock = new StampedLock();
+  private final KeyArena keys = new KeyArena();
+  private final EntryColumns entries = new EntryColumns();
+  private final KeySlots slots = new KeySlots();
+  private final SegmentRegistry segments = new SegmentRegistry();
+  private final SortedKeyIndex sorted = new SortedKeyIndex(this);
+
+  /** Expiry times (ms since the epoch) by entry id, only of the entries that have one. */
+  private final ConcurrentHashMap<Integer, Long> expiries = new ConcurrentHashMap<>();
+
+  private final IntList freeIds = new IntList(); // guarded by this
+  private volatile int highWater; // every id handed out is below
+  private final long[] counts = new long[4]; // by kind code, guarded by this
+  private volatile long liveKeys;
 
   /** The key's live entry, or null. */
   KeyDirEntry get(String key) {
-    return live.get(key);
+    return lookup(key, EntryColumns.kindCode(RecordKind.PUT));
   }
 
   /** The key's tombstone entry (DELETE), or null. */
   KeyDirEntry tombstone(String key) {
-    return tombstones.get(key);
+    return lookup(key, EntryColumns.kindCode(RecordKind.DELETE));
   }
 
   /** The key's handoff marker entry, or null. */
   KeyDirEntry handoff(String key) {
-    return handoffs.get(key);
+    return lookup(key, EntryColumns.kindCode(RecordKind.HANDOFF));
   }
 
-  /** Every live key and its entry, in no order. */
+  private KeyDirEntry lookup(String key, int kind) {
+    byte[] k = KeyArena.utf8(key);
+    int hash = KeyArena.hash(k);
+    for (int attempt = 0; attempt < OPTIMISTIC_TRIES; attempt++) {
+      long stamp = lock.tryOptimisticRead();
+      if (stamp == 0) continue;
+      KeyDirEntry e;
+      try {
+        e = entryOf(k, hash, kind);
+      } catch (RuntimeException torn) {
+        continue; // a write moved things under the read
+      }
+      if (lock.validate(stamp)) return e;
+    }
+    long stamp = lock.readLock();
+    try {
+      return entryOf(k, hash, kind);
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  private KeyDirEntry entryOf(byte[] k, int hash, int kind) {
+    int id = slots.find(k, hash, entries, keys);
+    if (id < 0 || entries.kind(id) != kind) return null;
+    return entries.entry(id, expiresAt(id));
+  }
+
+  private long expiresAt(int id) {
+    return entries.hasExpiry(id) ? expiries.getOrDefault(id, 0L) : 0;
+  }
+
+  /** {@code read} run so that it sees no write half done. */
+  private <T> T consistently(Supplier<T> read) {
+    for (int attempt = 0; attempt < OPTIMISTIC_TRIES; attempt++) {
+      long stamp = lock.tryOptimisticRead();
+      if (stamp == 0) continue;
+      try {
+        T t = read.get();
+        if (lock.validate(stamp)) return t;
+      } catch (RuntimeException torn) {
+        // retried
+      }
+    }
+    long stamp = lock.readLock();
+    try {
+      return read.get();
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  /** Every live key and its entry, in no order (a view; weakly consistent). */
   Map<String, KeyDirEntry> live() {
-    return live;
+    return new KindMap(RecordKind.PUT);
   }
 
   Map<String, KeyDirEntry> tombstones() {
-    return tombstones;
+    return new KindMap(RecordKind.DELETE);
   }
 
   Map<String, KeyDirEntry> handoffs() {
-    return handoffs;
+    return new KindMap(RecordKind.HANDOFF);
   }
 
   /**
    * Every key this directory knows (live, deleted with its tombstone held, or handed off with its
-   * marker held) in UTF-8 order, for scans, which look each key's kind up in the maps. Right after
-   * a restart this starts the build of the sorted keys if nobody has, and waits until they are
-   * built (blocking: scans run on worker threads).
+   * marker held) in UTF-8 order, for scans, which look each key's kind up. Right after a restart
+   * this starts the build of the sorted keys if nobody has, and the walk waits until they are built
+   * (blocking: scans run on worker threads).
    */
   NavigableSet<String> sortedKeys() {
-    return sorted.keys();
+    return new SortedKeyView(this, sorted, null, true);
   }
 
-  /** Whether the key is in any of the three maps. */
-  private boolean known(String key) {
-    return live.containsKey(key) || tombstones.containsKey(key) || handoffs.containsKey(key);
+  /** Whether the key is live, deleted or handed off here. */
+  boolean known(String key) {
+    byte[] k = KeyArena.utf8(key);
+    int hash = KeyArena.hash(k);
+    return consistently(
+        () -> {
+          int id = slots.find(k, hash, entries, keys);
+          return id >= 0 && entries.kind(id) != EntryColumns.FREE;
+        });
   }
 
   /** Whether scans can run without waiting for the sorted keys. */
@@ -91,7 +167,7 @@ final class KeyDirectory {
   }
 
   long size() {
-    return live.size();
+    return liveKeys;
   }
 
   long liveBytes() {
@@ -99,83 +175,98 @@ final class KeyDirectory {
   }
 
   /** Makes {@code entry}, a record of {@code kind} just written, the key's current record. */
-  void put(String key, KeyDirEntry entry, RecordKind kind) {
-    switch (kind) {
-      case PUT -> putLive(key, entry);
-      case DELETE -> putTombstone(key, entry);
-      case HANDOFF -> putHandoff(key, entry);
+  synchronized void put(String key, KeyDirEntry entry, RecordKind kind) {
+    byte[] k = KeyArena.utf8(key);
+    int hash = KeyArena.hash(k);
+    int id = slots.find(k, hash, entries, keys);
+    if (id >= 0) {
+      replace(id, entry, kind);
+    } else {
+      add(k, hash, entry, kind);
     }
   }
 
   void putLive(String key, KeyDirEntry entry) {
-    sorted.changing(key);
-    segments.count(entry, +1);
-    KeyDirEntry replaced = live.put(key, entry);
-    if (replaced != null) {
-      segments.count(replaced, -1); // an overwrite: the key was in no other map
-      return;
-    }
-    KeyDirEntry tombstone = tombstones.remove(key);
-    if (tombstone != null) {
-      segments.count(tombstone, -1);
-      return;
-    }
-    KeyDirEntry marker = handoffs.remove(key);
-    if (marker != null) {
-      segments.count(marker, -1);
-      return;
-    }
-    sorted.changed(key, true); // a key new to the directory
+    put(key, entry, RecordKind.PUT);
   }
 
   void putTombstone(String key, KeyDirEntry entry) {
-    sorted.changing(key);
-    segments.count(entry, +1);
-    KeyDirEntry replaced = tombstones.put(key, entry);
-    if (replaced != null) {
-      segments.count(replaced, -1);
-      return;
-    }
-    KeyDirEntry removed = live.remove(key);
-    if (removed != null) {
-      segments.count(removed, -1);
-      return;
-    }
-    KeyDirEntry marker = handoffs.remove(key);
-    if (marker != null) {
-      segments.count(marker, -1);
-      return;
-    }
-    sorted.changed(key, true);
+    put(key, entry, RecordKind.DELETE);
   }
 
   void putHandoff(String key, KeyDirEntry entry) {
-    sorted.changing(key);
+    put(key, entry, RecordKind.HANDOFF);
+  }
+
+  /** Points entry {@code id} at {@code entry} of {@code kind}. Mutator only. */
+  private void replace(int id, KeyDirEntry entry, RecordKind kind) {
+    int oldKind = entries.kind(id);
+    KeyDirEntry old = entries.entry(id, expiresAt(id));
     segments.count(entry, +1);
-    KeyDirEntry replaced = handoffs.put(key, entry);
-    if (replaced != null) {
-      segments.count(replaced, -1);
-      return;
+    long stamp = lock.writeLock();
+    try {
+      if (entry.expiresAt() != 0) expiries.put(id, entry.expiresAt());
+      entries.set(id, entry, kind);
+    } finally {
+      lock.unlockWrite(stamp);
     }
-    KeyDirEntry removed = live.remove(key);
-    if (removed != null) segments.count(removed, -1);
-    KeyDirEntry tombstone = tombstones.remove(key);
-    if (tombstone != null) segments.count(tombstone, -1);
-    if (removed == null && tombstone == null) sorted.changed(key, true);
+    if (entry.expiresAt() == 0 && old.expiresAt() != 0) expiries.remove(id);
+    count(oldKind, -1);
+    count(EntryColumns.kindCode(kind), +1);
+    segments.count(old, -1);
+  }
+
+  /** Adds a key new to the directory. Mutator only. */
+  private void add(byte[] k, int hash, KeyDirEntry entry, RecordKind kind) {
+    int id;
+    if (!freeIds.isEmpty()) {
+      id = freeIds.pop();
+    } else {
+      id = highWater;
+      if (id >= KeySlots.MAX_IDS) {
+        throw new IllegalStateException("key directory full: " + KeySlots.MAX_IDS + " entries");
+      }
+      if (id >= entries.capacity()) entries.grow();
+      highWater = id + 1; // its row stays free until the stores below
+    }
+    long ref = keys.add(k); // bytes no reader can reach yet
+    int[] grown = slots.grownFor(slots.size() + 1L, entries, keys);
+    segments.count(entry, +1);
+    long stamp = lock.writeLock();
+    try {
+      if (grown != null) slots.swap(grown);
+      if (entry.expiresAt() != 0) expiries.put(id, entry.expiresAt());
+      entries.setKeyRef(id, ref);
+      entries.set(id, entry, kind);
+      slots.insert(id, hash);
+    } finally {
+      lock.unlockWrite(stamp);
+    }
+    count(EntryColumns.kindCode(kind), +1);
+    sorted.added(id);
+  }
+
+  private void count(int kind, int sign) {
+    counts[kind] += sign;
+    if (kind == EntryColumns.kindCode(RecordKind.PUT)) liveKeys = counts[kind];
   }
 
   /**
-   * Startup: from now on only the hash maps are kept up to date; {@link #buildSortedKeys} builds
-   * the sorted keys. The hash map is made anew, sized for {@code expectedKeys}; startup calls this
-   * before any other thread uses the directory.
+   * Startup: from now on only the hash table is kept up to date; {@link #buildSortedKeys} builds
+   * the sorted keys. The table is sized for {@code expectedKeys}; startup calls this before any
+   * other thread uses the directory.
    */
-  void recovering(long expectedKeys) {
-    live = new ConcurrentHashMap<>((int) Math.min(expectedKeys, MAX_PRESIZED_KEYS));
+  synchronized void recovering(long expectedKeys) {
+    long keys = Math.min(expectedKeys, MAX_PRESIZED_KEYS);
+    if (slots.size() == 0 && keys > 0) {
+      int[] presized = slots.grownFor(keys, entries, this.keys);
+      if (presized != null) slots.swap(presized);
+    }
     sorted.loading();
   }
 
   /**
-   * Startup's records are all in: from now on writes that add or remove keys are recorded, to be
+   * Startup's records are all in: from now on writes that add or remove keys are noted, to be
    * applied to the sorted keys when {@link #buildSortedKeys} has built them.
    */
   void recovered() {
@@ -192,30 +283,25 @@ final class KeyDirectory {
    * record. Records are met in no particular order (compaction output mixes ages), so the seq, not
    * the file order, decides.
    */
-  void recover(String key, KeyDirEntry entry, RecordKind kind) {
-    KeyDirEntry current = live.get(key);
-    if (current == null) current = tombstones.get(key);
-    if (current == null) current = handoffs.get(key);
-    if (current != null && entry.seq() <= current.seq()) return;
-    put(key, entry, kind);
-  }
-
-  private ConcurrentHashMap<String, KeyDirEntry> mapOf(RecordKind kind) {
-    return switch (kind) {
-      case PUT -> live;
-      case DELETE -> tombstones;
-      case HANDOFF -> handoffs;
-    };
+  synchronized void recover(String key, KeyDirEntry entry, RecordKind kind) {
+    byte[] k = KeyArena.utf8(key);
+    int hash = KeyArena.hash(k);
+    int id = slots.find(k, hash, entries, keys);
+    if (id < 0) {
+      add(k, hash, entry, kind);
+    } else if (entry.seq() > entries.entry(id, 0).seq()) {
+      replace(id, entry, kind);
+    }
   }
 
   /** Points {@code key} at {@code to} if it still points at {@code from}; false if a write won. */
-  boolean relocate(String key, KeyDirEntry from, KeyDirEntry to, RecordKind kind) {
-    boolean moved = mapOf(kind).replace(key, from, to);
-    if (moved) {
-      segments.count(to, +1);
-      segments.count(from, -1);
-    }
-    return moved;
+  synchronized boolean relocate(String key, KeyDirEntry from, KeyDirEntry to, RecordKind kind) {
+    byte[] k = KeyArena.utf8(key);
+    int id = slots.find(k, KeyArena.hash(k), entries, keys);
+    if (id < 0 || entries.kind(id) != EntryColumns.kindCode(kind)) return false;
+    if (!from.equals(entries.entry(id, expiresAt(id)))) return false;
+    replace(id, to, kind);
+    return true;
   }
 
   /**
@@ -229,42 +315,60 @@ final class KeyDirectory {
   Map<Integer, long[]> recordOffsets(Set<Integer> segmentIds) {
     Map<Integer, LongStream.Builder> found = new HashMap<>();
     for (int id : segmentIds) found.put(id, LongStream.builder());
-    addOffsets(live.values(), found);
-    addOffsets(tombstones.values(), found);
-    addOffsets(handoffs.values(), found);
+    int end = highWater;
+    for (int start = 0; start < end; start += EntryColumns.PAGE_ROWS) {
+      int from = start;
+      int to = Math.min(end, start + EntryColumns.PAGE_ROWS);
+      KeyDirEntry[] page =
+          consistently(
+              () -> {
+                KeyDirEntry[] es = new KeyDirEntry[to - from];
+                for (int id = from; id < to; id++) {
+                  if (entries.kind(id) != EntryColumns.FREE) es[id - from] = entries.entry(id, 0);
+                }
+                return es;
+              });
+      for (KeyDirEntry e : page) {
+        if (e == null) continue;
+        LongStream.Builder offsets = found.get(e.segmentId());
+        if (offsets != null) offsets.add(e.offset());
+      }
+    }
     Map<Integer, long[]> offsets = new HashMap<>();
     found.forEach((id, builder) -> offsets.put(id, builder.build().sorted().toArray()));
     return offsets;
-  }
-
-  private static void addOffsets(
-      Collection<KeyDirEntry> entries, Map<Integer, LongStream.Builder> found) {
-    for (KeyDirEntry e : entries) {
-      LongStream.Builder offsets = found.get(e.segmentId());
-      if (offsets != null) offsets.add(e.offset());
-    }
   }
 
   /**
    * Forgets a tombstone or handoff marker that compaction did not copy, if it is still the key's
    * current record.
    */
-  void forget(String key, KeyDirEntry entry, RecordKind kind) {
+  synchronized void forget(String key, KeyDirEntry entry, RecordKind kind) {
     if (kind == RecordKind.PUT)
       throw new IllegalArgumentException("live records are never dropped");
-    ConcurrentHashMap<String, KeyDirEntry> map = mapOf(kind);
-    if (!map.remove(key, entry)) return;
+    byte[] k = KeyArena.utf8(key);
+    int hash = KeyArena.hash(k);
+    int id = slots.find(k, hash, entries, keys);
+    if (id < 0 || entries.kind(id) != EntryColumns.kindCode(kind)) return;
+    if (!entry.equals(entries.entry(id, expiresAt(id)))) return;
+    long stamp = lock.writeLock();
+    try {
+      slots.remove(id, hash, entries, keys);
+      entries.free(id);
+    } finally {
+      lock.unlockWrite(stamp);
+    }
+    expiries.remove(id);
+    keys.release(entries.keyRef(id));
+    count(EntryColumns.kindCode(kind), -1);
     segments.count(entry, -1);
-    if (known(key)) return;
-    sorted.changed(key, false);
-    // The writer may have written a new record between the look above and the removal, and
-    // found the key already in the sorted set: put it back.
-    if (known(key)) sorted.changed(key, true);
+    // The id is handed out again only once no sorted array holds it (SortedKeyIndex).
+    sorted.removed(id);
   }
 
   /** Whether {@code entry} is the current record of {@code key}, of {@code kind}. */
   boolean isCurrent(String key, KeyDirEntry entry, RecordKind kind) {
-    return entry.equals(mapOf(kind).get(key));
+    return entry.equals(lookup(key, EntryColumns.kindCode(kind)));
   }
 
   void addSegment(Segment segment) {
@@ -282,5 +386,154 @@ final class KeyDirectory {
   /** All segments in id order. */
   Collection<Segment> segments() {
     return segments.all();
+  }
+
+  // For SortedKeyIndex and SortedKeyView.
+
+  /** Entry ids the sorted keys no longer hold: free to be handed out again. */
+  synchronized void recycle(int[] ids) {
+    for (int id : ids) freeIds.add(id);
+  }
+
+  /** Whether entry {@code id} is a key of the directory. */
+  boolean isMember(int id) {
+    return entries.kind(id) != EntryColumns.FREE;
+  }
+
+  /** The keys of entries {@code a} and {@code b} compared in UTF-8 order. */
+  int compareKeys(int a, int b) {
+    return keys.compare(entries.keyRef(a), entries.keyRef(b));
+  }
+
+  /** A copy of the UTF-8 bytes of entry {@code id}'s key. */
+  byte[] keyBytes(int id) {
+    return keys.bytes(entries.keyRef(id));
+  }
+
+  /** The ids of every key, read a page at a time so that each page is read whole. */
+  int[] memberIds() {
+    int end = highWater;
+    IntList ids = new IntList();
+    for (int start = 0; start < end; start += EntryColumns.PAGE_ROWS) {
+      int from = start;
+      int to = Math.min(end, start + EntryColumns.PAGE_ROWS);
+      int[] page =
+          consistently(
+              () -> {
+                IntList found = new IntList();
+                for (int id = from; id < to; id++) if (isMember(id)) found.add(id);
+                return found.drain();
+              });
+      for (int id : page) ids.add(id);
+    }
+    return ids.drain();
+  }
+
+  /**
+   * The first index of {@code ids} (sorted by key) whose key is after {@code key}, or at it if
+   * {@code inclusive}.
+   */
+  int place(int[] ids, byte[] key, boolean inclusive) {
+    int lo = 0;
+    int hi = ids.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = keys.compareAt(entries.keyRef(ids[mid]), key);
+      if (c < 0 || (c == 0 && !inclusive)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * As {@link #place(int[], byte[], boolean)}, for a bound given as a string in {@link KeyOrder}.
+   */
+  int place(int[] ids, String key, boolean inclusive) {
+    int lo = 0;
+    int hi = ids.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      String at = new String(keyBytes(ids[mid]), java.nio.charset.StandardCharsets.UTF_8);
+      int c = KeyOrder.compare(at, key);
+      if (c < 0 || (c == 0 && !inclusive)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Where a scan's cursor got to: the array it walks, its next index, the key met (or null). */
+  record Step(int[] ids, int pos, byte[] key) {}
+
+  /** One step of a scan's cursor, run so that it sees no write half done. */
+  Step step(Supplier<Step> step) {
+    return consistently(step);
+  }
+
+  /** The entries of one kind as a read-only map. */
+  private final class KindMap extends AbstractMap<String, KeyDirEntry> {
+    private final int kind;
+
+    KindMap(RecordKind kind) {
+      this.kind = EntryColumns.kindCode(kind);
+    }
+
+    @Override
+    public KeyDirEntry get(Object key) {
+      return key instanceof String k ? lookup(k, kind) : null;
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return get(key) != null;
+    }
+
+    @Override
+    public int size() {
+      synchronized (KeyDirectory.this) {
+        return (int) counts[kind];
+      }
+    }
+
+    @Override
+    public Set<Entry<String, KeyDirEntry>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public int size() {
+          return KindMap.this.size();
+        }
+
+        @Override
+        public Iterator<Entry<String, KeyDirEntry>> iterator() {
+          return new Iterator<>() {
+            private int id;
+            private Entry<String, KeyDirEntry> next;
+
+            @Override
+            public boolean hasNext() {
+              while (next == null && id < highWater) {
+                int at = id++;
+                next =
+                    consistently(
+                        () -> {
+                          if (entries.kind(at) != kind) return null;
+                          return Map.entry(
+                              new String(keyBytes(at), java.nio.charset.StandardCharsets.UTF_8),
+                              entries.entry(at, expiresAt(at)));
+                        });
+              }
+              return next != null;
+            }
+
+            @Override
+            public Entry<String, KeyDirEntry> next() {
+              if (!hasNext()) throw new NoSuchElementException();
+              Entry<String, KeyDirEntry> n = next;
+              next = null;
+              return n;
+            }
+          };
+        }
+      };
+    }
   }
 }

@@ -247,7 +247,7 @@ final class Recovery {
     int id = segment.id();
     contents.forEach(
         (key, offset, size, seq, version, writer, kind) ->
-            apply(segment, key, new KeyDirEntry(id, offset, size, seq, version, writer), kind));
+            apply(segment, key, new KeyDirEntry(id, offset, size, seq, version, writer, 0), kind));
     hintsUsed++;
     return true;
   }
@@ -265,7 +265,7 @@ final class Recovery {
           apply(
               segment,
               r.key(),
-              new KeyDirEntry(segment.id(), pos, step.size(), r.seq(), r.version(), r.writer()),
+              new KeyDirEntry(segment.id(), pos, step.size(), r.seq(), r.version(), r.writer(), 0),
               r.kind());
           pos += step.size();
           continue;

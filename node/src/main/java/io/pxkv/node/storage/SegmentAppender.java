@@ -119,7 +119,7 @@ final class SegmentAppender {
     long offset = active.size() + buffer.position();
     RecordCodec.encode(buffer, kind, seq, version, writer, keyBytes, value);
     active.sawSeq(seq);
-    return new KeyDirEntry(active.id(), offset, size, seq, version, writer);
+    return new KeyDirEntry(active.id(), offset, size, seq, version, writer, 0);
   }
 
   /**
