@@ -1,11 +1,12 @@
 package io.pxkv.node.storage;
 
 /**
- * The {@link KeyDirEntry} of every key of the {@link KeyDirectory} in primitive columns, one row
- * per entry id, in pages of 4096 rows: 40 bytes a row (segment, offset, size with the kind, seq,
- * version, writer, key reference) where a record object, its header and the map node pointing at it
- * cost over 70. Rows are added a page at a time, so growing copies only the small arrays of pages,
- * never the rows.
+ * The {@link KeyDirEntry} of every key of the {@link KeyDirectory} as rows of five {@code long}s
+ * (40 bytes: segment and offset, size with the kind and writer, seq, version, key reference), one
+ * row per entry id, in pages of 4096 rows, where a record object, its header and the map node
+ * pointing at it cost over 70. A row is contiguous, so a lookup touches one or two cache lines of
+ * it. Rows are added a page at a time, so growing copies only the small array of pages, never the
+ * rows.
  *
  * <p>Only the directory's single mutator writes; readers validate what they read against the
  * directory's lock (a read racing a write may see half of it, or fail on a page not yet visible,
@@ -15,66 +16,44 @@ final class EntryColumns {
   static final int PAGE_BITS = 12;
   static final int PAGE_ROWS = 1 << PAGE_BITS;
   private static final int ROW_MASK = PAGE_ROWS - 1;
+  private static final int WORDS = 5;
+
+  private static final int SEGMENT_OFFSET = 0; // segment << 32 | offset (unsigned)
+  private static final int SIZE_KIND_WRITER = 1; // sizeKind << 32 | writer (unsigned)
+  private static final int SEQ = 2;
+  private static final int VERSION = 3;
+  private static final int KEY_REF = 4;
 
   /** The kind of a row: free (no key), or the record kind of the key's current record. */
   static final int FREE = 0;
 
+  // sizeKind: size (29 bits) | kind (2 bits) | has an expiry (1 bit)
   private static final int SIZE_MASK = (1 << 29) - 1;
   private static final int KIND_SHIFT = 29;
   private static final int EXPIRES_BIT = 1 << 31;
 
-  /** All columns, replaced whole when a page is added. */
-  private static final class Pages {
-    final int[][] segment;
-    final int[][] offset; // unsigned: record offsets stay below 2^31 (segments close before)
-    final int[][] sizeKind; // size (29 bits) | kind (2 bits) | has an expiry (1 bit)
-    final long[][] seq;
-    final long[][] version;
-    final int[][] writer;
-    final long[][] keyRef;
-
-    Pages(int n) {
-      segment = new int[n][];
-      offset = new int[n][];
-      sizeKind = new int[n][];
-      seq = new long[n][];
-      version = new long[n][];
-      writer = new int[n][];
-      keyRef = new long[n][];
-    }
-  }
-
-  private volatile Pages pages = new Pages(0);
+  /** Grown by copy; the pages themselves are never moved. */
+  private volatile long[][] pages = new long[0][];
 
   /** Rows available. */
   int capacity() {
-    return pages.segment.length << PAGE_BITS;
+    return pages.length << PAGE_BITS;
   }
 
   /** Adds a page of rows. Mutator only. */
   void grow() {
-    Pages old = pages;
-    int n = old.segment.length;
-    Pages p = new Pages(n + 1);
-    copy(old.segment, p.segment);
-    copy(old.offset, p.offset);
-    copy(old.sizeKind, p.sizeKind);
-    copy(old.seq, p.seq);
-    copy(old.version, p.version);
-    copy(old.writer, p.writer);
-    copy(old.keyRef, p.keyRef);
-    p.segment[n] = new int[PAGE_ROWS];
-    p.offset[n] = new int[PAGE_ROWS];
-    p.sizeKind[n] = new int[PAGE_ROWS];
-    p.seq[n] = new long[PAGE_ROWS];
-    p.version[n] = new long[PAGE_ROWS];
-    p.writer[n] = new int[PAGE_ROWS];
-    p.keyRef[n] = new long[PAGE_ROWS];
+    long[][] old = pages;
+    long[][] p = java.util.Arrays.copyOf(old, old.length + 1);
+    p[old.length] = new long[PAGE_ROWS * WORDS];
     pages = p;
   }
 
-  private static <T> void copy(T[] from, T[] to) {
-    System.arraycopy(from, 0, to, 0, from.length);
+  private long[] page(int id) {
+    return pages[id >>> PAGE_BITS];
+  }
+
+  private static int at(int id) {
+    return (id & ROW_MASK) * WORDS;
   }
 
   /** Writes {@code e} as row {@code id}'s entry, of {@code kind}. Mutator only, under the lock. */
@@ -85,38 +64,40 @@ final class EntryColumns {
     if (e.offset() < 0 || e.offset() > 0xFFFF_FFFFL) {
       throw new IllegalArgumentException("record offset out of range: " + e.offset());
     }
-    Pages p = pages;
-    int page = id >>> PAGE_BITS;
-    int row = id & ROW_MASK;
-    p.segment[page][row] = e.segmentId();
-    p.offset[page][row] = (int) e.offset();
-    p.seq[page][row] = e.seq();
-    p.version[page][row] = e.version();
-    p.writer[page][row] = e.writer();
-    p.sizeKind[page][row] =
+    long[] p = page(id);
+    int at = at(id);
+    int sizeKind =
         e.size() | (kindCode(kind) << KIND_SHIFT) | (e.expiresAt() != 0 ? EXPIRES_BIT : 0);
+    p[at + SEGMENT_OFFSET] = ((long) e.segmentId() << 32) | e.offset();
+    p[at + SEQ] = e.seq();
+    p[at + VERSION] = e.version();
+    p[at + SIZE_KIND_WRITER] = ((long) sizeKind << 32) | Integer.toUnsignedLong(e.writer());
   }
 
   void setKeyRef(int id, long ref) {
-    pages.keyRef[id >>> PAGE_BITS][id & ROW_MASK] = ref;
+    page(id)[at(id) + KEY_REF] = ref;
   }
 
   /** Marks row {@code id} free. Mutator only, under the lock. */
   void free(int id) {
-    pages.sizeKind[id >>> PAGE_BITS][id & ROW_MASK] = 0;
+    page(id)[at(id) + SIZE_KIND_WRITER] = 0;
   }
 
   long keyRef(int id) {
-    return pages.keyRef[id >>> PAGE_BITS][id & ROW_MASK];
+    return page(id)[at(id) + KEY_REF];
+  }
+
+  private int sizeKind(int id) {
+    return (int) (page(id)[at(id) + SIZE_KIND_WRITER] >>> 32);
   }
 
   /** The kind code of row {@code id}: {@link #FREE}, or {@link #kindCode} of a record kind. */
   int kind(int id) {
-    return (pages.sizeKind[id >>> PAGE_BITS][id & ROW_MASK] >>> KIND_SHIFT) & 3;
+    return (sizeKind(id) >>> KIND_SHIFT) & 3;
   }
 
   boolean hasExpiry(int id) {
-    return (pages.sizeKind[id >>> PAGE_BITS][id & ROW_MASK] & EXPIRES_BIT) != 0;
+    return (sizeKind(id) & EXPIRES_BIT) != 0;
   }
 
   static int kindCode(RecordKind kind) {
@@ -138,21 +119,17 @@ final class EntryColumns {
 
   /** Row {@code id}'s entry with {@code expiresAt}; the caller checked its kind. */
   KeyDirEntry entry(int id, long expiresAt) {
-    Pages p = pages;
-    int page = id >>> PAGE_BITS;
-    int row = id & ROW_MASK;
+    long[] p = page(id);
+    int at = at(id);
+    long segmentOffset = p[at + SEGMENT_OFFSET];
+    long sizeKindWriter = p[at + SIZE_KIND_WRITER];
     return new KeyDirEntry(
-        p.segment[page][row],
-        Integer.toUnsignedLong(p.offset[page][row]),
-        p.sizeKind[page][row] & SIZE_MASK,
-        p.seq[page][row],
-        p.version[page][row],
-        p.writer[page][row],
+        (int) (segmentOffset >>> 32),
+        segmentOffset & 0xFFFF_FFFFL,
+        (int) (sizeKindWriter >>> 32) & SIZE_MASK,
+        p[at + SEQ],
+        p[at + VERSION],
+        (int) sizeKindWriter,
         expiresAt);
-  }
-
-  /** Heap held by the columns, for the directory's own accounting. */
-  long heapBytes() {
-    return (long) capacity() * 40;
   }
 }

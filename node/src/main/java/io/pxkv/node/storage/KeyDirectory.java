@@ -23,7 +23,7 @@ import java.util.stream.LongStream;
  *
  * <p>Laid out for a small heap: about 55 bytes a key besides its UTF-8 bytes (a map of {@code
  * String} to record objects with a skip list beside it took about 177). Each key gets an entry id;
- * the key's bytes are in a {@link KeyArena}, its entry in the primitive columns of {@link
+ * the key's bytes are in a {@link KeyArena}, its entry in a row of five {@code long}s of {@link
  * EntryColumns} (40 bytes), the id in an open-addressing {@link KeySlots} table (4 bytes a slot, at
  * most three quarters full) and in the sorted {@code int[]} of {@link SortedKeyIndex} (4 bytes).
  * Expiry times live in a side map, for the keys that have one. A key keeps its id while it changes
