@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Supplier;
 import java.util.stream.LongStream;
@@ -53,7 +52,7 @@ final class KeyDirectory {
   private final SortedKeyIndex sorted = new SortedKeyIndex(this);
 
   /** Expiry times (ms since the epoch) by entry id, only of the entries that have one. */
-  private final ConcurrentHashMap<Integer, Long> expiries = new ConcurrentHashMap<>();
+  private final ExpiryTimes expiries = new ExpiryTimes();
 
   private final IntList freeIds = new IntList(); // guarded by this
   private volatile int highWater; // every id handed out is below
@@ -104,7 +103,7 @@ final class KeyDirectory {
   }
 
   private long expiresAt(int id) {
-    return entries.hasExpiry(id) ? expiries.getOrDefault(id, 0L) : 0;
+    return entries.hasExpiry(id) ? expiries.get(id) : 0;
   }
 
   /** {@code read} run so that it sees no write half done. */
@@ -203,14 +202,18 @@ final class KeyDirectory {
     int oldKind = entries.kind(id);
     KeyDirEntry old = entries.entry(id, expiresAt(id));
     segments.count(entry, +1);
+    if (entry.expiresAt() != 0) expiries.reserve();
     long stamp = lock.writeLock();
     try {
-      if (entry.expiresAt() != 0) expiries.put(id, entry.expiresAt());
+      if (entry.expiresAt() != 0) {
+        expiries.put(id, entry.expiresAt());
+      } else if (old.expiresAt() != 0) {
+        expiries.remove(id);
+      }
       entries.set(id, entry, kind);
     } finally {
       lock.unlockWrite(stamp);
     }
-    if (entry.expiresAt() == 0 && old.expiresAt() != 0) expiries.remove(id);
     count(oldKind, -1);
     count(EntryColumns.kindCode(kind), +1);
     segments.count(old, -1);
@@ -232,6 +235,7 @@ final class KeyDirectory {
     long ref = keys.add(k); // bytes no reader can reach yet
     int[] grown = slots.grownFor(slots.size() + 1L, entries, keys);
     segments.count(entry, +1);
+    if (entry.expiresAt() != 0) expiries.reserve();
     long stamp = lock.writeLock();
     try {
       if (grown != null) slots.swap(grown);
@@ -354,11 +358,11 @@ final class KeyDirectory {
     long stamp = lock.writeLock();
     try {
       slots.remove(id, hash, entries, keys);
+      if (entries.hasExpiry(id)) expiries.remove(id);
       entries.free(id);
     } finally {
       lock.unlockWrite(stamp);
     }
-    expiries.remove(id);
     keys.release(entries.keyRef(id));
     count(EntryColumns.kindCode(kind), -1);
     segments.count(entry, -1);
