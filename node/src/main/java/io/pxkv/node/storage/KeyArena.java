@@ -52,6 +52,24 @@ final class KeyArena {
     return ref;
   }
 
+  /**
+   * A fresh arena holding only the keys at {@code refs}, each replaced by its reference there; the
+   * directory swaps it in with {@link #adopt}. Mutator only.
+   */
+  KeyArena compacted(long[] refs) {
+    KeyArena fresh = new KeyArena();
+    for (int i = 0; i < refs.length; i++) refs[i] = fresh.add(bytes(refs[i]));
+    return fresh;
+  }
+
+  /** Takes the pages of {@code fresh}, dropping every garbage byte. Under the write lock. */
+  void adopt(KeyArena fresh) {
+    pages = fresh.pages;
+    fill = fresh.fill;
+    usedBytes = fresh.usedBytes;
+    garbageBytes = 0;
+  }
+
   /** The key at {@code ref} left the directory: its bytes are garbage. Mutator only. */
   void release(long ref) {
     int len = length(ref);

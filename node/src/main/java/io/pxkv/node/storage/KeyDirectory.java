@@ -54,7 +54,12 @@ final class KeyDirectory {
   /** Expiry times (ms since the epoch) by entry id, only of the entries that have one. */
   private final ExpiryTimes expiries = new ExpiryTimes();
 
-  private final IntList freeIds = new IntList(); // guarded by this
+  private final IntList freeIds = new IntList(); // guarded by itself
+
+  /** Garbage in the key arena that makes the next forget compact it (and half its used bytes). */
+  static final long MIN_GARBAGE_BYTES = 16 << 20;
+
+  private long minGarbageBytes = MIN_GARBAGE_BYTES; // guarded by this
   private volatile int highWater; // every id handed out is below
   private final long[] counts = new long[4]; // by kind code, guarded by this
   private volatile long liveKeys;
@@ -221,10 +226,11 @@ final class KeyDirectory {
 
   /** Adds a key new to the directory. Mutator only. */
   private void add(byte[] k, int hash, KeyDirEntry entry, RecordKind kind) {
-    int id;
-    if (!freeIds.isEmpty()) {
-      id = freeIds.pop();
-    } else {
+    int id = -1;
+    synchronized (freeIds) {
+      if (!freeIds.isEmpty()) id = freeIds.pop();
+    }
+    if (id < 0) {
       id = highWater;
       if (id >= KeySlots.MAX_IDS) {
         throw new IllegalStateException("key directory full: " + KeySlots.MAX_IDS + " entries");
@@ -368,6 +374,45 @@ final class KeyDirectory {
     segments.count(entry, -1);
     // The id is handed out again only once no sorted array holds it (SortedKeyIndex).
     sorted.removed(id);
+    if (keys.garbageBytes() >= Math.max(minGarbageBytes, keys.usedBytes() / 2)) compactKeys();
+  }
+
+  /**
+   * Copies the keys of the directory into a fresh arena, leaving the bytes of keys that left
+   * behind, and points every entry at its key's copy in one hold of the write lock (a few
+   * milliseconds per million keys). Runs with the sorted array merged and no merge running, so that
+   * no id outside the directory is still read as a key.
+   */
+  private void compactKeys() {
+    sorted.whileMergedAndQuiet(
+        () -> {
+          int[] ids = memberIds();
+          long[] refs = new long[ids.length];
+          for (int i = 0; i < ids.length; i++) refs[i] = entries.keyRef(ids[i]);
+          KeyArena fresh = keys.compacted(refs);
+          long stamp = lock.writeLock();
+          try {
+            keys.adopt(fresh);
+            for (int i = 0; i < ids.length; i++) entries.setKeyRef(ids[i], refs[i]);
+          } finally {
+            lock.unlockWrite(stamp);
+          }
+        });
+  }
+
+  /** Compacts the key arena now: for tests. */
+  synchronized void compactKeysNow() {
+    compactKeys();
+  }
+
+  /** Compacts the key arena from {@code bytes} of garbage on: for tests. */
+  synchronized void compactKeysFrom(long bytes) {
+    minGarbageBytes = bytes;
+  }
+
+  /** Bytes of keys that left the directory still held by its arena: for tests. */
+  synchronized long garbageKeyBytes() {
+    return keys.garbageBytes();
   }
 
   /** Whether {@code entry} is the current record of {@code key}, of {@code kind}. */
@@ -395,8 +440,10 @@ final class KeyDirectory {
   // For SortedKeyIndex and SortedKeyView.
 
   /** Entry ids the sorted keys no longer hold: free to be handed out again. */
-  synchronized void recycle(int[] ids) {
-    for (int id : ids) freeIds.add(id);
+  void recycle(int[] ids) {
+    synchronized (freeIds) { // not the mutator's monitor: a merge holds its own lock here
+      for (int id : ids) freeIds.add(id);
+    }
   }
 
   /** Whether entry {@code id} is a key of the directory. */

@@ -188,6 +188,18 @@ final class SortedKeyIndex {
     }
   }
 
+  /**
+   * Runs {@code task} with the sorted array merged and no merge running: with the directory's
+   * mutator blocked as well (the caller), every id of the current array is a key of the directory,
+   * and no thread reads keys outside the directory's lock meanwhile.
+   */
+  void whileMergedAndQuiet(Runnable task) {
+    synchronized (merging) {
+      if (view != null) merge();
+      task.run();
+    }
+  }
+
   /** The ids of {@code ids} that are still keys of the directory. */
   private int[] members(int[] ids) {
     int n = 0;

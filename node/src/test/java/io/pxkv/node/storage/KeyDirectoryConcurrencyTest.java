@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  * Readers never see a write half done and never miss a key that is there throughout, while one
  * thread writes (keys of every kind, new keys that grow the table and the columns) and another
  * relocates entries and forgets tombstones (removals that shift probe runs, ids handed out again
- * after merges of the sorted keys). Every entry written is derived from its seq, so a reader can
- * tell a torn one.
+ * after merges of the sorted keys, the key arena compacted). Every entry written is derived from
+ * its seq, so a reader can tell a torn one.
  */
 class KeyDirectoryConcurrencyTest {
   private static final int STABLE = 2_000;
@@ -45,6 +45,7 @@ class KeyDirectoryConcurrencyTest {
   @Test
   void readersSeeWholeEntriesAndEveryKeyThatStays() throws Exception {
     KeyDirectory dir = new KeyDirectory();
+    dir.compactKeysFrom(64 << 10); // the key arena compacted under the readers, again and again
     AtomicLong seq = new AtomicLong();
     for (int i = 0; i < STABLE; i++) dir.putLive(stableKey(i), entryOf(seq.incrementAndGet()));
     AtomicBoolean stop = new AtomicBoolean();
@@ -74,6 +75,7 @@ class KeyDirectoryConcurrencyTest {
             () -> {
               Random random = new Random(2);
               while (!stop.get()) {
+                if (random.nextInt(20_000) == 0) dir.compactKeysNow();
                 String key = deleted.poll();
                 if (key == null) {
                   Thread.onSpinWait();
