@@ -108,15 +108,6 @@ final class EntryColumns {
     };
   }
 
-  static RecordKind kindOf(int code) {
-    return switch (code) {
-      case 1 -> RecordKind.PUT;
-      case 2 -> RecordKind.DELETE;
-      case 3 -> RecordKind.HANDOFF;
-      default -> null;
-    };
-  }
-
   /** Row {@code id}'s entry with {@code expiresAt}; the caller checked its kind. */
   KeyDirEntry entry(int id, long expiresAt) {
     long[] p = page(id);

@@ -102,8 +102,4 @@ final class ExpiryTimes {
     t.times[hole] = 0;
     size--;
   }
-
-  int size() {
-    return size;
-  }
 }

@@ -76,11 +76,6 @@ final class KeyArena {
     garbageBytes += varintLength(len) + len;
   }
 
-  /** Bytes of pages held, used or not. */
-  long capacityBytes() {
-    return (long) pages.length * PAGE_BYTES;
-  }
-
   long garbageBytes() {
     return garbageBytes;
   }

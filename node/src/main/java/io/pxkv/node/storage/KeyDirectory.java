@@ -20,13 +20,14 @@ import java.util.stream.LongStream;
  * disk); the segments with their live-byte counts ({@link SegmentRegistry}); and every key in order
  * for scans ({@link SortedKeyIndex}).
  *
- * <p>Laid out for a small heap: about 55 bytes a key besides its UTF-8 bytes (a map of {@code
- * String} to record objects with a skip list beside it took about 177). Each key gets an entry id;
- * the key's bytes are in a {@link KeyArena}, its entry in a row of five {@code long}s of {@link
- * EntryColumns} (40 bytes), the id in an open-addressing {@link KeySlots} table (4 bytes a slot, at
- * most three quarters full) and in the sorted {@code int[]} of {@link SortedKeyIndex} (4 bytes).
- * Expiry times live in a side map, for the keys that have one. A key keeps its id while it changes
- * kind; it leaves only when compaction forgets its tombstone or marker ({@link #forget}).
+ * <p>Laid out for a small heap: about 59 bytes a key beyond its UTF-8 bytes for a million keys
+ * ({@code KeyDirectoryHeapTest}; a map of {@code String} to record objects with a skip list beside
+ * it took about 181). Each key gets an entry id; the key's bytes are in a {@link KeyArena}, its
+ * entry in a row of five {@code long}s of {@link EntryColumns} (40 bytes), the id in an
+ * open-addressing {@link KeySlots} table (4 bytes a slot, at most three quarters full) and in the
+ * sorted {@code int[]} of {@link SortedKeyIndex} (4 bytes). Expiry times live beside the rows
+ * ({@link ExpiryTimes}), for the keys that have one. A key keeps its id while it changes kind; it
+ * leaves only when compaction forgets its tombstone or marker ({@link #forget}).
  *
  * <p>Thread-safe. One mutator at a time ({@code synchronized}): the {@code kv-write} thread, the
  * only one that changes a key's kind ({@link #put}), and {@code kv-compact}, which only moves
@@ -39,7 +40,7 @@ import java.util.stream.LongStream;
  * way.
  */
 final class KeyDirectory {
-  /** A presized table costs 4 to 8 bytes per key whether filled or not: no more than 32 MB. */
+  /** A presized table costs 5 to 11 bytes per key whether filled or not: no more than 64 MB. */
   private static final int MAX_PRESIZED_KEYS = 8 << 20;
 
   private static final int OPTIMISTIC_TRIES = 3;

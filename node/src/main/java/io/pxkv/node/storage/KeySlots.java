@@ -48,11 +48,6 @@ final class KeySlots {
     return used;
   }
 
-  /** Bytes of the table. */
-  long heapBytes() {
-    return 4L * slots.length;
-  }
-
   /**
    * A table for {@code keys} keys, filled from the current one, if the current one would be more
    * than three quarters full with them; else null. Mutator only, outside the write lock: readers
