@@ -5,6 +5,7 @@ import io.pxkv.bench.scenarios.BareChainScenario;
 import io.pxkv.bench.scenarios.BareServerScenario;
 import io.pxkv.bench.scenarios.CompactionP99Scenario;
 import io.pxkv.bench.scenarios.FsyncModesScenario;
+import io.pxkv.bench.scenarios.KeyDirectoryScenario;
 import io.pxkv.bench.scenarios.MoveScenario;
 import io.pxkv.bench.scenarios.NodeCodecScenario;
 import io.pxkv.bench.scenarios.NodeScenario;
@@ -41,6 +42,7 @@ public final class Catalog {
         new RouterTlsScenario(),
         new FsyncModesScenario(),
         new RestartTimeScenario(),
+        new KeyDirectoryScenario(),
         new CompactionP99Scenario(),
         new MoveScenario());
   }

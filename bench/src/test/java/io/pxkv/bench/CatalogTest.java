@@ -75,8 +75,10 @@ class CatalogTest {
     // fsync always >= 0.8x never side by side, restart with hints < 3 s (the old script's seven);
     // own node client >= 1.1x Vert.x's on GET and PUT; a move: >= 50,000 keys/s idle, GET during
     // >= 0.7x before, p99 during <= 2x before; router GET and PUT with metrics on >= 0.97x off;
-    // node GET and PUT with values deflated, and encrypted, >= 0.9x as given.
-    assertEquals(18, judged);
+    // node GET and PUT with values deflated, and encrypted, >= 0.9x as given; the key directory:
+    // <= 64 bytes of heap per key beyond its bytes, node GET >= 0.9x the directory before side by
+    // side, restart with a million keys < 2 s.
+    assertEquals(21, judged);
   }
 
   @Test

@@ -117,9 +117,14 @@ public final class Pxkv {
    * ms. {@code flags} are all its flags after {@code --data}.
    */
   public TimedStart nodeIn(String name, String id, Path dir, List<String> flags) {
+    return nodeIn(name, id, dir, flags, bench.settings().pxkvJar());
+  }
+
+  /** As {@link #nodeIn(String, String, Path, List)}, run from the launcher jar {@code jar}. */
+  public TimedStart nodeIn(String name, String id, Path dir, List<String> flags, Path jar) {
     int port = bench.freePort();
     Baselines.createDirectories(dir);
-    List<String> c = nodeCommand(id, port, dir, flags);
+    List<String> c = nodeCommand(id, port, dir, flags, jar);
     long t0 = System.nanoTime();
     ManagedProcess p = bench.start(name, c);
     Server s = new Server(name, port, p, Api.KV);
@@ -165,8 +170,13 @@ public final class Pxkv {
   }
 
   private List<String> nodeCommand(String id, int port, Path dir, List<String> flags) {
+    return nodeCommand(id, port, dir, flags, bench.settings().pxkvJar());
+  }
+
+  private List<String> nodeCommand(String id, int port, Path dir, List<String> flags, Path jar) {
     List<String> c =
         launcher(
+            jar,
             "node",
             "--id",
             id,
@@ -181,12 +191,16 @@ public final class Pxkv {
   }
 
   private List<String> launcher(String command, String... args) {
+    return launcher(bench.settings().pxkvJar(), command, args);
+  }
+
+  private List<String> launcher(Path jar, String command, String... args) {
     Settings s = bench.settings();
     List<String> c = new ArrayList<>();
     c.add(s.javaBin());
     c.addAll(s.javaOpts());
     c.add("-jar");
-    c.add(s.pxkvJar().toString());
+    c.add(jar.toString());
     c.add(command);
     c.addAll(List.of(args));
     return c;

@@ -234,8 +234,8 @@ public final class BitcaskEngine implements StorageEngine {
 
   /**
    * The key's current record: live, a held tombstone, or (if {@code markers}) a held handoff
-   * marker. The writer adds a key to the map of its new kind before it removes it from the old one,
-   * so looking in each map in turn, twice, finds a key that changed kind once meanwhile.
+   * marker. Each lookup asks for one kind; a write between two lookups may change the key's kind,
+   * so a key found in no kind is looked up live once more.
    */
   private Optional<StoredRecord> record(String key, boolean markers) throws IOException {
     for (int attempt = 1; ; attempt++) {

@@ -24,7 +24,7 @@ class KeyDirectoryRecoveryTest {
         long v = version++;
         keydir.recover(
             "k" + i,
-            new KeyDirEntry(1, i, 10, v, v, 0),
+            new KeyDirEntry(1, i, 10, v, v, 0, 0),
             i % 7 == 0 ? RecordKind.DELETE : RecordKind.PUT);
       }
       keydir.recovered();
@@ -39,11 +39,11 @@ class KeyDirectoryRecoveryTest {
         long v = version++;
         int what = random.nextInt(8);
         if (what < 4) {
-          keydir.putLive(key, new KeyDirEntry(2, i, 10, v, v, 0));
+          keydir.putLive(key, new KeyDirEntry(2, i, 10, v, v, 0, 0));
         } else if (what < 6 && keydir.get(key) != null) {
-          keydir.putTombstone(key, new KeyDirEntry(2, i, 10, v, v, 0));
+          keydir.putTombstone(key, new KeyDirEntry(2, i, 10, v, v, 0, 0));
         } else if (what == 6) {
-          keydir.putHandoff(key, new KeyDirEntry(2, i, 10, v, v, 0));
+          keydir.putHandoff(key, new KeyDirEntry(2, i, 10, v, v, 0, 0));
         } else if (keydir.tombstone(key) != null) {
           // What compaction does when it drops a tombstone, on its own thread in the engine.
           keydir.forget(key, keydir.tombstone(key), RecordKind.DELETE);
@@ -82,7 +82,7 @@ class KeyDirectoryRecoveryTest {
   void manyWritesWithoutAScanStartTheBuildRatherThanRecordChangesForever() throws Exception {
     KeyDirectory keydir = recoveredWith(10);
     for (int i = 0; i < 70_000; i++)
-      keydir.putLive("w" + i, new KeyDirEntry(2, i, 10, 100 + i, 100 + i, 0));
+      keydir.putLive("w" + i, new KeyDirEntry(2, i, 10, 100 + i, 100 + i, 0, 0));
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!keydir.sortedKeysBuilt()) {
       assertTrue(System.nanoTime() < deadline, "the build never started");
@@ -95,7 +95,7 @@ class KeyDirectoryRecoveryTest {
     KeyDirectory keydir = new KeyDirectory();
     keydir.recovering(keys);
     for (int i = 0; i < keys; i++)
-      keydir.recover("k" + i, new KeyDirEntry(1, i, 10, i + 1, i + 1, 0), RecordKind.PUT);
+      keydir.recover("k" + i, new KeyDirEntry(1, i, 10, i + 1, i + 1, 0, 0), RecordKind.PUT);
     keydir.recovered();
     return keydir;
   }
@@ -107,13 +107,13 @@ class KeyDirectoryRecoveryTest {
     KeyDirectory restarted = new KeyDirectory();
     restarted.recovering(4);
     for (int i = 0; i < keys.size(); i++) {
-      restarted.recover(keys.get(i), new KeyDirEntry(1, i, 10, i + 1, i + 1, 0), RecordKind.PUT);
+      restarted.recover(keys.get(i), new KeyDirEntry(1, i, 10, i + 1, i + 1, 0, 0), RecordKind.PUT);
     }
     restarted.recovered();
     assertEquals(keys, List.copyOf(restarted.sortedKeys()));
     KeyDirectory fresh = new KeyDirectory();
     for (int i = keys.size() - 1; i >= 0; i--) {
-      fresh.putTombstone(keys.get(i), new KeyDirEntry(1, i, 10, i + 1, i + 1, 0));
+      fresh.putTombstone(keys.get(i), new KeyDirEntry(1, i, 10, i + 1, i + 1, 0, 0));
     }
     assertEquals(keys, List.copyOf(fresh.sortedKeys()));
   }
@@ -121,8 +121,8 @@ class KeyDirectoryRecoveryTest {
   @Test
   void aFreshDirectoryNeedsNoBuild() {
     KeyDirectory keydir = new KeyDirectory();
-    keydir.putLive("b", new KeyDirEntry(1, 0, 10, 1, 1, 0));
-    keydir.putLive("a", new KeyDirEntry(1, 10, 10, 2, 2, 0));
+    keydir.putLive("b", new KeyDirEntry(1, 0, 10, 1, 1, 0, 0));
+    keydir.putLive("a", new KeyDirEntry(1, 10, 10, 2, 2, 0, 0));
     assertEquals(List.of("a", "b"), List.copyOf(keydir.sortedKeys()));
   }
 }
