@@ -40,6 +40,7 @@ public final class StorageService {
   private final Vertx vertx;
   private final StorageEngine engine;
   private final WorkerExecutor readers;
+  private volatile WriteListener listener = WriteListener.NONE;
 
   private StorageService(Vertx vertx, StorageEngine engine) {
     this.vertx = vertx;
@@ -54,6 +55,13 @@ public final class StorageService {
 
   public StorageEngine engine() {
     return engine;
+  }
+
+  /**
+   * Tells {@code next} about every write applied from now on (one listener; the node's indexes).
+   */
+  public void listen(WriteListener next) {
+    listener = next;
   }
 
   public Future<Optional<Versioned>> get(String key) {
@@ -73,7 +81,17 @@ public final class StorageService {
 
   /** {@link StorageEngine#put}, tagged {@code epoch} (0: untagged). */
   public Future<PutResult> put(String key, byte[] value, long epoch) {
-    return onCaller(engine.put(key, value, epoch));
+    WriteListener l = listener;
+    try {
+      l.check(key, value);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return onCaller(engine.put(key, value, epoch))
+        .andThen(
+            ar -> {
+              if (ar.succeeded()) l.applied(key, value, ar.result().version());
+            });
   }
 
   /**
@@ -83,11 +101,43 @@ public final class StorageService {
    */
   public Future<List<AsyncResult<PutResult>>> putAll(
       List<String> keys, List<byte[]> values, long epoch) {
-    List<CompletableFuture<PutResult>> puts = engine.putAll(keys, values, epoch);
+    WriteListener l = listener;
+    List<RuntimeException> refused = new java.util.ArrayList<>(keys.size());
+    List<String> okKeys = new java.util.ArrayList<>(keys.size());
+    List<byte[]> okValues = new java.util.ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      RuntimeException why = null;
+      try {
+        l.check(keys.get(i), values.get(i));
+        okKeys.add(keys.get(i));
+        okValues.add(values.get(i));
+      } catch (RuntimeException e) {
+        why = e;
+      }
+      refused.add(why);
+    }
+    List<CompletableFuture<PutResult>> queued = engine.putAll(okKeys, okValues, epoch);
+    List<CompletableFuture<PutResult>> puts = new java.util.ArrayList<>(keys.size());
+    for (int i = 0, q = 0; i < keys.size(); i++) {
+      puts.add(
+          refused.get(i) == null
+              ? queued.get(q++)
+              : CompletableFuture.failedFuture(refused.get(i)));
+    }
     CompletableFuture<Void> all = CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new));
     // allOf fails if any put failed; every put is done either way, and each is reported alone.
     return onCaller(all.handle((ignored, failure) -> null))
-        .map(v -> puts.stream().map(StorageService::outcome).toList());
+        .map(
+            v -> {
+              List<AsyncResult<PutResult>> results =
+                  puts.stream().map(StorageService::outcome).toList();
+              for (int i = 0; i < results.size(); i++) {
+                if (results.get(i).succeeded()) {
+                  l.applied(keys.get(i), values.get(i), results.get(i).result().version());
+                }
+              }
+              return results;
+            });
   }
 
   /** The outcome of a future that is already complete (so {@code join} does not wait). */
@@ -102,18 +152,34 @@ public final class StorageService {
   }
 
   public Future<Optional<Long>> delete(String key, long epoch) {
-    return onCaller(engine.delete(key, epoch));
+    WriteListener l = listener;
+    return onCaller(engine.delete(key, epoch))
+        .andThen(
+            ar -> {
+              if (ar.succeeded() && ar.result().isPresent())
+                l.applied(key, null, ar.result().get());
+            });
   }
 
   /** {@link StorageEngine#tombstone}: a tombstone whether or not the key is live. */
   public Future<TombstoneResult> tombstone(String key, long epoch) {
-    return onCaller(engine.tombstone(key, epoch));
+    WriteListener l = listener;
+    return onCaller(engine.tombstone(key, epoch))
+        .andThen(
+            ar -> {
+              if (ar.succeeded()) l.applied(key, null, ar.result().version());
+            });
   }
 
   /** {@link StorageEngine#importRecord}: completes with whether the record was written. */
   public Future<Boolean> importRecord(
       String key, byte[] valueOrNull, long version, int writer, long epoch) {
-    return onCaller(engine.importRecord(key, valueOrNull, version, writer, epoch));
+    WriteListener l = listener;
+    return onCaller(engine.importRecord(key, valueOrNull, version, writer, epoch))
+        .andThen(
+            ar -> {
+              if (ar.succeeded() && ar.result()) l.applied(key, valueOrNull, version);
+            });
   }
 
   /**
@@ -121,12 +187,29 @@ public final class StorageService {
    * caller, once all are done, with each one's outcome in order.
    */
   public Future<List<AsyncResult<Boolean>>> importAll(List<StoredRecord> records, long epoch) {
-    return allOf(engine.importAll(records, epoch));
+    return told(records, allOf(engine.importAll(records, epoch)), false);
   }
 
   /** {@link StorageEngine#handoffAll}, as {@link #importAll}. */
   public Future<List<AsyncResult<Boolean>>> handoffAll(List<StoredRecord> records, long epoch) {
-    return allOf(engine.handoffAll(records, epoch));
+    return told(records, allOf(engine.handoffAll(records, epoch)), true);
+  }
+
+  /** Tells the listener of each record written ({@code gone}: the key left this node). */
+  private Future<List<AsyncResult<Boolean>>> told(
+      List<StoredRecord> records, Future<List<AsyncResult<Boolean>>> done, boolean gone) {
+    WriteListener l = listener;
+    return done.andThen(
+        ar -> {
+          if (ar.failed()) return;
+          for (int i = 0; i < records.size(); i++) {
+            AsyncResult<Boolean> r = ar.result().get(i);
+            if (r.succeeded() && r.result()) {
+              StoredRecord rec = records.get(i);
+              l.applied(rec.key(), gone ? null : rec.value(), rec.version());
+            }
+          }
+        });
   }
 
   private <T> Future<List<AsyncResult<T>>> allOf(List<CompletableFuture<T>> futures) {
@@ -138,7 +221,12 @@ public final class StorageService {
 
   /** {@link StorageEngine#handoff}: completes with whether the marker was written. */
   public Future<Boolean> handoff(String key, long version, int writer, long epoch) {
-    return onCaller(engine.handoff(key, version, writer, epoch));
+    WriteListener l = listener;
+    return onCaller(engine.handoff(key, version, writer, epoch))
+        .andThen(
+            ar -> {
+              if (ar.succeeded() && ar.result()) l.applied(key, null, version);
+            });
   }
 
   /** {@link StorageEngine#fence}: completes with the clock reading. */
