@@ -37,7 +37,6 @@ import java.util.List;
  * change sees it). The work runs on a worker: hits are re-read from the engine.
  */
 public final class QueryHandler {
-  public static final String MORE = "X-Pxkv-More";
   private static final long MAX_BODY = 1024 * 1024;
 
   private final Vertx vertx;
@@ -60,7 +59,7 @@ public final class QueryHandler {
     Requests.requireMethod(request, HttpMethod.GET);
     sync(indexes, membership);
     IndexQuery query = IndexQuery.parse(request::getParam, indexes::spec);
-    int limit = Cursors.parseLimit(request.getParam("limit"));
+    int limit = limit(request.getParam("limit"));
     String afterKey = request.getParam("ak");
     Object afterValue = null;
     if (afterKey != null) {
@@ -76,12 +75,22 @@ public final class QueryHandler {
     Object after = afterValue;
     vertx
         .executeBlocking(() -> indexes.range(query, after, afterKey, limit), false)
-        .onSuccess(
-            page -> {
-              if (page.more()) request.response().putHeader(MORE, "1");
-              send(request, page.hits(), true);
-            })
+        .onSuccess(page -> send(request, page.hits(), true))
         .onFailure(e -> ErrorResponses.send(request.response(), e));
+  }
+
+  /** 1..MAX_LIMIT + 1: a router asks one more than its page to learn whether more follow. */
+  private static int limit(String raw) {
+    if (raw == null) return Cursors.DEFAULT_LIMIT;
+    try {
+      int limit = Integer.parseInt(raw);
+      if (limit >= 1 && limit <= Cursors.MAX_LIMIT + 1) return limit;
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new io.pxkv.common.error.KvException(
+        io.pxkv.common.error.ErrorCode.INVALID_LIMIT,
+        "limit must be 1.." + (Cursors.MAX_LIMIT + 1) + " (was '" + raw + "')");
   }
 
   public void knn(HttpServerRequest request) {
