@@ -19,8 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -31,7 +33,8 @@ import java.util.logging.Logger;
  * new (added to a running cluster, or every index after a restart: they live in memory only) is
  * filled from a scan of the engine on a thread of its own, {@code kv-index}, while writes go on
  * reaching it, so the restart itself waits for nothing. Until its scan is done an index answers
- * {@code 503 index_building}; {@link #status} tells how far it got.
+ * {@code 503 index_building} (after waiting up to a second for it, so a small build goes
+ * unnoticed); {@link #status} tells how far it got.
  *
  * <p>Every hit is read again from the engine before it is returned, and returned only if the live
  * value still matches: an index entry may lag behind the record (or outlive it, when a write's
@@ -41,6 +44,9 @@ import java.util.logging.Logger;
 public final class NodeIndexes implements WriteListener {
   private static final Logger LOG = Logger.getLogger(NodeIndexes.class.getName());
   private static final int BUILD_BATCH = 1000;
+
+  /** How long a query waits for an index being built before it answers index_building. */
+  private static final long BUILD_WAIT_MS = 1000;
 
   private final StorageEngine engine;
   private final ExecutorService builder =
@@ -65,6 +71,7 @@ public final class NodeIndexes implements WriteListener {
     final AtomicLong scanned = new AtomicLong();
     volatile long total;
     volatile boolean ready;
+    final CountDownLatch built = new CountDownLatch(1);
     volatile boolean dropped;
 
     Live(IndexSpec spec) {
@@ -132,6 +139,7 @@ public final class NodeIndexes implements WriteListener {
       if (index.ordered != null) index.ordered.built();
       else index.vectors.built();
       index.ready = true;
+      index.built.countDown();
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "index '" + index.spec.name() + "' could not be built: " + e, e);
     }
@@ -228,6 +236,15 @@ public final class NodeIndexes implements WriteListener {
     Live index = byName.get(name);
     if (index == null)
       throw new KvException(ErrorCode.UNKNOWN_INDEX, "no index named '" + name + "'");
+    if (!index.ready) {
+      // A small build (a node that just joined, an index just added to few keys) ends in moments:
+      // wait for it rather than refuse.
+      try {
+        index.built.await(BUILD_WAIT_MS, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (!index.ready) {
       throw new KvException(
           ErrorCode.INDEX_BUILDING,

@@ -123,6 +123,11 @@ class QueryClusterIT {
           }
           return r.statusCode() == 200;
         });
+    JsonArray built = new JsonObject(send("/admin/cluster").body()).getJsonArray("indexes");
+    JsonObject rank = built.getJsonObject(3);
+    assertEquals("rank", rank.getString("name"));
+    assertEquals("ready", rank.getString("state"), built.encode());
+    assertEquals(model.size(), rank.getLong("entries"), "every key has a rank");
     List<String> ranked = pageAll("/query?index=rank&min=10&max=20", 7);
     assertEquals(expectedRange("/rank", 10.0, 20.0), ranked);
   }
