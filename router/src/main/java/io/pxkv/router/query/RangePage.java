@@ -1,8 +1,6 @@
 package io.pxkv.router.query;
 
 import io.pxkv.common.cluster.IndexSpec;
-import io.pxkv.common.error.ErrorCode;
-import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Headers;
 import io.pxkv.common.http.Requests;
@@ -163,9 +161,5 @@ public final class RangePage {
 
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  static KvException unknown(String name) {
-    return new KvException(ErrorCode.UNKNOWN_INDEX, "no index named '" + name + "'");
   }
 }
