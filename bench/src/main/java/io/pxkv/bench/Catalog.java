@@ -7,6 +7,9 @@ import io.pxkv.bench.scenarios.CompactionP99Scenario;
 import io.pxkv.bench.scenarios.FsyncModesScenario;
 import io.pxkv.bench.scenarios.MoveScenario;
 import io.pxkv.bench.scenarios.NodeScenario;
+import io.pxkv.bench.scenarios.QueryKnnScenario;
+import io.pxkv.bench.scenarios.QueryMatchScenario;
+import io.pxkv.bench.scenarios.QueryRangeScenario;
 import io.pxkv.bench.scenarios.RestartTimeScenario;
 import io.pxkv.bench.scenarios.RouterClientScenario;
 import io.pxkv.bench.scenarios.RouterMetricsScenario;
@@ -38,6 +41,9 @@ public final class Catalog {
         new FsyncModesScenario(),
         new RestartTimeScenario(),
         new CompactionP99Scenario(),
-        new MoveScenario());
+        new MoveScenario(),
+        new QueryMatchScenario(),
+        new QueryRangeScenario(),
+        new QueryKnnScenario());
   }
 }
