@@ -181,7 +181,7 @@ public final class PagedListing {
       NodeClient node = nodes.get(lane);
       String after = merge.lastKey(lane) != null ? merge.lastKey(lane) : cursor;
       int asked = batch;
-      String uri = NodeScan.uri(nodePrefix, after, asked, view.moving());
+      String uri = NodeScan.uri(nodePrefix, after, asked, view.moving(), query.match());
       return scan(node, uri)
           .map(
               records -> {

@@ -208,7 +208,42 @@ class QueryClusterIT {
         assertEquals(expectedStrings(s, eq), pageAll(uri, limit), uri + " by " + limit);
       }
       checkNearest(random);
+      checkMatch(random, limit);
     }
+  }
+
+  /** A glob listing (filtered on the nodes) against the model's keys. */
+  private void checkMatch(Random random, int limit) {
+    int d = random.nextInt(10);
+    boolean set = random.nextBoolean();
+    String glob = "k" + d + "*" + (set ? "[0-4]" : "");
+    List<String> expected =
+        model.keySet().stream()
+            .filter(
+                k ->
+                    k.startsWith("k" + d)
+                        && (!set
+                            || (k.length() > 2 && "01234".indexOf(k.charAt(k.length() - 1)) >= 0)))
+            .toList();
+    List<String> keys = new ArrayList<>();
+    String cursor = null;
+    do {
+      String u =
+          "/kv?match="
+              + URLEncoder.encode(glob, StandardCharsets.UTF_8)
+              + "&limit="
+              + limit
+              + (cursor == null
+                  ? ""
+                  : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+      HttpResponse<String> r = send(u);
+      assertEquals(200, r.statusCode(), u + ": " + r.body());
+      JsonObject page = new JsonObject(r.body());
+      JsonArray items = page.getJsonArray("items");
+      for (int i = 0; i < items.size(); i++) keys.add(items.getJsonObject(i).getString("key"));
+      cursor = page.getString("cursor");
+    } while (cursor != null);
+    assertEquals(expected, keys, "match " + glob + " by " + limit);
   }
 
   /** Every key of a paged query, following the cursors; each page's values checked. */

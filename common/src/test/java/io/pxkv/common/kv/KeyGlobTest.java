@@ -1,4 +1,4 @@
-package io.pxkv.router.listing;
+package io.pxkv.common.kv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

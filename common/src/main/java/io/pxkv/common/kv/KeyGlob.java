@@ -1,4 +1,4 @@
-package io.pxkv.router.listing;
+package io.pxkv.common.kv;
 
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
@@ -20,9 +20,9 @@ import java.util.List;
  *
  * <p>Immutable and thread-safe.
  */
-final class KeyGlob {
+public final class KeyGlob {
   /** Globs longer than this are refused: a glob longer than any key has no use. */
-  static final int MAX_GLOB_CHARS = 4096;
+  public static final int MAX_GLOB_CHARS = 4096;
 
   /** One position of the glob: {@code *}, or a test of one character. */
   private record Token(boolean star, int[] ranges, boolean negated) {
@@ -60,7 +60,7 @@ final class KeyGlob {
   }
 
   /** The glob as given. */
-  String text() {
+  public String text() {
     return glob;
   }
 
@@ -68,12 +68,12 @@ final class KeyGlob {
    * The characters every matching key starts with: the glob up to its first {@code *}, {@code ?} or
    * {@code [}, escapes resolved. A node can be asked for that prefix only.
    */
-  String literalPrefix() {
+  public String literalPrefix() {
     return literalPrefix;
   }
 
   /** Reads {@code glob}; a malformed one is {@code 400 invalid_request} saying what is wrong. */
-  static KeyGlob parse(String glob) {
+  public static KeyGlob parse(String glob) {
     if (glob.length() > MAX_GLOB_CHARS) {
       throw invalid("is longer than " + MAX_GLOB_CHARS + " characters");
     }
@@ -152,7 +152,7 @@ final class KeyGlob {
   }
 
   /** Whether the whole of {@code key} matches the glob. */
-  boolean matches(String key) {
+  public boolean matches(String key) {
     return run(key, null);
   }
 
@@ -161,7 +161,7 @@ final class KeyGlob {
    * tests, which check that it grows with the key's length times the glob's words, whatever the
    * glob.
    */
-  long steps(String key) {
+  public long steps(String key) {
     long[] steps = {0};
     run(key, steps);
     return steps[0];
