@@ -11,16 +11,25 @@ import java.util.PriorityQueue;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * A vector index of this node's keys for exact nearest-neighbour search: every vector in one
- * contiguous {@code float[]} (slot {@code i} at {@code i * dims}), scanned whole per query, so the
- * search has recall 1.0 and walks memory in order. Cosine vectors are stored normalised, so their
- * score is a dot product. Freed slots are reused.
+ * A vector index of this node's keys for exact nearest-neighbour search: every vector compared with
+ * the query, so the search has recall 1.0. Vectors sit in one contiguous {@code float[]} in blocks
+ * of {@link #BLOCK}: within a block, dimension by dimension, the {@link #BLOCK} vectors' values
+ * side by side. The scan then multiplies one query value into {@link #BLOCK} running sums at once,
+ * a loop the JIT turns into SIMD instructions, and walks memory in order. Each sum adds its terms
+ * in dimension order, as {@link #score} does, so both give the very same floats. Cosine vectors are
+ * stored normalised, so their score is a dot product. Freed slots are reused.
  *
  * <p>A read-write lock: searches share it, writes take it alone. As in {@link OrderedIndex}, every
  * key remembers the version its vector came from (and, until the build is done, the version of its
  * deletion), and every hit is re-checked against the live record by the caller.
  */
 final class VectorIndex {
+  /**
+   * Vectors per block: a long enough run of side-by-side values for the JIT to vectorise the scan's
+   * inner loop, a short enough one for the running sums to stay in the L1 cache.
+   */
+  static final int BLOCK = 256;
+
   /** One hit: {@code score} as the metric reports it (similarity, or distance for l2). */
   record Scored(String key, float score) {}
 
@@ -38,8 +47,8 @@ final class VectorIndex {
   VectorIndex(int dims, Metric metric) {
     this.dims = dims;
     this.metric = metric;
-    this.data = new float[dims * 64];
-    this.keys = new String[64];
+    this.data = new float[dims * BLOCK];
+    this.keys = new String[BLOCK];
   }
 
   /** Indexes write {@code version} of {@code key}: {@code vector} null to unindex it. */
@@ -65,7 +74,8 @@ final class VectorIndex {
         keys[slot] = key;
       }
       float[] v = metric == Metric.COSINE ? normalised(vector) : vector;
-      System.arraycopy(v, 0, data, slot * dims, dims);
+      int base = (slot / BLOCK) * dims * BLOCK + slot % BLOCK;
+      for (int i = 0; i < dims; i++) data[base + i * BLOCK] = v[i];
       versionOf.put(key, version);
     } finally {
       lock.writeLock().unlock();
@@ -102,24 +112,45 @@ final class VectorIndex {
   /** The {@code k} vectors nearest {@code query} among keys starting with {@code prefix}. */
   List<Scored> nearest(float[] query, int k, String prefix) {
     float[] q = metric == Metric.COSINE ? normalised(query) : query;
-    boolean higher = metric.higherIsNearer();
-    // The worst of the best k on top: higher scores are better (l2 compares minus squared
-    // distance).
+    boolean l2 = metric == Metric.L2;
+    // The worst of the best k on top: higher is better (l2 compares minus squared distance).
     PriorityQueue<Scored> best =
         new PriorityQueue<>(k + 1, (a, b) -> Float.compare(a.score(), b.score()));
+    float[] sums = new float[BLOCK];
     lock.readLock().lock();
     try {
       float[] d = data;
-      for (int slot = 0; slot < used; slot++) {
-        String key = keys[slot];
-        if (key == null || (!prefix.isEmpty() && !key.startsWith(prefix))) continue;
-        float s =
-            metric == Metric.L2 ? -squaredDistance(q, d, slot * dims) : dot(q, d, slot * dims);
-        if (best.size() < k) {
-          best.add(new Scored(key, s));
-        } else if (s > best.peek().score()) {
-          best.poll();
-          best.add(new Scored(key, s));
+      int blocks = (used + BLOCK - 1) / BLOCK;
+      for (int block = 0; block < blocks; block++) {
+        int base = block * dims * BLOCK;
+        Arrays.fill(sums, 0f);
+        if (l2) {
+          for (int i = 0; i < dims; i++) {
+            float qi = q[i];
+            int at = base + i * BLOCK;
+            for (int b = 0; b < BLOCK; b++) {
+              float diff = qi - d[at + b];
+              sums[b] += diff * diff;
+            }
+          }
+        } else {
+          for (int i = 0; i < dims; i++) {
+            float qi = q[i];
+            int at = base + i * BLOCK;
+            for (int b = 0; b < BLOCK; b++) sums[b] += qi * d[at + b];
+          }
+        }
+        for (int b = 0; b < BLOCK; b++) {
+          int slot = block * BLOCK + b;
+          String key = slot < used ? keys[slot] : null;
+          if (key == null || (!prefix.isEmpty() && !key.startsWith(prefix))) continue;
+          float s = l2 ? -sums[b] : sums[b];
+          if (best.size() < k) {
+            best.add(new Scored(key, s));
+          } else if (s > best.peek().score()) {
+            best.poll();
+            best.add(new Scored(key, s));
+          }
         }
       }
     } finally {
@@ -127,49 +158,24 @@ final class VectorIndex {
     }
     List<Scored> out = new ArrayList<>(best);
     out.sort((a, b) -> Float.compare(b.score(), a.score()));
-    if (!higher) {
-      out.replaceAll(s -> new Scored(s.key(), (float) Math.sqrt(-s.score())));
-    }
+    if (l2) out.replaceAll(s -> new Scored(s.key(), (float) Math.sqrt(-s.score())));
     return out;
   }
 
-  /** The score of one stored-form vector against a query, as {@link #nearest} reports it. */
+  /** The score of {@code vector} against {@code query}, as {@link #nearest} reports it. */
   float score(float[] query, float[] vector) {
     float[] q = metric == Metric.COSINE ? normalised(query) : query;
     float[] v = metric == Metric.COSINE ? normalised(vector) : vector;
-    return metric == Metric.L2 ? (float) Math.sqrt(squaredDistance(q, v, 0)) : dot(q, v, 0);
-  }
-
-  /** Four accumulators: independent chains the CPU can run side by side. */
-  private float dot(float[] q, float[] d, int at) {
-    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    int i = 0;
-    for (; i + 3 < dims; i += 4) {
-      s0 += q[i] * d[at + i];
-      s1 += q[i + 1] * d[at + i + 1];
-      s2 += q[i + 2] * d[at + i + 2];
-      s3 += q[i + 3] * d[at + i + 3];
+    float sum = 0;
+    if (metric == Metric.L2) {
+      for (int i = 0; i < dims; i++) {
+        float diff = q[i] - v[i];
+        sum += diff * diff;
+      }
+      return (float) Math.sqrt(sum);
     }
-    for (; i < dims; i++) s0 += q[i] * d[at + i];
-    return (s0 + s1) + (s2 + s3);
-  }
-
-  private float squaredDistance(float[] q, float[] d, int at) {
-    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    int i = 0;
-    for (; i + 3 < dims; i += 4) {
-      float a = q[i] - d[at + i], b = q[i + 1] - d[at + i + 1];
-      float c = q[i + 2] - d[at + i + 2], e = q[i + 3] - d[at + i + 3];
-      s0 += a * a;
-      s1 += b * b;
-      s2 += c * c;
-      s3 += e * e;
-    }
-    for (; i < dims; i++) {
-      float a = q[i] - d[at + i];
-      s0 += a * a;
-    }
-    return (s0 + s1) + (s2 + s3);
+    for (int i = 0; i < dims; i++) sum += q[i] * v[i];
+    return sum;
   }
 
   /** {@code v} scaled to length 1 (a zero vector stays zero: it is near nothing). */
