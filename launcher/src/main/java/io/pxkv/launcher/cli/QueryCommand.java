@@ -19,8 +19,7 @@ import picocli.CommandLine.Parameters;
     },
     footer = AdminCli.EXIT_CODES)
 final class QueryCommand extends AdminCommand {
-  static final String NEEDS_INDEXES =
-      "queries need a router with indexes: declare the index in the cluster file's indexes";
+  static final String NEEDS_INDEXES = "queries need a router with indexes";
 
   @Parameters(index = "0", paramLabel = "INDEX", description = "The index's name.")
   String index;
