@@ -168,6 +168,7 @@ public final class KeyGlob {
   }
 
   private boolean run(String key, long[] steps) {
+    if (words == 1 && steps == null) return runOneWord(key);
     long[] states = new long[words];
     states[0] = 1; // nothing matched yet
     closeOverStars(states);
@@ -197,6 +198,24 @@ public final class KeyGlob {
   }
 
   /** A star at j may match nothing: whoever is at j is also at j + 1 (never another star). */
+  /**
+   * {@link #run} for globs of at most 63 tokens, whose states fit one word: the same steps in
+   * locals, so matching a key allocates nothing (a listing tests every key a node holds).
+   */
+  private boolean runOneWord(String key) {
+    long star = stars[0];
+    long states = 1 | ((1 & star) << 1);
+    for (int i = 0; i < key.length(); ) {
+      int cp = key.codePointAt(i);
+      i += Character.charCount(cp);
+      long single = cp < 128 ? ascii[cp][0] : singleMatches(cp)[0];
+      long next = ((states & single) << 1) | (states & star);
+      if (next == 0) return false;
+      states = next | ((next & star) << 1);
+    }
+    return (states & (1L << tokens.length)) != 0;
+  }
+
   private void closeOverStars(long[] states) {
     long carry = 0;
     for (int w = 0; w < words; w++) {
