@@ -9,6 +9,9 @@ import io.pxkv.bench.scenarios.KeyDirectoryScenario;
 import io.pxkv.bench.scenarios.MoveScenario;
 import io.pxkv.bench.scenarios.NodeCodecScenario;
 import io.pxkv.bench.scenarios.NodeScenario;
+import io.pxkv.bench.scenarios.QueryKnnScenario;
+import io.pxkv.bench.scenarios.QueryMatchScenario;
+import io.pxkv.bench.scenarios.QueryRangeScenario;
 import io.pxkv.bench.scenarios.RestartTimeScenario;
 import io.pxkv.bench.scenarios.RouterClientScenario;
 import io.pxkv.bench.scenarios.RouterMetricsScenario;
@@ -44,6 +47,9 @@ public final class Catalog {
         new RestartTimeScenario(),
         new KeyDirectoryScenario(),
         new CompactionP99Scenario(),
-        new MoveScenario());
+        new MoveScenario(),
+        new QueryMatchScenario(),
+        new QueryRangeScenario(),
+        new QueryKnnScenario());
   }
 }

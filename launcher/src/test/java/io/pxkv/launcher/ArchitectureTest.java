@@ -66,7 +66,7 @@ class ArchitectureTest {
         .layer("http")
         .definedBy("io.pxkv.router.http..", "io.pxkv.router.ui..", "io.pxkv.router.metrics..")
         .layer("listing")
-        .definedBy("io.pxkv.router.listing..")
+        .definedBy("io.pxkv.router.listing..", "io.pxkv.router.query..")
         .layer("routing")
         .definedBy("io.pxkv.router.routing..")
         .layer("rebalance")

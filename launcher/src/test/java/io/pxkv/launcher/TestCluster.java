@@ -1,6 +1,7 @@
 package io.pxkv.launcher;
 
 import io.pxkv.common.cluster.ClusterConfig;
+import io.pxkv.common.cluster.IndexSpec;
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.node.NodeConfig;
 import io.pxkv.node.NodeServer;
@@ -32,7 +33,8 @@ public final class TestCluster implements AutoCloseable {
   private final Vertx routerVertx;
   private final RunningRouter router;
 
-  private TestCluster(Path dir, int n, int routed, int keysPerSecond) throws Exception {
+  private TestCluster(Path dir, int n, int routed, int keysPerSecond, List<IndexSpec> indexes)
+      throws Exception {
     for (int i = 1; i <= n; i++) {
       String id = "node-" + i;
       NodeConfig defaults = NodeConfig.forTest(id, dir.resolve(id));
@@ -55,7 +57,7 @@ public final class TestCluster implements AutoCloseable {
     RouterConfig config;
     if (routed == n) {
       clusterFile = null;
-      config = RouterConfig.of(new ClusterConfig(64, infos), 0).withInstances(1);
+      config = RouterConfig.of(new ClusterConfig(null, 64, infos, indexes), 0).withInstances(1);
     } else {
       clusterFile = dir.resolve("cluster.json");
       write(new ClusterConfig(64, infos.subList(0, routed)));
@@ -72,7 +74,15 @@ public final class TestCluster implements AutoCloseable {
 
   /** {@code nodes} nodes, all in the router's (in-memory) layout. */
   public static TestCluster start(Path dir, int nodes) throws Exception {
-    return new TestCluster(dir, nodes, nodes, 1);
+    return new TestCluster(dir, nodes, nodes, 1, List.of());
+  }
+
+  /**
+   * {@code nodes} nodes, all in the router's (in-memory) layout, which declares {@code indexes}.
+   */
+  public static TestCluster withIndexes(Path dir, int nodes, List<IndexSpec> indexes)
+      throws Exception {
+    return new TestCluster(dir, nodes, nodes, 1, indexes);
   }
 
   /**
@@ -81,7 +91,7 @@ public final class TestCluster implements AutoCloseable {
    */
   public static TestCluster withSpareNodes(Path dir, int nodes, int routed, int keysPerSecond)
       throws Exception {
-    return new TestCluster(dir, nodes, routed, keysPerSecond);
+    return new TestCluster(dir, nodes, routed, keysPerSecond, List.of());
   }
 
   /** Puts every node in the cluster file: the router then moves keys to the new ones. */

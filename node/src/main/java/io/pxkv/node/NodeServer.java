@@ -3,6 +3,8 @@ package io.pxkv.node;
 import io.pxkv.common.http.ServerOptions;
 import io.pxkv.node.async.StorageService;
 import io.pxkv.node.cluster.Membership;
+import io.pxkv.node.http.QueryHandler;
+import io.pxkv.node.index.NodeIndexes;
 import io.pxkv.node.metrics.NodeMetrics;
 import io.pxkv.node.storage.StorageEngine;
 import io.pxkv.node.storage.StorageFiles;
@@ -24,10 +26,23 @@ public final class NodeServer {
   private final Membership membership;
   private final int port;
   private final String deploymentId;
+  private final NodeIndexes indexes;
+  private final long indexSync;
+
+  /** How often the indexes are matched to the view when no query does it first. */
+  private static final long INDEX_SYNC_MS = 500;
 
   private NodeServer(
-      Vertx vertx, StorageService storage, Membership membership, int port, String deploymentId) {
+      Vertx vertx,
+      StorageService storage,
+      Membership membership,
+      int port,
+      String deploymentId,
+      NodeIndexes indexes,
+      long indexSync) {
     this.vertx = vertx;
+    this.indexes = indexes;
+    this.indexSync = indexSync;
     this.storage = storage;
     this.membership = membership;
     this.port = port;
@@ -68,12 +83,21 @@ public final class NodeServer {
                     .compose(
                         membership -> {
                           metrics.watch(storage.engine());
+                          NodeIndexes indexes = new NodeIndexes(storage.engine());
+                          storage.listen(indexes);
+                          // Built in the background: the node serves at once.
+                          QueryHandler.sync(indexes, membership);
                           return vertx
                               .deployVerticle(
                                   () -> {
                                     NodeVerticle v =
                                         new NodeVerticle(
-                                            config, storage, membership, bindPort, metrics);
+                                            config,
+                                            storage,
+                                            membership,
+                                            bindPort,
+                                            metrics,
+                                            indexes);
                                     deployed.add(v);
                                     return v;
                                   },
@@ -81,12 +105,18 @@ public final class NodeServer {
                               .map(
                                   id -> {
                                     storage.engine().startDeferredWork();
+                                    long sync =
+                                        vertx.setPeriodic(
+                                            INDEX_SYNC_MS,
+                                            t -> QueryHandler.sync(indexes, membership));
                                     return new NodeServer(
                                         vertx,
                                         storage,
                                         membership,
                                         deployed.get(0).actualPort(),
-                                        id);
+                                        id,
+                                        indexes,
+                                        sync);
                                   });
                         })
                     .recover(t -> storage.close().transform(ignored -> Future.failedFuture(t))));
@@ -104,8 +134,14 @@ public final class NodeServer {
     return membership;
   }
 
+  public NodeIndexes indexes() {
+    return indexes;
+  }
+
   /** Stops serving, then closes the storage (which flushes and fsyncs what it holds). */
   public Future<Void> close() {
+    vertx.cancelTimer(indexSync);
+    indexes.close();
     return vertx
         .undeploy(deploymentId)
         .transform(

@@ -16,10 +16,12 @@ import io.pxkv.node.http.InternalReadHandler;
 import io.pxkv.node.http.KeyValueHandler;
 import io.pxkv.node.http.MigrationHandler;
 import io.pxkv.node.http.PutBatchHandler;
+import io.pxkv.node.http.QueryHandler;
 import io.pxkv.node.http.StatusHandler;
 import io.pxkv.node.http.StrayPusher;
 import io.pxkv.node.http.ViewGate;
 import io.pxkv.node.http.ViewHandler;
+import io.pxkv.node.index.NodeIndexes;
 import io.pxkv.node.metrics.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -40,7 +42,9 @@ public final class NodeVerticle extends VerticleBase {
   private final Membership membership;
   private final int port;
   private final NodeMetrics metrics;
+  private final NodeIndexes indexes;
   private HttpServer server;
+  private QueryHandler queries;
   private KeyValueHandler kv;
   private StatusHandler status;
   private BackupHandler backup;
@@ -62,18 +66,21 @@ public final class NodeVerticle extends VerticleBase {
       StorageService storage,
       Membership membership,
       int port,
-      NodeMetrics metrics) {
+      NodeMetrics metrics,
+      NodeIndexes indexes) {
     this.config = config;
     this.storage = storage;
     this.membership = membership;
     this.port = port;
     this.metrics = metrics;
+    this.indexes = indexes;
   }
 
   @Override
   public Future<?> start() {
     kv = new KeyValueHandler(storage, config.limits());
-    status = new StatusHandler(config.id(), storage.engine());
+    status = new StatusHandler(config.id(), storage.engine(), indexes);
+    queries = new QueryHandler(vertx, indexes, membership);
     backup = new BackupHandler(storage, config.limits());
     migration = new MigrationHandler(storage, config.limits());
     internalReads = new InternalReadHandler(storage);
@@ -134,6 +141,10 @@ public final class NodeVerticle extends VerticleBase {
         internalReads.read(request);
       } else if (path.equals("/internal/scan")) {
         internalReads.scan(request);
+      } else if (path.equals("/internal/query")) {
+        queries.range(request);
+      } else if (path.equals("/internal/knn")) {
+        queries.knn(request);
       } else if (path.equals("/internal/view")) {
         views.view(request);
       } else if (path.equals("/internal/view/prepare")) {

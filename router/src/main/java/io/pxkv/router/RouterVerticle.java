@@ -17,9 +17,12 @@ import io.pxkv.router.http.ForwardingHandler;
 import io.pxkv.router.http.StatusHandler;
 import io.pxkv.router.listing.ClusterBackup;
 import io.pxkv.router.metrics.RouterMetrics;
+import io.pxkv.router.query.NearestQuery;
+import io.pxkv.router.query.RangePage;
 import io.pxkv.router.rebalance.ClientLoad;
 import io.pxkv.router.rebalance.ClusterCoordinator;
 import io.pxkv.router.rebalance.MovedKeys;
+import io.pxkv.router.routing.Rerouting;
 import io.pxkv.router.routing.Views;
 import io.pxkv.router.ui.UiHandler;
 import io.vertx.core.Future;
@@ -48,6 +51,8 @@ public final class RouterVerticle extends VerticleBase {
   private HttpServer server;
   private RingHolder ring;
   private ForwardingHandler kv;
+  private RangePage rangeQueries;
+  private NearestQuery nearestQueries;
   private StatusHandler status;
   private ClusterBackup backup;
   private ClientLoad load;
@@ -110,6 +115,9 @@ public final class RouterVerticle extends VerticleBase {
           }
         };
     kv = new ForwardingHandler(views, config.limits(), config.timeoutMs());
+    Rerouting queriesRouting = new Rerouting(views, config.timeoutMs());
+    rangeQueries = new RangePage(queriesRouting);
+    nearestQueries = new NearestQuery(queriesRouting);
     status = new StatusHandler(ring::current, coordinator);
     backup = new ClusterBackup(views, config.limits(), config.timeoutMs());
     HttpServerOptions options = ServerOptions.http(config.host(), port);
@@ -150,6 +158,12 @@ public final class RouterVerticle extends VerticleBase {
       } else if (KeyPaths.isKeyPath(path)) {
         load.record();
         kv.item(request);
+      } else if (path.equals("/query")) {
+        load.record();
+        rangeQueries.handle(request);
+      } else if (path.equals("/query/knn")) {
+        load.record();
+        nearestQueries.handle(request);
       } else if (path.equals("/health")) {
         Requests.requireMethod(request, HttpMethod.GET);
         status.health(request);

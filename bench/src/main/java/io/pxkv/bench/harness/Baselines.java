@@ -55,14 +55,13 @@ public final class Baselines {
   }
 
   /**
-   * redis-server with persistence off (no RDB, no AOF) and webdis in front of it (threads = cores),
-   * from the template {@code bench/webdis.json}. {@code redisFlags} are added to redis-server's (a
-   * later scenario's {@code --appendonly yes --appendfsync always}).
+   * redis-server alone with persistence off (no RDB, no AOF), ready once it answers PING; {@code
+   * redisFlags} are added to its own. Its {@link Server#port} speaks RESP ({@link Resp}), not HTTP.
    */
-  public Server webdis(String name, String... redisFlags) {
+  public Server redis(String name, String... redisFlags) {
     Settings s = bench.settings();
     int redisPort = bench.freePort();
-    Path redisDir = bench.temp().resolve(name + "-redis");
+    Path redisDir = bench.temp().resolve(name);
     createDirectories(redisDir);
     List<String> redis =
         new ArrayList<>(
@@ -83,7 +82,33 @@ public final class Baselines {
                 "--protected-mode",
                 "no"));
     redis.addAll(List.of(redisFlags));
-    ManagedProcess redisProcess = bench.start(name + "-redis", redis);
+    ManagedProcess redisProcess = bench.start(name, redis);
+
+    long deadline = System.nanoTime() + s.startTimeoutSeconds() * 1_000_000_000L;
+    while (true) {
+      try (Resp r = new Resp(redisPort)) {
+        if ("PONG".equals(r.call("PING"))) break;
+      } catch (java.io.IOException e) {
+        // not up yet
+      }
+      if (!redisProcess.alive() || System.nanoTime() > deadline) {
+        throw new BenchException("redis-server did not start: " + redisProcess.lastLogLine());
+      }
+      Bench.pause(20);
+    }
+    return new Server(name, redisPort, redisProcess, Api.WEBDIS);
+  }
+
+  /**
+   * redis-server with persistence off (no RDB, no AOF) and webdis in front of it (threads = cores),
+   * from the template {@code bench/webdis.json}. {@code redisFlags} are added to redis-server's (a
+   * later scenario's {@code --appendonly yes --appendfsync always}).
+   */
+  public Server webdis(String name, String... redisFlags) {
+    Settings s = bench.settings();
+    Server redisServer = redis(name + "-redis", redisFlags);
+    int redisPort = redisServer.port();
+    ManagedProcess redisProcess = redisServer.process();
 
     int webdisPort = bench.freePort();
     Path config = bench.temp().resolve(name + ".json");

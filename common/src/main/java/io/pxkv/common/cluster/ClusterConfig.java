@@ -30,8 +30,10 @@ import java.util.Map;
  *     generated at the first start): nodes of another cluster are refused
  * @param virtualNodes tokens per node on the ring, 1..4096 (default 128)
  * @param nodes the storage nodes, at least one, ids and URLs distinct, in file order
+ * @param indexes the value indexes every node keeps of its keys ({@link IndexSpec}), names distinct
  */
-public record ClusterConfig(String clusterId, int virtualNodes, List<NodeInfo> nodes) {
+public record ClusterConfig(
+    String clusterId, int virtualNodes, List<NodeInfo> nodes, List<IndexSpec> indexes) {
   public static final int DEFAULT_VIRTUAL_NODES = ConsistentHashRing.DEFAULT_VIRTUAL_NODES;
   public static final int MAX_VIRTUAL_NODES = 4096;
 
@@ -40,21 +42,40 @@ public record ClusterConfig(String clusterId, int virtualNodes, List<NodeInfo> n
 
   public ClusterConfig {
     nodes = List.copyOf(nodes);
+    indexes = indexes == null ? List.of() : List.copyOf(indexes);
   }
 
-  /** A layout that names no cluster id. */
+  /** A layout without indexes. */
+  public ClusterConfig(String clusterId, int virtualNodes, List<NodeInfo> nodes) {
+    this(clusterId, virtualNodes, nodes, List.of());
+  }
+
+  /** A layout that names no cluster id and no indexes. */
   public ClusterConfig(int virtualNodes, List<NodeInfo> nodes) {
     this(null, virtualNodes, nodes);
   }
 
   /** This layout without its cluster id: what a move compares and a cluster state keeps. */
   public ClusterConfig layout() {
-    return clusterId == null ? this : new ClusterConfig(null, virtualNodes, nodes);
+    return clusterId == null ? this : new ClusterConfig(null, virtualNodes, nodes, indexes);
   }
 
   /** The same layout under {@code id}. */
   public ClusterConfig withClusterId(String id) {
-    return new ClusterConfig(id, virtualNodes, nodes);
+    return new ClusterConfig(id, virtualNodes, nodes, indexes);
+  }
+
+  /** The same layout with {@code next} as its indexes. */
+  public ClusterConfig withIndexes(List<IndexSpec> next) {
+    return new ClusterConfig(clusterId, virtualNodes, nodes, next);
+  }
+
+  /** The index named {@code name}, or null. */
+  public IndexSpec index(String name) {
+    for (IndexSpec i : indexes) {
+      if (i.name().equals(name)) return i;
+    }
+    return null;
   }
 
   /** Whether {@code id} may name a cluster. */
@@ -73,7 +94,13 @@ public record ClusterConfig(String clusterId, int virtualNodes, List<NodeInfo> n
     if (clusterId != null) json.put("clusterId", clusterId);
     JsonArray list = new JsonArray();
     for (NodeInfo n : nodes) list.add(new JsonObject().put("id", n.id()).put("url", n.url()));
-    return json.put("virtualNodes", virtualNodes).put("nodes", list);
+    json.put("virtualNodes", virtualNodes).put("nodes", list);
+    if (!indexes.isEmpty()) {
+      JsonArray specs = new JsonArray();
+      for (IndexSpec i : indexes) specs.add(i.toJson());
+      json.put("indexes", specs);
+    }
+    return json;
   }
 
   /** The node with this id, or null. */
@@ -111,10 +138,11 @@ public record ClusterConfig(String clusterId, int virtualNodes, List<NodeInfo> n
     String clusterId = readClusterId(root, problems);
     int virtualNodes = readVirtualNodes(root, problems);
     List<NodeInfo> nodes = readNodes(root, problems);
+    List<IndexSpec> indexes = IndexSpec.readAll(root.getValue("indexes"), problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(source, problems);
     }
-    return new ClusterConfig(clusterId, virtualNodes, nodes);
+    return new ClusterConfig(clusterId, virtualNodes, nodes, indexes);
   }
 
   private static String readClusterId(JsonObject root, List<String> problems) {

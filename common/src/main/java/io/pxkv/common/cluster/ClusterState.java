@@ -58,6 +58,15 @@ public record ClusterState(
 
   /** The next view, moving toward {@code next} (a no-op move when it is the target already). */
   public ClusterState toward(ClusterConfig next, long newEpoch) {
+    ClusterConfig plain = next.layout();
+    if (!plain.equals(target()) && plain.withIndexes(target().indexes()).equals(target())) {
+      // Only the indexes changed: no key changes hands, so the new indexes replace the target's
+      // in place (every node then indexes by the view), with no move.
+      if (layouts.isEmpty()) return new ClusterState(clusterId, newEpoch, plain, layouts, 0);
+      List<ClusterConfig> same = new ArrayList<>(layouts);
+      same.set(same.size() - 1, plain);
+      return new ClusterState(clusterId, newEpoch, settled, same, 0);
+    }
     List<ClusterConfig> more = new ArrayList<>(layouts);
     if (!next.layout().equals(target())) more.add(next);
     return new ClusterState(clusterId, newEpoch, settled, more, 0);

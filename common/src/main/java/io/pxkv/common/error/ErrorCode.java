@@ -12,6 +12,8 @@ public enum ErrorCode {
   INVALID_CURSOR(400, "invalid_cursor"),
   INVALID_LIMIT(400, "invalid_limit"),
   INVALID_REQUEST(400, "invalid_request"),
+  /** A query names an index the cluster does not declare (or not of the kind the query needs). */
+  UNKNOWN_INDEX(400, "unknown_index"),
   /** A call that needs a token (or, on a node, the cluster secret) came without one. */
   UNAUTHORIZED(401, "unauthorized"),
   /** A token that is not valid here, or not enough for the call (the data token on /admin). */
@@ -31,6 +33,8 @@ public enum ErrorCode {
   INTERNAL(500, "internal"),
   NODE_UNAVAILABLE(503, "node_unavailable"),
   UNAVAILABLE(503, "unavailable"),
+  /** The index is being built (added to a running cluster, or after a restart): ask again. */
+  INDEX_BUILDING(503, "index_building"),
   UPSTREAM_TIMEOUT(504, "upstream_timeout"),
   INSUFFICIENT_STORAGE(507, "insufficient_storage");
 

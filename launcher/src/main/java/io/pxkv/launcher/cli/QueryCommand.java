@@ -73,8 +73,19 @@ final class QueryCommand extends AdminCommand {
         Pages.print(router, "/query", query(), pages, json(), out());
       }
     } catch (CliException e) {
-      throw e.exitCode() == ExitCode.NOT_FOUND ? e.withHint(NEEDS_INDEXES) : e;
+      throw unknownIndex(e) ? notFound(e).withHint(NEEDS_INDEXES) : e;
     }
+  }
+
+  /** The router names the index unknown (400 unknown_index; 404 from routers before indexes). */
+  private static boolean unknownIndex(CliException e) {
+    if (e.exitCode() == ExitCode.NOT_FOUND) return true;
+    return e.errorBody() != null && e.errorBody().contains("\"error\":\"unknown_index\"");
+  }
+
+  /** An unknown index is "not found" to scripts: exit code 1, as a missing key. */
+  private static CliException notFound(CliException e) {
+    return new CliException(ExitCode.NOT_FOUND, e.getMessage(), e.errorBody());
   }
 
   private String query() throws CliException {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pxkv.common.cluster.IndexSpec;
 import io.pxkv.launcher.TestCluster;
 import io.pxkv.launcher.openapi.ValidatingProxy.Exchange;
 import io.vertx.core.Vertx;
@@ -60,7 +61,14 @@ class OpenApiDocumentTest {
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
-    cluster = TestCluster.start(dir, 3);
+    cluster =
+        TestCluster.withIndexes(
+            dir,
+            3,
+            List.of(
+                new IndexSpec("price", "/price", IndexSpec.Type.NUMBER, 0, null),
+                new IndexSpec("name", "/name", IndexSpec.Type.STRING, 0, null),
+                new IndexSpec("emb", "/emb", IndexSpec.Type.VECTOR, 2, IndexSpec.Metric.COSINE)));
     vertx = Vertx.vertx();
     document = ApiDocument.load(vertx, Files.readString(DOCUMENT)).await(30, TimeUnit.SECONDS);
     proxy =
@@ -223,26 +231,54 @@ class OpenApiDocumentTest {
 
   @Test
   @Order(7)
-  void queriesOfARouterWithoutIndexesAreNotFound() throws Exception {
-    error("GET", "/query?index=price&min=1&max=5", null, null, 404, "not_found");
-    error("GET", "/query?index=name&eq=Ada&limit=10", null, null, 404, "not_found");
-    error("GET", "/query?index=name&prefix=A", null, null, 404, "not_found");
+  void queriesByIndexes() throws Exception {
+    ok("PUT", "/kv/q1", "application/json", "{\"price\":2,\"name\":\"Ada\",\"emb\":[1,0]}", 201);
+    ok("PUT", "/kv/q2", "application/json", "{\"price\":4,\"name\":\"Alan\",\"emb\":[0,1]}", 201);
+    JsonObject range =
+        new JsonObject(
+            shaped("Page", ok("GET", "/query?index=price&min=1&max=5&limit=1", null, null, 200))
+                .bodyText());
+    assertEquals("q1", range.getJsonArray("items").getJsonObject(0).getString("key"));
+    String next =
+        "/query?index=price&min=1&max=5&limit=1&cursor=" + queryEncode(range.getString("cursor"));
+    shaped("Page", ok("GET", next, null, null, 200));
+    shaped("Page", ok("GET", "/query?index=name&eq=Ada&limit=10", null, null, 200));
+    shaped("Page", ok("GET", "/query?index=name&prefix=A", null, null, 200));
+    JsonObject knn =
+        new JsonObject(
+            ok(
+                    "POST",
+                    "/query/knn",
+                    "application/json",
+                    "{\"index\":\"emb\",\"vector\":[0.1,0.9],\"k\":1}",
+                    200)
+                .bodyText());
+    assertEquals("q2", knn.getJsonArray("items").getJsonObject(0).getString("key"));
+    error("GET", "/query?index=nope&min=1", null, null, 400, "unknown_index");
+    error("GET", "/query?index=price&min=5&max=1", null, null, 400, "invalid_request");
     error(
         "POST",
         "/query/knn",
         "application/json",
-        "{\"index\":\"emb\",\"vector\":[0.1,0.2],\"k\":3}",
-        404,
-        "not_found");
-    refused("GET", "/query?min=1", null, null, 404, "not_found");
-    refused("GET", "/query?index=price&min=cheap", null, null, 404, "not_found");
+        "{\"index\":\"emb\",\"vector\":[0.1,0.2,0.3],\"k\":3}",
+        400,
+        "invalid_request");
+    refused("GET", "/query?min=1", null, null, 400, "invalid_request");
+    refused("GET", "/query?index=price&min=cheap", null, null, 400, "invalid_request");
     refused(
         "POST",
         "/query/knn",
         "application/json",
         "{\"index\":\"emb\",\"vector\":[\"a\"]}",
-        404,
-        "not_found");
+        400,
+        "invalid_request");
+    refused(
+        "POST",
+        "/query/knn",
+        "application/json",
+        "{\"index\":\"emb\",\"vector\":[1,2],\"k\":1001}",
+        400,
+        "invalid_request");
   }
 
   /**

@@ -12,6 +12,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -47,6 +48,7 @@ public final class StorageService {
   private final Vertx vertx;
   private final StorageEngine engine;
   private final WorkerExecutor readers;
+  private volatile WriteListener listener = WriteListener.NONE;
 
   private StorageService(Vertx vertx, StorageEngine engine) {
     this.vertx = vertx;
@@ -61,6 +63,13 @@ public final class StorageService {
 
   public StorageEngine engine() {
     return engine;
+  }
+
+  /**
+   * Tells {@code next} about every write applied from now on (one listener; the node's indexes).
+   */
+  public void listen(WriteListener next) {
+    listener = next;
   }
 
   public Future<Optional<Versioned>> get(String key) {
@@ -80,12 +89,22 @@ public final class StorageService {
 
   /** {@link StorageEngine#put}, tagged {@code epoch} (0: untagged). */
   public Future<PutResult> put(String key, byte[] value, long epoch) {
-    return queued(value.length, () -> engine.put(key, value, epoch));
+    return put(key, value, 0, epoch);
   }
 
   /** {@link StorageEngine#put} of a value expiring at {@code expiresAt} (0: never). */
   public Future<PutResult> put(String key, byte[] value, long expiresAt, long epoch) {
-    return queued(value.length, () -> engine.put(key, value, expiresAt, epoch));
+    WriteListener l = listener;
+    try {
+      l.check(key, value);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return queued(value.length, () -> engine.put(key, value, expiresAt, epoch))
+        .andThen(
+            ar -> {
+              if (ar.succeeded()) l.applied(key, value, ar.result().version());
+            });
   }
 
   /**
@@ -99,14 +118,44 @@ public final class StorageService {
   }
 
   /**
-   * {@link #putAll(List, List, long)}, each value expiring at {@code expiresAt[i]} (null: none).
+   * {@link #putAll(List, List, long)}, each value expiring at {@code expiresAt[i]} (null: none). A
+   * value the listener refuses (a vector of the wrong length) fails alone, stored nowhere.
    */
   public Future<List<AsyncResult<PutResult>>> putAll(
       List<String> keys, List<byte[]> values, long[] expiresAt, long epoch) {
+    WriteListener l = listener;
+    List<RuntimeException> refused = new ArrayList<>(keys.size());
+    List<String> okKeys = new ArrayList<>(keys.size());
+    List<byte[]> okValues = new ArrayList<>(keys.size());
+    long[] okExpiry = expiresAt == null ? null : new long[keys.size()];
     long bytes = 0;
-    for (byte[] v : values) bytes += v.length;
-    return queued(bytes, () -> whenAllDone(engine.putAll(keys, values, expiresAt, epoch)))
-        .map(puts -> puts.stream().map(StorageService::outcome).toList());
+    for (int i = 0; i < keys.size(); i++) {
+      RuntimeException why = null;
+      try {
+        l.check(keys.get(i), values.get(i));
+        if (okExpiry != null) okExpiry[okKeys.size()] = expiresAt[i];
+        okKeys.add(keys.get(i));
+        okValues.add(values.get(i));
+        bytes += values.get(i).length;
+      } catch (RuntimeException e) {
+        why = e;
+      }
+      refused.add(why);
+    }
+    return queued(bytes, () -> whenAllDone(engine.putAll(okKeys, okValues, okExpiry, epoch)))
+        .map(
+            queued -> {
+              List<AsyncResult<PutResult>> results = new ArrayList<>(keys.size());
+              for (int i = 0, q = 0; i < keys.size(); i++) {
+                AsyncResult<PutResult> r =
+                    refused.get(i) == null
+                        ? outcome(queued.get(q++))
+                        : Future.failedFuture(refused.get(i));
+                if (r.succeeded()) l.applied(keys.get(i), values.get(i), r.result().version());
+                results.add(r);
+              }
+              return results;
+            });
   }
 
   /** Completes with {@code futures} once every one of them is done, failed or not. */
@@ -142,20 +191,36 @@ public final class StorageService {
   }
 
   public Future<Optional<Long>> delete(String key, long epoch) {
-    return onCaller(engine.delete(key, epoch));
+    WriteListener l = listener;
+    return onCaller(engine.delete(key, epoch))
+        .andThen(
+            ar -> {
+              if (ar.succeeded() && ar.result().isPresent())
+                l.applied(key, null, ar.result().get());
+            });
   }
 
   /** {@link StorageEngine#tombstone}: a tombstone whether or not the key is live. */
   public Future<TombstoneResult> tombstone(String key, long epoch) {
-    return onCaller(engine.tombstone(key, epoch));
+    WriteListener l = listener;
+    return onCaller(engine.tombstone(key, epoch))
+        .andThen(
+            ar -> {
+              if (ar.succeeded()) l.applied(key, null, ar.result().version());
+            });
   }
 
   /** {@link StorageEngine#importRecord}: completes with whether the record was written. */
   public Future<Boolean> importRecord(
       String key, byte[] valueOrNull, long version, int writer, long expiresAt, long epoch) {
+    WriteListener l = listener;
     return queued(
-        valueOrNull == null ? 0 : valueOrNull.length,
-        () -> engine.importRecord(key, valueOrNull, version, writer, expiresAt, epoch));
+            valueOrNull == null ? 0 : valueOrNull.length,
+            () -> engine.importRecord(key, valueOrNull, version, writer, expiresAt, epoch))
+        .andThen(
+            ar -> {
+              if (ar.succeeded() && ar.result()) l.applied(key, valueOrNull, version);
+            });
   }
 
   /** Whether a value expiring at {@code expiresAt} (0: never) has expired by the engine's clock. */
@@ -175,13 +240,32 @@ public final class StorageService {
   public Future<List<AsyncResult<Boolean>>> importAll(List<StoredRecord> records, long epoch) {
     long bytes = 0;
     for (StoredRecord r : records) bytes += r.value() == null ? 0 : r.value().length;
-    return queued(bytes, () -> whenAllDone(engine.importAll(records, epoch)))
-        .map(imports -> imports.stream().map(StorageService::outcome).toList());
+    Future<List<AsyncResult<Boolean>>> done =
+        queued(bytes, () -> whenAllDone(engine.importAll(records, epoch)))
+            .map(imports -> imports.stream().map(StorageService::outcome).toList());
+    return told(records, done, false);
   }
 
   /** {@link StorageEngine#handoffAll}, as {@link #importAll}. */
   public Future<List<AsyncResult<Boolean>>> handoffAll(List<StoredRecord> records, long epoch) {
-    return allOf(engine.handoffAll(records, epoch));
+    return told(records, allOf(engine.handoffAll(records, epoch)), true);
+  }
+
+  /** Tells the listener of each record written ({@code gone}: the key left this node). */
+  private Future<List<AsyncResult<Boolean>>> told(
+      List<StoredRecord> records, Future<List<AsyncResult<Boolean>>> done, boolean gone) {
+    WriteListener l = listener;
+    return done.andThen(
+        ar -> {
+          if (ar.failed()) return;
+          for (int i = 0; i < records.size(); i++) {
+            AsyncResult<Boolean> r = ar.result().get(i);
+            if (r.succeeded() && r.result()) {
+              StoredRecord rec = records.get(i);
+              l.applied(rec.key(), gone ? null : rec.value(), rec.version());
+            }
+          }
+        });
   }
 
   private <T> Future<List<AsyncResult<T>>> allOf(List<CompletableFuture<T>> futures) {
@@ -193,7 +277,12 @@ public final class StorageService {
 
   /** {@link StorageEngine#handoff}: completes with whether the marker was written. */
   public Future<Boolean> handoff(String key, long version, int writer, long epoch) {
-    return onCaller(engine.handoff(key, version, writer, epoch));
+    WriteListener l = listener;
+    return onCaller(engine.handoff(key, version, writer, epoch))
+        .andThen(
+            ar -> {
+              if (ar.succeeded() && ar.result()) l.applied(key, null, version);
+            });
   }
 
   /** {@link StorageEngine#fence}: completes with the clock reading. */

@@ -6,6 +6,7 @@ import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Headers;
 import io.pxkv.common.http.JsonResponses;
 import io.pxkv.common.http.Requests;
+import io.pxkv.common.kv.KeyGlob;
 import io.pxkv.common.kv.KeyRules;
 import io.pxkv.common.kv.KvJson;
 import io.pxkv.common.kv.WriteOrder;
@@ -17,6 +18,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The internal reads a router makes while keys move (docs/API.md, "Internal calls"): a key's
@@ -31,7 +33,8 @@ import java.util.Optional;
  *       lines of records in UTF-8 key order after A (exclusive), with held tombstones and handoff
  *       markers ({@code {"key":K,"handedOff":true,"version":N,"writer":W}}: the key left this node
  *       with that write) when {@code deleted=1}; without {@code limit} the whole rest, streamed in
- *       batches with backpressure.
+ *       batches with backpressure. {@code match=GLOB} keeps only keys matching the glob (its values
+ *       are read only for those), so a sparse glob costs a walk of the keys in memory.
  * </ul>
  *
  * Runs on an event loop; reads go to the {@code kv-read} pool through {@link StorageService}.
@@ -95,15 +98,22 @@ public final class InternalReadHandler {
     String after = boundedKeyText(request, "after");
     long limit = limitParam(request);
     boolean deleted = deletedParam(request);
-    streamFrom(request.response(), prefix == null ? "" : prefix, after, limit, deleted);
+    String match = param(request, "match");
+    Predicate<String> keys = match == null ? null : KeyGlob.parse(match)::matches;
+    streamFrom(request.response(), prefix == null ? "" : prefix, after, limit, deleted, keys);
   }
 
   /** Streams up to {@code left} more records after {@code after}, a batch at a time. */
   private void streamFrom(
-      HttpServerResponse response, String prefix, String after, long left, boolean deleted) {
+      HttpServerResponse response,
+      String prefix,
+      String after,
+      long left,
+      boolean deleted,
+      Predicate<String> keys) {
     int batch = (int) Math.min(SCAN_BATCH, left);
     storage
-        .scanRecords(prefix, after, batch, deleted, null)
+        .scanRecords(prefix, after, batch, deleted, keys)
         .onSuccess(
             records -> {
               if (response.closed()) return;
@@ -124,9 +134,9 @@ public final class InternalReadHandler {
               String last = records.get(records.size() - 1).key();
               response.write(chunk);
               if (response.writeQueueFull()) {
-                response.drainHandler(v -> streamFrom(response, prefix, last, rest, deleted));
+                response.drainHandler(v -> streamFrom(response, prefix, last, rest, deleted, keys));
               } else {
-                streamFrom(response, prefix, last, rest, deleted);
+                streamFrom(response, prefix, last, rest, deleted, keys);
               }
             })
         // Before anything was written this is a JSON error; after, the connection is reset, so a

@@ -3,6 +3,7 @@ package io.pxkv.node.http;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.JsonResponses;
 import io.pxkv.node.async.StorageService;
+import io.pxkv.node.index.NodeIndexes;
 import io.pxkv.node.storage.CodecStats;
 import io.pxkv.node.storage.StorageEngine;
 import io.pxkv.node.storage.StorageStats;
@@ -17,10 +18,12 @@ import io.vertx.core.json.JsonObject;
 public final class StatusHandler {
   private final String nodeId;
   private final StorageEngine engine;
+  private final NodeIndexes indexes;
 
-  public StatusHandler(String nodeId, StorageEngine engine) {
+  public StatusHandler(String nodeId, StorageEngine engine, NodeIndexes indexes) {
     this.nodeId = nodeId;
     this.engine = engine;
+    this.indexes = indexes;
   }
 
   /**
@@ -76,7 +79,8 @@ public final class StatusHandler {
             .put("cacheHitRatio", s.cacheHitRatio())
             .put("cache", cache)
             .put("writeFailure", engine.writeFailure())
-            .put("recovery", engine.recoveryReport().summary());
+            .put("recovery", engine.recoveryReport().summary())
+            .put("indexes", indexes.status());
     CodecStats c = engine.codecStats();
     if (c != null) body.put("compression", compression(c)).put("encryption", encryption(c));
     JsonResponses.send(request.response(), 200, body.toBuffer());

@@ -122,6 +122,17 @@ class InternalScanApiTest {
   }
 
   @Test
+  void aGlobKeepsOnlyMatchingKeysAndTheLimitCountsThem() {
+    assertEquals(
+        List.of("bulk/00000", "bulk/00100", "bulk/00200"),
+        keys(scan("?prefix=bulk/&limit=3&match=" + NodeClient.queryEncode("bulk/*00"))));
+    assertEquals(25, scan("?match=" + NodeClient.queryEncode("bulk/*00")).size());
+    assertEquals(
+        List.of("u/a", "u/b"), keys(scan("?deleted=1&match=" + NodeClient.queryEncode("u/[ab]"))));
+    assertError(client.get("/internal/scan?match=%5B"), 400, "invalid_request", "match glob");
+  }
+
+  @Test
   void badParametersAreRefused() {
     for (String limit : List.of("0", "-1", "x", "1.5")) {
       assertError(client.get("/internal/scan?limit=" + limit), 400, "invalid_limit", "limit");

@@ -1,5 +1,6 @@
 package io.pxkv.router.http;
 
+import io.pxkv.common.cluster.IndexSpec;
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.ErrorResponses;
@@ -24,7 +25,7 @@ import java.util.function.Supplier;
  * otherwise 503 {@code unavailable} naming the nodes that do not. The cluster page shows the ring
  * (virtual nodes, each node's share of the hash space) and each node's state: up or down, the last
  * error this event loop saw talking to it, and its {@code /admin/stats} (keys, disk bytes, cache
- * hit ratio).
+ * hit ratio), and, with indexes declared, each index's build state summed over the nodes.
  *
  * <p>Runs on the verticle's event loop.
  */
@@ -72,6 +73,44 @@ public final class StatusHandler {
                       .put("up", results.size());
               JsonResponses.ok(response, body);
             });
+  }
+
+  /**
+   * Each declared index over the nodes that answered: {@code ready} once every one of them built
+   * it, else {@code building} with the keys scanned so far of about how many.
+   */
+  private static JsonArray indexes(ClusterView current, List<NodeProbe.Result> results) {
+    JsonArray all = new JsonArray();
+    for (IndexSpec spec : current.config().indexes()) {
+      long scanned = 0;
+      long total = 0;
+      long entries = 0;
+      boolean ready = true;
+      for (NodeProbe.Result r : results) {
+        if (!r.up()) continue;
+        JsonObject mine = null;
+        if (r.body().getValue("indexes") instanceof JsonArray list) {
+          for (Object o : list) {
+            if (o instanceof JsonObject j && spec.name().equals(j.getValue("name"))) mine = j;
+          }
+        }
+        if (mine == null || !"ready".equals(mine.getValue("state"))) ready = false;
+        if (mine != null) {
+          scanned += mine.getLong("scanned", 0L);
+          total += mine.getLong("total", 0L);
+          entries += mine.getLong("entries", 0L);
+        }
+      }
+      all.add(
+          new JsonObject()
+              .put("name", spec.name())
+              .put("type", spec.type().id())
+              .put("state", ready ? "ready" : "building")
+              .put("scanned", scanned)
+              .put("total", total)
+              .put("entries", entries));
+    }
+    return all;
   }
 
   public void cluster(HttpServerRequest request) {
@@ -124,6 +163,9 @@ public final class StatusHandler {
                       .put("configError", coordinator.configError())
                       .put("problem", coordinator.problem())
                       .put("nodes", nodes);
+              if (!current.config().indexes().isEmpty()) {
+                body.put("indexes", indexes(current, results));
+              }
               JsonResponses.ok(response, body);
             });
   }

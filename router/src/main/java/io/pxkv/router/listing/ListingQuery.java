@@ -1,5 +1,6 @@
 package io.pxkv.router.listing;
 
+import io.pxkv.common.kv.KeyGlob;
 import io.pxkv.common.kv.KeyOrder;
 import io.vertx.core.http.HttpServerRequest;
 

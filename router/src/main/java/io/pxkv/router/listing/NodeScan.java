@@ -26,8 +26,20 @@ final class NodeScan {
    * limit} 0 for no limit, {@code deleted} to include tombstones.
    */
   static String uri(String prefix, String after, int limit, boolean deleted) {
+    return uri(prefix, after, limit, deleted, null);
+  }
+
+  /**
+   * As above; {@code match}, unless null, asks the node for the keys matching that glob only (a
+   * node that does not know the parameter sends every key: the caller filters again).
+   */
+  static String uri(String prefix, String after, int limit, boolean deleted, String match) {
     StringBuilder uri = new StringBuilder("/internal/scan");
     char sep = '?';
+    if (match != null) {
+      uri.append(sep).append("match=").append(URLEncoder.encode(match, StandardCharsets.UTF_8));
+      sep = '&';
+    }
     if (!prefix.isEmpty()) {
       uri.append(sep).append("prefix=").append(URLEncoder.encode(prefix, StandardCharsets.UTF_8));
       sep = '&';

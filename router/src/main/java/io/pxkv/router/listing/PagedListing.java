@@ -21,11 +21,14 @@ import java.util.List;
  * ListingQuery}): pages in the keys' UTF-8 order, each key once at its newest version, whichever
  * nodes hold copies of it.
  *
- * <p>A page asks every node that may hold keys at once for the next {@code limit + 1} records after
- * the cursor ({@link NodeScan}; tombstones too while keys move) and merges them ({@link KeyMerge}).
- * A node that sent a full batch may have more after its last key, so the merge only takes keys up
- * to the smallest such last key; when it runs dry before the page is full (tombstones, keys the
- * glob or range leaves out, or one node far behind the others), it asks the nodes it waits for for
+ * <p>A page asks every node that may hold keys at once for the next records after the cursor
+ * ({@link NodeScan}; tombstones too while keys move) and merges them ({@link KeyMerge}). Keys are
+ * spread evenly over the nodes, so each node is asked for its share of the page with some slack
+ * ({@link #firstBatch}), not for the whole page: asking each of n nodes for {@code limit + 1} would
+ * have them read and ship n times the records the page lists, and under a sparse glob walk n times
+ * the keys. A node that sent a full batch may have more after its last key, so the merge only takes
+ * keys up to the smallest such last key; when it runs dry before the page is full (tombstones, keys
+ * the glob or range leaves out, or one node behind the others), it asks the nodes it waits for for
  * more (twice as many each round), in the same request. The page ends with {@code limit} items and
  * a cursor if one more key to list was seen, or with what there is and no cursor at the end of
  * every node's scan or of the range. The cursor is the last key listed ({@link RouterCursor}).
@@ -55,6 +58,17 @@ public final class PagedListing {
   static final int SKIP_BUDGET = 16 * Cursors.MAX_LIMIT;
 
   private final Rerouting rerouting;
+
+  /**
+   * What a page first asks each of {@code nodes} nodes for: its even share of {@code limit + 1}
+   * records with a quarter more and 8 of slack, so that the smallest last key of the nodes' batches
+   * usually lies past the page's end and one round fills the page; never more than {@code limit +
+   * 1}, which one node alone may have to give.
+   */
+  static int firstBatch(int limit, int nodes) {
+    long share = ((long) limit + 1 + nodes - 1) / Math.max(1, nodes);
+    return (int) Math.min((long) limit + 1, share + share / 4 + 8);
+  }
 
   public PagedListing(Rerouting rerouting) {
     this.rerouting = rerouting;
@@ -105,7 +119,7 @@ public final class PagedListing {
       this.query = query;
       this.nodePrefix = query.nodePrefix();
       this.limit = limit;
-      this.batch = limit + 1;
+      this.batch = firstBatch(limit, nodes.size());
       String start = query.start();
       this.probeStart =
           cursor == null && start != null && nodePrefix != null && start.startsWith(nodePrefix);
@@ -181,7 +195,7 @@ public final class PagedListing {
       NodeClient node = nodes.get(lane);
       String after = merge.lastKey(lane) != null ? merge.lastKey(lane) : cursor;
       int asked = batch;
-      String uri = NodeScan.uri(nodePrefix, after, asked, view.moving());
+      String uri = NodeScan.uri(nodePrefix, after, asked, view.moving(), query.match());
       return scan(node, uri)
           .map(
               records -> {

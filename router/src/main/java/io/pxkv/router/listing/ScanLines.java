@@ -25,8 +25,11 @@ final class ScanLines {
   void feed(Buffer chunk) {
     int from = 0;
     int length = chunk.length();
+    // One copy to an array, then a plain loop: a Buffer's getByte checks bounds and the reference
+    // count on every call, which made finding newlines a sixth of a glob listing's time.
+    byte[] bytes = chunk.getBytes();
     for (int i = 0; i < length; i++) {
-      if (chunk.getByte(i) != '\n') continue;
+      if (bytes[i] != '\n') continue;
       if (partial != null) {
         partial.appendBuffer(chunk, from, i - from);
         Buffer line = partial;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import io.pxkv.common.kv.Cursors;
+import io.pxkv.common.kv.KeyGlob;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

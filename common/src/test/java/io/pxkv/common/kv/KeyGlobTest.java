@@ -1,4 +1,4 @@
-package io.pxkv.router.listing;
+package io.pxkv.common.kv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -76,6 +76,45 @@ class KeyGlobTest {
             assertTrue(wide.matches(key));
           }
         });
+  }
+
+  /**
+   * Counted, not timed: the matcher's work on {@code *a*a*a*a*a*a*a*b} is the key's length (one
+   * word of states), while a backtracking matcher on the same glob and a far shorter key takes
+   * orders of magnitude more steps.
+   */
+  @Test
+  void aHostileGlobStaysLinearInTheKeysLength() {
+    String hostile = "*a*a*a*a*a*a*a*b";
+    KeyGlob glob = KeyGlob.parse(hostile);
+    for (int n : new int[] {40, 1024, 100_000}) {
+      String key = "a".repeat(n);
+      assertFalse(glob.matches(key));
+      assertEquals(n, glob.steps(key), "one word operation per character, n = " + n);
+    }
+    long[] backtracking = {0};
+    assertFalse(backtrack(hostile, 0, "a".repeat(40), 0, backtracking));
+    assertTrue(
+        backtracking[0] > 1_000_000,
+        "a backtracking matcher takes " + backtracking[0] + " steps on 40 characters");
+    assertTrue(backtracking[0] > 10_000 * glob.steps("a".repeat(40)), "orders of magnitude");
+    KeyGlob wide = KeyGlob.parse("*a".repeat(200) + "*");
+    assertEquals(7 * 1024, wide.steps("a".repeat(1024)), "402 states take 7 words per character");
+  }
+
+  /** The textbook recursive glob matcher (stars and literals only), counting its calls. */
+  private static boolean backtrack(String glob, int g, String key, int k, long[] steps) {
+    steps[0]++;
+    if (g == glob.length()) return k == key.length();
+    if (glob.charAt(g) == '*') {
+      for (int skip = k; skip <= key.length(); skip++) {
+        if (backtrack(glob, g + 1, key, skip, steps)) return true;
+      }
+      return false;
+    }
+    return k < key.length()
+        && glob.charAt(g) == key.charAt(k)
+        && backtrack(glob, g + 1, key, k + 1, steps);
   }
 
   /** Random globs and keys over a small alphabet, against java.util.regex as the reference. */

@@ -1,0 +1,191 @@
+package io.pxkv.node.index;
+
+import io.pxkv.common.cluster.IndexSpec.Metric;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A vector index of this node's keys for exact nearest-neighbour search: every vector compared with
+ * the query, so the search has recall 1.0. Vectors sit in one contiguous {@code float[]} in blocks
+ * of {@link #BLOCK}: within a block, dimension by dimension, the {@link #BLOCK} vectors' values
+ * side by side. The scan then multiplies one query value into {@link #BLOCK} running sums at once,
+ * a loop the JIT turns into SIMD instructions, and walks memory in order. Each sum adds its terms
+ * in dimension order, as {@link #score} does, so both give the very same floats. Cosine vectors are
+ * stored normalised, so their score is a dot product. Freed slots are reused.
+ *
+ * <p>A read-write lock: searches share it, writes take it alone. As in {@link OrderedIndex}, every
+ * key remembers the version its vector came from (and, until the build is done, the version of its
+ * deletion), and every hit is re-checked against the live record by the caller.
+ */
+final class VectorIndex {
+  /**
+   * Vectors per block: a long enough run of side-by-side values for the JIT to vectorise the scan's
+   * inner loop, a short enough one for the running sums to stay in the L1 cache.
+   */
+  static final int BLOCK = 256;
+
+  /** One hit: {@code score} as the metric reports it (similarity, or distance for l2). */
+  record Scored(String key, float score) {}
+
+  private final int dims;
+  private final Metric metric;
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private float[] data;
+  private String[] keys;
+  private int used;
+  private final ArrayDeque<Integer> free = new ArrayDeque<>();
+  private final Map<String, Integer> slotOf = new HashMap<>();
+  private final Map<String, Long> versionOf = new HashMap<>();
+  private boolean keepGone = true;
+
+  VectorIndex(int dims, Metric metric) {
+    this.dims = dims;
+    this.metric = metric;
+    this.data = new float[dims * BLOCK];
+    this.keys = new String[BLOCK];
+  }
+
+  /** Indexes write {@code version} of {@code key}: {@code vector} null to unindex it. */
+  void apply(String key, float[] vector, long version) {
+    lock.writeLock().lock();
+    try {
+      Long held = versionOf.get(key);
+      if (held != null && held > version) return;
+      Integer slot = slotOf.get(key);
+      if (vector == null) {
+        if (slot != null) {
+          keys[slot] = null;
+          slotOf.remove(key);
+          free.add(slot);
+        }
+        if (keepGone) versionOf.put(key, version);
+        else versionOf.remove(key);
+        return;
+      }
+      if (slot == null) {
+        slot = free.isEmpty() ? grow() : free.poll();
+        slotOf.put(key, slot);
+        keys[slot] = key;
+      }
+      float[] v = metric == Metric.COSINE ? normalised(vector) : vector;
+      int base = (slot / BLOCK) * dims * BLOCK + slot % BLOCK;
+      for (int i = 0; i < dims; i++) data[base + i * BLOCK] = v[i];
+      versionOf.put(key, version);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private int grow() {
+    if (used == keys.length) {
+      keys = Arrays.copyOf(keys, keys.length * 2);
+      data = Arrays.copyOf(data, keys.length * dims);
+    }
+    return used++;
+  }
+
+  void built() {
+    lock.writeLock().lock();
+    try {
+      keepGone = false;
+      versionOf.keySet().retainAll(slotOf.keySet());
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  int size() {
+    lock.readLock().lock();
+    try {
+      return slotOf.size();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** The {@code k} vectors nearest {@code query} among keys starting with {@code prefix}. */
+  List<Scored> nearest(float[] query, int k, String prefix) {
+    float[] q = metric == Metric.COSINE ? normalised(query) : query;
+    boolean l2 = metric == Metric.L2;
+    // The worst of the best k on top: higher is better (l2 compares minus squared distance).
+    PriorityQueue<Scored> best =
+        new PriorityQueue<>(k + 1, (a, b) -> Float.compare(a.score(), b.score()));
+    float[] sums = new float[BLOCK];
+    lock.readLock().lock();
+    try {
+      float[] d = data;
+      int blocks = (used + BLOCK - 1) / BLOCK;
+      for (int block = 0; block < blocks; block++) {
+        int base = block * dims * BLOCK;
+        Arrays.fill(sums, 0f);
+        if (l2) {
+          for (int i = 0; i < dims; i++) {
+            float qi = q[i];
+            int at = base + i * BLOCK;
+            for (int b = 0; b < BLOCK; b++) {
+              float diff = qi - d[at + b];
+              sums[b] += diff * diff;
+            }
+          }
+        } else {
+          for (int i = 0; i < dims; i++) {
+            float qi = q[i];
+            int at = base + i * BLOCK;
+            for (int b = 0; b < BLOCK; b++) sums[b] += qi * d[at + b];
+          }
+        }
+        for (int b = 0; b < BLOCK; b++) {
+          int slot = block * BLOCK + b;
+          String key = slot < used ? keys[slot] : null;
+          if (key == null || (!prefix.isEmpty() && !key.startsWith(prefix))) continue;
+          float s = l2 ? -sums[b] : sums[b];
+          if (best.size() < k) {
+            best.add(new Scored(key, s));
+          } else if (s > best.peek().score()) {
+            best.poll();
+            best.add(new Scored(key, s));
+          }
+        }
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+    List<Scored> out = new ArrayList<>(best);
+    out.sort((a, b) -> Float.compare(b.score(), a.score()));
+    if (l2) out.replaceAll(s -> new Scored(s.key(), (float) Math.sqrt(-s.score())));
+    return out;
+  }
+
+  /** The score of {@code vector} against {@code query}, as {@link #nearest} reports it. */
+  float score(float[] query, float[] vector) {
+    float[] q = metric == Metric.COSINE ? normalised(query) : query;
+    float[] v = metric == Metric.COSINE ? normalised(vector) : vector;
+    float sum = 0;
+    if (metric == Metric.L2) {
+      for (int i = 0; i < dims; i++) {
+        float diff = q[i] - v[i];
+        sum += diff * diff;
+      }
+      return (float) Math.sqrt(sum);
+    }
+    for (int i = 0; i < dims; i++) sum += q[i] * v[i];
+    return sum;
+  }
+
+  /** {@code v} scaled to length 1 (a zero vector stays zero: it is near nothing). */
+  static float[] normalised(float[] v) {
+    double sum = 0;
+    for (float f : v) sum += (double) f * f;
+    if (sum == 0) return v.clone();
+    float inv = (float) (1 / Math.sqrt(sum));
+    float[] out = new float[v.length];
+    for (int i = 0; i < v.length; i++) out[i] = v[i] * inv;
+    return out;
+  }
+}
