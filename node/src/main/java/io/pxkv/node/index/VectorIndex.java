@@ -12,12 +12,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A vector index of this node's keys for exact nearest-neighbour search: every vector compared with
- * the query, so the search has recall 1.0. Vectors sit in one contiguous {@code float[]} in blocks
- * of {@link #BLOCK}: within a block, dimension by dimension, the {@link #BLOCK} vectors' values
- * side by side. The scan then multiplies one query value into {@link #BLOCK} running sums at once,
- * a loop the JIT turns into SIMD instructions, and walks memory in order. Each sum adds its terms
- * in dimension order, as {@link #score} does, so both give the very same floats. Cosine vectors are
- * stored normalised, so their score is a dot product. Freed slots are reused.
+ * the query, so the search has recall 1.0. Vectors sit in blocks of {@link #BLOCK}: within a block,
+ * dimension by dimension, the {@link #BLOCK} vectors' values side by side in one array. The scan
+ * then multiplies one query value into {@link #BLOCK} running sums at once, a loop the JIT turns
+ * into SIMD instructions, and walks memory in order. Each sum adds its terms in dimension order, as
+ * {@link #score} does, so both give the very same floats. Cosine vectors are stored normalised, so
+ * their score is a dot product. Freed slots are reused.
  *
  * <p>A read-write lock: searches share it, writes take it alone. As in {@link OrderedIndex}, every
  * key remembers the version its vector came from (and, until the build is done, the version of its
@@ -36,7 +36,15 @@ final class VectorIndex {
   private final int dims;
   private final Metric metric;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-  private float[] data;
+
+  /**
+   * The vectors, one array per block and dimension: {@code columns[block * dims + i][b]} is
+   * dimension {@code i} of the vector in slot {@code block * BLOCK + b}. The scan's inner loop then
+   * walks two arrays from index 0 in step, which C2 vectorises; with one flat array at an offset it
+   * could not prove the two aligned and ran the loop scalar, about three times slower.
+   */
+  private float[][] columns;
+
   private String[] keys;
   private int used;
   private final ArrayDeque<Integer> free = new ArrayDeque<>();
@@ -47,7 +55,7 @@ final class VectorIndex {
   VectorIndex(int dims, Metric metric) {
     this.dims = dims;
     this.metric = metric;
-    this.data = new float[dims * BLOCK];
+    this.columns = new float[dims][BLOCK];
     this.keys = new String[BLOCK];
   }
 
@@ -74,8 +82,9 @@ final class VectorIndex {
         keys[slot] = key;
       }
       float[] v = metric == Metric.COSINE ? normalised(vector) : vector;
-      int base = (slot / BLOCK) * dims * BLOCK + slot % BLOCK;
-      for (int i = 0; i < dims; i++) data[base + i * BLOCK] = v[i];
+      int base = (slot / BLOCK) * dims;
+      int b = slot % BLOCK;
+      for (int i = 0; i < dims; i++) columns[base + i][b] = v[i];
       versionOf.put(key, version);
     } finally {
       lock.writeLock().unlock();
@@ -85,7 +94,9 @@ final class VectorIndex {
   private int grow() {
     if (used == keys.length) {
       keys = Arrays.copyOf(keys, keys.length * 2);
-      data = Arrays.copyOf(data, keys.length * dims);
+      int had = columns.length;
+      columns = Arrays.copyOf(columns, keys.length / BLOCK * dims);
+      for (int c = had; c < columns.length; c++) columns[c] = new float[BLOCK];
     }
     return used++;
   }
@@ -119,25 +130,25 @@ final class VectorIndex {
     float[] sums = new float[BLOCK];
     lock.readLock().lock();
     try {
-      float[] d = data;
+      float[][] cols = columns;
       int blocks = (used + BLOCK - 1) / BLOCK;
       for (int block = 0; block < blocks; block++) {
-        int base = block * dims * BLOCK;
+        int base = block * dims;
         Arrays.fill(sums, 0f);
         if (l2) {
           for (int i = 0; i < dims; i++) {
             float qi = q[i];
-            int at = base + i * BLOCK;
+            float[] col = cols[base + i];
             for (int b = 0; b < BLOCK; b++) {
-              float diff = qi - d[at + b];
+              float diff = qi - col[b];
               sums[b] += diff * diff;
             }
           }
         } else {
           for (int i = 0; i < dims; i++) {
             float qi = q[i];
-            int at = base + i * BLOCK;
-            for (int b = 0; b < BLOCK; b++) sums[b] += qi * d[at + b];
+            float[] col = cols[base + i];
+            for (int b = 0; b < BLOCK; b++) sums[b] += qi * col[b];
           }
         }
         for (int b = 0; b < BLOCK; b++) {
