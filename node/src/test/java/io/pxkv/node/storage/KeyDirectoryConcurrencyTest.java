@@ -58,7 +58,8 @@ class KeyDirectoryConcurrencyTest {
             () -> {
               Random random = new Random(1);
               int fresh = 0;
-              while (!stop.get()) {
+              // The writer sets the run's length: until the deadline or the first failure seen.
+              while (System.nanoTime() < deadline && failures.isEmpty()) {
                 if (random.nextInt(3) == 0) {
                   dir.putLive(stableKey(random.nextInt(STABLE)), entryOf(seq.incrementAndGet()));
                   continue;
@@ -137,9 +138,8 @@ class KeyDirectoryConcurrencyTest {
     writer.start();
     compactor.start();
     readers.forEach(Thread::start);
-    while (System.nanoTime() < deadline && failures.isEmpty()) Thread.sleep(50);
-    stop.set(true);
     writer.join();
+    stop.set(true);
     compactor.join();
     for (Thread t : readers) t.join();
     assertEquals(List.of(), failures.stream().limit(10).toList());
