@@ -122,7 +122,12 @@ public final class QueryHandler {
       } else {
         out.appendString(",\"score\":").appendString(Float.toString(h.score()));
       }
-      out.appendString(",\"value\":").appendBytes(h.value()).appendString("}\n");
+      // The value's length first, so the router cuts the value out instead of parsing it.
+      out.appendString(",\"valueBytes\":")
+          .appendString(Integer.toString(h.value().length))
+          .appendString(",\"value\":")
+          .appendBytes(h.value())
+          .appendString("}\n");
     }
     request.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_NDJSON).end(out);
   }

@@ -218,11 +218,14 @@ public final class NodeIndexes implements WriteListener {
     for (VectorIndex.Scored s : index.vectors.nearest(query.vector(), query.k(), query.prefix())) {
       Optional<Versioned> live = engine.get(s.key());
       if (live.isEmpty()) continue;
-      Object now = IndexedValue.of(index.spec, IndexedValue.decode(live.get().value()));
-      if (!(now instanceof float[] vector)) continue;
-      // Scored again from the live vector: the index may lag behind it.
-      float score = index.vectors.score(query.vector(), vector);
       Versioned v = live.get();
+      float score = s.score();
+      if (v.version() != s.version()) {
+        // The index lags behind a write that just landed: scored again from the live vector.
+        Object now = IndexedValue.of(index.spec, IndexedValue.decode(v.value()));
+        if (!(now instanceof float[] vector)) continue;
+        score = index.vectors.score(query.vector(), vector);
+      }
       hits.add(new Hit(s.key(), v.value(), v.version(), v.writer(), null, score));
     }
     boolean higher = index.spec.metric().higherIsNearer();

@@ -30,8 +30,11 @@ final class VectorIndex {
    */
   static final int BLOCK = 256;
 
-  /** One hit: {@code score} as the metric reports it (similarity, or distance for l2). */
-  record Scored(String key, float score) {}
+  /**
+   * One hit: {@code score} as the metric reports it (similarity, or distance for l2), computed from
+   * the vector of the key's write {@code version}.
+   */
+  record Scored(String key, float score, long version) {}
 
   private final int dims;
   private final Metric metric;
@@ -128,6 +131,9 @@ final class VectorIndex {
     PriorityQueue<Scored> best =
         new PriorityQueue<>(k + 1, (a, b) -> Float.compare(a.score(), b.score()));
     float[] sums = new float[BLOCK];
+    boolean full = false;
+    float worst = 0;
+    List<Scored> out = new ArrayList<>(k);
     lock.readLock().lock();
     try {
       float[][] cols = columns;
@@ -151,25 +157,31 @@ final class VectorIndex {
             for (int b = 0; b < BLOCK; b++) sums[b] += qi * col[b];
           }
         }
-        for (int b = 0; b < BLOCK; b++) {
-          int slot = block * BLOCK + b;
-          String key = slot < used ? keys[slot] : null;
-          if (key == null || (!prefix.isEmpty() && !key.startsWith(prefix))) continue;
+        // Most vectors score below the worst of the best k so far: one comparison rejects them.
+        int inBlock = Math.min(BLOCK, used - block * BLOCK);
+        for (int b = 0; b < inBlock; b++) {
           float s = l2 ? -sums[b] : sums[b];
-          if (best.size() < k) {
-            best.add(new Scored(key, s));
-          } else if (s > best.peek().score()) {
-            best.poll();
-            best.add(new Scored(key, s));
-          }
+          if (full && !(s > worst)) continue;
+          String key = keys[block * BLOCK + b];
+          if (key == null || (!prefix.isEmpty() && !key.startsWith(prefix))) continue;
+          if (full) best.poll();
+          best.add(new Scored(key, s, 0));
+          full = best.size() == k;
+          if (full) worst = best.peek().score();
         }
+      }
+      for (Scored s : best) {
+        float score = l2 ? (float) Math.sqrt(-s.score()) : s.score();
+        Long version = versionOf.get(s.key());
+        out.add(new Scored(s.key(), score, version == null ? -1 : version));
       }
     } finally {
       lock.readLock().unlock();
     }
-    List<Scored> out = new ArrayList<>(best);
-    out.sort((a, b) -> Float.compare(b.score(), a.score()));
-    if (l2) out.replaceAll(s -> new Scored(s.key(), (float) Math.sqrt(-s.score())));
+    out.sort(
+        l2
+            ? (a, b) -> Float.compare(a.score(), b.score())
+            : (a, b) -> Float.compare(b.score(), a.score()));
     return out;
   }
 

@@ -38,33 +38,52 @@ record QueryHit(String key, Buffer value, long version, int writer, Object at, f
 
   /** Every line of a node's answer; throws {@link IllegalArgumentException} on a bad one. */
   static List<QueryHit> parseAll(Buffer body) {
+    byte[] bytes = body.getBytes();
     List<QueryHit> hits = new ArrayList<>();
     int start = 0;
-    for (int i = 0; i < body.length(); i++) {
-      if (body.getByte(i) == '\n') {
-        if (i > start) hits.add(parse(body.slice(start, i)));
+    for (int i = 0; i <= bytes.length; i++) {
+      if (i == bytes.length || bytes[i] == '\n') {
+        if (i > start) hits.add(parse(body, bytes, start, i));
         start = i + 1;
       }
     }
-    if (start < body.length()) hits.add(parse(body.slice(start, body.length())));
     return hits;
   }
 
   static QueryHit parse(Buffer line) {
+    return parse(line, line.getBytes(), 0, line.length());
+  }
+
+  /**
+   * The hit on {@code bytes[from, to)}, a copy of {@code body}'s. A node names the length of the
+   * value ({@code valueBytes}) before the value, its last member: the value is then cut out by that
+   * length instead of tokenised (vectors of many numbers make up most of a hit).
+   */
+  private static QueryHit parse(Buffer body, byte[] bytes, int from, int to) {
     String key = null;
     Buffer value = null;
     long version = -1;
     long writer = 0;
     Object at = null;
     float score = Float.NaN;
-    try (JsonParser p = FACTORY.createParser(line.getBytes())) {
+    int valueBytes = -1;
+    try (JsonParser p = FACTORY.createParser(bytes, from, to - from)) {
       if (p.nextToken() != JsonToken.START_OBJECT) throw bad("not a JSON object");
       for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+        if (t != JsonToken.FIELD_NAME) throw bad("malformed JSON");
         String field = p.currentName();
         JsonToken v = p.nextToken();
+        if (field.equals("value") && valueBytes >= 0) {
+          int at0 = from + (int) p.currentTokenLocation().getByteOffset();
+          int end = at0 + valueBytes;
+          if (!lastMember(bytes, end, to)) throw bad("valueBytes does not end the value");
+          value = body.slice(at0, end);
+          break;
+        }
         switch (field) {
           case "key" -> key = v == JsonToken.VALUE_STRING ? p.getText() : null;
-          case "value" -> value = slice(p, v, line);
+          case "value" -> value = slice(p, v, body, from);
+          case "valueBytes" -> valueBytes = p.getIntValue();
           case "version" -> version = p.getLongValue();
           case "writer" -> writer = p.getLongValue();
           case "at" -> at = v == JsonToken.VALUE_STRING ? p.getText() : (Object) p.getDoubleValue();
@@ -79,7 +98,16 @@ record QueryHit(String key, Buffer value, long version, int writer, Object at, f
     return new QueryHit(key, value, version, (int) writer, at, score);
   }
 
-  private static Buffer slice(JsonParser p, JsonToken t, Buffer line) throws IOException {
+  /** Whether {@code bytes[end, to)} closes the object and holds nothing more than blanks. */
+  private static boolean lastMember(byte[] bytes, int end, int to) {
+    if (end >= to || bytes[end] != '}') return false;
+    for (int i = end + 1; i < to; i++) {
+      if (bytes[i] != ' ' && bytes[i] != '\r' && bytes[i] != '\t') return false;
+    }
+    return true;
+  }
+
+  private static Buffer slice(JsonParser p, JsonToken t, Buffer body, int from) throws IOException {
     int start = (int) p.currentTokenLocation().getByteOffset();
     int end;
     if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
@@ -89,7 +117,7 @@ record QueryHit(String key, Buffer value, long version, int writer, Object at, f
       p.finishToken();
       end = (int) p.currentLocation().getByteOffset();
     }
-    return line.slice(start, end);
+    return body.slice(from + start, from + end);
   }
 
   private static IllegalArgumentException bad(String what) {
