@@ -21,9 +21,9 @@ def main():
     first = None
     times = []
     for i in range(warm + len(queries)):
-        # The same query order as the px-kvstore side: the warm-up calls repeat the first query,
-        # and the first measured call asks the first query again.
-        q = queries[max(0, i - warm) % len(queries)]
+        # The same query order as the px-kvstore side: the warm-up calls go through the queries
+        # in turn, and the measured calls start again from the first.
+        q = queries[(i if i < warm else i - warm) % len(queries)]
         t0 = time.perf_counter()
         qn = q / np.linalg.norm(q)
         scores = data @ qn
