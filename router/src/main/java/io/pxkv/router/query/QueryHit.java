@@ -50,10 +50,6 @@ record QueryHit(String key, Buffer value, long version, int writer, Object at, f
     return hits;
   }
 
-  static QueryHit parse(Buffer line) {
-    return parse(line, line.getBytes(), 0, line.length());
-  }
-
   /**
    * The hit on {@code bytes[from, to)}, a copy of {@code body}'s. A node names the length of the
    * value ({@code valueBytes}) before the value, its last member: the value is then cut out by that
