@@ -5,12 +5,17 @@ import io.pxkv.common.error.KvException;
 import io.pxkv.common.kv.KeyOrder;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -24,6 +29,12 @@ import java.util.function.Predicate;
  * delete. A handoff leaves a marker while tombstones are held (a move runs), for listings taken
  * meanwhile ({@link #scanRecords}); the markers are forgotten when the hold ends, and a handoff
  * outside a hold leaves none: there is no older record here for a marker to hide.
+ *
+ * <p>Expired values are reclaimed without a read: every key written with an expiry waits in a set
+ * ordered by expiry time, and a daemon thread ({@code kv-expire}, started by the first such write)
+ * removes each value when its time has come, unless it was written again meanwhile. No tombstone
+ * replaces it: the disk engine's expiry tombstone only hides older records at restart, and nothing
+ * here outlives the process.
  */
 public final class InMemoryEngine implements StorageEngine {
   private final ConcurrentSkipListMap<String, Versioned> map =
@@ -36,6 +47,23 @@ public final class InMemoryEngine implements StorageEngine {
   /** The version and writer of the write each handed-off key left with; guarded by this. */
   private final ConcurrentSkipListMap<String, Stamp> markers =
       new ConcurrentSkipListMap<>(KeyOrder.UTF8);
+
+  /** Whether writes with an expiry start the {@code kv-expire} thread; tests turn it off. */
+  static volatile boolean backgroundExpiry = true;
+
+  /** Keys a pass looks at, at most: the lock it holds stays short however many expire at once. */
+  static final int MAX_EXPIRED_PER_PASS = 10_000;
+
+  /** A key written with an expiry and when that write expires. */
+  private record Expiry(long at, String key) {}
+
+  /** Keys written with an expiry, soonest first; entries of overwritten writes linger until due. */
+  private final ConcurrentSkipListSet<Expiry> expiring =
+      new ConcurrentSkipListSet<>(
+          Comparator.comparingLong(Expiry::at).thenComparing(Expiry::key, KeyOrder.UTF8));
+
+  /** Runs {@link #expireDue} every {@link ActiveExpiry#TICK_MILLIS}; null until needed. */
+  private ScheduledExecutorService expiryThread; // guarded by this
 
   private final HybridClock clock;
   private final int writerId;
@@ -134,6 +162,7 @@ public final class InMemoryEngine implements StorageEngine {
     map.put(key, new Versioned(value.clone(), version, writerId, expiresAt));
     tombstones.remove(key);
     markers.remove(key);
+    willExpire(key, expiresAt);
     return CompletableFuture.completedFuture(new PutResult(version, created));
   }
 
@@ -186,6 +215,7 @@ public final class InMemoryEngine implements StorageEngine {
     } else {
       map.put(key, new Versioned(valueOrNull.clone(), version, writer, expiresAt));
       tombstones.remove(key);
+      willExpire(key, expiresAt);
     }
     markers.remove(key);
     return CompletableFuture.completedFuture(true);
@@ -345,6 +375,49 @@ public final class InMemoryEngine implements StorageEngine {
   @Override
   public synchronized void close() {
     closed = true;
+    if (expiryThread != null) expiryThread.shutdownNow();
+  }
+
+  /** Notes a write of {@code key} that expires at {@code expiresAt} (0: never). Under the lock. */
+  private void willExpire(String key, long expiresAt) {
+    if (expiresAt == 0) return;
+    expiring.add(new Expiry(expiresAt, key));
+    if (expiryThread == null && backgroundExpiry) {
+      expiryThread =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "kv-expire");
+                t.setDaemon(true);
+                return t;
+              });
+      expiryThread.scheduleWithFixedDelay(
+          this::expireDue,
+          ActiveExpiry.TICK_MILLIS,
+          ActiveExpiry.TICK_MILLIS,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Removes the values whose expiry has come, at most {@link #MAX_EXPIRED_PER_PASS} of them (the
+   * next pass takes the rest), and returns how many it removed. A key written again since keeps its
+   * new value.
+   */
+  synchronized int expireDue() {
+    if (closed) return 0;
+    long now = clock.nowMillis();
+    int removed = 0;
+    for (int seen = 0; seen < MAX_EXPIRED_PER_PASS; seen++) {
+      Expiry due = expiring.isEmpty() ? null : expiring.first();
+      if (due == null || due.at() > now) break;
+      expiring.remove(due);
+      Versioned v = map.get(due.key());
+      if (v != null && v.expiresAt() == due.at()) {
+        map.remove(due.key());
+        removed++;
+      }
+    }
+    return removed;
   }
 
   private static <T> CompletableFuture<T> closedFuture() {

@@ -1,6 +1,7 @@
 package io.pxkv.node.storage;
 
 import static io.pxkv.node.storage.Bytes.await;
+import static io.pxkv.node.storage.Bytes.text;
 import static io.pxkv.node.storage.Bytes.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,11 +39,13 @@ class ExpiryTest {
   void cyclesDrivenByTheTest() {
     // Each test says when expired values turn into tombstones; one test runs the thread.
     BitcaskEngine.backgroundExpiry = false;
+    InMemoryEngine.backgroundExpiry = false;
   }
 
   @AfterEach
   void backgroundExpiryAgain() {
     BitcaskEngine.backgroundExpiry = true;
+    InMemoryEngine.backgroundExpiry = true;
   }
 
   private StorageOptions options() {
@@ -206,6 +209,45 @@ class ExpiryTest {
       assertFalse(visible(e, "k1"));
       assertTrue(visible(e, "k160"));
       assertEquals(50, e.keyDirectory().expiring().size());
+    }
+  }
+
+  @Test
+  void theMemoryEngineReclaimsExpiredValuesWithoutARead() throws Exception {
+    try (InMemoryEngine e = new InMemoryEngine(0, 0, clock)) {
+      for (int i = 0; i < 200; i++) {
+        await(e.put("k" + i, utf8(Integer.toString(i)), i < 150 ? in(10) : in(1000), 0));
+      }
+      await(e.put("again", utf8("0"), in(10), 0));
+      await(e.put("again", utf8("1"))); // permanent again
+      await(e.put("later", utf8("0"), in(10), 0));
+      await(e.put("later", utf8("1"), in(100), 0));
+      await(e.importRecord("imported", utf8("2"), 7, 9, in(10), 0));
+      assertEquals(0, e.expireDue(), "nothing is due yet");
+      clock.advance(10, TimeUnit.SECONDS);
+      assertEquals(203, e.size(), "expired values still held until the cycle runs");
+      assertEquals(151, e.expireDue());
+      assertEquals(52, e.size(), "k150..k199, again, later");
+      assertEquals("1", text(e.get("again").orElseThrow().value()));
+      assertEquals("1", text(e.get("later").orElseThrow().value()));
+      assertTrue(e.get("k0").isEmpty());
+      assertTrue(e.readRecord("imported").isEmpty());
+      clock.advance(90, TimeUnit.SECONDS);
+      assertEquals(1, e.expireDue());
+      assertTrue(e.get("later").isEmpty());
+      assertEquals(51, e.size());
+    }
+  }
+
+  @Test
+  void theMemoryEngineCycleRunsOnItsOwnThread() throws Exception {
+    InMemoryEngine.backgroundExpiry = true;
+    try (InMemoryEngine e = new InMemoryEngine(0, 0, clock)) {
+      for (int i = 0; i < 100; i++) await(e.put("k" + i, utf8("1"), in(1), 0));
+      await(e.put("stays", utf8("1")));
+      clock.advance(1, TimeUnit.SECONDS);
+      Bytes.eventually(() -> e.size() == 1, () -> e.size() + " values still wait for kv-expire");
+      assertTrue(e.get("stays").isPresent());
     }
   }
 
