@@ -2,6 +2,7 @@ package io.pxkv.bench.scenarios;
 
 import io.pxkv.bench.harness.Bench;
 import io.pxkv.bench.harness.BenchException;
+import io.pxkv.bench.harness.KeepAliveClient;
 import io.pxkv.bench.harness.ManagedProcess;
 import io.pxkv.bench.harness.Param;
 import io.pxkv.bench.harness.Pxkv;
@@ -72,7 +73,8 @@ public final class QueryKnnScenario extends Scenario {
         + param(s, CALLS)
         + " `POST /query/knn` with k = "
         + K
-        + " and random query vectors, one at a time after "
+        + " and random query vectors, one at a time over one keep-alive HTTP/1.1 connection from"
+        + " a plain blocking client, after "
         + param(s, WARM_UP)
         + " unmeasured ones (the measured queries in turn: a server measured cold would time"
         + " its JIT compiler), against"
@@ -124,7 +126,7 @@ public final class QueryKnnScenario extends Scenario {
                     .put("dims", DIMS)
                     .put("metric", "cosine")));
 
-    String url = c.router().url() + "/query/knn";
+    KeepAliveClient client = new KeepAliveClient(c.router().url(), Duration.ofSeconds(30));
     List<String> firstKeys = new ArrayList<>();
     int warm = bench.param(WARM_UP);
     double[] ms =
@@ -135,14 +137,11 @@ public final class QueryKnnScenario extends Scenario {
               float[] q = queries[(i < warm ? i : i - warm) % calls];
               String body = "{\"index\":\"emb\",\"k\":" + K + ",\"vector\":" + json(q) + "}";
               var a =
-                  bench
-                      .http()
-                      .tryCall(
-                          "POST",
-                          url,
-                          body.getBytes(StandardCharsets.UTF_8),
-                          "application/json",
-                          Duration.ofSeconds(30));
+                  client.call(
+                      "POST",
+                      "/query/knn",
+                      body.getBytes(StandardCharsets.UTF_8),
+                      "application/json");
               if (i == warm && a != null && a.ok()) {
                 JsonArray items = new JsonObject(a.body()).getJsonArray("items");
                 for (int j = 0; j < items.size(); j++) {
@@ -151,6 +150,7 @@ public final class QueryKnnScenario extends Scenario {
               }
               return a;
             });
+    client.close();
     bench.extra("`POST /query/knn`, k = " + K + ", sequential", QueryCluster.describe(ms));
     bench.metric(PXKV, QueryCluster.percentile(ms, 0.5), "ms");
 
