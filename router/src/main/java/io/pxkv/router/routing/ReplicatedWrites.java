@@ -6,6 +6,7 @@ import io.pxkv.common.http.Headers;
 import io.pxkv.common.kv.KvJson;
 import io.pxkv.common.kv.RecordBatch;
 import io.pxkv.common.kv.Ttl;
+import io.pxkv.common.kv.WriteOrder;
 import io.pxkv.router.client.NodeClient;
 import io.pxkv.router.client.NodeReply;
 import io.pxkv.router.cluster.ClusterView;
@@ -27,8 +28,8 @@ import java.util.List;
  * The client is answered once {@code w} replicas stored it:
  *
  * <ul>
- *   <li>PUT {@code 200} if one of them held a live older value, else {@code 201}; DELETE {@code
- *       200} if one of them held a live value, else {@code 404}. With {@code w > n/2} any two write
+ *   <li>PUT {@code 200} if the newest write they held was a live value, else {@code 201}; DELETE
+ *       {@code 200} on the same condition, else {@code 404}. With {@code w > n/2} any two write
  *       quorums share a replica, so the last acknowledged write of the key is seen by every later
  *       quorum, whichever replicas answer.
  *   <li>A replica that holds a newer write refuses it and names that write: the clock moves past it
@@ -101,23 +102,27 @@ public final class ReplicatedWrites {
   private record Done(long version, boolean priorLive) {}
 
   private Future<Done> write(ClusterView view, String key, byte[] value, long expiresAt, int w) {
-    List<NodeClient> targets = targets(view.replicasOf(key), w);
     RouterClock.observe(view.state().floor());
-    return round(view, targets, key, value, expiresAt, w, 1);
+    return round(view, order(view.replicasOf(key)), key, value, expiresAt, w, 1);
   }
 
-  /** The replicas to ask: those not suspected, or all of them when fewer than {@code w} are up. */
-  private List<NodeClient> targets(List<NodeClient> replicas, int w) {
+  /** The replicas, those not suspected first. */
+  private List<NodeClient> order(List<NodeClient> replicas) {
     List<NodeClient> up = new ArrayList<>(replicas.size());
-    for (NodeClient r : replicas) {
-      if (!detector.suspected(r.node().id())) up.add(r);
-    }
-    return up.size() >= w ? up : replicas;
+    List<NodeClient> suspected = new ArrayList<>();
+    for (NodeClient r : replicas) (detector.suspected(r.node().id()) ? suspected : up).add(r);
+    up.addAll(suspected);
+    return up;
   }
 
+  /**
+   * One version of the write: sent to every replica not suspected (at least {@code w} of them), and
+   * to the next replica not asked yet whenever one fails, so a node that died since the last
+   * heartbeat costs one refused connection, not the write.
+   */
   private Future<Done> round(
       ClusterView view,
-      List<NodeClient> targets,
+      List<NodeClient> order,
       String key,
       byte[] value,
       long expiresAt,
@@ -132,29 +137,13 @@ public final class ReplicatedWrites {
             version,
             RouterClock.WRITER,
             expiresAt);
-    Tally tally = new Tally(targets.size(), w, version);
-    for (NodeClient node : targets) {
-      node.call(view.tag(), HttpMethod.POST, "/internal/replicate", RecordBatch.CONTENT_TYPE, body)
-          .onComplete(
-              ar -> {
-                if (ar.failed()) {
-                  KvException e = node.noteFailure(ar.cause());
-                  detector.failed(node.node().id(), e.getMessage());
-                  tally.failed(e);
-                  return;
-                }
-                NodeReply reply = ar.result();
-                StaleView stale = StaleView.of(node, reply);
-                if (stale != null) {
-                  tally.failed(stale);
-                } else if (reply.status() != 200) {
-                  tally.failed(passOn(node, reply));
-                } else {
-                  tally.answered(
-                      new JsonObject(reply.body()).getJsonArray("results").getJsonObject(0));
-                }
-              });
+    int first = 0;
+    while (first < order.size()
+        && (first < w || !detector.suspected(order.get(first).node().id()))) {
+      first++;
     }
+    Tally tally = new Tally(order, w, version, node -> send(view, node, body));
+    tally.start(first);
     return tally
         .done
         .future()
@@ -162,10 +151,30 @@ public final class ReplicatedWrites {
             e -> {
               if (e instanceof Older older && round < MAX_ROUNDS) {
                 RouterClock.observe(older.version);
-                return round(view, targets, key, value, expiresAt, w, round + 1);
+                return round(view, order, key, value, expiresAt, w, round + 1);
               }
               if (e instanceof Older older) return Future.failedFuture(older.asUnavailable());
               return Future.failedFuture(e);
+            });
+  }
+
+  /** One replica's answer: its result, or the failure (mapped, and told to the detector). */
+  private Future<JsonObject> send(ClusterView view, NodeClient node, Buffer body) {
+    return node.call(
+            view.tag(), HttpMethod.POST, "/internal/replicate", RecordBatch.CONTENT_TYPE, body)
+        .transform(
+            ar -> {
+              if (ar.failed()) {
+                KvException e = node.noteFailure(ar.cause());
+                detector.failed(node.node().id(), e.getMessage());
+                return Future.failedFuture(e);
+              }
+              NodeReply reply = ar.result();
+              StaleView stale = StaleView.of(node, reply);
+              if (stale != null) return Future.failedFuture(stale);
+              if (reply.status() != 200) return Future.failedFuture(passOn(node, reply));
+              return Future.succeededFuture(
+                  new JsonObject(reply.body()).getJsonArray("results").getJsonObject(0));
             });
   }
 
@@ -227,21 +236,44 @@ public final class ReplicatedWrites {
   /** The answers of one round, as they come. */
   private static final class Tally {
     final Promise<Done> done = Promise.promise();
-    final int asked;
+    final List<NodeClient> order;
+    final java.util.function.Function<NodeClient, Future<JsonObject>> send;
     final int w;
     final long version;
+    int sent;
     int acks;
     int answers;
     boolean priorLive;
+    long priorVersion;
+    int priorWriter;
     long newerSeen;
     RuntimeException firstFailure;
     NodeError nodeError;
     StaleView stale;
 
-    Tally(int asked, int w, long version) {
-      this.asked = asked;
+    Tally(
+        List<NodeClient> order,
+        int w,
+        long version,
+        java.util.function.Function<NodeClient, Future<JsonObject>> send) {
+      this.order = order;
       this.w = w;
       this.version = version;
+      this.send = send;
+    }
+
+    void start(int count) {
+      for (int i = 0; i < count; i++) sendNext();
+    }
+
+    private void sendNext() {
+      NodeClient node = order.get(sent++);
+      send.apply(node)
+          .onComplete(
+              ar -> {
+                if (ar.succeeded()) answered(ar.result());
+                else failed((RuntimeException) ar.cause());
+              });
     }
 
     void answered(JsonObject result) {
@@ -251,7 +283,15 @@ public final class ReplicatedWrites {
       int heldWriter = (int) (long) result.getLong("writer", 0L);
       if (applied || (heldVersion == version && heldWriter == RouterClock.WRITER)) {
         acks++;
-        if (applied && "live".equals(result.getString("prior"))) priorLive = true;
+        // The newest write the acknowledging replicas held decides: one of them held the last
+        // acknowledged write, and a replica that missed it may still hold something older.
+        if (applied
+            && (priorVersion == 0
+                || WriteOrder.compare(heldVersion, heldWriter, priorVersion, priorWriter) > 0)) {
+          priorVersion = heldVersion;
+          priorWriter = heldWriter;
+          priorLive = "live".equals(result.getString("prior"));
+        }
       } else {
         newerSeen = Math.max(newerSeen, heldVersion);
       }
@@ -263,6 +303,10 @@ public final class ReplicatedWrites {
       if (e instanceof StaleView s) stale = s;
       else if (e instanceof NodeError n) nodeError = n;
       else if (firstFailure == null) firstFailure = e;
+      // A replica that cannot take it: ask one that was left out (suspected), if any.
+      if (!done.future().isComplete() && sent < order.size() && !(e instanceof NodeError)) {
+        sendNext();
+      }
       settle();
     }
 
@@ -270,13 +314,13 @@ public final class ReplicatedWrites {
       if (done.future().isComplete()) return;
       if (acks >= w) {
         done.complete(new Done(version, priorLive));
-      } else if (answers == asked) {
+      } else if (answers == sent) {
         if (nodeError != null) done.fail(nodeError);
         else if (stale != null) done.fail(stale);
-        else if (newerSeen > 0) done.fail(new Older(newerSeen, acks, asked, w));
+        else if (newerSeen > 0) done.fail(new Older(newerSeen, acks, order.size(), w));
         else {
           String why = firstFailure == null ? "no answer" : firstFailure.getMessage();
-          done.fail(notReached(acks, asked, w, why));
+          done.fail(notReached(acks, order.size(), w, why));
         }
       }
     }
