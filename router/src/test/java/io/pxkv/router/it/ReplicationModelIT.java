@@ -74,7 +74,7 @@ class ReplicationModelIT {
   @Test
   void randomOperationsAndFailuresAgreeWithTheModel(@TempDir Path dataRoot) throws Exception {
     long seed = Long.getLong("seed", 20261205L);
-    int steps = Integer.getInteger("steps", 400);
+    int steps = Integer.getInteger("steps", 250);
     Random random = new Random(seed);
     List<NodeInfo> infos = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
@@ -99,7 +99,7 @@ class ReplicationModelIT {
       String where = "seed " + seed + " step " + step + ": ";
       int up = (int) states.stream().filter(s -> s == State.UP).count();
       int dice = random.nextInt(100);
-      if (dice < 4) {
+      if (dice < 6) {
         events++;
         log.add(step + " " + event(random, dataRoot));
         continue;
