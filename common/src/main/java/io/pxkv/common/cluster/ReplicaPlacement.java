@@ -32,8 +32,17 @@ public final class ReplicaPlacement {
     for (NodeInfo n : layout.nodes())
       zones.put(n.id(), n.zone() == null ? "\0" + n.id() : n.zone());
     int tokens = ring.tokenCount();
+    if (copies == 1) {
+      this.byToken = null; // the owner alone: nothing to keep per arc
+      return;
+    }
     this.byToken = new List[tokens];
-    for (int t = 0; t < tokens; t++) byToken[t] = walk(t, zones);
+    // Neighbouring arcs mostly share a set: one list per distinct set keeps a large ring small.
+    Map<List<String>, List<String>> distinct = new HashMap<>();
+    for (int t = 0; t < tokens; t++) {
+      List<String> set = walk(t, zones);
+      byToken[t] = distinct.computeIfAbsent(set, k -> k);
+    }
   }
 
   public ReplicaPlacement(ClusterConfig layout) {
@@ -60,6 +69,7 @@ public final class ReplicaPlacement {
 
   /** The ids of the nodes that keep {@code key}, its owner (first in the walk) first. */
   public List<String> replicasOf(String key) {
+    if (byToken == null) return List.of(ring.owner(key));
     return byToken[ring.tokenIndexOf(key)];
   }
 
@@ -70,6 +80,11 @@ public final class ReplicaPlacement {
 
   /** The distinct replica sets of the ring's arcs (for health: can every key be served?). */
   public Set<List<String>> replicaSets() {
+    if (byToken == null) {
+      Set<List<String>> single = new HashSet<>();
+      for (String id : ring.nodeIds()) single.add(List.of(id));
+      return single;
+    }
     return new HashSet<>(List.of(byToken));
   }
 }

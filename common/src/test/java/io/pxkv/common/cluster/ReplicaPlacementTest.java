@@ -63,6 +63,16 @@ class ReplicaPlacementTest {
   }
 
   @Test
+  void oneCopyIsTheOwnerAlone() {
+    ClusterConfig c = layout(4, 1, "a", "a", "b", "b");
+    ReplicaPlacement p = new ReplicaPlacement(c);
+    for (int i = 0; i < 500; i++) {
+      assertEquals(List.of(c.ring().owner("key-" + i)), p.replicasOf("key-" + i));
+    }
+    assertEquals(4, p.replicaSets().size());
+  }
+
+  @Test
   void copiesAreCappedByTheNodes() {
     ReplicaPlacement p = new ReplicaPlacement(layout(2, 3));
     assertEquals(2, p.copies());
