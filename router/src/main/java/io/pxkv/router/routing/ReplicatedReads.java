@@ -7,8 +7,10 @@ import io.pxkv.router.client.NodeClient;
 import io.pxkv.router.client.NodeReply;
 import io.pxkv.router.cluster.ClusterView;
 import io.pxkv.router.cluster.FailureDetector;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import java.net.URLEncoder;
@@ -23,11 +25,18 @@ import java.util.List;
  * then writer); a tombstone or nothing means 404. Fewer than {@code r} answers once every replica
  * was tried: {@code 503 quorum_not_reached}, naming how many answered.
  *
+ * <p>A read still short of R answers after {@link #HEDGE_MS} asks one more replica (a hedged read):
+ * a node that hangs, stopped or cut off, costs a read that much until the failure detector suspects
+ * it, not the whole deadline.
+ *
  * <p>Read repair: a replica that answered with an older write, or with nothing, gets the newest one
  * in the background as {@code POST /internal/replicate} (stored only if still newer there); the
  * client's answer does not wait for it. Runs on the calling event loop.
  */
 public final class ReplicatedReads {
+  /** A read still short of R answers this long after it was sent asks one more replica. */
+  static final long HEDGE_MS = 200;
+
   private final FailureDetector detector;
 
   public ReplicatedReads(FailureDetector detector) {
@@ -43,6 +52,7 @@ public final class ReplicatedReads {
     order.addAll(later);
     Gather g = new Gather(view, key, order, r);
     for (int i = 0; i < Math.min(r, order.size()); i++) g.ask();
+    if (order.size() > r) g.hedgeLater();
     return g.done.future();
   }
 
@@ -68,6 +78,23 @@ public final class ReplicatedReads {
       this.order = order;
       this.r = r;
       this.uri = "/internal/read?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A replica that has not answered after {@link #HEDGE_MS} may be hung (stopped, partitioned)
+     * and not suspected yet: one more replica is asked then, and the first R answers count.
+     */
+    void hedgeLater() {
+      Context context = Vertx.currentContext();
+      if (context == null) return;
+      Vertx vertx = context.owner();
+      long timer =
+          vertx.setTimer(
+              HEDGE_MS,
+              id -> {
+                if (!done.future().isComplete() && next < order.size()) ask();
+              });
+      done.future().onComplete(ar -> vertx.cancelTimer(timer));
     }
 
     void ask() {
