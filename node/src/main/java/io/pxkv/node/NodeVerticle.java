@@ -17,6 +17,7 @@ import io.pxkv.node.http.KeyValueHandler;
 import io.pxkv.node.http.MigrationHandler;
 import io.pxkv.node.http.PutBatchHandler;
 import io.pxkv.node.http.QueryHandler;
+import io.pxkv.node.http.ReplicaWriteHandler;
 import io.pxkv.node.http.StatusHandler;
 import io.pxkv.node.http.StrayPusher;
 import io.pxkv.node.http.ViewGate;
@@ -50,6 +51,7 @@ public final class NodeVerticle extends VerticleBase {
   private BackupHandler backup;
   private MigrationHandler migration;
   private InternalReadHandler internalReads;
+  private ReplicaWriteHandler replicas;
   private PutBatchHandler putBatch;
   private ViewHandler views;
   private StrayPusher strays;
@@ -84,6 +86,7 @@ public final class NodeVerticle extends VerticleBase {
     backup = new BackupHandler(storage, config.limits());
     migration = new MigrationHandler(storage, config.limits());
     internalReads = new InternalReadHandler(storage);
+    replicas = new ReplicaWriteHandler(storage, config.limits());
     putBatch = new PutBatchHandler(storage, config.limits());
     views = new ViewHandler(vertx, membership);
     strays = new StrayPusher(vertx, storage, membership, config.security().peers());
@@ -131,6 +134,8 @@ public final class NodeVerticle extends VerticleBase {
         backup.export(request);
       } else if (path.equals("/admin/import")) {
         backup.importLines(request);
+      } else if (path.equals("/internal/replicate")) {
+        replicas.replicate(request);
       } else if (path.equals("/internal/import")) {
         migration.importLines(request);
       } else if (path.equals("/internal/handoff")) {

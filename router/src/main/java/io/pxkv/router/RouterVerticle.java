@@ -114,11 +114,11 @@ public final class RouterVerticle extends VerticleBase {
             return back.future();
           }
         };
-    kv = new ForwardingHandler(views, config.limits(), config.timeoutMs());
+    kv = new ForwardingHandler(views, config.limits(), config.timeoutMs(), ring.detector());
     Rerouting queriesRouting = new Rerouting(views, config.timeoutMs());
     rangeQueries = new RangePage(queriesRouting);
     nearestQueries = new NearestQuery(queriesRouting);
-    status = new StatusHandler(ring::current, coordinator);
+    status = new StatusHandler(ring::current, coordinator, ring.detector());
     backup = new ClusterBackup(views, config.limits(), config.timeoutMs());
     HttpServerOptions options = ServerOptions.http(config.host(), port);
     if (config.security().tls() != null) config.security().tls().applyTo(options);

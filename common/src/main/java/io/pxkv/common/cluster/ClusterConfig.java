@@ -31,9 +31,14 @@ import java.util.Map;
  * @param virtualNodes tokens per node on the ring, 1..4096 (default 128)
  * @param nodes the storage nodes, at least one, ids and URLs distinct, in file order
  * @param indexes the value indexes every node keeps of its keys ({@link IndexSpec}), names distinct
+ * @param replication copies per key and the quorums ({@link Replication})
  */
 public record ClusterConfig(
-    String clusterId, int virtualNodes, List<NodeInfo> nodes, List<IndexSpec> indexes) {
+    String clusterId,
+    int virtualNodes,
+    List<NodeInfo> nodes,
+    List<IndexSpec> indexes,
+    Replication replication) {
   public static final int DEFAULT_VIRTUAL_NODES = ConsistentHashRing.DEFAULT_VIRTUAL_NODES;
   public static final int MAX_VIRTUAL_NODES = 4096;
 
@@ -43,6 +48,13 @@ public record ClusterConfig(
   public ClusterConfig {
     nodes = List.copyOf(nodes);
     indexes = indexes == null ? List.of() : List.copyOf(indexes);
+    replication = replication == null ? Replication.DEFAULT : replication;
+  }
+
+  /** A layout with the default replication. */
+  public ClusterConfig(
+      String clusterId, int virtualNodes, List<NodeInfo> nodes, List<IndexSpec> indexes) {
+    this(clusterId, virtualNodes, nodes, indexes, Replication.DEFAULT);
   }
 
   /** A layout without indexes. */
@@ -57,17 +69,39 @@ public record ClusterConfig(
 
   /** This layout without its cluster id: what a move compares and a cluster state keeps. */
   public ClusterConfig layout() {
-    return clusterId == null ? this : new ClusterConfig(null, virtualNodes, nodes, indexes);
+    return clusterId == null
+        ? this
+        : new ClusterConfig(null, virtualNodes, nodes, indexes, replication);
   }
 
   /** The same layout under {@code id}. */
   public ClusterConfig withClusterId(String id) {
-    return new ClusterConfig(id, virtualNodes, nodes, indexes);
+    return new ClusterConfig(id, virtualNodes, nodes, indexes, replication);
   }
 
   /** The same layout with {@code next} as its indexes. */
   public ClusterConfig withIndexes(List<IndexSpec> next) {
-    return new ClusterConfig(clusterId, virtualNodes, nodes, next);
+    return new ClusterConfig(clusterId, virtualNodes, nodes, next, replication);
+  }
+
+  /** The same layout with {@code next} as its replication settings. */
+  public ClusterConfig withReplication(Replication next) {
+    return new ClusterConfig(clusterId, virtualNodes, nodes, indexes, next);
+  }
+
+  /** Copies kept of each key: {@code replicas} capped by the number of nodes. */
+  public int copies() {
+    return replication.copies(nodes.size());
+  }
+
+  /** Replicas that must make a write durable before it is acknowledged. */
+  public int writeQuorum() {
+    return replication.writeQuorum(nodes.size());
+  }
+
+  /** Replicas a read asks. */
+  public int readQuorum() {
+    return replication.readQuorum(nodes.size());
   }
 
   /** The index named {@code name}, or null. */
@@ -93,8 +127,14 @@ public record ClusterConfig(
     JsonObject json = new JsonObject();
     if (clusterId != null) json.put("clusterId", clusterId);
     JsonArray list = new JsonArray();
-    for (NodeInfo n : nodes) list.add(new JsonObject().put("id", n.id()).put("url", n.url()));
-    json.put("virtualNodes", virtualNodes).put("nodes", list);
+    for (NodeInfo n : nodes) {
+      JsonObject node = new JsonObject().put("id", n.id()).put("url", n.url());
+      if (n.zone() != null) node.put("zone", n.zone());
+      list.add(node);
+    }
+    json.put("virtualNodes", virtualNodes);
+    replication.writeTo(json);
+    json.put("nodes", list);
     if (!indexes.isEmpty()) {
       JsonArray specs = new JsonArray();
       for (IndexSpec i : indexes) specs.add(i.toJson());
@@ -139,10 +179,11 @@ public record ClusterConfig(
     int virtualNodes = readVirtualNodes(root, problems);
     List<NodeInfo> nodes = readNodes(root, problems);
     List<IndexSpec> indexes = IndexSpec.readAll(root.getValue("indexes"), problems);
+    Replication replication = Replication.read(root, nodes.size(), problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(source, problems);
     }
-    return new ClusterConfig(clusterId, virtualNodes, nodes, indexes);
+    return new ClusterConfig(clusterId, virtualNodes, nodes, indexes, replication);
   }
 
   private static String readClusterId(JsonObject root, List<String> problems) {
@@ -205,8 +246,11 @@ public record ClusterConfig(
       }
       String id = readId(node, at, seenIds, i, problems);
       URI url = readUrl(node, at, seenUrls, i, problems);
+      String zone = readZone(node, at, problems);
       if (id != null && url != null) {
-        nodes.add(NodeInfo.of(id, url.getScheme().equals("https"), url.getHost(), url.getPort()));
+        nodes.add(
+            NodeInfo.of(id, url.getScheme().equals("https"), url.getHost(), url.getPort())
+                .inZone(zone));
       }
     }
     return nodes;
@@ -233,6 +277,17 @@ public record ClusterConfig(
       return null;
     }
     return id;
+  }
+
+  private static String readZone(JsonObject node, String at, List<String> problems) {
+    Object raw = node.getValue("zone");
+    if (raw == null) return null;
+    if (!(raw instanceof String zone) || zone.isBlank() || !zone.equals(zone.strip())) {
+      problems.add(
+          at + ".zone: must be a non-empty string without outer spaces (was " + quoted(raw) + ")");
+      return null;
+    }
+    return zone;
   }
 
   private static URI readUrl(

@@ -8,12 +8,24 @@ package io.pxkv.common.cluster;
  *     TLS), with no path
  * @param host the host part of {@code url}
  * @param port the port part of {@code url}
+ * @param zone the failure zone (rack, availability zone) the node is in, or null: replicas of a key
+ *     go to distinct zones where the zones allow
  */
-public record NodeInfo(String id, String url, String host, int port) {
+public record NodeInfo(String id, String url, String host, int port, String zone) {
   public NodeInfo {
     if (id == null || id.isEmpty()) {
       throw new IllegalArgumentException("node id must not be empty");
     }
+  }
+
+  /** A node in no particular zone. */
+  public NodeInfo(String id, String url, String host, int port) {
+    this(id, url, host, port, null);
+  }
+
+  /** The same node in {@code zone} (null: none). */
+  public NodeInfo inZone(String zone) {
+    return new NodeInfo(id, url, host, port, zone);
   }
 
   /** Builds a node from an id and a {@code http://host:port} URL, already validated. */

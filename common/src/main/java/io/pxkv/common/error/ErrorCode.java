@@ -33,6 +33,11 @@ public enum ErrorCode {
   INTERNAL(500, "internal"),
   NODE_UNAVAILABLE(503, "node_unavailable"),
   UNAVAILABLE(503, "unavailable"),
+  /**
+   * Fewer replicas than the write (or read) quorum answered before the deadline; the message names
+   * how many did.
+   */
+  QUORUM_NOT_REACHED(503, "quorum_not_reached"),
   /** The index is being built (added to a running cluster, or after a restart): ask again. */
   INDEX_BUILDING(503, "index_building"),
   UPSTREAM_TIMEOUT(504, "upstream_timeout"),

@@ -115,6 +115,21 @@ public final class ConsistentHashRing {
     return List.copyOf(found);
   }
 
+  /** The number of tokens on the ring (the arcs walked by {@link #ownerAt}). */
+  public int tokenCount() {
+    return tokens.length;
+  }
+
+  /** The index of the token whose arc holds {@code key}: {@link #ownerAt} it is the owner. */
+  public int tokenIndexOf(String key) {
+    return indexOf(hash.hash(key));
+  }
+
+  /** The owner of the {@code index}-th token, clockwise from the lowest position. */
+  public String ownerAt(int index) {
+    return owners[index];
+  }
+
   /** Each node's fraction of the hash space, in config order; the values sum to 1. */
   public Map<String, Double> shares() {
     Map<String, Double> shares = new LinkedHashMap<>();

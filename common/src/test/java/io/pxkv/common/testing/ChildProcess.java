@@ -215,6 +215,27 @@ public final class ChildProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /**
+   * SIGSTOP: the process stops where it is, with its sockets open, as in a long GC pause or a
+   * partition; {@link #resume} lets it go on.
+   */
+  public void pause() throws Exception {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause}. */
+  public void resume() throws Exception {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws Exception {
+    if (process == null || !process.isAlive()) return;
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
   public boolean alive() {
     return process != null && process.isAlive();
   }

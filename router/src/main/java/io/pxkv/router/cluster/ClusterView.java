@@ -2,6 +2,7 @@ package io.pxkv.router.cluster;
 
 import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.ClusterState;
+import io.pxkv.common.cluster.ReplicaPlacement;
 import io.pxkv.common.ring.ConsistentHashRing;
 import io.pxkv.router.client.NodeClient;
 import io.pxkv.router.client.ViewTag;
@@ -22,13 +23,15 @@ import java.util.Map;
  * @param clients one per node that may hold keys: the target's nodes in config order (the order
  *     status pages list), then nodes of earlier layouts still being drained
  * @param byId the same clients by node id
+ * @param replicas each key's replica set in the target ({@link ReplicaPlacement})
  */
 public record ClusterView(
     ClusterState state,
     ClusterState.Placement placement,
     ViewTag tag,
     List<NodeClient> clients,
-    Map<String, NodeClient> byId) {
+    Map<String, NodeClient> byId,
+    ReplicaPlacement replicas) {
 
   public ClusterView {
     clients = List.copyOf(clients);
@@ -52,6 +55,19 @@ public record ClusterView(
 
   public long epoch() {
     return state.epoch();
+  }
+
+  /** Whether keys are kept on more than one node: reads and writes then go through quorums. */
+  public boolean replicated() {
+    return replicas.copies() > 1;
+  }
+
+  /** The clients of the nodes that keep {@code key} in the target, its owner first. */
+  public List<NodeClient> replicasOf(String key) {
+    List<String> ids = replicas.replicasOf(key);
+    List<NodeClient> out = new ArrayList<>(ids.size());
+    for (String id : ids) out.add(byId.get(id));
+    return out;
   }
 
   /** The client of the node that owns {@code key} in the target. */

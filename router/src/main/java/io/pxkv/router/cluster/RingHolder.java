@@ -1,7 +1,9 @@
 package io.pxkv.router.cluster;
 
+import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.ClusterState;
 import io.pxkv.common.cluster.NodeInfo;
+import io.pxkv.common.cluster.ReplicaPlacement;
 import io.pxkv.router.client.CallObserver;
 import io.pxkv.router.client.NodeClient;
 import io.pxkv.router.client.ViewTag;
@@ -32,6 +34,7 @@ public final class RingHolder {
   private final Function<String, CallObserver> observers;
   private final AtomicReference<ClusterView> current = new AtomicReference<>();
   private List<Promise<ClusterView>> waiting = new ArrayList<>();
+  private final FailureDetector detector;
 
   public RingHolder(Vertx vertx, RouterConfig settings) {
     this(vertx, settings, nodeId -> null);
@@ -42,6 +45,12 @@ public final class RingHolder {
     this.vertx = vertx;
     this.settings = settings;
     this.observers = observers;
+    this.detector = new FailureDetector(vertx, current::get);
+  }
+
+  /** This event loop's view of which nodes are up (heartbeats run while keys are replicated). */
+  public FailureDetector detector() {
+    return detector;
   }
 
   /** The view requests use now, or null before the router learned the cluster's state. */
@@ -77,6 +86,7 @@ public final class RingHolder {
     ClusterView old = current.get();
     ClusterView fresh = build(state, old == null ? Map.of() : old.byId());
     current.set(fresh);
+    if (fresh.replicated()) detector.start();
     List<Promise<ClusterView>> wake = waiting;
     waiting = new ArrayList<>();
     for (Promise<ClusterView> p : wake) p.tryComplete(fresh);
@@ -95,6 +105,7 @@ public final class RingHolder {
 
   /** Closes every client of the current view. */
   public Future<Void> close() {
+    detector.stop();
     ClusterView view = current.get();
     List<Future<Void>> closing = new ArrayList<>();
     if (view != null) {
@@ -125,7 +136,19 @@ public final class RingHolder {
       clients.add(client);
       byId.put(node.id(), client);
     }
+    ClusterConfig target = state.target();
+    ClusterView old = current.get();
+    ReplicaPlacement replicas =
+        old != null && old.state().target().equals(target)
+            ? old.replicas()
+            : new ReplicaPlacement(
+                target, state.placement().rings().get(state.placement().rings().size() - 1));
     return new ClusterView(
-        state, state.placement(), new ViewTag(state.clusterId(), state.epoch()), clients, byId);
+        state,
+        state.placement(),
+        new ViewTag(state.clusterId(), state.epoch()),
+        clients,
+        byId,
+        replicas);
   }
 }

@@ -13,10 +13,15 @@ import io.pxkv.common.kv.Ttl;
 import io.pxkv.common.kv.ValueLimits;
 import io.pxkv.router.client.NodeClient;
 import io.pxkv.router.client.NodeReply;
+import io.pxkv.router.cluster.ClusterView;
+import io.pxkv.router.cluster.FailureDetector;
 import io.pxkv.router.listing.ListingQuery;
 import io.pxkv.router.listing.MergedListing;
 import io.pxkv.router.listing.PagedListing;
 import io.pxkv.router.routing.MovingReads;
+import io.pxkv.router.routing.Quorums;
+import io.pxkv.router.routing.ReplicatedReads;
+import io.pxkv.router.routing.ReplicatedWrites;
 import io.pxkv.router.routing.Rerouting;
 import io.pxkv.router.routing.StaleView;
 import io.pxkv.router.routing.Views;
@@ -52,8 +57,18 @@ public final class ForwardingHandler {
   private final long timeoutMs;
   private final MergedListing merged;
   private final PagedListing paged;
+  private final ReplicatedWrites replicatedWrites;
+  private final ReplicatedReads replicatedReads;
 
   public ForwardingHandler(Views views, ValueLimits limits, long timeoutMs) {
+    this(views, limits, timeoutMs, new FailureDetector(null, () -> null));
+  }
+
+  /** {@code detector}: which nodes quorum reads and writes ask last, or not at all. */
+  public ForwardingHandler(
+      Views views, ValueLimits limits, long timeoutMs, FailureDetector detector) {
+    this.replicatedWrites = new ReplicatedWrites(detector);
+    this.replicatedReads = new ReplicatedReads(detector);
     this.views = views;
     this.rerouting = new Rerouting(views, timeoutMs);
     this.limits = limits;
@@ -132,6 +147,9 @@ public final class ForwardingHandler {
                   String uri = request.uri();
                   return rerouting.routed(
                       view -> {
+                        if (view.replicated()) {
+                          return replicatedPut(request, view, form, key, ttl, body);
+                        }
                         NodeClient owner = view.ownerOf(key);
                         return owner
                             .put(view.tag(), form, key, ttl, uri, contentType, body)
@@ -146,6 +164,7 @@ public final class ForwardingHandler {
     String uri = request.uri();
     return rerouting.routed(
         view -> {
+          if (view.replicated()) return replicated(request, view, method, key);
           List<NodeClient> holders = view.holdersOf(key);
           if (holders.size() > 1) {
             if (method == HttpMethod.GET
@@ -163,6 +182,41 @@ public final class ForwardingHandler {
               .call(view.tag(), method, uri, contentType, body)
               .map(reply -> plainNotFound(method, key, StaleView.check(owner, reply)));
         });
+  }
+
+  /**
+   * A PUT of a replicated key: the value is taken from the body and checked here (the replicas
+   * check it again), then written to the key's replicas with the write quorum ({@code ?w=}).
+   */
+  private Future<NodeReply> replicatedPut(
+      HttpServerRequest request,
+      ClusterView view,
+      PutBatch.Form form,
+      String key,
+      long pathTtl,
+      Buffer body) {
+    int w = Quorums.param(request, "w", view.config().writeQuorum(), view.config().copies());
+    byte[] value;
+    long ttl = pathTtl;
+    if (form == PutBatch.Form.BODY) {
+      KvJson.PutBody put = KvJson.parsePutBody(body.getBytes(), limits);
+      value = put.value();
+      ttl = put.ttl();
+    } else {
+      value = KvJson.parseBareValue(body.getBytes(), limits);
+    }
+    return replicatedWrites.put(view, key, value, ttl, w);
+  }
+
+  /** A GET or DELETE of a replicated key: quorum read ({@code ?r=}) or tombstone ({@code ?w=}). */
+  private Future<NodeReply> replicated(
+      HttpServerRequest request, ClusterView view, HttpMethod method, String key) {
+    if (method == HttpMethod.DELETE) {
+      int w = Quorums.param(request, "w", view.config().writeQuorum(), view.config().copies());
+      return replicatedWrites.delete(view, key, w);
+    }
+    int r = Quorums.param(request, "r", view.config().readQuorum(), view.config().copies());
+    return replicatedReads.get(view, key, r);
   }
 
   /**

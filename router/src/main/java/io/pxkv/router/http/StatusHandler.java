@@ -7,14 +7,18 @@ import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.JsonResponses;
 import io.pxkv.common.ring.ConsistentHashRing;
 import io.pxkv.router.cluster.ClusterView;
+import io.pxkv.router.cluster.FailureDetector;
 import io.pxkv.router.cluster.NodeProbe;
 import io.pxkv.router.rebalance.ClusterCoordinator;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -32,11 +36,33 @@ import java.util.function.Supplier;
 public final class StatusHandler {
   private final Supplier<ClusterView> view;
   private final ClusterCoordinator coordinator;
+  private final FailureDetector detector;
 
   /** {@code coordinator} tells why the newest cluster file was refused, or what it waits for. */
   public StatusHandler(Supplier<ClusterView> view, ClusterCoordinator coordinator) {
+    this(view, coordinator, new FailureDetector(null, () -> null));
+  }
+
+  /** {@code detector}: this event loop's heartbeats, shown per node in the cluster page. */
+  public StatusHandler(
+      Supplier<ClusterView> view, ClusterCoordinator coordinator, FailureDetector detector) {
     this.view = view;
     this.coordinator = coordinator;
+    this.detector = detector;
+  }
+
+  /**
+   * With replicas: the replica sets that have fewer nodes up than the larger quorum, so some keys
+   * cannot be read or written; empty while every quorum can be served.
+   */
+  private static List<String> unservable(ClusterView current, Set<String> down) {
+    int needed = Math.max(current.config().writeQuorum(), current.config().readQuorum());
+    List<String> short_ = new ArrayList<>();
+    for (List<String> set : current.replicas().replicaSets()) {
+      long up = set.stream().filter(id -> !down.contains(id)).count();
+      if (up < needed) short_.add(set + " has " + up + " up, " + needed + " needed");
+    }
+    return short_;
   }
 
   public void health(HttpServerRequest request) {
@@ -58,6 +84,33 @@ public final class StatusHandler {
                       .filter(r -> !r.up())
                       .map(r -> r.client().node().id() + " (" + r.error() + ")")
                       .toList();
+              Set<String> downIds = new HashSet<>();
+              for (NodeProbe.Result r : results) {
+                if (!r.up()) downIds.add(r.client().node().id());
+              }
+              ClusterView current = view.get();
+              if (current != null && current.replicated()) {
+                List<String> short_ = unservable(current, downIds);
+                if (!short_.isEmpty()) {
+                  ErrorResponses.send(
+                      response,
+                      new KvException(
+                          ErrorCode.UNAVAILABLE,
+                          "cannot serve every quorum: unreachable "
+                              + String.join(", ", down)
+                              + "; "
+                              + String.join("; ", short_.subList(0, Math.min(3, short_.size())))));
+                  return;
+                }
+                JsonResponses.ok(
+                    response,
+                    new JsonObject()
+                        .put("status", down.isEmpty() ? "ok" : "degraded")
+                        .put("nodes", results.size())
+                        .put("up", results.size() - down.size())
+                        .put("down", new JsonArray(down)));
+                return;
+              }
               if (!down.isEmpty()) {
                 ErrorResponses.send(
                     response,
@@ -143,6 +196,8 @@ public final class StatusHandler {
                         .put("draining", current.config().node(id) == null)
                         .put("state", r.up() ? "up" : "down")
                         .put("lastError", r.up() ? r.client().lastError() : r.error());
+                if (r.client().node().zone() != null) node.put("zone", r.client().node().zone());
+                if (current.replicated()) node.put("detector", detector.state(id));
                 if (r.up()) {
                   up++;
                   node.put("keys", r.body().getValue("keys"))
@@ -159,10 +214,19 @@ public final class StatusHandler {
                       .put("up", up)
                       .put("clusterId", current.state().clusterId())
                       .put("epoch", current.epoch())
-                      .put("rebalancing", current.moving())
-                      .put("configError", coordinator.configError())
-                      .put("problem", coordinator.problem())
-                      .put("nodes", nodes);
+                      .put("rebalancing", current.moving());
+              if (current.replicated()) {
+                body.put(
+                    "replication",
+                    new JsonObject()
+                        .put("replicas", current.config().replication().replicas())
+                        .put("copies", current.config().copies())
+                        .put("writeQuorum", current.config().writeQuorum())
+                        .put("readQuorum", current.config().readQuorum()));
+              }
+              body.put("configError", coordinator.configError())
+                  .put("problem", coordinator.problem())
+                  .put("nodes", nodes);
               if (!current.config().indexes().isEmpty()) {
                 body.put("indexes", indexes(current, results));
               }

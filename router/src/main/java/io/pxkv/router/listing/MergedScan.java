@@ -93,7 +93,7 @@ final class MergedScan {
    * view) with every stream that did open reset.
    */
   private static Future<Opened> open(ClusterView view) {
-    String uri = NodeScan.uri("", null, 0, view.moving());
+    String uri = NodeScan.uri("", null, 0, view.moving() || view.replicated());
     List<NodeClient> nodes = view.clients();
     List<Future<NodeStream>> heads = new ArrayList<>(nodes.size());
     for (NodeClient node : nodes) {

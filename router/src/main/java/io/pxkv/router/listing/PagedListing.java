@@ -195,7 +195,8 @@ public final class PagedListing {
       NodeClient node = nodes.get(lane);
       String after = merge.lastKey(lane) != null ? merge.lastKey(lane) : cursor;
       int asked = batch;
-      String uri = NodeScan.uri(nodePrefix, after, asked, view.moving(), query.match());
+      String uri =
+          NodeScan.uri(nodePrefix, after, asked, view.moving() || view.replicated(), query.match());
       return scan(node, uri)
           .map(
               records -> {
@@ -213,7 +214,7 @@ public final class PagedListing {
     /** The start of a range on one node: its first key with the start as prefix, if that is it. */
     private Future<Void> probe(int lane) {
       NodeClient node = nodes.get(lane - nodes.size());
-      String uri = NodeScan.uri(query.start(), null, 1, view.moving());
+      String uri = NodeScan.uri(query.start(), null, 1, view.moving() || view.replicated());
       return scan(node, uri)
           .map(
               records -> {

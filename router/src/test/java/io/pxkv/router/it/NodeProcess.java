@@ -60,6 +60,16 @@ final class NodeProcess {
     jvm.kill();
   }
 
+  /** SIGSTOP: stopped with its sockets open, as in a long pause or a partition. */
+  void pause() throws Exception {
+    jvm.pause();
+  }
+
+  /** SIGCONT. */
+  void resume() throws Exception {
+    jvm.resume();
+  }
+
   String output() {
     return jvm.output();
   }

@@ -1,0 +1,333 @@
+package io.pxkv.router.routing;
+
+import io.pxkv.common.error.ErrorCode;
+import io.pxkv.common.error.KvException;
+import io.pxkv.common.http.Headers;
+import io.pxkv.common.kv.KvJson;
+import io.pxkv.common.kv.RecordBatch;
+import io.pxkv.common.kv.Ttl;
+import io.pxkv.common.kv.WriteOrder;
+import io.pxkv.router.client.NodeClient;
+import io.pxkv.router.client.NodeReply;
+import io.pxkv.router.cluster.ClusterView;
+import io.pxkv.router.cluster.FailureDetector;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * PUTs and DELETEs of a replicated key (docs/ARCHITECTURE.md, "Replication"). The router gives the
+ * write its (version, writer) from {@link RouterClock} and sends it to every replica of the key as
+ * {@code POST /internal/replicate} (a one-record {@link RecordBatch}; a delete is a tombstone),
+ * which each replica stores only if it is newer than what it holds, durably by its own sync mode.
+ * The client is answered once {@code w} replicas stored it:
+ *
+ * <ul>
+ *   <li>PUT {@code 200} if the newest write they held was a live value, else {@code 201}; DELETE
+ *       {@code 200} on the same condition, else {@code 404}. With {@code w > n/2} any two write
+ *       quorums share a replica, so the last acknowledged write of the key is seen by every later
+ *       quorum, whichever replicas answer.
+ *   <li>A replica that holds a newer write refuses it and names that write: the clock moves past it
+ *       and the write goes again with a new version, so an acknowledged write is newer than every
+ *       write its quorum held, whatever the routers' clocks say.
+ *   <li>Fewer than {@code w} stored it once every replica asked answered or failed (each call has
+ *       the router's deadline): {@code 503 quorum_not_reached}, naming how many did.
+ * </ul>
+ *
+ * Suspected replicas ({@link FailureDetector}) are not asked while enough others are up. Runs on
+ * the calling event loop.
+ */
+public final class ReplicatedWrites {
+  /** Rounds of "you are older, write again above it" before giving up: races are rare. */
+  private static final int MAX_ROUNDS = 4;
+
+  private final FailureDetector detector;
+
+  public ReplicatedWrites(FailureDetector detector) {
+    this.detector = detector;
+  }
+
+  /**
+   * PUT of {@code value} (compact JSON) under {@code key}, expiring after {@code ttl} s (0: no).
+   */
+  public Future<NodeReply> put(ClusterView view, String key, byte[] value, long ttl, int w) {
+    long expiresAt = Ttl.expiresAt(System.currentTimeMillis(), ttl);
+    return write(view, key, value, expiresAt, w)
+        .map(
+            done -> {
+              byte[] quoted = KvJson.quote(key);
+              Buffer body =
+                  Buffer.buffer(quoted.length + value.length + 64)
+                      .appendString("{\"key\":")
+                      .appendBytes(quoted)
+                      .appendString(",\"value\":")
+                      .appendBytes(value)
+                      .appendString(",\"version\":")
+                      .appendString(Long.toString(done.version));
+              if (expiresAt != 0) {
+                body.appendString(",\"expiresAt\":\"")
+                    .appendString(Ttl.format(expiresAt))
+                    .appendString("\"");
+              }
+              body.appendString("}");
+              return new NodeReply(
+                  done.priorLive ? 200 : 201, Headers.APPLICATION_JSON.toString(), body);
+            })
+        .recover(ReplicatedWrites::nodeErrorAsReply);
+  }
+
+  /** DELETE of {@code key}: a tombstone on its replicas. */
+  public Future<NodeReply> delete(ClusterView view, String key, int w) {
+    return write(view, key, null, 0, w)
+        .map(
+            done -> {
+              if (!done.priorLive) throw KvException.notFound(key);
+              Buffer body =
+                  Buffer.buffer("{\"key\":")
+                      .appendBytes(KvJson.quote(key))
+                      .appendString(",\"deleted\":true,\"version\":")
+                      .appendString(Long.toString(done.version))
+                      .appendString("}");
+              return new NodeReply(200, Headers.APPLICATION_JSON.toString(), body);
+            })
+        .recover(ReplicatedWrites::nodeErrorAsReply);
+  }
+
+  /** A write acknowledged by a quorum: its version, and whether a replica held a live value. */
+  private record Done(long version, boolean priorLive) {}
+
+  private Future<Done> write(ClusterView view, String key, byte[] value, long expiresAt, int w) {
+    RouterClock.observe(view.state().floor());
+    return round(view, order(view.replicasOf(key)), key, value, expiresAt, w, 1);
+  }
+
+  /** The replicas, those not suspected first. */
+  private List<NodeClient> order(List<NodeClient> replicas) {
+    List<NodeClient> up = new ArrayList<>(replicas.size());
+    List<NodeClient> suspected = new ArrayList<>();
+    for (NodeClient r : replicas) (detector.suspected(r.node().id()) ? suspected : up).add(r);
+    up.addAll(suspected);
+    return up;
+  }
+
+  /**
+   * One version of the write: sent to every replica not suspected (at least {@code w} of them), and
+   * to the next replica not asked yet whenever one fails, so a node that died since the last
+   * heartbeat costs one refused connection, not the write.
+   */
+  private Future<Done> round(
+      ClusterView view,
+      List<NodeClient> order,
+      String key,
+      byte[] value,
+      long expiresAt,
+      int w,
+      int round) {
+    long version = RouterClock.next();
+    Buffer body =
+        RecordBatch.append(
+            Buffer.buffer(),
+            key.getBytes(StandardCharsets.UTF_8),
+            value,
+            version,
+            RouterClock.WRITER,
+            expiresAt);
+    int first = 0;
+    while (first < order.size()
+        && (first < w || !detector.suspected(order.get(first).node().id()))) {
+      first++;
+    }
+    Tally tally = new Tally(order, w, version, node -> send(view, node, body));
+    tally.start(first);
+    return tally
+        .done
+        .future()
+        .recover(
+            e -> {
+              if (e instanceof Older older && round < MAX_ROUNDS) {
+                RouterClock.observe(older.version);
+                return round(view, order, key, value, expiresAt, w, round + 1);
+              }
+              if (e instanceof Older older) return Future.failedFuture(older.asUnavailable());
+              return Future.failedFuture(e);
+            });
+  }
+
+  /** One replica's answer: its result, or the failure (mapped, and told to the detector). */
+  private Future<JsonObject> send(ClusterView view, NodeClient node, Buffer body) {
+    return node.call(
+            view.tag(), HttpMethod.POST, "/internal/replicate", RecordBatch.CONTENT_TYPE, body)
+        .transform(
+            ar -> {
+              if (ar.failed()) {
+                KvException e = node.noteFailure(ar.cause());
+                detector.failed(node.node().id(), e.getMessage());
+                return Future.failedFuture(e);
+              }
+              NodeReply reply = ar.result();
+              StaleView stale = StaleView.of(node, reply);
+              if (stale != null) return Future.failedFuture(stale);
+              if (reply.status() != 200) return Future.failedFuture(passOn(node, reply));
+              return Future.succeededFuture(
+                  new JsonObject(reply.body()).getJsonArray("results").getJsonObject(0));
+            });
+  }
+
+  /** A replica's error that is not about availability (a bad value, say) goes to the client. */
+  private static RuntimeException passOn(NodeClient node, NodeReply reply) {
+    if (reply.status() >= 500) {
+      return new KvException(
+          ErrorCode.NODE_UNAVAILABLE,
+          node.node().id() + " answered " + reply.status() + ": " + reply.body());
+    }
+    return new NodeError(reply);
+  }
+
+  /** A node's 4xx answer to pass on unchanged. */
+  static final class NodeError extends RuntimeException {
+    final NodeReply reply;
+
+    NodeError(NodeReply reply) {
+      super(reply.body().toString(), null, false, false);
+      this.reply = reply;
+    }
+  }
+
+  /** The round lost to newer writes on replicas; the next round goes above {@code version}. */
+  private static final class Older extends RuntimeException {
+    final long version;
+    final int acks;
+    final int asked;
+    final int w;
+
+    Older(long version, int acks, int asked, int w) {
+      super("a replica holds a newer write", null, false, false);
+      this.version = version;
+      this.acks = acks;
+      this.asked = asked;
+      this.w = w;
+    }
+
+    KvException asUnavailable() {
+      return notReached(acks, asked, w, "replicas kept taking newer writes of the key");
+    }
+  }
+
+  static KvException notReached(int acks, int asked, int w, String why) {
+    return new KvException(
+        ErrorCode.QUORUM_NOT_REACHED,
+        acks
+            + " of "
+            + asked
+            + " replicas acknowledged the write, "
+            + w
+            + " needed ("
+            + why
+            + "); the write may be on those "
+            + acks
+            + " and may yet become visible, or not: write it again to be sure");
+  }
+
+  /** The answers of one round, as they come. */
+  private static final class Tally {
+    final Promise<Done> done = Promise.promise();
+    final List<NodeClient> order;
+    final java.util.function.Function<NodeClient, Future<JsonObject>> send;
+    final int w;
+    final long version;
+    int sent;
+    int acks;
+    int answers;
+    boolean priorLive;
+    long priorVersion;
+    int priorWriter;
+    long newerSeen;
+    RuntimeException firstFailure;
+    NodeError nodeError;
+    StaleView stale;
+
+    Tally(
+        List<NodeClient> order,
+        int w,
+        long version,
+        java.util.function.Function<NodeClient, Future<JsonObject>> send) {
+      this.order = order;
+      this.w = w;
+      this.version = version;
+      this.send = send;
+    }
+
+    void start(int count) {
+      for (int i = 0; i < count; i++) sendNext();
+    }
+
+    private void sendNext() {
+      NodeClient node = order.get(sent++);
+      send.apply(node)
+          .onComplete(
+              ar -> {
+                if (ar.succeeded()) answered(ar.result());
+                else failed((RuntimeException) ar.cause());
+              });
+    }
+
+    void answered(JsonObject result) {
+      answers++;
+      boolean applied = result.getBoolean("applied", false);
+      long heldVersion = result.getLong("version", 0L);
+      int heldWriter = (int) (long) result.getLong("writer", 0L);
+      if (applied || (heldVersion == version && heldWriter == RouterClock.WRITER)) {
+        acks++;
+        // The newest write the acknowledging replicas held decides: one of them held the last
+        // acknowledged write, and a replica that missed it may still hold something older.
+        if (applied
+            && (priorVersion == 0
+                || WriteOrder.compare(heldVersion, heldWriter, priorVersion, priorWriter) > 0)) {
+          priorVersion = heldVersion;
+          priorWriter = heldWriter;
+          priorLive = "live".equals(result.getString("prior"));
+        }
+      } else {
+        newerSeen = Math.max(newerSeen, heldVersion);
+      }
+      settle();
+    }
+
+    void failed(RuntimeException e) {
+      answers++;
+      if (e instanceof StaleView s) stale = s;
+      else if (e instanceof NodeError n) nodeError = n;
+      else if (firstFailure == null) firstFailure = e;
+      // A replica that cannot take it: ask one that was left out (suspected), if any.
+      if (!done.future().isComplete() && sent < order.size() && !(e instanceof NodeError)) {
+        sendNext();
+      }
+      settle();
+    }
+
+    private void settle() {
+      if (done.future().isComplete()) return;
+      if (acks >= w) {
+        done.complete(new Done(version, priorLive));
+      } else if (answers == sent) {
+        if (nodeError != null) done.fail(nodeError);
+        else if (stale != null) done.fail(stale);
+        else if (newerSeen > 0) done.fail(new Older(newerSeen, acks, order.size(), w));
+        else {
+          String why = firstFailure == null ? "no answer" : firstFailure.getMessage();
+          done.fail(notReached(acks, order.size(), w, why));
+        }
+      }
+    }
+  }
+
+  /** A replica's 4xx is the answer (the node's own error, unchanged). */
+  private static Future<NodeReply> nodeErrorAsReply(Throwable e) {
+    return e instanceof NodeError n ? Future.succeededFuture(n.reply) : Future.failedFuture(e);
+  }
+}

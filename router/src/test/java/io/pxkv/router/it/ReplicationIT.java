@@ -1,0 +1,309 @@
+package io.pxkv.router.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pxkv.common.cluster.ClusterConfig;
+import io.pxkv.common.cluster.NodeInfo;
+import io.pxkv.common.cluster.Replication;
+import io.pxkv.router.RunningRouter;
+import io.pxkv.router.config.RouterConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three real nodes in child JVMs keeping three copies of every key (N=3, W=2, R=2) behind a real
+ * router in this JVM. In order on one data set: every write lands on all three nodes; 200 vs 201
+ * and 404 of deletes; 16 clients reading and writing while one node is killed with SIGKILL, with no
+ * failed read of an existing key, no failed write and no stale read of a client's own write; the
+ * node back on its data serving again; with two nodes killed, writes answer {@code 503
+ * quorum_not_reached} within the deadline, and {@code ?w=1} still writes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicationIT {
+  private static final int KEYS = 2_000;
+  private static final int CLIENTS = 16;
+  private static final long START_DEADLINE_MS = 60_000;
+  private static final long TIMEOUT_MS = 5_000;
+
+  private Path dataRoot;
+  private final List<NodeProcess> nodes = new ArrayList<>();
+  private Vertx vertx;
+  private RunningRouter router;
+  private final Http http = new Http();
+
+  @BeforeAll
+  void start(@TempDir Path dataRoot) throws Exception {
+    this.dataRoot = dataRoot;
+    List<NodeInfo> infos = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      NodeProcess node = new NodeProcess("node-" + i, 0, dataRoot.resolve("node-" + i));
+      node.start(START_DEADLINE_MS);
+      nodes.add(node);
+      infos.add(NodeInfo.of(node.id(), "127.0.0.1", node.port()));
+    }
+    ClusterConfig cluster =
+        new ClusterConfig(null, 128, infos, List.of(), new Replication(3, 2, 2));
+    vertx = Vertx.vertx();
+    RouterConfig config = RouterConfig.of(cluster, 0).withTimeoutMs((int) TIMEOUT_MS);
+    router = RunningRouter.start(vertx, config).await(60, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    for (NodeProcess node : nodes) node.kill();
+    if (vertx != null) vertx.close().await(60, TimeUnit.SECONDS);
+  }
+
+  private static String key(int i) {
+    return "key-" + i;
+  }
+
+  private static String q(String key) {
+    return URLEncoder.encode(key, StandardCharsets.UTF_8);
+  }
+
+  private Http.Reply put(String key, String valueJson) {
+    return http.send(
+        "PUT",
+        router.port(),
+        "/kv",
+        "{\"key\":" + io.vertx.core.json.Json.encode(key) + ",\"value\":" + valueJson + "}");
+  }
+
+  private Http.Reply get(String key) {
+    return http.send("GET", router.port(), "/kv?key=" + q(key), null);
+  }
+
+  @Test
+  @Order(1)
+  void everyWriteLandsOnAllThreeNodes() {
+    for (int i = 0; i < KEYS; i++) {
+      Http.Reply r = put(key(i), "{\"i\":" + i + "}");
+      assertEquals(201, r.status(), r.toString());
+    }
+    for (NodeProcess node : nodes) {
+      for (int i = 0; i < KEYS; i += 7) {
+        Http.Reply r = http.send("GET", node.port(), "/kv?key=" + q(key(i)), null);
+        assertEquals(200, r.status(), node.id() + " " + key(i) + " " + r);
+        assertEquals(i, new JsonObject(r.body()).getJsonObject("value").getInteger("i"));
+      }
+    }
+  }
+
+  @Test
+  @Order(2)
+  void replacingIs200DeletingIs200ThenAbsentIs404() {
+    Http.Reply again = put(key(1), "\"again\"");
+    assertEquals(200, again.status(), again.toString());
+    Http.Reply read = get(key(1));
+    assertEquals(200, read.status());
+    assertEquals("again", new JsonObject(read.body()).getString("value"));
+    assertEquals(
+        new JsonObject(again.body()).getLong("version"),
+        new JsonObject(read.body()).getLong("version"));
+    assertTrue(!read.body().contains("writer"), read.body());
+    assertEquals(200, http.send("DELETE", router.port(), "/kv?key=" + q(key(2)), null).status());
+    assertEquals(404, http.send("DELETE", router.port(), "/kv?key=" + q(key(2)), null).status());
+    Http.Reply gone = get(key(2));
+    assertEquals(404, gone.status());
+    assertTrue(gone.body().contains("\"not_found\""), gone.toString());
+    for (NodeProcess node : nodes) {
+      assertEquals(404, http.send("GET", node.port(), "/kv?key=" + q(key(2)), null).status());
+    }
+    assertEquals(201, put(key(2), "3").status(), "a deleted key written again is new");
+    Http.Reply badW = http.send("PUT", router.port(), "/kv/x?w=4", "1");
+    assertEquals(400, badW.status(), badW.toString());
+    assertTrue(badW.body().contains("w must be a whole number 1..3"), badW.toString());
+    Http.Reply ttl = http.send("PUT", router.port(), "/kv/t?ttl=100", "{\"a\":[1,2]}");
+    assertEquals(201, ttl.status(), ttl.toString());
+    Http.Reply ttlRead = get("t");
+    assertEquals(200, ttlRead.status(), ttlRead.toString());
+    assertEquals(
+        new JsonObject(ttl.body()).getString("expiresAt"),
+        new JsonObject(ttlRead.body()).getString("expiresAt"));
+  }
+
+  @Test
+  @Order(3)
+  void sixteenClientsSeeNoFailureWhileANodeIsKilled() throws Exception {
+    AtomicLong reads = new AtomicLong();
+    AtomicLong writes = new AtomicLong();
+    AtomicLong afterKill = new AtomicLong();
+    java.util.concurrent.atomic.AtomicBoolean killed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    CountDownLatch done = new CountDownLatch(CLIENTS);
+    for (int c = 0; c < CLIENTS; c++) {
+      int client = c;
+      Thread t =
+          new Thread(
+              () -> {
+                Random random = new Random(client);
+                // Each client writes only its own keys, so it knows their last acknowledged value.
+                int[] last = new int[KEYS / CLIENTS];
+                for (int k = 0; k < last.length; k++) last[k] = -1;
+                int n = 0;
+                try {
+                  while (System.nanoTime() < end) {
+                    int k = random.nextInt(last.length);
+                    int i = 10 + client + k * CLIENTS;
+                    if (i >= KEYS) continue;
+                    if (random.nextInt(4) == 0) {
+                      n++;
+                      Http.Reply w = put(key(i), "{\"i\":" + i + ",\"c\":" + n + "}");
+                      writes.incrementAndGet();
+                      if (killed.get()) afterKill.incrementAndGet();
+                      if (w.status() != 200) failures.add("PUT " + key(i) + ": " + w);
+                      else last[k] = n;
+                    } else {
+                      Http.Reply r = get(key(i));
+                      reads.incrementAndGet();
+                      if (killed.get()) afterKill.incrementAndGet();
+                      if (r.status() != 200) {
+                        failures.add("GET " + key(i) + ": " + r);
+                      } else if (last[k] >= 0
+                          && new JsonObject(r.body()).getJsonObject("value").getInteger("c", -1)
+                              != last[k]) {
+                        failures.add("GET " + key(i) + " stale: " + r + ", wrote " + last[k]);
+                      }
+                    }
+                  }
+                } finally {
+                  done.countDown();
+                }
+              });
+      t.setDaemon(true);
+      t.start();
+    }
+    Thread.sleep(2_000); // let load build up, then crash a node under it
+    nodes.get(1).kill();
+    killed.set(true);
+    assertTrue(done.await(60, TimeUnit.SECONDS), "clients finished");
+    List<String> failed = new ArrayList<>(failures);
+    System.out.println(
+        "ReplicationIT: "
+            + reads.get()
+            + " reads, "
+            + writes.get()
+            + " writes, "
+            + failed.size()
+            + " failures with node-2 killed");
+    assertEquals(
+        List.of(), failed.subList(0, Math.min(20, failed.size())), failed.size() + " failed");
+    // The machine may be busy: what counts is real load on both sides of the kill.
+    assertTrue(afterKill.get() > 200, afterKill + " calls after the kill");
+  }
+
+  @Test
+  @Order(4)
+  void theKilledNodeComesBackOnItsDataAndServesAndListingsHideWhatItMissed() throws Exception {
+    // Deleted while node-2 is down: node-2 still holds the key live when it returns.
+    assertEquals(200, http.send("DELETE", router.port(), "/kv?key=" + q(key(4)), null).status());
+    NodeProcess victim = nodes.get(1);
+    NodeProcess revived =
+        new NodeProcess(victim.id(), victim.port(), dataRoot.resolve(victim.id()));
+    revived.start(START_DEADLINE_MS);
+    nodes.set(1, revived);
+    for (int i = 0; i < KEYS; i += 3) {
+      if (i == 2) continue;
+      Http.Reply r = get(key(i));
+      assertEquals(200, r.status(), key(i) + " " + r);
+      assertEquals(i, new JsonObject(r.body()).getJsonObject("value").getInteger("i", i));
+    }
+    Http.Reply health = http.send("GET", router.port(), "/health", null);
+    assertEquals(200, health.status(), health.toString());
+    assertEquals(200, http.send("GET", revived.port(), "/kv?key=" + q(key(4)), null).status());
+    Http.Reply all = http.send("GET", router.port(), "/kv", null);
+    assertEquals(200, all.status());
+    JsonObject listed = new JsonObject(all.body());
+    assertTrue(!listed.containsKey(key(4)), "a key deleted while a replica was down is not listed");
+    assertEquals(KEYS, listed.size(), "every key once: 2000 written, key-4 deleted, t added");
+    java.util.Set<String> paged = new java.util.HashSet<>();
+    String cursor = null;
+    do {
+      Http.Reply page =
+          http.send(
+              "GET",
+              router.port(),
+              "/kv?limit=500" + (cursor == null ? "" : "&cursor=" + q(cursor)),
+              null);
+      assertEquals(200, page.status(), page.toString());
+      JsonObject p = new JsonObject(page.body());
+      for (Object item : p.getJsonArray("items")) {
+        assertTrue(paged.add(((JsonObject) item).getString("key")), "listed twice: " + item);
+      }
+      cursor = p.getString("cursor");
+    } while (cursor != null);
+    assertEquals(listed.fieldNames(), paged);
+  }
+
+  @Test
+  @Order(5)
+  void aStoppedNodeCostsReadsAndWritesNoFailureAndLittleTime() throws Exception {
+    NodeProcess stopped = nodes.get(2);
+    stopped.pause();
+    try {
+      List<Long> tookMs = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        long start = System.nanoTime();
+        Http.Reply r = i % 4 == 0 ? put("paused-" + i, "1") : get(key(3 + 3 * i));
+        tookMs.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        assertTrue(r.status() == 200 || r.status() == 201, i + ": " + r);
+      }
+      Collections.sort(tookMs);
+      System.out.println("ReplicationIT: with node-3 stopped, call times (ms) " + tookMs);
+      // Far below the 5 s deadline: hedged reads and writes answered at W do not wait for it.
+      assertTrue(tookMs.get(tookMs.size() - 1) < 2_000, "slowest " + tookMs);
+    } finally {
+      stopped.resume();
+    }
+  }
+
+  @Test
+  @Order(6)
+  void withTwoNodesKilledWritesAnswer503InTimeAndW1StillWrites() throws Exception {
+    nodes.get(1).kill();
+    nodes.get(2).kill();
+    List<Long> tookMs = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      long start = System.nanoTime();
+      Http.Reply r = put("down-" + i, "1");
+      tookMs.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+      assertEquals(503, r.status(), r.toString());
+      assertTrue(r.body().contains("\"quorum_not_reached\""), r.toString());
+      assertTrue(r.body().contains("1 of "), r.toString());
+    }
+    Collections.sort(tookMs);
+    assertTrue(tookMs.get(tookMs.size() - 1) <= TIMEOUT_MS + 1000, "503s took " + tookMs);
+    Http.Reply one = http.send("PUT", router.port(), "/kv/one?w=1", "1");
+    assertEquals(201, one.status(), one.toString());
+    Http.Reply health = http.send("GET", router.port(), "/health", null);
+    assertEquals(503, health.status(), health.toString());
+    Http.Reply read = http.send("GET", router.port(), "/kv/one?r=1", null);
+    assertEquals(200, read.status(), read.toString());
+    Http.Reply quorumRead = get("one");
+    assertEquals(503, quorumRead.status(), quorumRead.toString());
+  }
+}
