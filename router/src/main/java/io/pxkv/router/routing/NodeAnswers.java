@@ -8,14 +8,15 @@ import java.util.regex.Pattern;
 /**
  * Reads the few numbers the router needs from nodes' internal answers without parsing values. A
  * node writes {@code "version"} and {@code "writer"} as the last members of {@code /internal/read}
- * answers ({@code {"key":K,"value":V,"version":N,"writer":W}}, or for a held tombstone {@code
+ * answers ({@code {"key":K,"value":V,"version":N,"writer":W}}, then {@code ,"expiresAt":T} for a
+ * value that expires; or for a held tombstone {@code
  * {"error":"not_found","message":M,"deleted":true,"version":N,"writer":W}}), so they are found by
  * reading the body from its end, where no value can get in the way.
  */
 public final class NodeAnswers {
-  /** How a live read answer ends. */
+  /** How a live read answer ends: the writer, then the expiry of a value that has one. */
   private static final Pattern LIVE_END =
-      Pattern.compile(",\"version\":(\\d+),\"writer\":(-?\\d+)}$");
+      Pattern.compile(",\"version\":(\\d+)(,\"writer\":(-?\\d+))(,\"expiresAt\":\"[^\"]*\")?}$");
 
   /** How a held tombstone's 404 ends. Quotes inside the message are escaped, so cannot match. */
   private static final Pattern DELETED_END =
@@ -55,7 +56,7 @@ public final class NodeAnswers {
       throw new IllegalArgumentException(
           "an unexpected answer to a read: " + reply.status() + " " + tail);
     }
-    return new Held(Held.State.LIVE, Long.parseLong(m.group(1)), writer(m.group(2)));
+    return new Held(Held.State.LIVE, Long.parseLong(m.group(1)), writer(m.group(3)));
   }
 
   private static int writer(String digits) {
@@ -63,15 +64,17 @@ public final class NodeAnswers {
   }
 
   /**
-   * The client's answer for a live {@code /internal/read} reply: the same body without its trailing
-   * {@code ,"writer":W}, which is the router's business only.
+   * The client's answer for a live {@code /internal/read} reply: the same body without its {@code
+   * ,"writer":W}, which is the router's business only (an {@code expiresAt} after it stays).
    */
   static Buffer withoutWriter(Buffer body) {
     String tail = tail(body);
-    if (!LIVE_END.matcher(tail).find()) return body;
-    int at = tail.lastIndexOf(",\"writer\":");
-    int cut = body.length() - (tail.length() - at);
-    return body.getBuffer(0, cut).appendByte((byte) '}');
+    Matcher m = LIVE_END.matcher(tail);
+    if (!m.find()) return body;
+    // Counted from the end: what follows the value is ASCII, one byte a char.
+    Buffer out = body.getBuffer(0, body.length() - (tail.length() - m.start(2)));
+    if (m.group(4) != null) out.appendString(m.group(4));
+    return out.appendByte((byte) '}');
   }
 
   /** The whole-number member {@code name} anywhere in {@code json}, or {@code otherwise}. */
@@ -81,9 +84,12 @@ public final class NodeAnswers {
     return parseLong(json, at + name.length() + 3, otherwise);
   }
 
-  /** The last 96 bytes: enough for the members at the end, never the value before them. */
+  /**
+   * The last 128 bytes: enough for the members at the end (at most ~92 with an expiry), never the
+   * value before them.
+   */
   private static String tail(Buffer body) {
-    int from = Math.max(0, body.length() - 96);
+    int from = Math.max(0, body.length() - 128);
     return body.getString(from, body.length());
   }
 
