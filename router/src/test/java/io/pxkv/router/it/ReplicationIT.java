@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.cluster.Replication;
+import io.pxkv.common.testing.Await;
 import io.pxkv.router.RunningRouter;
 import io.pxkv.router.config.RouterConfig;
 import io.vertx.core.Vertx;
@@ -13,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -43,6 +45,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplicationIT {
   private static final int KEYS = 2_000;
   private static final int CLIENTS = 16;
+
+  /** Calls answered before a node is killed, and wanted after it (the run ends there). */
+  private static final int CALLS_BEFORE_KILL = 1_000;
+
+  private static final int CALLS_AFTER_KILL = 5_000;
   private static final long START_DEADLINE_MS = 60_000;
   private static final long TIMEOUT_MS = 5_000;
 
@@ -153,7 +160,8 @@ class ReplicationIT {
     java.util.concurrent.atomic.AtomicBoolean killed =
         new java.util.concurrent.atomic.AtomicBoolean();
     ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    // Clients run until enough calls came after the kill (or a deadline on a slow machine).
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     CountDownLatch done = new CountDownLatch(CLIENTS);
     for (int c = 0; c < CLIENTS; c++) {
       int client = c;
@@ -166,7 +174,7 @@ class ReplicationIT {
                 for (int k = 0; k < last.length; k++) last[k] = -1;
                 int n = 0;
                 try {
-                  while (System.nanoTime() < end) {
+                  while (System.nanoTime() < end && afterKill.get() < CALLS_AFTER_KILL) {
                     int k = random.nextInt(last.length);
                     int i = 10 + client + k * CLIENTS;
                     if (i >= KEYS) continue;
@@ -197,7 +205,11 @@ class ReplicationIT {
       t.setDaemon(true);
       t.start();
     }
-    Thread.sleep(2_000); // let load build up, then crash a node under it
+    // Crash a node under load: once every client is busy and calls have been answered.
+    Await.until(
+        "load on the cluster",
+        Duration.ofSeconds(30),
+        () -> reads.get() + writes.get() >= CALLS_BEFORE_KILL);
     nodes.get(1).kill();
     killed.set(true);
     assertTrue(done.await(60, TimeUnit.SECONDS), "clients finished");
