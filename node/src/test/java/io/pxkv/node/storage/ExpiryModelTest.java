@@ -47,7 +47,8 @@ class ExpiryModelTest {
     }
   }
 
-  private StorageEngine open() throws IOException {
+  private StorageEngine open(boolean memory) throws IOException {
+    if (memory) return new InMemoryEngine(0, 0, clock);
     StorageOptions options =
         StorageOptions.defaults(dir)
             .withCacheBytes(0)
@@ -66,20 +67,36 @@ class ExpiryModelTest {
     // The steps decide when expired values turn into tombstones, so that compactions also meet
     // expired values.
     BitcaskEngine.backgroundExpiry = false;
+    InMemoryEngine.backgroundExpiry = false;
   }
 
   @AfterEach
   void backgroundExpiryAgain() {
     BitcaskEngine.backgroundExpiry = true;
+    InMemoryEngine.backgroundExpiry = true;
   }
 
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3})
   void randomOperationsMatchAMapModel(long run) throws Exception {
+    run(run, false);
+  }
+
+  /**
+   * The memory engine on the same steps: its expiry passes instead of the disk's cycle, and after
+   * each pass no expired value is still held; no compactions or restarts (it has neither).
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2})
+  void theMemoryEngineMatchesTheModelToo(long run) throws Exception {
+    run(run, true);
+  }
+
+  private void run(long run, boolean memory) throws Exception {
     long seed = Long.getLong("pxkv.seed", System.nanoTime() ^ run);
     Random random = new Random(seed);
     Map<String, Write> model = new HashMap<>();
-    StorageEngine e = open();
+    StorageEngine e = open(memory);
     String step = "open";
     try {
       for (int i = 0; i < STEPS; i++) {
@@ -130,7 +147,15 @@ class ExpiryModelTest {
           clock.advance(jump, TimeUnit.MILLISECONDS);
         } else if (op < 66) {
           step = i + ": active expiry";
-          disk(e).expireNow();
+          if (memory) {
+            ((InMemoryEngine) e).expireDue();
+            long held = model.values().stream().filter(w -> w.liveAt(clock.millis())).count();
+            assertEquals(held, e.size(), "seed " + seed + ", step " + step + ": values held");
+          } else {
+            disk(e).expireNow();
+          }
+        } else if (memory && op < 94) {
+          step = i + ": get";
         } else if (op < 70) {
           step = i + ": compact all";
           await(e.compact());
@@ -147,7 +172,7 @@ class ExpiryModelTest {
         } else if (op < 94) {
           step = i + ": restart";
           e.close();
-          e = open();
+          e = open(false);
         } else {
           step = i + ": get";
         }
