@@ -3,6 +3,9 @@ package io.pxkv.node;
 import io.pxkv.common.http.ServerOptions;
 import io.pxkv.node.async.StorageService;
 import io.pxkv.node.cluster.Membership;
+import io.pxkv.node.hints.HintDelivery;
+import io.pxkv.node.hints.HintService;
+import io.pxkv.node.hints.HintStore;
 import io.pxkv.node.http.QueryHandler;
 import io.pxkv.node.index.NodeIndexes;
 import io.pxkv.node.metrics.NodeMetrics;
@@ -28,6 +31,8 @@ public final class NodeServer {
   private final String deploymentId;
   private final NodeIndexes indexes;
   private final long indexSync;
+  private final HintService hints;
+  private final HintDelivery handover;
 
   /** How often the indexes are matched to the view when no query does it first. */
   private static final long INDEX_SYNC_MS = 500;
@@ -39,8 +44,12 @@ public final class NodeServer {
       int port,
       String deploymentId,
       NodeIndexes indexes,
-      long indexSync) {
+      long indexSync,
+      HintService hints,
+      HintDelivery handover) {
     this.vertx = vertx;
+    this.hints = hints;
+    this.handover = handover;
     this.indexes = indexes;
     this.indexSync = indexSync;
     this.storage = storage;
@@ -81,7 +90,25 @@ public final class NodeServer {
                             Membership.open(
                                 config.id(), config.storage().dataDir(), storage.engine()))
                     .compose(
-                        membership -> {
+                        membership ->
+                            vertx
+                                .executeBlocking(
+                                    () ->
+                                        HintStore.open(
+                                            config.storage().dataDir(),
+                                            HintStore.Limits.DEFAULT,
+                                            System::currentTimeMillis))
+                                .onFailure(t -> membership.close())
+                                .map(store -> new Object[] {membership, store}))
+                    .compose(
+                        opened -> {
+                          Membership membership = (Membership) opened[0];
+                          HintService hints =
+                              new HintService(
+                                  vertx,
+                                  (HintStore) opened[1],
+                                  config.storage().syncMode(),
+                                  config.storage().syncIntervalMillis());
                           metrics.watch(storage.engine());
                           NodeIndexes indexes = new NodeIndexes(storage.engine());
                           storage.listen(indexes);
@@ -97,7 +124,8 @@ public final class NodeServer {
                                             membership,
                                             bindPort,
                                             metrics,
-                                            indexes);
+                                            indexes,
+                                            hints);
                                     deployed.add(v);
                                     return v;
                                   },
@@ -109,6 +137,10 @@ public final class NodeServer {
                                         vertx.setPeriodic(
                                             INDEX_SYNC_MS,
                                             t -> QueryHandler.sync(indexes, membership));
+                                    HintDelivery handover =
+                                        new HintDelivery(
+                                            vertx, hints, membership, config.security().peers());
+                                    handover.start();
                                     return new NodeServer(
                                         vertx,
                                         storage,
@@ -116,7 +148,9 @@ public final class NodeServer {
                                         deployed.get(0).actualPort(),
                                         id,
                                         indexes,
-                                        sync);
+                                        sync,
+                                        hints,
+                                        handover);
                                   });
                         })
                     .recover(t -> storage.close().transform(ignored -> Future.failedFuture(t))));
@@ -138,12 +172,19 @@ public final class NodeServer {
     return indexes;
   }
 
+  /** The hints this node holds for other nodes. */
+  public HintService hints() {
+    return hints;
+  }
+
   /** Stops serving, then closes the storage (which flushes and fsyncs what it holds). */
   public Future<Void> close() {
     vertx.cancelTimer(indexSync);
     indexes.close();
     return vertx
         .undeploy(deploymentId)
+        .transform(ignored -> handover.stop())
+        .transform(ignored -> hints.close())
         .transform(
             ignored -> {
               membership.close();

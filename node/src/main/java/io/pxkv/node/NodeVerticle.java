@@ -11,7 +11,9 @@ import io.pxkv.common.metrics.MetricsEndpoint;
 import io.pxkv.common.metrics.RequestTimers;
 import io.pxkv.node.async.StorageService;
 import io.pxkv.node.cluster.Membership;
+import io.pxkv.node.hints.HintService;
 import io.pxkv.node.http.BackupHandler;
+import io.pxkv.node.http.HintHandler;
 import io.pxkv.node.http.InternalReadHandler;
 import io.pxkv.node.http.KeyValueHandler;
 import io.pxkv.node.http.MigrationHandler;
@@ -44,7 +46,9 @@ public final class NodeVerticle extends VerticleBase {
   private final int port;
   private final NodeMetrics metrics;
   private final NodeIndexes indexes;
+  private final HintService hints;
   private HttpServer server;
+  private HintHandler hintHandler;
   private QueryHandler queries;
   private KeyValueHandler kv;
   private StatusHandler status;
@@ -69,19 +73,22 @@ public final class NodeVerticle extends VerticleBase {
       Membership membership,
       int port,
       NodeMetrics metrics,
-      NodeIndexes indexes) {
+      NodeIndexes indexes,
+      HintService hints) {
     this.config = config;
     this.storage = storage;
     this.membership = membership;
     this.port = port;
     this.metrics = metrics;
     this.indexes = indexes;
+    this.hints = hints;
   }
 
   @Override
   public Future<?> start() {
     kv = new KeyValueHandler(storage, config.limits());
-    status = new StatusHandler(config.id(), storage.engine(), indexes);
+    status = new StatusHandler(config.id(), storage.engine(), indexes, hints);
+    hintHandler = new HintHandler(hints, config.limits(), config.id());
     queries = new QueryHandler(vertx, indexes, membership);
     backup = new BackupHandler(storage, config.limits());
     migration = new MigrationHandler(storage, config.limits());
@@ -136,6 +143,8 @@ public final class NodeVerticle extends VerticleBase {
         backup.importLines(request);
       } else if (path.equals("/internal/replicate")) {
         replicas.replicate(request);
+      } else if (path.equals("/internal/hints")) {
+        hintHandler.store(request);
       } else if (path.equals("/internal/import")) {
         migration.importLines(request);
       } else if (path.equals("/internal/handoff")) {

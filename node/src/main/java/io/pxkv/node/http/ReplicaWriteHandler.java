@@ -60,7 +60,7 @@ public final class ReplicaWriteHandler {
           "/internal/replicate takes a body of type " + RecordBatch.CONTENT_TYPE);
     }
     BodyReader.read(request, RecordBatch.MAX_BATCH_BYTES)
-        .map(body -> checked(RecordBatch.decode(body)))
+        .map(body -> checked(RecordBatch.decode(body), limits))
         .compose(records -> write(records, epoch))
         .onSuccess(
             results ->
@@ -113,7 +113,8 @@ public final class ReplicaWriteHandler {
         .put("writer", WriteOrder.writerJson(r.writer()));
   }
 
-  private List<StoredRecord> checked(List<RecordBatch.Entry> entries) {
+  /** The records of a batch, each checked as a client's write would be (also used for hints). */
+  static List<StoredRecord> checked(List<RecordBatch.Entry> entries, ValueLimits limits) {
     List<StoredRecord> records = new ArrayList<>(entries.size());
     for (int i = 0; i < entries.size(); i++) {
       RecordBatch.Entry e = entries.get(i);

@@ -3,6 +3,7 @@ package io.pxkv.node.http;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.JsonResponses;
 import io.pxkv.node.async.StorageService;
+import io.pxkv.node.hints.HintService;
 import io.pxkv.node.index.NodeIndexes;
 import io.pxkv.node.storage.CodecStats;
 import io.pxkv.node.storage.StorageEngine;
@@ -19,9 +20,12 @@ public final class StatusHandler {
   private final String nodeId;
   private final StorageEngine engine;
   private final NodeIndexes indexes;
+  private final HintService hints;
 
-  public StatusHandler(String nodeId, StorageEngine engine, NodeIndexes indexes) {
+  public StatusHandler(
+      String nodeId, StorageEngine engine, NodeIndexes indexes, HintService hints) {
     this.nodeId = nodeId;
+    this.hints = hints;
     this.engine = engine;
     this.indexes = indexes;
   }
@@ -80,7 +84,8 @@ public final class StatusHandler {
             .put("cache", cache)
             .put("writeFailure", engine.writeFailure())
             .put("recovery", engine.recoveryReport().summary())
-            .put("indexes", indexes.status());
+            .put("indexes", indexes.status())
+            .put("hints", hints.status());
     CodecStats c = engine.codecStats();
     if (c != null) body.put("compression", compression(c)).put("encryption", encryption(c));
     JsonResponses.send(request.response(), 200, body.toBuffer());
