@@ -73,6 +73,24 @@ public final class ReplicaPlacement {
     return byToken[ring.tokenIndexOf(key)];
   }
 
+  /**
+   * The ids of the nodes that do not keep {@code key}, in the order the walk from the key meets
+   * them: the rest of its preference list, where a write a replica missed goes as a hint. Walks the
+   * ring (not kept per arc): only writes with a replica down ask.
+   */
+  public List<String> othersOf(String key) {
+    List<String> replicas = replicasOf(key);
+    int tokens = ring.tokenCount();
+    int nodes = ring.nodeIds().size();
+    int start = ring.tokenIndexOf(key);
+    LinkedHashSet<String> others = new LinkedHashSet<>();
+    for (int i = 0; i < tokens && others.size() + replicas.size() < nodes; i++) {
+      String id = ring.ownerAt((start + i) % tokens);
+      if (!replicas.contains(id)) others.add(id);
+    }
+    return List.copyOf(others);
+  }
+
   /** Copies of each key. */
   public int copies() {
     return copies;

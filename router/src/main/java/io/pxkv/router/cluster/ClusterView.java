@@ -70,6 +70,20 @@ public record ClusterView(
     return out;
   }
 
+  /**
+   * The clients of the target's nodes that do not keep {@code key}, in preference-list order: the
+   * stand-ins for a replica that misses a write.
+   */
+  public List<NodeClient> othersOf(String key) {
+    List<String> ids = replicas.othersOf(key);
+    List<NodeClient> out = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      NodeClient c = byId.get(id);
+      if (c != null) out.add(c);
+    }
+    return out;
+  }
+
   /** The client of the node that owns {@code key} in the target. */
   public NodeClient ownerOf(String key) {
     return byId.get(placement.owner(key));

@@ -39,17 +39,21 @@ import java.util.List;
  *       the router's deadline): {@code 503 quorum_not_reached}, naming how many did.
  * </ul>
  *
- * Suspected replicas ({@link FailureDetector}) are not asked while enough others are up. Runs on
- * the calling event loop.
+ * Suspected replicas ({@link FailureDetector}) are not asked while enough others are up. A replica
+ * not asked, or whose call failed, gets the write later through a hint a stand-in keeps for it
+ * ({@link HintedHandoff}); the answer waits for the hints sent before the quorum was reached, but
+ * not for their outcome, and a hint never counts toward {@code w}. Runs on the calling event loop.
  */
 public final class ReplicatedWrites {
   /** Rounds of "you are older, write again above it" before giving up: races are rare. */
   private static final int MAX_ROUNDS = 4;
 
   private final FailureDetector detector;
+  private final HintedHandoff hints;
 
   public ReplicatedWrites(FailureDetector detector) {
     this.detector = detector;
+    this.hints = new HintedHandoff(detector);
   }
 
   /**
@@ -142,11 +146,21 @@ public final class ReplicatedWrites {
         && (first < w || !detector.suspected(order.get(first).node().id()))) {
       first++;
     }
-    Tally tally = new Tally(order, w, version, node -> send(view, node, body));
+    Tally tally =
+        new Tally(
+            order,
+            w,
+            version,
+            node -> send(view, node, body),
+            node -> hints.send(view, key, node, body));
     tally.start(first);
     return tally
         .done
         .future()
+        .compose(
+            done ->
+                // The hints of the replicas it missed are kept (or failed) before the answer.
+                Future.join(new ArrayList<>(tally.hinted)).transform(ignored -> succeeded(done)))
         .recover(
             e -> {
               if (e instanceof Older older && round < MAX_ROUNDS) {
@@ -156,6 +170,10 @@ public final class ReplicatedWrites {
               if (e instanceof Older older) return Future.failedFuture(older.asUnavailable());
               return Future.failedFuture(e);
             });
+  }
+
+  private static Future<Done> succeeded(Done done) {
+    return Future.succeededFuture(done);
   }
 
   /** One replica's answer: its result, or the failure (mapped, and told to the detector). */
@@ -238,6 +256,8 @@ public final class ReplicatedWrites {
     final Promise<Done> done = Promise.promise();
     final List<NodeClient> order;
     final java.util.function.Function<NodeClient, Future<JsonObject>> send;
+    final java.util.function.Function<NodeClient, Future<Void>> hint;
+    final List<Future<Void>> hinted = new ArrayList<>();
     final int w;
     final long version;
     int sent;
@@ -255,15 +275,19 @@ public final class ReplicatedWrites {
         List<NodeClient> order,
         int w,
         long version,
-        java.util.function.Function<NodeClient, Future<JsonObject>> send) {
+        java.util.function.Function<NodeClient, Future<JsonObject>> send,
+        java.util.function.Function<NodeClient, Future<Void>> hint) {
       this.order = order;
       this.w = w;
       this.version = version;
       this.send = send;
+      this.hint = hint;
     }
 
+    /** Sends to the first {@code count} replicas, and hints for the others at the same time. */
     void start(int count) {
       for (int i = 0; i < count; i++) sendNext();
+      for (int i = count; i < order.size(); i++) hinted.add(hint.apply(order.get(i)));
     }
 
     private void sendNext() {
@@ -272,7 +296,7 @@ public final class ReplicatedWrites {
           .onComplete(
               ar -> {
                 if (ar.succeeded()) answered(ar.result());
-                else failed((RuntimeException) ar.cause());
+                else failed(node, (RuntimeException) ar.cause());
               });
     }
 
@@ -298,11 +322,13 @@ public final class ReplicatedWrites {
       settle();
     }
 
-    void failed(RuntimeException e) {
+    void failed(NodeClient node, RuntimeException e) {
       answers++;
       if (e instanceof StaleView s) stale = s;
       else if (e instanceof NodeError n) nodeError = n;
       else if (firstFailure == null) firstFailure = e;
+      // Down, or too slow: the write reaches it later through a stand-in.
+      if (!(e instanceof StaleView) && !(e instanceof NodeError)) hinted.add(hint.apply(node));
       // A replica that cannot take it: ask one that was left out (suspected), if any.
       if (!done.future().isComplete() && sent < order.size() && !(e instanceof NodeError)) {
         sendNext();

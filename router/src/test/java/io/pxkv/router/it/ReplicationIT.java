@@ -36,9 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
  * Three real nodes in child JVMs keeping three copies of every key (N=3, W=2, R=2) behind a real
  * router in this JVM. In order on one data set: every write lands on all three nodes; 200 vs 201
  * and 404 of deletes; 16 clients reading and writing while one node is killed with SIGKILL, with no
- * failed read of an existing key, no failed write and no stale read of a client's own write; the
- * node back on its data serving again; with two nodes killed, writes answer {@code 503
- * quorum_not_reached} within the deadline, and {@code ?w=1} still writes.
+ * failed read of an existing key, no failed write and no stale read of a client's own write; more
+ * writes while it is down, then, once it is back and before any read touches them, every
+ * acknowledged write on all three nodes through the hints the others kept for it; the node back on
+ * its data serving again; hints kept across a SIGKILL of the nodes holding them; with two nodes
+ * killed, writes answer {@code 503 quorum_not_reached} within the deadline, and {@code ?w=1} still
+ * writes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -50,6 +53,11 @@ class ReplicationIT {
   private static final int CALLS_BEFORE_KILL = 1_000;
 
   private static final int CALLS_AFTER_KILL = 5_000;
+
+  /** Keys written while a node is down, then found on it through hints. */
+  private static final int HINTED_KEYS = 3_000;
+
+  private static final Duration HANDOVER_DEADLINE = Duration.ofSeconds(30);
   private static final long START_DEADLINE_MS = 60_000;
   private static final long TIMEOUT_MS = 5_000;
 
@@ -58,6 +66,10 @@ class ReplicationIT {
   private Vertx vertx;
   private RunningRouter router;
   private final Http http = new Http();
+
+  /** The last acknowledged write of each key the clients of the kill test wrote: its "c". */
+  private final java.util.Map<String, Integer> acknowledged =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   @BeforeAll
   void start(@TempDir Path dataRoot) throws Exception {
@@ -96,6 +108,70 @@ class ReplicationIT {
         router.port(),
         "/kv",
         "{\"key\":" + io.vertx.core.json.Json.encode(key) + ",\"value\":" + valueJson + "}");
+  }
+
+  /** Writes {@code count} new keys {@code prefix + i} with 16 clients; each must be a 201. */
+  private void writeAll(String prefix, int count) throws Exception {
+    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger();
+    List<Thread> clients = new ArrayList<>();
+    for (int c = 0; c < CLIENTS; c++) {
+      Thread t =
+          new Thread(
+              () -> {
+                for (int i; (i = next.getAndIncrement()) < count; ) {
+                  Http.Reply r = put(prefix + i, "{\"i\":" + i + "}");
+                  if (r.status() != 201) failures.add(prefix + i + ": " + r);
+                }
+              });
+      t.start();
+      clients.add(t);
+    }
+    for (Thread t : clients) t.join(TimeUnit.SECONDS.toMillis(60));
+    assertEquals(List.of(), new ArrayList<>(failures));
+  }
+
+  /** Node {@code i} started again on its data directory and port, after a kill. */
+  private void restart(int i) throws Exception {
+    NodeProcess victim = nodes.get(i);
+    NodeProcess revived =
+        new NodeProcess(victim.id(), victim.port(), dataRoot.resolve(victim.id()));
+    revived.start(START_DEADLINE_MS);
+    nodes.set(i, revived);
+  }
+
+  /** The hints {@code node} holds for {@code target}, from its {@code /admin/stats}. */
+  private long pendingHints(NodeProcess node, String target) {
+    Http.Reply r = http.send("GET", node.port(), "/admin/stats", null);
+    assertEquals(200, r.status(), r.toString());
+    JsonObject of = new JsonObject(r.body()).getJsonObject("hints").getJsonObject("pendingByNode");
+    JsonObject t = of.getJsonObject(target);
+    return t == null ? 0 : t.getLong("hints");
+  }
+
+  /** Waits until no node holds a hint. */
+  private void awaitHandover() throws InterruptedException {
+    Await.until(
+        "every hint handed over",
+        HANDOVER_DEADLINE,
+        () -> {
+          for (NodeProcess node : nodes) {
+            Http.Reply r = http.send("GET", node.port(), "/admin/stats", null);
+            if (r.status() != 200) return false;
+            if (new JsonObject(r.body()).getJsonObject("hints").getLong("pending") != 0) {
+              return false;
+            }
+          }
+          return true;
+        });
+  }
+
+  /** Every live pair {@code node} holds, read from it directly. */
+  private JsonObject listing(NodeProcess node) {
+    Http.Reply r = http.send("GET", node.port(), "/kv", null);
+    assertEquals(200, r.status(), node.id() + " " + r);
+    return new JsonObject(r.body());
   }
 
   private Http.Reply get(String key) {
@@ -184,7 +260,10 @@ class ReplicationIT {
                       writes.incrementAndGet();
                       if (killed.get()) afterKill.incrementAndGet();
                       if (w.status() != 200) failures.add("PUT " + key(i) + ": " + w);
-                      else last[k] = n;
+                      else {
+                        last[k] = n;
+                        acknowledged.put(key(i), n);
+                      }
                     } else {
                       Http.Reply r = get(key(i));
                       reads.incrementAndGet();
@@ -230,14 +309,45 @@ class ReplicationIT {
 
   @Test
   @Order(4)
-  void theKilledNodeComesBackOnItsDataAndServesAndListingsHideWhatItMissed() throws Exception {
-    // Deleted while node-2 is down: node-2 still holds the key live when it returns.
+  void writesANodeMissedWhileDownReachItThroughHintsBeforeAnyReadTouchesThem() throws Exception {
+    // node-2 is still down from the kill: these go to node-1 and node-3, and a hint for node-2.
+    writeAll("h-", HINTED_KEYS);
+    // Deleted while node-2 is down: the tombstone travels as a hint too.
     assertEquals(200, http.send("DELETE", router.port(), "/kv?key=" + q(key(4)), null).status());
-    NodeProcess victim = nodes.get(1);
-    NodeProcess revived =
-        new NodeProcess(victim.id(), victim.port(), dataRoot.resolve(victim.id()));
-    revived.start(START_DEADLINE_MS);
-    nodes.set(1, revived);
+    long held = pendingHints(nodes.get(0), "node-2") + pendingHints(nodes.get(2), "node-2");
+    assertTrue(held >= HINTED_KEYS + 1, held + " hints held for node-2");
+    restart(1);
+    long started = System.nanoTime();
+    awaitHandover();
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    // Read on each node directly: the router, which would repair what it reads, is not asked.
+    for (NodeProcess node : nodes) {
+      JsonObject all = listing(node);
+      for (int i = 0; i < HINTED_KEYS; i++) {
+        JsonObject v = all.getJsonObject("h-" + i);
+        assertTrue(v != null && v.getInteger("i") == i, node.id() + " h-" + i + ": " + v);
+      }
+      for (var e : acknowledged.entrySet()) {
+        JsonObject v = all.getJsonObject(e.getKey());
+        assertTrue(
+            v != null && v.getInteger("c", -1).equals(e.getValue()),
+            node.id() + " " + e.getKey() + ": " + v + ", acknowledged c=" + e.getValue());
+      }
+      assertTrue(!all.containsKey(key(4)), node.id() + " still holds a key deleted");
+    }
+    System.out.println(
+        "ReplicationIT: "
+            + held
+            + " hints for node-2 handed over in "
+            + tookMs
+            + " ms; "
+            + (HINTED_KEYS + acknowledged.size())
+            + " acknowledged writes on all 3 nodes");
+  }
+
+  @Test
+  @Order(5)
+  void theKilledNodeComesBackOnItsDataAndServes() throws Exception {
     for (int i = 0; i < KEYS; i += 3) {
       if (i == 2) continue;
       Http.Reply r = get(key(i));
@@ -246,12 +356,12 @@ class ReplicationIT {
     }
     Http.Reply health = http.send("GET", router.port(), "/health", null);
     assertEquals(200, health.status(), health.toString());
-    assertEquals(200, http.send("GET", revived.port(), "/kv?key=" + q(key(4)), null).status());
     Http.Reply all = http.send("GET", router.port(), "/kv", null);
     assertEquals(200, all.status());
     JsonObject listed = new JsonObject(all.body());
     assertTrue(!listed.containsKey(key(4)), "a key deleted while a replica was down is not listed");
-    assertEquals(KEYS, listed.size(), "every key once: 2000 written, key-4 deleted, t added");
+    assertEquals(
+        KEYS + HINTED_KEYS, listed.size(), "every key once: 2000 written, key-4 deleted, t added");
     java.util.Set<String> paged = new java.util.HashSet<>();
     String cursor = null;
     do {
@@ -272,7 +382,7 @@ class ReplicationIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aStoppedNodeCostsReadsAndWritesNoFailureAndLittleTime() throws Exception {
     NodeProcess stopped = nodes.get(2);
     stopped.pause();
@@ -294,7 +404,28 @@ class ReplicationIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
+  void hintsOutliveASigkillOfTheNodesHoldingThem() throws Exception {
+    nodes.get(2).kill();
+    writeAll("s-", 1_000);
+    long held = pendingHints(nodes.get(0), "node-3") + pendingHints(nodes.get(1), "node-3");
+    assertTrue(held >= 1_000, held + " hints held for node-3");
+    // Both stand-ins die with the hints on their disks; node-3 comes back first, then they do.
+    nodes.get(0).kill();
+    nodes.get(1).kill();
+    restart(2);
+    restart(0);
+    restart(1);
+    awaitHandover();
+    JsonObject all = listing(nodes.get(2));
+    for (int i = 0; i < 1_000; i++) {
+      JsonObject v = all.getJsonObject("s-" + i);
+      assertTrue(v != null && v.getInteger("i") == i, "node-3 s-" + i + ": " + v);
+    }
+  }
+
+  @Test
+  @Order(8)
   void withTwoNodesKilledWritesAnswer503InTimeAndW1StillWrites() throws Exception {
     nodes.get(1).kill();
     nodes.get(2).kill();
