@@ -101,6 +101,7 @@ public final class HintDelivery {
         .onComplete(
             ar -> {
               if (ar.succeeded() && ar.result()) {
+                hints.handoverWorked(target);
                 backoff.remove(target);
                 retryAt.remove(target);
                 deliver(target);
@@ -113,7 +114,9 @@ public final class HintDelivery {
                         MAX_BACKOFF_MS, backoff.getOrDefault(target, FIRST_BACKOFF_MS / 2) * 2);
                 backoff.put(target, wait);
                 retryAt.put(target, System.currentTimeMillis() + wait);
-                LOG.fine("hints for " + target + " not delivered: " + ar.cause().getMessage());
+                String why = String.valueOf(ar.cause().getMessage());
+                hints.handoverFailed(target, why);
+                LOG.fine("hints for " + target + " not delivered: " + why);
               }
             });
   }

@@ -40,6 +40,8 @@ public final class HintService {
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong delivered = new AtomicLong();
+  private final java.util.Map<String, String> lastErrors =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private long lastSync;
 
   public HintService(Vertx vertx, HintStore store, SyncMode syncMode, long syncIntervalMillis) {
@@ -131,6 +133,16 @@ public final class HintService {
         .mapEmpty();
   }
 
+  /** A handover to {@code target} failed ({@code why}); shown until one succeeds. */
+  public void handoverFailed(String target, String why) {
+    lastErrors.put(target, why);
+  }
+
+  /** A handover to {@code target} succeeded. */
+  public void handoverWorked(String target) {
+    lastErrors.remove(target);
+  }
+
   /** What is pending for each target, from any thread. */
   public List<HintStore.Pending> pending() {
     return store.pending();
@@ -141,7 +153,12 @@ public final class HintService {
     JsonObject byTarget = new JsonObject();
     long total = 0;
     for (HintStore.Pending p : store.pending()) {
-      byTarget.put(p.target(), new JsonObject().put("hints", p.hints()).put("bytes", p.bytes()));
+      byTarget.put(
+          p.target(),
+          new JsonObject()
+              .put("hints", p.hints())
+              .put("bytes", p.bytes())
+              .put("lastError", lastErrors.get(p.target())));
       total += p.hints();
     }
     return new JsonObject()

@@ -95,6 +95,11 @@ class ReplicationModelIT {
         RunningRouter.start(vertx, RouterConfig.of(cluster, 0).withTimeoutMs(2_000))
             .await(60, TimeUnit.SECONDS);
     int port = router.port();
+    // The router learns the view from the nodes after it listens: wait for it, not for luck.
+    Await.until(
+        "the router serving the cluster",
+        Duration.ofSeconds(30),
+        () -> http.send("GET", port, "/health", null).status() == 200);
     Map<String, Expect> model = new HashMap<>();
     List<String> log = new ArrayList<>();
     int reads = 0;
@@ -176,6 +181,7 @@ class ReplicationModelIT {
     // Everything back: the hints bring every replica up to date, with no read to repair it.
     for (int i = 0; i < nodes.size(); i++) bringBack(i, dataRoot);
     List<String> stale = new ArrayList<>();
+    long healing = System.nanoTime();
     try {
       Await.until(
           "every hint handed over and every acknowledged write on all three nodes",
@@ -202,6 +208,7 @@ class ReplicationModelIT {
       throw new AssertionError(
           "seed " + seed + ": replicas missing acknowledged writes " + stale + " " + log, e);
     }
+    long healedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - healing);
     for (Map.Entry<String, Expect> entry : model.entrySet()) {
       Expect e = entry.getValue();
       Http.Reply r = http.send("GET", port, "/kv/" + entry.getKey(), null);
@@ -219,7 +226,9 @@ class ReplicationModelIT {
             + reads
             + " reads, "
             + events
-            + " node events: "
+            + " node events, every replica up to date "
+            + healedMs
+            + " ms after the last restart: "
             + log);
   }
 
