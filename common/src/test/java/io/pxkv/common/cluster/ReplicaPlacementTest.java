@@ -78,4 +78,18 @@ class ReplicaPlacementTest {
     assertEquals(2, p.copies());
     assertEquals(2, p.replicasOf("x").size());
   }
+
+  @Test
+  void theOthersAreTheRestOfThePreferenceListWhereHintsGo() {
+    ClusterConfig c = layout(5, 3);
+    ReplicaPlacement p = new ReplicaPlacement(c);
+    for (int i = 0; i < 1000; i++) {
+      String key = "key-" + i;
+      List<String> all = new ArrayList<>(p.replicasOf(key));
+      all.addAll(p.othersOf(key));
+      assertEquals(c.ring().preferenceList(key, 5), all, key);
+    }
+    ReplicaPlacement everyNode = new ReplicaPlacement(layout(3, 3));
+    assertEquals(List.of(), everyNode.othersOf("x"), "three copies on three nodes: no other");
+  }
 }

@@ -148,6 +148,13 @@ public final class HintService {
     return store.pending();
   }
 
+  /** Hints not yet delivered, for every target. */
+  public long held() {
+    long total = 0;
+    for (HintStore.Pending p : store.pending()) total += p.hints();
+    return total;
+  }
+
   /** For {@code /admin/stats}: pending hints per target and counters since the node started. */
   public JsonObject status() {
     JsonObject byTarget = new JsonObject();

@@ -203,6 +203,7 @@ public final class StatusHandler {
                   node.put("keys", r.body().getValue("keys"))
                       .put("diskBytes", r.body().getValue("diskBytes"))
                       .put("cacheHitRatio", r.body().getValue("cacheHitRatio"))
+                      .put("hintsHeld", hintsHeld(r.body()))
                       .put("stats", r.body());
                 }
                 nodes.add(node);
@@ -232,5 +233,11 @@ public final class StatusHandler {
               }
               JsonResponses.ok(response, body);
             });
+  }
+
+  /** Hints a node keeps for replicas that missed writes (0 from a node that keeps none). */
+  private static long hintsHeld(JsonObject stats) {
+    JsonObject hints = stats.getJsonObject("hints");
+    return hints == null ? 0 : hints.getLong("pending", 0L);
   }
 }

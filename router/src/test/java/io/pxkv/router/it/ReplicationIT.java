@@ -316,6 +316,13 @@ class ReplicationIT {
     assertEquals(200, http.send("DELETE", router.port(), "/kv?key=" + q(key(4)), null).status());
     long held = pendingHints(nodes.get(0), "node-2") + pendingHints(nodes.get(2), "node-2");
     assertTrue(held >= HINTED_KEYS + 1, held + " hints held for node-2");
+    // The router's cluster page shows them too.
+    JsonObject cluster =
+        new JsonObject(http.send("GET", router.port(), "/admin/cluster", null).body());
+    long shown = 0;
+    for (Object n : cluster.getJsonArray("nodes"))
+      shown += ((JsonObject) n).getLong("hintsHeld", 0L);
+    assertEquals(held, shown, cluster.encode());
     restart(1);
     long started = System.nanoTime();
     awaitHandover();
