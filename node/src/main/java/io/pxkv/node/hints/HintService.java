@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread, so appends, fsyncs and delivery reads never block an event loop, and the store is only
  * ever touched by one thread. Appends that arrive while one is being written share the next fsync
  * (group commit); the node's sync mode decides whether a hint is fsynced before it is acknowledged
- * ({@code always}), at most every sync interval ({@code interval}) or never ({@code never}), as for
+ * ({@code always}), within the sync interval ({@code interval}) or never ({@code never}), as for
  * its own writes. Every mode has written the bytes before the answer, so a killed process keeps
  * every acknowledged hint.
  */
@@ -43,6 +43,8 @@ public final class HintService {
   private final java.util.Map<String, String> lastErrors =
       new java.util.concurrent.ConcurrentHashMap<>();
   private long lastSync;
+  private volatile boolean unsynced;
+  private final long syncTimer;
 
   public HintService(Vertx vertx, HintStore store, SyncMode syncMode, long syncIntervalMillis) {
     this.vertx = vertx;
@@ -50,6 +52,26 @@ public final class HintService {
     this.syncMode = syncMode;
     this.syncIntervalMillis = syncIntervalMillis;
     this.thread = vertx.createSharedWorkerExecutor("kv-hints", 1);
+    // In interval mode, hints written since the last fsync get one within the interval even when
+    // no further hint comes to carry it.
+    this.syncTimer =
+        syncMode == SyncMode.INTERVAL
+            ? vertx.setPeriodic(syncIntervalMillis, t -> syncIfNeeded())
+            : -1;
+  }
+
+  private void syncIfNeeded() {
+    if (!unsynced) return;
+    thread.executeBlocking(
+        () -> {
+          if (unsynced) {
+            unsynced = false;
+            store.sync();
+            lastSync = System.currentTimeMillis();
+          }
+          return null;
+        },
+        false);
   }
 
   /**
@@ -93,8 +115,11 @@ public final class HintService {
         long now = System.currentTimeMillis();
         if (syncMode == SyncMode.ALWAYS
             || (syncMode == SyncMode.INTERVAL && now - lastSync >= syncIntervalMillis)) {
+          unsynced = false;
           store.sync();
           lastSync = now;
+        } else {
+          unsynced = syncMode == SyncMode.INTERVAL;
         }
       } catch (IOException e) {
         syncFailure = new KvException(ErrorCode.STORAGE_FAILURE, "cannot fsync hints: " + e);
@@ -181,6 +206,7 @@ public final class HintService {
 
   /** Closes the store (fsyncing it) once the queued work is done. */
   public Future<Void> close() {
+    if (syncTimer >= 0) vertx.cancelTimer(syncTimer);
     return thread
         .executeBlocking(
             () -> {
