@@ -38,7 +38,7 @@ public final class HintDelivery {
 
   static final long TICK_MS = 100;
   static final long FIRST_BACKOFF_MS = 200;
-  static final long MAX_BACKOFF_MS = 5_000;
+  static final long MAX_BACKOFF_MS = 2_000;
   private static final int BATCH_RECORDS = 1_000;
   private static final long BATCH_BYTES = 4L << 20;
   private static final long CALL_TIMEOUT_MS = 30_000;
