@@ -21,8 +21,10 @@ import java.util.List;
  * "Hinted handoff"). The stand-in is the first node of the key's preference list after its replica
  * set that is not suspected; in a cluster with no node outside the set (3 nodes, N=3), the first
  * live replica other than the one that missed it, which keeps the hint besides its own copy. If the
- * stand-in's call fails, the next candidate is tried, once. A hint never counts toward W: it only
- * brings the replica up to date sooner than anti-entropy would. Runs on the calling event loop.
+ * stand-in's call fails, the next candidate is tried, once, within the same deadline (the router's,
+ * from when the hint was sent), so a write that waits for its hints waits no longer than for its
+ * replicas. A hint never counts toward W: it only brings the replica up to date sooner than
+ * anti-entropy would. Runs on the calling event loop.
  */
 final class HintedHandoff {
   /** Stand-ins tried for one hint: a second only when the first failed. */
@@ -49,7 +51,8 @@ final class HintedHandoff {
             + URLEncoder.encode(missed.node().id(), StandardCharsets.UTF_8)
             + "&url="
             + URLEncoder.encode(missed.node().url(), StandardCharsets.UTF_8);
-    return attempt(view, candidates, 0, ATTEMPTS, missed, uri, record);
+    long deadline = System.currentTimeMillis() + missed.timeoutMs();
+    return attempt(view, candidates, 0, ATTEMPTS, deadline, missed, uri, record);
   }
 
   private Future<Void> attempt(
@@ -57,12 +60,14 @@ final class HintedHandoff {
       List<NodeClient> candidates,
       int from,
       int left,
+      long deadline,
       NodeClient missed,
       String uri,
       Buffer record) {
     int i = from;
     while (i < candidates.size() && detector.suspected(candidates.get(i).node().id())) i++;
-    if (i >= candidates.size() || left == 0) {
+    long remaining = deadline - System.currentTimeMillis();
+    if (i >= candidates.size() || left == 0 || remaining <= 0) {
       return Future.failedFuture(
           new KvException(
               ErrorCode.NODE_UNAVAILABLE, "no node could keep a hint for " + missed.node().id()));
@@ -70,7 +75,7 @@ final class HintedHandoff {
     NodeClient standIn = candidates.get(i);
     int next = i + 1;
     return standIn
-        .call(view.tag(), HttpMethod.POST, uri, RecordBatch.CONTENT_TYPE, record)
+        .call(view.tag(), HttpMethod.POST, uri, RecordBatch.CONTENT_TYPE, record, remaining)
         .transform(
             ar -> {
               if (ar.succeeded() && ar.result().status() == 200) return Future.succeededFuture();
@@ -78,7 +83,7 @@ final class HintedHandoff {
                 KvException e = standIn.noteFailure(ar.cause());
                 detector.failed(standIn.node().id(), e.getMessage());
               }
-              return attempt(view, candidates, next, left - 1, missed, uri, record);
+              return attempt(view, candidates, next, left - 1, deadline, missed, uri, record);
             });
   }
 }
