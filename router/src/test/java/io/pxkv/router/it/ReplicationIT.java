@@ -10,19 +10,28 @@ import io.pxkv.common.testing.Await;
 import io.pxkv.router.RunningRouter;
 import io.pxkv.router.config.RouterConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -37,7 +46,9 @@ import org.junit.jupiter.api.io.TempDir;
  * router in this JVM. In order on one data set: every write lands on all three nodes; 200 vs 201
  * and 404 of deletes; 16 clients reading and writing while one node is killed with SIGKILL, with no
  * failed read of an existing key, no failed write and no stale read of a client's own write; the
- * node back on its data serving again; with two nodes killed, writes answer {@code 503
+ * node back on its data, after more writes and deletes it missed, holding every acknowledged write
+ * and tombstone again by anti-entropy alone (no reads), and serving; a node whose data directory
+ * was wiped becoming a full replica again; with two nodes killed, writes answer {@code 503
  * quorum_not_reached} within the deadline, and {@code ?w=1} still writes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -53,11 +64,20 @@ class ReplicationIT {
   private static final long START_DEADLINE_MS = 60_000;
   private static final long TIMEOUT_MS = 5_000;
 
+  /** How long anti-entropy may take to bring a node that missed writes, or lost all, up to date. */
+  private static final Duration CONVERGE_DEADLINE = Duration.ofSeconds(40);
+
+  /** In {@link #acked}: the key's last acknowledged write was a delete. */
+  private static final String DELETED = "(deleted)";
+
   private Path dataRoot;
   private final List<NodeProcess> nodes = new ArrayList<>();
   private Vertx vertx;
   private RunningRouter router;
   private final Http http = new Http();
+
+  /** Every key's last acknowledged write: its value's JSON, or {@link #DELETED}. */
+  private final Map<String, String> acked = new ConcurrentHashMap<>();
 
   @BeforeAll
   void start(@TempDir Path dataRoot) throws Exception {
@@ -108,6 +128,7 @@ class ReplicationIT {
     for (int i = 0; i < KEYS; i++) {
       Http.Reply r = put(key(i), "{\"i\":" + i + "}");
       assertEquals(201, r.status(), r.toString());
+      acked.put(key(i), "{\"i\":" + i + "}");
     }
     for (NodeProcess node : nodes) {
       for (int i = 0; i < KEYS; i += 7) {
@@ -123,6 +144,7 @@ class ReplicationIT {
   void replacingIs200DeletingIs200ThenAbsentIs404() {
     Http.Reply again = put(key(1), "\"again\"");
     assertEquals(200, again.status(), again.toString());
+    acked.put(key(1), "\"again\"");
     Http.Reply read = get(key(1));
     assertEquals(200, read.status());
     assertEquals("again", new JsonObject(read.body()).getString("value"));
@@ -139,6 +161,7 @@ class ReplicationIT {
       assertEquals(404, http.send("GET", node.port(), "/kv?key=" + q(key(2)), null).status());
     }
     assertEquals(201, put(key(2), "3").status(), "a deleted key written again is new");
+    acked.put(key(2), "3");
     Http.Reply badW = http.send("PUT", router.port(), "/kv/x?w=4", "1");
     assertEquals(400, badW.status(), badW.toString());
     assertTrue(badW.body().contains("w must be a whole number 1..3"), badW.toString());
@@ -180,11 +203,16 @@ class ReplicationIT {
                     if (i >= KEYS) continue;
                     if (random.nextInt(4) == 0) {
                       n++;
-                      Http.Reply w = put(key(i), "{\"i\":" + i + ",\"c\":" + n + "}");
+                      String value = "{\"i\":" + i + ",\"c\":" + n + "}";
+                      Http.Reply w = put(key(i), value);
                       writes.incrementAndGet();
                       if (killed.get()) afterKill.incrementAndGet();
-                      if (w.status() != 200) failures.add("PUT " + key(i) + ": " + w);
-                      else last[k] = n;
+                      if (w.status() != 200) {
+                        failures.add("PUT " + key(i) + ": " + w);
+                      } else {
+                        last[k] = n;
+                        acked.put(key(i), value);
+                      }
                     } else {
                       Http.Reply r = get(key(i));
                       reads.incrementAndGet();
@@ -230,28 +258,65 @@ class ReplicationIT {
 
   @Test
   @Order(4)
-  void theKilledNodeComesBackOnItsDataAndServesAndListingsHideWhatItMissed() throws Exception {
-    // Deleted while node-2 is down: node-2 still holds the key live when it returns.
+  void theKilledNodeComesBackOnItsDataAndAntiEntropyAloneBringsItEveryWriteAndDelete()
+      throws Exception {
+    // Written and deleted while node-2 is down: it returns holding the old values of these keys.
+    for (int i = 1000; i < 1200; i++) {
+      if (i % 2 == 0) {
+        Http.Reply d = http.send("DELETE", router.port(), "/kv?key=" + q(key(i)), null);
+        assertEquals(200, d.status(), d.toString());
+        acked.put(key(i), DELETED);
+      } else {
+        assertEquals(200, put(key(i), "{\"later\":" + i + "}").status());
+        acked.put(key(i), "{\"later\":" + i + "}");
+      }
+    }
     assertEquals(200, http.send("DELETE", router.port(), "/kv?key=" + q(key(4)), null).status());
+    acked.put(key(4), DELETED);
     NodeProcess victim = nodes.get(1);
     NodeProcess revived =
         new NodeProcess(victim.id(), victim.port(), dataRoot.resolve(victim.id()));
+    long started = System.nanoTime();
     revived.start(START_DEADLINE_MS);
     nodes.set(1, revived);
+    // No read goes through the router until every node holds every acknowledged write.
+    Await.until(
+        "node-2 holds every acknowledged write and delete",
+        CONVERGE_DEADLINE,
+        () -> differences(revived, 1).isEmpty());
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertEverythingEverywhere();
+    JsonObject progress = antiEntropy();
+    System.out.println(
+        "ReplicationIT: node-2 restarted on its data converged in "
+            + tookMs
+            + " ms; anti-entropy "
+            + progress.encode());
+    assertTrue(progress.getLong("keysRepaired") >= 200, progress.encode());
+  }
+
+  @Test
+  @Order(5)
+  void theReturnedNodeServesAndListingsHideWhatWasDeleted() throws Exception {
+    NodeProcess revived = nodes.get(1);
     for (int i = 0; i < KEYS; i += 3) {
       if (i == 2) continue;
       Http.Reply r = get(key(i));
+      if (DELETED.equals(acked.get(key(i)))) {
+        assertEquals(404, r.status(), key(i) + " " + r);
+        continue;
+      }
       assertEquals(200, r.status(), key(i) + " " + r);
       assertEquals(i, new JsonObject(r.body()).getJsonObject("value").getInteger("i", i));
     }
     Http.Reply health = http.send("GET", router.port(), "/health", null);
     assertEquals(200, health.status(), health.toString());
-    assertEquals(200, http.send("GET", revived.port(), "/kv?key=" + q(key(4)), null).status());
+    assertEquals(404, http.send("GET", revived.port(), "/kv?key=" + q(key(4)), null).status());
     Http.Reply all = http.send("GET", router.port(), "/kv", null);
     assertEquals(200, all.status());
     JsonObject listed = new JsonObject(all.body());
     assertTrue(!listed.containsKey(key(4)), "a key deleted while a replica was down is not listed");
-    assertEquals(KEYS, listed.size(), "every key once: 2000 written, key-4 deleted, t added");
+    assertEquals(KEYS - 100, listed.size(), "every key once: 2000 written, 101 deleted, t added");
     java.util.Set<String> paged = new java.util.HashSet<>();
     String cursor = null;
     do {
@@ -272,7 +337,104 @@ class ReplicationIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
+  void aNodeWhoseDataDirectoryWasWipedBecomesAFullReplicaAgain() throws Exception {
+    NodeProcess victim = nodes.get(2);
+    victim.kill();
+    Path dir = dataRoot.resolve(victim.id());
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+    assertTrue(!Files.exists(dir), "wiped");
+    long repairedBefore = antiEntropy().getLong("keysRepaired");
+    NodeProcess empty = new NodeProcess(victim.id(), victim.port(), dir);
+    long started = System.nanoTime();
+    empty.start(START_DEADLINE_MS);
+    nodes.set(2, empty);
+    Await.until(
+        "the wiped node-3 holds every acknowledged write and tombstone",
+        CONVERGE_DEADLINE,
+        () -> differences(empty, 1).isEmpty());
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertEverythingEverywhere();
+    JsonObject progress = antiEntropy();
+    System.out.println(
+        "ReplicationIT: node-3 started on a wiped data directory was a full replica in "
+            + tookMs
+            + " ms; anti-entropy "
+            + progress.encode());
+    assertTrue(
+        progress.getLong("keysRepaired") - repairedBefore >= acked.size(),
+        "every key copied to the empty node: " + progress.encode());
+    assertTrue(progress.getLong("passes") >= 1, progress.encode());
+    assertTrue(progress.containsKey("lastFullPassAt"), progress.encode());
+  }
+
+  /** The router's anti-entropy progress, from {@code /admin/cluster}. */
+  private JsonObject antiEntropy() {
+    Http.Reply r = http.send("GET", router.port(), "/admin/cluster", null);
+    assertEquals(200, r.status(), r.toString());
+    JsonObject progress = new JsonObject(r.body()).getJsonObject("antiEntropy");
+    assertTrue(progress != null, r.body());
+    return progress;
+  }
+
+  /**
+   * What {@code node} holds, read from it directly in one scan ({@code /internal/scan?deleted=1},
+   * which lists held tombstones too), that differs from the last acknowledged write of each key: up
+   * to {@code max}.
+   */
+  private List<String> differences(NodeProcess node, int max) {
+    Map<String, String[]> held = holdings(node);
+    List<String> wrong = new ArrayList<>();
+    for (Map.Entry<String, String> e : acked.entrySet()) {
+      String[] h = held.get(e.getKey());
+      String has = h == null ? "nothing" : h[0];
+      String want =
+          e.getValue().equals(DELETED) ? DELETED : Json.decodeValue(e.getValue()).toString();
+      if (!want.equals(has)) {
+        wrong.add(node.id() + " " + e.getKey() + ": " + has + ", acknowledged " + want);
+        if (wrong.size() >= max) break;
+      }
+    }
+    return wrong;
+  }
+
+  /**
+   * Every record on {@code node}: key to its value's JSON (or {@link #DELETED} for a tombstone) and
+   * its version. An unreachable node holds nothing.
+   */
+  private Map<String, String[]> holdings(NodeProcess node) {
+    Http.Reply r = http.send("GET", node.port(), "/internal/scan?deleted=1", null);
+    Map<String, String[]> held = new HashMap<>();
+    if (r.status() != 200) return held;
+    for (String line : r.body().split("\n")) {
+      if (line.isEmpty()) continue;
+      JsonObject record = new JsonObject(line);
+      if (record.getBoolean("handedOff", false)) continue;
+      String value =
+          record.getBoolean("deleted", false) ? DELETED : String.valueOf(record.getValue("value"));
+      held.put(record.getString("key"), new String[] {value, record.getValue("version") + ""});
+    }
+    return held;
+  }
+
+  /** Every node holds every acknowledged write, and the same write (version) of each key. */
+  private void assertEverythingEverywhere() {
+    List<Map<String, String[]>> all = new ArrayList<>();
+    for (NodeProcess node : nodes) {
+      assertEquals(List.of(), differences(node, 10), node.id());
+      all.add(holdings(node));
+    }
+    for (String key : acked.keySet()) {
+      Set<String> versions = new HashSet<>();
+      for (Map<String, String[]> held : all) versions.add(held.get(key)[1]);
+      assertEquals(1, versions.size(), key + " at versions " + versions);
+    }
+  }
+
+  @Test
+  @Order(7)
   void aStoppedNodeCostsReadsAndWritesNoFailureAndLittleTime() throws Exception {
     NodeProcess stopped = nodes.get(2);
     stopped.pause();
@@ -294,7 +456,7 @@ class ReplicationIT {
   }
 
   @Test
-  @Order(6)
+  @Order(8)
   void withTwoNodesKilledWritesAnswer503InTimeAndW1StillWrites() throws Exception {
     nodes.get(1).kill();
     nodes.get(2).kill();

@@ -1,0 +1,96 @@
+package io.pxkv.router.antientropy;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What anti-entropy has done since the router started, for {@code /admin/cluster}: passes over the
+ * ring, arcs compared, buckets found different, records copied to replicas that lacked them. One
+ * event loop writes it ({@link AntiEntropy}), any may read it: methods are synchronized.
+ */
+public final class AntiEntropyProgress {
+  private final AtomicBoolean claimed = new AtomicBoolean();
+  private String state = "starting";
+  private long passes;
+  private int arcsDone;
+  private int arcs;
+  private long rangesCompared;
+  private long rangesSkipped;
+  private long bucketsDiffering;
+  private long keysRepaired;
+  private long lastFullPassAtMs;
+  private long lastPassMs;
+  private long passStartedMs;
+  private String lastError;
+
+  /** True for the one event loop that runs the walk: the first to ask. */
+  public boolean claim() {
+    return claimed.compareAndSet(false, true);
+  }
+
+  synchronized void state(String state) {
+    this.state = state;
+  }
+
+  synchronized void passStarted(int arcs) {
+    this.arcs = arcs;
+    this.arcsDone = 0;
+    this.passStartedMs = System.currentTimeMillis();
+    this.state = "running";
+  }
+
+  synchronized void arcsDone(int n) {
+    arcsDone += n;
+  }
+
+  synchronized void compared(long ranges, long skipped, long differing) {
+    rangesCompared += ranges;
+    rangesSkipped += skipped;
+    bucketsDiffering += differing;
+  }
+
+  synchronized void repaired(long keys) {
+    keysRepaired += keys;
+  }
+
+  synchronized void failed(String why) {
+    lastError = why;
+  }
+
+  synchronized void passDone() {
+    long now = System.currentTimeMillis();
+    passes++;
+    lastFullPassAtMs = now;
+    lastPassMs = now - passStartedMs;
+  }
+
+  /** Full passes over the ring finished. */
+  public synchronized long passes() {
+    return passes;
+  }
+
+  /** Records copied to a replica that lacked them or held an older write. */
+  public synchronized long keysRepaired() {
+    return keysRepaired;
+  }
+
+  public synchronized JsonObject toJson() {
+    JsonObject json =
+        new JsonObject()
+            .put("state", state)
+            .put("passes", passes)
+            .put("arcsDone", arcsDone)
+            .put("arcs", arcs)
+            .put("rangesCompared", rangesCompared)
+            .put("rangesSkipped", rangesSkipped)
+            .put("bucketsDiffering", bucketsDiffering)
+            .put("keysRepaired", keysRepaired);
+    if (lastFullPassAtMs > 0) {
+      json.put("lastFullPassAt", Instant.ofEpochMilli(lastFullPassAtMs).toString())
+          .put("lastPassMs", lastPassMs);
+    }
+    if (lastError != null) json.put("lastError", lastError);
+    return json;
+  }
+}
