@@ -177,14 +177,18 @@ class ReplicationModelIT {
     for (int i = 0; i < nodes.size(); i++) bringBack(i, dataRoot);
     long healed = System.nanoTime();
     List<String> apart = new ArrayList<>();
-    Await.until(
-        "every replica holds the model's newest write of every key",
-        Duration.ofSeconds(40),
-        () -> {
-          apart.clear();
-          apart.addAll(replicasApart(model));
-          return apart.isEmpty();
-        });
+    try {
+      Await.until(
+          "every replica holds the model's newest write of every key",
+          Duration.ofSeconds(40),
+          () -> {
+            apart.clear();
+            apart.addAll(replicasApart(model));
+            return apart.isEmpty();
+          });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + ": " + apart + "; events " + log, e);
+    }
     long convergedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - healed);
     // Every key reads as the model says.
     for (Map.Entry<String, Expect> entry : model.entrySet()) {
