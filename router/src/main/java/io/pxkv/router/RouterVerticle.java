@@ -131,14 +131,7 @@ public final class RouterVerticle extends VerticleBase {
     nearestQueries = new NearestQuery(queriesRouting);
     status = new StatusHandler(ring::current, coordinator, ring.detector(), antiEntropyProgress);
     if (antiEntropyProgress.claim()) {
-      antiEntropy =
-          new AntiEntropy(
-              vertx,
-              views,
-              ring.detector(),
-              config.antiEntropyKeysPerSecond(),
-              Math.max(config.timeoutMs(), AntiEntropy.MIN_DEADLINE_MS),
-              antiEntropyProgress);
+      antiEntropy = new AntiEntropy(vertx, views, ring.detector(), config, antiEntropyProgress);
       antiEntropy.start();
     }
     backup = new ClusterBackup(views, config.limits(), config.timeoutMs());
@@ -150,8 +143,8 @@ public final class RouterVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (antiEntropy != null) antiEntropy.stop();
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    if (antiEntropy != null) closed = closed.transform(ignored -> antiEntropy.stop());
     return closed.transform(ignored -> ring == null ? Future.succeededFuture() : ring.close());
   }
 

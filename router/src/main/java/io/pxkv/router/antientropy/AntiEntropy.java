@@ -8,6 +8,7 @@ import io.pxkv.router.client.NodeClient;
 import io.pxkv.router.client.NodeReply;
 import io.pxkv.router.cluster.ClusterView;
 import io.pxkv.router.cluster.FailureDetector;
+import io.pxkv.router.config.RouterConfig;
 import io.pxkv.router.routing.StaleView;
 import io.pxkv.router.routing.Views;
 import io.vertx.core.Future;
@@ -47,7 +48,7 @@ public final class AntiEntropy {
   static final long PASS_PAUSE_MS = 1000;
 
   /** The shortest deadline of a digest call: a slice of a large store takes a while to read. */
-  public static final long MIN_DEADLINE_MS = 30_000;
+  static final long MIN_DEADLINE_MS = 30_000;
 
   private final Vertx vertx;
   private final Views views;
@@ -55,6 +56,7 @@ public final class AntiEntropy {
   private final long keysPerSecond;
   private final long deadlineMs;
   private final AntiEntropyProgress progress;
+  private final AntiEntropyClients clients;
   private final BucketRepair repair;
   private long timer = -1;
   private boolean stopped;
@@ -62,19 +64,25 @@ public final class AntiEntropy {
   private RingBuckets buckets;
   private int nextArc;
 
+  /**
+   * Walks the views of {@code views} (an event loop's), skipping the nodes {@code detector}
+   * suspects, at the pace and with the node access of {@code config}.
+   */
   public AntiEntropy(
       Vertx vertx,
       Views views,
       FailureDetector detector,
-      long keysPerSecond,
-      long deadlineMs,
+      RouterConfig config,
       AntiEntropyProgress progress) {
     this.vertx = vertx;
     this.views = views;
     this.detector = detector;
-    this.keysPerSecond = keysPerSecond;
-    this.deadlineMs = deadlineMs;
+    this.keysPerSecond = config.antiEntropyKeysPerSecond();
+    this.deadlineMs = Math.max(config.timeoutMs(), MIN_DEADLINE_MS);
     this.progress = progress;
+    this.clients =
+        new AntiEntropyClients(
+            vertx, deadlineMs, config.connectTimeoutMs(), config.security().nodes());
     this.repair = new BucketRepair(progress, deadlineMs, this::answered);
   }
 
@@ -87,9 +95,10 @@ public final class AntiEntropy {
     schedule(PASS_PAUSE_MS);
   }
 
-  public void stop() {
+  public Future<Void> stop() {
     stopped = true;
     if (timer >= 0) vertx.cancelTimer(timer);
+    return clients.close();
   }
 
   private void schedule(long ms) {
@@ -154,7 +163,7 @@ public final class AntiEntropy {
     Map<String, Future<BucketDigests>> asked = new LinkedHashMap<>();
     for (NodeInfo node : view.config().nodes()) {
       if (detector.suspected(node.id())) continue;
-      NodeClient client = view.byId().get(node.id());
+      NodeClient client = clients.of(node);
       asked.put(
           node.id(),
           client
@@ -186,7 +195,9 @@ public final class AntiEntropy {
               }
               Map<List<String>, List<Integer>> differing = differing(view, ring, from, to, digests);
               long total = records;
-              return repair.repairAll(view, ring, differing).map(v -> total);
+              return repair
+                  .repairAll(view, ring, differing, id -> clients.of(view.config().node(id)))
+                  .map(v -> total);
             });
   }
 

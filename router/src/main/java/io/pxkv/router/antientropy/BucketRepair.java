@@ -21,6 +21,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Brings the replicas of some buckets to the same records: reads the records of those buckets from
@@ -58,21 +59,29 @@ final class BucketRepair {
 
   /** Repairs each group's buckets on that group's replicas, one group after the other. */
   Future<Void> repairAll(
-      ClusterView view, RingBuckets ring, Map<List<String>, List<Integer>> differing) {
+      ClusterView view,
+      RingBuckets ring,
+      Map<List<String>, List<Integer>> differing,
+      Function<String, NodeClient> clients) {
     Future<Void> chain = Future.succeededFuture();
     for (Map.Entry<List<String>, List<Integer>> e : differing.entrySet()) {
       int[] wanted = e.getValue().stream().mapToInt(Integer::intValue).toArray();
-      chain = chain.compose(v -> repair(view, ring, e.getKey(), wanted, null));
+      chain = chain.compose(v -> repair(view, ring, e.getKey(), wanted, null, clients));
     }
     return chain;
   }
 
   private Future<Void> repair(
-      ClusterView view, RingBuckets ring, List<String> members, int[] wanted, String after) {
+      ClusterView view,
+      RingBuckets ring,
+      List<String> members,
+      int[] wanted,
+      String after,
+      Function<String, NodeClient> clients) {
     Buffer body = DigestRequest.records(ring, wanted, after, PAGE).toJson().toBuffer();
     List<Future<RecordPage>> pages = new ArrayList<>(members.size());
     for (String id : members) {
-      NodeClient node = view.byId().get(id);
+      NodeClient node = clients.apply(id);
       pages.add(
           node.call(
                   view.tag(),
@@ -93,12 +102,12 @@ final class BucketRepair {
               }
               String upTo = end;
               Map<String, List<RecordBatch.Entry>> sends = judge(members, pages, upTo);
-              return send(view, sends)
+              return send(view, sends, clients)
                   .compose(
                       v ->
                           upTo == null
                               ? Future.succeededFuture()
-                              : repair(view, ring, members, wanted, upTo));
+                              : repair(view, ring, members, wanted, upTo, clients));
             });
   }
 
@@ -132,10 +141,13 @@ final class BucketRepair {
   }
 
   /** Sends each replica its records, in bounded calls; counts those it stored. */
-  private Future<Void> send(ClusterView view, Map<String, List<RecordBatch.Entry>> sends) {
+  private Future<Void> send(
+      ClusterView view,
+      Map<String, List<RecordBatch.Entry>> sends,
+      Function<String, NodeClient> clients) {
     List<Future<Void>> calls = new ArrayList<>();
     for (Map.Entry<String, List<RecordBatch.Entry>> e : sends.entrySet()) {
-      NodeClient node = view.byId().get(e.getKey());
+      NodeClient node = clients.apply(e.getKey());
       Iterator<RecordBatch.Entry> records = e.getValue().iterator();
       while (records.hasNext()) {
         Buffer batch = Buffer.buffer();
