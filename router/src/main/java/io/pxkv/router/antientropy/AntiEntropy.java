@@ -64,6 +64,9 @@ public final class AntiEntropy {
   private RingBuckets buckets;
   private int nextArc;
 
+  /** Whether every arc of the pass so far was compared on all its replicas and repaired. */
+  private boolean passComplete;
+
   /**
    * Walks the views of {@code views} (an event loop's), skipping the nodes {@code detector}
    * suspects, at the pace and with the node access of {@code config}.
@@ -124,6 +127,7 @@ public final class AntiEntropy {
       passEpoch = view.epoch();
       buckets = new RingBuckets(view.ring().tokens(), BITS);
       nextArc = 0;
+      passComplete = true;
       progress.passStarted(buckets.arcs());
     }
     int from = nextArc;
@@ -136,6 +140,7 @@ public final class AntiEntropy {
               if (ar.succeeded()) {
                 records = ar.result();
               } else {
+                passComplete = false;
                 progress.failed(ar.cause().getMessage());
                 log.log(System.Logger.Level.DEBUG, "anti-entropy step failed", ar.cause());
               }
@@ -146,7 +151,7 @@ public final class AntiEntropy {
               nextArc = to;
               progress.arcsDone(to - from);
               if (to == walked.arcs()) {
-                progress.passDone();
+                progress.passDone(passComplete);
                 schedule(PASS_PAUSE_MS);
               } else {
                 schedule(Math.max(MIN_PAUSE_MS, records * 1000 / keysPerSecond));
@@ -190,6 +195,7 @@ public final class AntiEntropy {
                   digests.put(e.getKey(), e.getValue().result());
                   records = Math.max(records, e.getValue().result().records());
                 } else {
+                  passComplete = false;
                   progress.failed(e.getKey() + ": " + e.getValue().cause().getMessage());
                 }
               }
@@ -213,9 +219,11 @@ public final class AntiEntropy {
     long buckets = 0;
     for (int arc = from; arc < to; arc++) {
       List<String> members = new ArrayList<>();
-      for (String id : view.replicas().replicasAt(arc)) {
+      List<String> set = view.replicas().replicasAt(arc);
+      for (String id : set) {
         if (digests.containsKey(id)) members.add(id);
       }
+      if (members.size() < set.size()) passComplete = false;
       if (members.size() < 2) {
         skipped++;
         continue;

@@ -6,13 +6,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What anti-entropy has done since the router started, for {@code /admin/cluster}: passes over the
- * ring, arcs compared, buckets found different, records copied to replicas that lacked them. One
- * event loop writes it ({@link AntiEntropy}), any may read it: methods are synchronized.
+ * ring (complete ones: every replica of every arc answered, every repair worked), arcs compared,
+ * buckets found different, records copied to replicas that lacked them. One event loop writes it
+ * ({@link AntiEntropy}), any may read it: methods are synchronized.
  */
 public final class AntiEntropyProgress {
   private final AtomicBoolean claimed = new AtomicBoolean();
   private String state = "starting";
   private long passes;
+  private long completePasses;
   private int arcsDone;
   private int arcs;
   private long rangesCompared;
@@ -58,14 +60,22 @@ public final class AntiEntropyProgress {
     lastError = why;
   }
 
-  synchronized void passDone() {
+  /**
+   * A pass over the ring ended; {@code complete}: every arc was compared on all its replicas and
+   * every difference repaired, so every replica held, at the pass's start, every write the others
+   * held.
+   */
+  synchronized void passDone(boolean complete) {
     long now = System.currentTimeMillis();
     passes++;
-    lastFullPassAtMs = now;
     lastPassMs = now - passStartedMs;
+    if (complete) {
+      completePasses++;
+      lastFullPassAtMs = now;
+    }
   }
 
-  /** Full passes over the ring finished. */
+  /** Passes over the ring finished. */
   public synchronized long passes() {
     return passes;
   }
@@ -80,15 +90,16 @@ public final class AntiEntropyProgress {
         new JsonObject()
             .put("state", state)
             .put("passes", passes)
+            .put("completePasses", completePasses)
             .put("arcsDone", arcsDone)
             .put("arcs", arcs)
             .put("rangesCompared", rangesCompared)
             .put("rangesSkipped", rangesSkipped)
             .put("bucketsDiffering", bucketsDiffering)
             .put("keysRepaired", keysRepaired);
+    if (passes > 0) json.put("lastPassMs", lastPassMs);
     if (lastFullPassAtMs > 0) {
-      json.put("lastFullPassAt", Instant.ofEpochMilli(lastFullPassAtMs).toString())
-          .put("lastPassMs", lastPassMs);
+      json.put("lastFullPassAt", Instant.ofEpochMilli(lastFullPassAtMs).toString());
     }
     if (lastError != null) json.put("lastError", lastError);
     return json;
