@@ -13,6 +13,7 @@ import io.pxkv.common.http.Requests;
 import io.pxkv.common.kv.RecordBatch;
 import io.pxkv.common.ring.Murmur3;
 import io.pxkv.node.async.StorageService;
+import io.pxkv.node.storage.StorageEngine.KeyStamp;
 import io.pxkv.node.storage.StorageEngine.StoredRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -30,8 +31,8 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code POST /internal/digest}: the {@link BucketDigests} of the asked arcs over every
- *       record this node holds, tombstones included (handoff markers are absence). The keys are
- *       walked in memory; only the records in those arcs are read.
+ *       record this node holds, tombstones included (handoff markers are absence), from the stamps
+ *       (version, writer, tombstone) the engine keeps in memory: no value is read.
  *   <li>{@code POST /internal/digest/records}: a page of this node's records in the asked buckets
  *       (values with their expiry, tombstones), in key order, as a {@link RecordPage}: while the
  *       walk may go on, it names the last key the walk passed, the {@code after} of the next page.
@@ -41,7 +42,7 @@ import java.util.List;
  * takes one reader thread at most and never the event loop.
  */
 public final class DigestHandler {
-  /** Records read at a time while a digest is computed. */
+  /** Stamps read at a time while a digest is computed. */
   static final int PAGE = 1000;
 
   private static final long MAX_BODY = 16L << 20;
@@ -76,15 +77,15 @@ public final class DigestHandler {
 
   private void page(BucketDigests digests, String after, Promise<Void> done) {
     storage
-        .scanRecords("", after, PAGE, true, key -> digests.covers(Murmur3.INSTANCE.hash(key)))
+        .scanStamps(after, PAGE, key -> digests.covers(Murmur3.INSTANCE.hash(key)))
         .onSuccess(
-            records -> {
-              for (StoredRecord r : records) {
-                if (r.handedOff()) continue;
-                digests.add(Murmur3.INSTANCE.hash(r.key()), r.version(), r.writer(), r.deleted());
+            stamps -> {
+              for (KeyStamp s : stamps) {
+                if (s.handedOff()) continue;
+                digests.add(Murmur3.INSTANCE.hash(s.key()), s.version(), s.writer(), s.deleted());
               }
-              if (records.size() < PAGE) done.complete();
-              else page(digests, records.get(records.size() - 1).key(), done);
+              if (stamps.size() < PAGE) done.complete();
+              else page(digests, stamps.get(stamps.size() - 1).key(), done);
             })
         .onFailure(done::fail);
   }
