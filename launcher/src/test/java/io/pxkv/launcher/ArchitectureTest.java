@@ -67,6 +67,8 @@ class ArchitectureTest {
         .definedBy("io.pxkv.router.http..", "io.pxkv.router.ui..", "io.pxkv.router.metrics..")
         .layer("listing")
         .definedBy("io.pxkv.router.listing..", "io.pxkv.router.query..")
+        .layer("antientropy")
+        .definedBy("io.pxkv.router.antientropy..")
         .layer("routing")
         .definedBy("io.pxkv.router.routing..")
         .layer("rebalance")
@@ -83,14 +85,17 @@ class ArchitectureTest {
         .mayOnlyBeAccessedByLayers("top")
         .whereLayer("listing")
         .mayOnlyBeAccessedByLayers("top", "http")
+        .whereLayer("antientropy")
+        .mayOnlyBeAccessedByLayers("top", "http")
         .whereLayer("routing")
-        .mayOnlyBeAccessedByLayers("top", "http", "listing")
+        .mayOnlyBeAccessedByLayers("top", "http", "listing", "antientropy")
         .whereLayer("rebalance")
-        .mayOnlyBeAccessedByLayers("top", "http", "listing", "routing")
+        .mayOnlyBeAccessedByLayers("top", "http", "listing", "antientropy", "routing")
         .whereLayer("cluster")
-        .mayOnlyBeAccessedByLayers("top", "http", "listing", "routing", "rebalance")
+        .mayOnlyBeAccessedByLayers("top", "http", "listing", "antientropy", "routing", "rebalance")
         .whereLayer("client")
-        .mayOnlyBeAccessedByLayers("top", "http", "listing", "routing", "rebalance", "cluster")
+        .mayOnlyBeAccessedByLayers(
+            "top", "http", "listing", "antientropy", "routing", "rebalance", "cluster")
         .check(classes);
   }
 }

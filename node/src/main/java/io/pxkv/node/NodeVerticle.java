@@ -9,6 +9,7 @@ import io.pxkv.common.kv.KeyPaths;
 import io.pxkv.common.kv.PutBatch;
 import io.pxkv.common.metrics.MetricsEndpoint;
 import io.pxkv.common.metrics.RequestTimers;
+import io.pxkv.node.antientropy.DigestHandler;
 import io.pxkv.node.async.StorageService;
 import io.pxkv.node.cluster.Membership;
 import io.pxkv.node.hints.HintService;
@@ -56,6 +57,7 @@ public final class NodeVerticle extends VerticleBase {
   private MigrationHandler migration;
   private InternalReadHandler internalReads;
   private ReplicaWriteHandler replicas;
+  private DigestHandler digests;
   private PutBatchHandler putBatch;
   private ViewHandler views;
   private StrayPusher strays;
@@ -94,6 +96,7 @@ public final class NodeVerticle extends VerticleBase {
     migration = new MigrationHandler(storage, config.limits());
     internalReads = new InternalReadHandler(storage);
     replicas = new ReplicaWriteHandler(storage, config.limits());
+    digests = new DigestHandler(storage);
     putBatch = new PutBatchHandler(storage, config.limits());
     views = new ViewHandler(vertx, membership);
     strays = new StrayPusher(vertx, storage, membership, config.security().peers());
@@ -145,6 +148,10 @@ public final class NodeVerticle extends VerticleBase {
         replicas.replicate(request);
       } else if (path.equals("/internal/hints")) {
         hintHandler.store(request);
+      } else if (path.equals("/internal/digest")) {
+        digests.digest(request);
+      } else if (path.equals("/internal/digest/records")) {
+        digests.records(request);
       } else if (path.equals("/internal/import")) {
         migration.importLines(request);
       } else if (path.equals("/internal/handoff")) {

@@ -10,6 +10,8 @@ import io.pxkv.common.http.ServerOptions;
 import io.pxkv.common.kv.KeyPaths;
 import io.pxkv.common.metrics.MetricsEndpoint;
 import io.pxkv.common.metrics.RequestTimers;
+import io.pxkv.router.antientropy.AntiEntropy;
+import io.pxkv.router.antientropy.AntiEntropyProgress;
 import io.pxkv.router.cluster.ClusterView;
 import io.pxkv.router.cluster.RingHolder;
 import io.pxkv.router.config.RouterConfig;
@@ -60,13 +62,22 @@ public final class RouterVerticle extends VerticleBase {
   private MetricsEndpoint scrape;
   private UiHandler ui;
   private AuthGate gate;
+  private final AntiEntropyProgress antiEntropyProgress;
+  private AntiEntropy antiEntropy;
 
   /**
    * {@code port} is the port to bind; negative shares one random port among instances. {@code
-   * coordinator} answers {@code /admin/rebalance}; {@code metrics} are shared by every instance.
+   * coordinator} answers {@code /admin/rebalance}; {@code metrics} are shared by every instance,
+   * and so is {@code antiEntropy}: the first instance to start runs anti-entropy, all show its
+   * progress.
    */
   public RouterVerticle(
-      RouterConfig config, int port, ClusterCoordinator coordinator, RouterMetrics metrics) {
+      RouterConfig config,
+      int port,
+      ClusterCoordinator coordinator,
+      RouterMetrics metrics,
+      AntiEntropyProgress antiEntropy) {
+    this.antiEntropyProgress = antiEntropy;
     this.config = config;
     this.port = port;
     this.coordinator = coordinator;
@@ -118,7 +129,11 @@ public final class RouterVerticle extends VerticleBase {
     Rerouting queriesRouting = new Rerouting(views, config.timeoutMs());
     rangeQueries = new RangePage(queriesRouting);
     nearestQueries = new NearestQuery(queriesRouting);
-    status = new StatusHandler(ring::current, coordinator, ring.detector());
+    status = new StatusHandler(ring::current, coordinator, ring.detector(), antiEntropyProgress);
+    if (antiEntropyProgress.claim()) {
+      antiEntropy = new AntiEntropy(vertx, views, ring.detector(), config, antiEntropyProgress);
+      antiEntropy.start();
+    }
     backup = new ClusterBackup(views, config.limits(), config.timeoutMs());
     HttpServerOptions options = ServerOptions.http(config.host(), port);
     if (config.security().tls() != null) config.security().tls().applyTo(options);
@@ -129,6 +144,7 @@ public final class RouterVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    if (antiEntropy != null) closed = closed.transform(ignored -> antiEntropy.stop());
     return closed.transform(ignored -> ring == null ? Future.succeededFuture() : ring.close());
   }
 

@@ -1,6 +1,7 @@
 package io.pxkv.router;
 
 import io.pxkv.common.http.ServerOptions;
+import io.pxkv.router.antientropy.AntiEntropyProgress;
 import io.pxkv.router.config.RouterConfig;
 import io.pxkv.router.metrics.RouterMetrics;
 import io.pxkv.router.rebalance.ClusterCoordinator;
@@ -46,6 +47,7 @@ public final class RunningRouter {
     List<RouterVerticle> started = new CopyOnWriteArrayList<>();
     ClusterCoordinator coordinator = new ClusterCoordinator(config);
     RouterMetrics metrics = RouterMetrics.create(config.metrics());
+    AntiEntropyProgress antiEntropy = new AntiEntropyProgress();
     coordinator.publishTo(
         state -> {
           List<Future<Void>> routed = new ArrayList<>();
@@ -55,7 +57,8 @@ public final class RunningRouter {
     return vertx
         .deployVerticle(
             () -> {
-              RouterVerticle verticle = new RouterVerticle(config, port, coordinator, metrics);
+              RouterVerticle verticle =
+                  new RouterVerticle(config, port, coordinator, metrics, antiEntropy);
               started.add(verticle);
               return verticle;
             },

@@ -91,6 +91,12 @@ public final class ReplicaPlacement {
     return List.copyOf(others);
   }
 
+  /** The ids of the nodes that keep the keys of the ring's {@code index}-th arc, owner first. */
+  public List<String> replicasAt(int index) {
+    if (byToken == null) return List.of(ring.ownerAt(index));
+    return byToken[index];
+  }
+
   /** Copies of each key. */
   public int copies() {
     return copies;

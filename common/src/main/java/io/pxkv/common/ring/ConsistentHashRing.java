@@ -158,7 +158,7 @@ public final class ConsistentHashRing {
   }
 
   /** Token positions in unsigned order; a copy. */
-  long[] tokens() {
+  public long[] tokens() {
     return tokens.clone();
   }
 

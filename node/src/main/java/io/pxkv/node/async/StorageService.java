@@ -311,6 +311,12 @@ public final class StorageService {
         () -> engine.scanRecords(prefix, after, limit, includeDeleted, keyFilter), false);
   }
 
+  /** {@link StorageEngine#scanStamps}, on a reader thread. */
+  public Future<List<StorageEngine.KeyStamp>> scanStamps(
+      String after, int limit, Predicate<String> keyFilter) {
+    return readers.executeBlocking(() -> engine.scanStamps(after, limit, keyFilter), false);
+  }
+
   public Future<Void> close() {
     return readers
         .close()

@@ -251,6 +251,12 @@ public final class CachingEngine implements StorageEngine {
   }
 
   @Override
+  public List<KeyStamp> scanStamps(String after, int limit, Predicate<String> keyFilter)
+      throws IOException {
+    return inner.scanStamps(after, limit, keyFilter);
+  }
+
+  @Override
   public long size() {
     return inner.size();
   }

@@ -442,6 +442,38 @@ public final class BitcaskEngine implements StorageEngine {
     return page;
   }
 
+  /** {@link #scanRecords}' walk, reading each key's stamp from the key directory, no value. */
+  @Override
+  public List<KeyStamp> scanStamps(String after, int limit, Predicate<String> keyFilter) {
+    assertOffEventLoop();
+    List<KeyStamp> page = new ArrayList<>();
+    for (String key : from(keydir.sortedKeys(), "", after)) {
+      if (page.size() >= limit) break;
+      if (keyFilter != null && !keyFilter.test(key)) continue;
+      KeyStamp s = stamp(key);
+      if (s != null) page.add(s);
+    }
+    return page;
+  }
+
+  /** What {@link #record} finds of {@code key} (markers included), as a stamp. */
+  private KeyStamp stamp(String key) {
+    KeyDirEntry e = keydir.get(key);
+    if (e == null) {
+      StoredRecord other = notLive(key, true);
+      if (other != null) {
+        return new KeyStamp(
+            key, other.version(), other.writer(), other.deleted(), other.handedOff());
+      }
+      // Between the lookups a write may have made the key live again: look once more.
+      e = keydir.get(key);
+      if (e == null) return null;
+    }
+    // An expired value is absent, as if never written: it has no tombstone to show.
+    if (expired(e.expiresAt())) return null;
+    return new KeyStamp(key, e.version(), e.writer(), false, false);
+  }
+
   /** The keys of {@code sorted} from {@code max(prefix, after)}, exclusive of {@code after}. */
   private static NavigableSet<String> from(NavigableSet<String> sorted, String p, String after) {
     return after != null && KeyOrder.compare(after, p) >= 0

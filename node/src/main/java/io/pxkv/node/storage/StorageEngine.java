@@ -351,6 +351,27 @@ public interface StorageEngine extends Closeable {
       String prefix, String after, int limit, boolean includeDeleted, Predicate<String> keyFilter)
       throws IOException;
 
+  /**
+   * A key's current write as {@link #scanStamps} lists it: a live value's, a held tombstone's
+   * ({@code deleted}) or a held handoff marker's ({@code handedOff}), without the value.
+   */
+  record KeyStamp(String key, long version, int writer, boolean deleted, boolean handedOff) {}
+
+  /**
+   * What {@link #scanRecords} lists with no prefix and {@code includeDeleted}, without the values:
+   * up to {@code limit} keys in UTF-8 key order after {@code after} ({@code null}: from the
+   * beginning) that pass {@code keyFilter} ({@code null}: every key). Anti-entropy digests a node's
+   * records by it; an engine that keeps every key's stamp in memory reads no disk for it. Blocking.
+   */
+  default List<KeyStamp> scanStamps(String after, int limit, Predicate<String> keyFilter)
+      throws IOException {
+    List<KeyStamp> stamps = new ArrayList<>();
+    for (StoredRecord r : scanRecords("", after, limit, true, keyFilter)) {
+      stamps.add(new KeyStamp(r.key(), r.version(), r.writer(), r.deleted(), r.handedOff()));
+    }
+    return stamps;
+  }
+
   /** Number of live keys. */
   long size();
 

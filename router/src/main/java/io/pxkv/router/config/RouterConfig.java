@@ -27,6 +27,8 @@ import java.util.Map;
  * @param rebalanceKeysPerSecond the pace at which keys are moved between nodes while no client
  *     request comes
  * @param rebalanceBusyKeysPerSecond the pace while clients are being served: moves yield to them
+ * @param antiEntropyKeysPerSecond the pace at which anti-entropy walks the replicas' records (0:
+ *     off)
  * @param nodeClient which HTTP client carries single calls to nodes: {@code own} (the router's
  *     pipelining client) or {@code vertx} (Vert.x's HttpClient)
  * @param metrics whether the router measures itself and serves {@code GET /metrics}
@@ -45,6 +47,7 @@ public record RouterConfig(
     ValueLimits limits,
     long rebalanceKeysPerSecond,
     long rebalanceBusyKeysPerSecond,
+    long antiEntropyKeysPerSecond,
     String nodeClient,
     boolean metrics,
     RouterSecurity security) {
@@ -55,6 +58,7 @@ public record RouterConfig(
   public static final int DEFAULT_CONNECT_TIMEOUT_MS = 1000;
   public static final long DEFAULT_REBALANCE_KEYS_PER_SECOND = 200_000;
   public static final long DEFAULT_REBALANCE_BUSY_KEYS_PER_SECOND = 5_000;
+  public static final long DEFAULT_ANTI_ENTROPY_KEYS_PER_SECOND = 20_000;
   public static final String DEFAULT_NODE_CLIENT = "own";
   public static final boolean DEFAULT_METRICS = true;
 
@@ -79,6 +83,9 @@ public record RouterConfig(
         || rebalanceBusyKeysPerSecond < 1) {
       throw new IllegalArgumentException(
           "timeouts, pool size, instances and rebalance rate must be >= 1");
+    }
+    if (antiEntropyKeysPerSecond < 0) {
+      throw new IllegalArgumentException("the anti-entropy rate must be >= 0");
     }
     connectTimeoutMs = Math.min(connectTimeoutMs, timeoutMs);
     if (!nodeClient.equals("own") && !nodeClient.equals("vertx")) {
@@ -143,6 +150,7 @@ public record RouterConfig(
     private ValueLimits limits = ValueLimits.DEFAULTS;
     private long rebalanceKeysPerSecond = DEFAULT_REBALANCE_KEYS_PER_SECOND;
     private long rebalanceBusyKeysPerSecond = DEFAULT_REBALANCE_BUSY_KEYS_PER_SECOND;
+    private long antiEntropyKeysPerSecond = DEFAULT_ANTI_ENTROPY_KEYS_PER_SECOND;
     private String nodeClient = DEFAULT_NODE_CLIENT;
     private boolean metrics = DEFAULT_METRICS;
     private RouterSecurity security = RouterSecurity.NONE;
@@ -162,6 +170,7 @@ public record RouterConfig(
       limits = c.limits;
       rebalanceKeysPerSecond = c.rebalanceKeysPerSecond;
       rebalanceBusyKeysPerSecond = c.rebalanceBusyKeysPerSecond;
+      antiEntropyKeysPerSecond = c.antiEntropyKeysPerSecond;
       nodeClient = c.nodeClient;
       metrics = c.metrics;
       security = c.security;
@@ -221,6 +230,12 @@ public record RouterConfig(
       return this;
     }
 
+    /** Records per second anti-entropy walks; 0 turns it off. */
+    public Builder antiEntropyKeysPerSecond(long rate) {
+      this.antiEntropyKeysPerSecond = rate;
+      return this;
+    }
+
     public Builder nodeClient(String nodeClient) {
       this.nodeClient = nodeClient;
       return this;
@@ -252,6 +267,7 @@ public record RouterConfig(
           limits,
           rebalanceKeysPerSecond,
           rebalanceBusyKeysPerSecond,
+          antiEntropyKeysPerSecond,
           nodeClient,
           metrics,
           security);
@@ -299,6 +315,10 @@ public record RouterConfig(
             String.valueOf(DEFAULT_REBALANCE_BUSY_KEYS_PER_SECOND),
             "keys per second moved while clients are served (moves yield to them)")
         .option(
+            "anti-entropy-rate",
+            String.valueOf(DEFAULT_ANTI_ENTROPY_KEYS_PER_SECOND),
+            "records per second anti-entropy compares across replicas (0 = off)")
+        .option(
             "node-client",
             DEFAULT_NODE_CLIENT,
             "HTTP client for single calls to nodes: own (pipelining, the router's) or vertx")
@@ -329,6 +349,7 @@ public record RouterConfig(
     long maxValue = flags.bytes("max-value-bytes", 1, 512L << 20);
     int rebalanceRate = flags.integer("rebalance-rate", 1, 10_000_000);
     int busyRate = flags.integer("rebalance-busy-rate", 1, 10_000_000);
+    int antiEntropyRate = flags.integer("anti-entropy-rate", 0, 10_000_000);
     String nodeClient = flags.string("node-client");
     if (!nodeClient.equals("own") && !nodeClient.equals("vertx")) {
       throw new UsageException("--node-client must be own or vertx (was " + nodeClient + ")");
@@ -352,6 +373,7 @@ public record RouterConfig(
         .instances(instances)
         .limits(new ValueLimits((int) maxValue, ValueLimits.DEFAULT_MAX_DEPTH))
         .rebalanceKeysPerSecond(rebalanceRate, busyRate)
+        .antiEntropyKeysPerSecond(antiEntropyRate)
         .nodeClient(nodeClient)
         .metrics(metrics)
         .security(security)

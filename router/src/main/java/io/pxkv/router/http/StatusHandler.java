@@ -6,6 +6,7 @@ import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.JsonResponses;
 import io.pxkv.common.ring.ConsistentHashRing;
+import io.pxkv.router.antientropy.AntiEntropyProgress;
 import io.pxkv.router.cluster.ClusterView;
 import io.pxkv.router.cluster.FailureDetector;
 import io.pxkv.router.cluster.NodeProbe;
@@ -37,18 +38,26 @@ public final class StatusHandler {
   private final Supplier<ClusterView> view;
   private final ClusterCoordinator coordinator;
   private final FailureDetector detector;
+  private final AntiEntropyProgress antiEntropy;
 
   /** {@code coordinator} tells why the newest cluster file was refused, or what it waits for. */
   public StatusHandler(Supplier<ClusterView> view, ClusterCoordinator coordinator) {
-    this(view, coordinator, new FailureDetector(null, () -> null));
+    this(view, coordinator, new FailureDetector(null, () -> null), new AntiEntropyProgress());
   }
 
-  /** {@code detector}: this event loop's heartbeats, shown per node in the cluster page. */
+  /**
+   * {@code detector}: this event loop's heartbeats, shown per node in the cluster page; {@code
+   * antiEntropy}: the router's anti-entropy, shown with the replication settings.
+   */
   public StatusHandler(
-      Supplier<ClusterView> view, ClusterCoordinator coordinator, FailureDetector detector) {
+      Supplier<ClusterView> view,
+      ClusterCoordinator coordinator,
+      FailureDetector detector,
+      AntiEntropyProgress antiEntropy) {
     this.view = view;
     this.coordinator = coordinator;
     this.detector = detector;
+    this.antiEntropy = antiEntropy;
   }
 
   /**
@@ -224,6 +233,7 @@ public final class StatusHandler {
                         .put("copies", current.config().copies())
                         .put("writeQuorum", current.config().writeQuorum())
                         .put("readQuorum", current.config().readQuorum()));
+                body.put("antiEntropy", antiEntropy.toJson());
               }
               body.put("configError", coordinator.configError())
                   .put("problem", coordinator.problem())

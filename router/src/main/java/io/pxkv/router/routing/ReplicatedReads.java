@@ -29,6 +29,13 @@ import java.util.List;
  * a node that hangs, stopped or cut off, costs a read that much until the failure detector suspects
  * it, not the whole deadline.
  *
+ * <p>An answer of nothing at all (no value, no tombstone) is weak evidence: a replica started on a
+ * wiped data directory answers so for every key until anti-entropy has refilled it. When one of the
+ * R answers is such, and a replica not asked yet is not suspected, it is asked too before the read
+ * is decided, so a write acknowledged by the wiped replica and one other, which the third missed,
+ * is still read. This costs a third call only for keys some replica holds nothing of (keys never
+ * written, or deleted longer ago than the tombstone grace).
+ *
  * <p>Read repair: a replica that answered with an older write, or with nothing, gets the newest one
  * in the background as {@code POST /internal/replicate} (stored only if still newer there); the
  * client's answer does not wait for it. Runs on the calling event loop.
@@ -69,6 +76,10 @@ public final class ReplicatedReads {
     final List<NodeReply> replies = new ArrayList<>();
     int next;
     int failures;
+
+    /** Answers wanted before deciding: R, or R + 1 once an answer of nothing widened the read. */
+    int want;
+
     String lastFailure;
     StaleView stale;
 
@@ -77,6 +88,7 @@ public final class ReplicatedReads {
       this.key = key;
       this.order = order;
       this.r = r;
+      this.want = r;
       this.uri = "/internal/read?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8);
     }
 
@@ -126,9 +138,38 @@ public final class ReplicatedReads {
                 answeredBy.add(node);
                 answers.add(read);
                 replies.add(reply);
-                if (answers.size() == r) decide();
+                if (answers.size() == r && widen()) return;
+                if (answers.size() >= want) decide();
                 else check();
               });
+    }
+
+    /**
+     * With R answers in, one of them nothing at all: waits for one more, asking the next replica
+     * unless one is in flight already (a hedge), for at most {@link #HEDGE_MS}. Whether it did.
+     */
+    private boolean widen() {
+      boolean nothing = false;
+      for (ReplicaRead a : answers) nothing |= a.state() == ReplicaRead.State.ABSENT;
+      boolean inFlight = answers.size() + failures < next;
+      boolean more = next < order.size() && !detector.suspected(order.get(next).node().id());
+      if (!nothing || want > r || !(inFlight || more)) return false;
+      want = r + 1;
+      if (!inFlight) ask();
+      // A hung replica not suspected yet costs the read a hedge's wait, not the deadline.
+      Context context = Vertx.currentContext();
+      if (context != null) {
+        long timer =
+            context
+                .owner()
+                .setTimer(
+                    HEDGE_MS,
+                    id -> {
+                      if (!done.future().isComplete()) decide();
+                    });
+        done.future().onComplete(ar -> context.owner().cancelTimer(timer));
+      }
+      return true;
     }
 
     private void failed(String why) {
@@ -141,9 +182,18 @@ public final class ReplicatedReads {
       }
     }
 
-    /** Every replica was asked and every one came back, short of {@code r} answers: give up. */
+    /**
+     * Every replica was asked and every one came back: decide with R answers or more (a widened
+     * read whose extra replica failed), else give up.
+     */
     private void check() {
-      if (answers.size() >= r || next < order.size() || answers.size() + failures < next) return;
+      if (done.future().isComplete() || next < order.size() || answers.size() + failures < next) {
+        return;
+      }
+      if (answers.size() >= r) {
+        decide();
+        return;
+      }
       if (stale != null) {
         done.fail(stale);
         return;

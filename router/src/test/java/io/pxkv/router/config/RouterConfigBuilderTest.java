@@ -31,6 +31,7 @@ class RouterConfigBuilderTest {
             defaults.limits(),
             defaults.rebalanceKeysPerSecond(),
             defaults.rebalanceBusyKeysPerSecond(),
+            defaults.antiEntropyKeysPerSecond(),
             defaults.nodeClient(),
             defaults.metrics(),
             defaults.security()),
@@ -48,6 +49,7 @@ class RouterConfigBuilderTest {
             .poolSize(3)
             .instances(2)
             .rebalanceKeysPerSecond(10, 5)
+            .antiEntropyKeysPerSecond(7)
             .nodeClient("vertx")
             .metrics(false)
             .build();

@@ -10,19 +10,28 @@ import io.pxkv.common.testing.Await;
 import io.pxkv.router.RunningRouter;
 import io.pxkv.router.config.RouterConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -37,11 +46,12 @@ import org.junit.jupiter.api.io.TempDir;
  * router in this JVM. In order on one data set: every write lands on all three nodes; 200 vs 201
  * and 404 of deletes; 16 clients reading and writing while one node is killed with SIGKILL, with no
  * failed read of an existing key, no failed write and no stale read of a client's own write; more
- * writes while it is down, then, once it is back and before any read touches them, every
- * acknowledged write on all three nodes through the hints the others kept for it; the node back on
- * its data serving again; hints kept across a SIGKILL of the node holding them; with two nodes
- * killed, writes answer {@code 503 quorum_not_reached} within the deadline, and {@code ?w=1} still
- * writes.
+ * writes and deletes while it is down, then, once it is back and before any read touches them,
+ * every acknowledged write and tombstone on all three nodes, through the hints the others kept for
+ * it and anti-entropy; the node back on its data serving again; a node whose data directory was
+ * wiped becoming a full replica again by anti-entropy; hints kept across a SIGKILL of the node
+ * holding them; with two nodes killed, writes answer {@code 503 quorum_not_reached} within the
+ * deadline, and {@code ?w=1} still writes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -61,6 +71,12 @@ class ReplicationIT {
   private static final long START_DEADLINE_MS = 60_000;
   private static final long TIMEOUT_MS = 5_000;
 
+  /** How long anti-entropy may take to bring a node that missed writes, or lost all, up to date. */
+  private static final Duration CONVERGE_DEADLINE = Duration.ofSeconds(40);
+
+  /** In {@link #acked}: the key's last acknowledged write was a delete. */
+  private static final String DELETED = "(deleted)";
+
   private Path dataRoot;
   private final List<NodeProcess> nodes = new ArrayList<>();
   private Vertx vertx;
@@ -70,6 +86,9 @@ class ReplicationIT {
   /** The last acknowledged write of each key the clients of the kill test wrote: its "c". */
   private final java.util.Map<String, Integer> acknowledged =
       new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Every key's last acknowledged write: its value's JSON, or {@link #DELETED}. */
+  private final Map<String, String> acked = new ConcurrentHashMap<>();
 
   @BeforeAll
   void start(@TempDir Path dataRoot) throws Exception {
@@ -184,6 +203,7 @@ class ReplicationIT {
     for (int i = 0; i < KEYS; i++) {
       Http.Reply r = put(key(i), "{\"i\":" + i + "}");
       assertEquals(201, r.status(), r.toString());
+      acked.put(key(i), "{\"i\":" + i + "}");
     }
     for (NodeProcess node : nodes) {
       for (int i = 0; i < KEYS; i += 7) {
@@ -199,6 +219,7 @@ class ReplicationIT {
   void replacingIs200DeletingIs200ThenAbsentIs404() {
     Http.Reply again = put(key(1), "\"again\"");
     assertEquals(200, again.status(), again.toString());
+    acked.put(key(1), "\"again\"");
     Http.Reply read = get(key(1));
     assertEquals(200, read.status());
     assertEquals("again", new JsonObject(read.body()).getString("value"));
@@ -215,6 +236,7 @@ class ReplicationIT {
       assertEquals(404, http.send("GET", node.port(), "/kv?key=" + q(key(2)), null).status());
     }
     assertEquals(201, put(key(2), "3").status(), "a deleted key written again is new");
+    acked.put(key(2), "3");
     Http.Reply badW = http.send("PUT", router.port(), "/kv/x?w=4", "1");
     assertEquals(400, badW.status(), badW.toString());
     assertTrue(badW.body().contains("w must be a whole number 1..3"), badW.toString());
@@ -256,13 +278,16 @@ class ReplicationIT {
                     if (i >= KEYS) continue;
                     if (random.nextInt(4) == 0) {
                       n++;
-                      Http.Reply w = put(key(i), "{\"i\":" + i + ",\"c\":" + n + "}");
+                      String value = "{\"i\":" + i + ",\"c\":" + n + "}";
+                      Http.Reply w = put(key(i), value);
                       writes.incrementAndGet();
                       if (killed.get()) afterKill.incrementAndGet();
-                      if (w.status() != 200) failures.add("PUT " + key(i) + ": " + w);
-                      else {
+                      if (w.status() != 200) {
+                        failures.add("PUT " + key(i) + ": " + w);
+                      } else {
                         last[k] = n;
                         acknowledged.put(key(i), n);
+                        acked.put(key(i), value);
                       }
                     } else {
                       Http.Reply r = get(key(i));
@@ -309,13 +334,28 @@ class ReplicationIT {
 
   @Test
   @Order(4)
-  void writesANodeMissedWhileDownReachItThroughHintsBeforeAnyReadTouchesThem() throws Exception {
+  void writesANodeMissedWhileDownReachItBeforeAnyReadTouchesThem() throws Exception {
     // node-2 is still down from the kill: these go to node-1 and node-3, and a hint for node-2.
     writeAll("h-", HINTED_KEYS);
+    // Written and deleted while node-2 is down: it returns holding the old values of these keys.
+    for (int i = 1000; i < 1200; i++) {
+      if (i % 2 == 0) {
+        Http.Reply d = http.send("DELETE", router.port(), "/kv?key=" + q(key(i)), null);
+        assertEquals(200, d.status(), d.toString());
+        acked.put(key(i), DELETED);
+        acknowledged.remove(key(i));
+      } else {
+        assertEquals(200, put(key(i), "{\"later\":" + i + "}").status());
+        acked.put(key(i), "{\"later\":" + i + "}");
+        acknowledged.remove(key(i));
+      }
+    }
     // Deleted while node-2 is down: the tombstone travels as a hint too.
     assertEquals(200, http.send("DELETE", router.port(), "/kv?key=" + q(key(4)), null).status());
+    acked.put(key(4), DELETED);
+    acknowledged.remove(key(4));
     long held = pendingHints(nodes.get(0), "node-2") + pendingHints(nodes.get(2), "node-2");
-    assertTrue(held >= HINTED_KEYS + 1, held + " hints held for node-2");
+    assertTrue(held >= HINTED_KEYS + 201, held + " hints held for node-2");
     // The router's cluster page shows them too.
     JsonObject cluster =
         new JsonObject(http.send("GET", router.port(), "/admin/cluster", null).body());
@@ -328,6 +368,10 @@ class ReplicationIT {
     awaitHandover();
     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     // Read on each node directly: the router, which would repair what it reads, is not asked.
+    Await.until(
+        "node-2 holds every acknowledged write and delete",
+        CONVERGE_DEADLINE,
+        () -> differences(nodes.get(1), 1).isEmpty());
     for (NodeProcess node : nodes) {
       JsonObject all = listing(node);
       for (int i = 0; i < HINTED_KEYS; i++) {
@@ -342,33 +386,43 @@ class ReplicationIT {
       }
       assertTrue(!all.containsKey(key(4)), node.id() + " still holds a key deleted");
     }
+    assertEverythingEverywhere();
     System.out.println(
         "ReplicationIT: "
             + held
             + " hints for node-2 handed over in "
             + tookMs
             + " ms; "
-            + (HINTED_KEYS + acknowledged.size())
-            + " acknowledged writes on all 3 nodes");
+            + (HINTED_KEYS + acked.size())
+            + " acknowledged writes and deletes on all 3 nodes; anti-entropy "
+            + antiEntropy().encode());
   }
 
   @Test
   @Order(5)
-  void theKilledNodeComesBackOnItsDataAndServes() throws Exception {
+  void theKilledNodeComesBackOnItsDataServesAndListingsHideWhatWasDeleted() throws Exception {
+    NodeProcess revived = nodes.get(1);
     for (int i = 0; i < KEYS; i += 3) {
       if (i == 2) continue;
       Http.Reply r = get(key(i));
+      if (DELETED.equals(acked.get(key(i)))) {
+        assertEquals(404, r.status(), key(i) + " " + r);
+        continue;
+      }
       assertEquals(200, r.status(), key(i) + " " + r);
       assertEquals(i, new JsonObject(r.body()).getJsonObject("value").getInteger("i", i));
     }
     Http.Reply health = http.send("GET", router.port(), "/health", null);
     assertEquals(200, health.status(), health.toString());
+    assertEquals(404, http.send("GET", revived.port(), "/kv?key=" + q(key(4)), null).status());
     Http.Reply all = http.send("GET", router.port(), "/kv", null);
     assertEquals(200, all.status());
     JsonObject listed = new JsonObject(all.body());
     assertTrue(!listed.containsKey(key(4)), "a key deleted while a replica was down is not listed");
     assertEquals(
-        KEYS + HINTED_KEYS, listed.size(), "every key once: 2000 written, key-4 deleted, t added");
+        KEYS + HINTED_KEYS - 100,
+        listed.size(),
+        "every key once: 2000 written, 101 deleted, t added, and the hinted ones");
     java.util.Set<String> paged = new java.util.HashSet<>();
     String cursor = null;
     do {
@@ -390,6 +444,110 @@ class ReplicationIT {
 
   @Test
   @Order(6)
+  void aNodeWhoseDataDirectoryWasWipedBecomesAFullReplicaAgain() throws Exception {
+    NodeProcess victim = nodes.get(2);
+    victim.kill();
+    Path dir = dataRoot.resolve(victim.id());
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+    assertTrue(!Files.exists(dir), "wiped");
+    JsonObject before = antiEntropy();
+    long repairedBefore = before.getLong("keysRepaired");
+    NodeProcess empty = new NodeProcess(victim.id(), victim.port(), dir);
+    long started = System.nanoTime();
+    empty.start(START_DEADLINE_MS);
+    nodes.set(2, empty);
+    Await.until(
+        "the wiped node-3 holds every acknowledged write and tombstone",
+        CONVERGE_DEADLINE,
+        () -> differences(empty, 1).isEmpty());
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertEverythingEverywhere();
+    JsonObject progress = antiEntropy();
+    System.out.println(
+        "ReplicationIT: node-3 started on a wiped data directory was a full replica in "
+            + tookMs
+            + " ms; anti-entropy "
+            + progress.encode());
+    assertTrue(
+        progress.getLong("keysRepaired") - repairedBefore >= acked.size(),
+        "every key copied to the empty node: " + progress.encode());
+    // A complete pass (every replica of every arc compared) after the wipe says so in /admin.
+    Await.until(
+        "a complete anti-entropy pass after the wipe",
+        CONVERGE_DEADLINE,
+        () -> antiEntropy().getLong("completePasses") > before.getLong("completePasses"));
+    assertTrue(
+        !antiEntropy().getString("lastFullPassAt").equals(before.getString("lastFullPassAt")),
+        antiEntropy().encode());
+  }
+
+  /** The router's anti-entropy progress, from {@code /admin/cluster}. */
+  private JsonObject antiEntropy() {
+    Http.Reply r = http.send("GET", router.port(), "/admin/cluster", null);
+    assertEquals(200, r.status(), r.toString());
+    JsonObject progress = new JsonObject(r.body()).getJsonObject("antiEntropy");
+    assertTrue(progress != null, r.body());
+    return progress;
+  }
+
+  /**
+   * What {@code node} holds, read from it directly in one scan ({@code /internal/scan?deleted=1},
+   * which lists held tombstones too), that differs from the last acknowledged write of each key: up
+   * to {@code max}.
+   */
+  private List<String> differences(NodeProcess node, int max) {
+    Map<String, String[]> held = holdings(node);
+    List<String> wrong = new ArrayList<>();
+    for (Map.Entry<String, String> e : acked.entrySet()) {
+      String[] h = held.get(e.getKey());
+      String has = h == null ? "nothing" : h[0];
+      String want =
+          e.getValue().equals(DELETED) ? DELETED : Json.decodeValue(e.getValue()).toString();
+      if (!want.equals(has)) {
+        wrong.add(node.id() + " " + e.getKey() + ": " + has + ", acknowledged " + want);
+        if (wrong.size() >= max) break;
+      }
+    }
+    return wrong;
+  }
+
+  /**
+   * Every record on {@code node}: key to its value's JSON (or {@link #DELETED} for a tombstone) and
+   * its version. An unreachable node holds nothing.
+   */
+  private Map<String, String[]> holdings(NodeProcess node) {
+    Http.Reply r = http.send("GET", node.port(), "/internal/scan?deleted=1", null);
+    Map<String, String[]> held = new HashMap<>();
+    if (r.status() != 200) return held;
+    for (String line : r.body().split("\n")) {
+      if (line.isEmpty()) continue;
+      JsonObject record = new JsonObject(line);
+      if (record.getBoolean("handedOff", false)) continue;
+      String value =
+          record.getBoolean("deleted", false) ? DELETED : String.valueOf(record.getValue("value"));
+      held.put(record.getString("key"), new String[] {value, record.getValue("version") + ""});
+    }
+    return held;
+  }
+
+  /** Every node holds every acknowledged write, and the same write (version) of each key. */
+  private void assertEverythingEverywhere() {
+    List<Map<String, String[]>> all = new ArrayList<>();
+    for (NodeProcess node : nodes) {
+      assertEquals(List.of(), differences(node, 10), node.id());
+      all.add(holdings(node));
+    }
+    for (String key : acked.keySet()) {
+      Set<String> versions = new HashSet<>();
+      for (Map<String, String[]> held : all) versions.add(held.get(key)[1]);
+      assertEquals(1, versions.size(), key + " at versions " + versions);
+    }
+  }
+
+  @Test
+  @Order(7)
   void aStoppedNodeCostsReadsAndWritesNoFailureAndLittleTime() throws Exception {
     NodeProcess stopped = nodes.get(2);
     stopped.pause();
@@ -411,7 +569,7 @@ class ReplicationIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void hintsOutliveASigkillOfTheNodeHoldingThem() throws Exception {
     nodes.get(2).kill();
     writeAll("s-", 1_000);
@@ -431,7 +589,7 @@ class ReplicationIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void withTwoNodesKilledWritesAnswer503InTimeAndW1StillWrites() throws Exception {
     nodes.get(1).kill();
     nodes.get(2).kill();
