@@ -19,7 +19,7 @@ import java.util.function.IntPredicate;
  * <p>Why: every query reads every vector, and with a cluster's nodes on one machine the float scan
  * is bound by memory bandwidth (100,000 x 128 floats are 51 MB, more than a 32 MB L3 cache). In 16
  * bits they take 26 MB, and three concurrent 33,000-vector scans took 0.36 ms of CPU each instead
- * of 0.71 ms (bench/README.md, "vector scan").
+ * of 0.71 ms.
  *
  * <p>The bound, in integer units (a score times {@code SCALE^2}). With {@code v} and {@code q}
  * normalised, {@code V = round(v SCALE)} and {@code Q = round(q SCALE)} are off by at most half a
