@@ -69,13 +69,6 @@ public record KnnQuery(String index, float[] vector, int k, String prefix) {
     return new KnnQuery(index, vector, k, rawPrefix == null ? "" : (String) rawPrefix);
   }
 
-  /** The body that asks a node for this query. */
-  public JsonObject toJson() {
-    JsonArray v = new JsonArray();
-    for (float f : vector) v.add(f);
-    return new JsonObject().put("index", index).put("vector", v).put("k", k).put("prefix", prefix);
-  }
-
   private static KvException invalid(String why) {
     return new KvException(ErrorCode.INVALID_REQUEST, why);
   }

@@ -2,6 +2,7 @@ package io.pxkv.node.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.pxkv.common.cluster.IndexSpec;
 import io.pxkv.common.cluster.IndexSpec.Metric;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,6 +24,45 @@ class VectorIndexTest {
     for (int dims : new int[] {1, 3, 4, 7, 130}) {
       for (Metric metric : Metric.values()) {
         check(dims, metric, new Random(dims * 31L + metric.ordinal()));
+      }
+    }
+  }
+
+  /**
+   * Vectors closer to each other than the 16-bit first pass of a cosine index can tell apart, at
+   * the largest dimension allowed and at extreme values: its error bound, not luck, keeps the
+   * answer exact (with the bound set to zero these fail).
+   */
+  @Test
+  void nearTiesAndExtremesStayExact() {
+    for (int dims : new int[] {2, 5, 128, IndexSpec.MAX_DIMS}) {
+      Random random = new Random(dims);
+      VectorIndex index = new VectorIndex(dims, Metric.COSINE);
+      Map<String, float[]> live = new HashMap<>();
+      float[] base = vector(random, dims);
+      int n = dims == IndexSpec.MAX_DIMS ? 1500 : 3000;
+      for (int i = 0; i < n; i++) {
+        float[] v = base.clone();
+        if (i % 10 == 0) {
+          v = new float[dims]; // one-hot and zero vectors: the largest and smallest rounded values
+          if (i % 20 == 0) v[random.nextInt(dims)] = i % 40 == 0 ? 1e30f : -1e-30f;
+        } else {
+          for (int d = 0; d < dims; d++) v[d] += (float) (random.nextGaussian() * 1e-5);
+        }
+        index.apply("k" + i, v, i + 1);
+        live.put("k" + i, v);
+      }
+      for (int round = 0; round < 5; round++) {
+        float[] q = base.clone();
+        for (int d = 0; d < dims; d++) q[d] += (float) (random.nextGaussian() * 1e-4);
+        int k = 1 + random.nextInt(20);
+        List<Float> expected = new ArrayList<>();
+        for (float[] v : live.values()) expected.add(index.score(q, v));
+        expected.sort(Comparator.reverseOrder());
+        assertEquals(
+            expected.subList(0, k),
+            index.nearest(q, k, "").stream().map(VectorIndex.Scored::score).toList(),
+            "dims " + dims + " k " + k);
       }
     }
   }

@@ -52,7 +52,8 @@ public final class NearestQuery {
   private Future<Buffer> nearest(ClusterView view, Buffer body) {
     KnnQuery query = KnnQuery.parse(body, view.config()::index);
     IndexSpec spec = view.config().index(query.index());
-    Buffer ask = query.toJson().toBuffer();
+    // Checked here, so every node gets the client's own body: no floats printed again.
+    Buffer ask = body;
     List<NodeClient> nodes = view.clients();
     List<Future<List<QueryHit>>> calls = new ArrayList<>(nodes.size());
     for (NodeClient node : nodes) {
