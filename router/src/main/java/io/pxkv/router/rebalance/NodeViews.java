@@ -136,8 +136,12 @@ final class NodeViews {
     JsonObject body = new JsonObject().put("router", router).put("ms", ms);
     return client(node)
         .call(null, HttpMethod.POST, "/internal/lease", JSON, body.toBuffer(), probeMs())
-        .compose(reply -> ok(node, reply, "/internal/lease"))
-        .map(reply -> new JsonObject(reply.body()));
+        .compose(
+            reply ->
+                reply.status() == 404
+                    // A node of an older version keeps no lease: it neither grants nor fences.
+                    ? Future.succeededFuture(new JsonObject().put("granted", true))
+                    : ok(node, reply, "/internal/lease").map(r -> new JsonObject(r.body())));
   }
 
   /** Gives {@code router}'s lease on {@code node} back; failures are left to the lease's end. */
