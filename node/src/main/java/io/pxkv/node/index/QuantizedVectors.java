@@ -1,5 +1,6 @@
 package io.pxkv.node.index;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,7 +35,11 @@ final class QuantizedVectors implements VectorScan {
 
   private static final int BLOCK = VectorIndex.BLOCK;
 
+  /** Spread buffers kept for reuse: as many as searches commonly run at once on a node. */
+  private static final int MAX_SPARES = 4;
+
   private final int dims;
+  private final ArrayDeque<short[][]> spares = new ArrayDeque<>();
 
   /** Dimensions taken two at a time; an odd last one is paired with a zero. */
   private final int pairs;
@@ -87,7 +92,7 @@ final class QuantizedVectors implements VectorScan {
   public List<SlotScore> best(float[] query, int k, int used, IntPredicate admits) {
     // The query's rounded pairs repeated once per vector of a block: the shape of the loop the JIT
     // vectorises (both operands read at 2b and 2b + 1).
-    short[][] spread = new short[pairs][2 * BLOCK];
+    short[][] spread = takeSpread();
     long l1 = 0;
     for (int i = 0; i < dims; i++) {
       int q = Math.round(query[i] * SCALE);
@@ -141,12 +146,31 @@ final class QuantizedVectors implements VectorScan {
       scored.add(
           new SlotScore(slot, VectorIndex.dot(query, rows[slot / BLOCK], (slot % BLOCK) * dims)));
     }
+    giveBack(spread);
     scored.sort(
         (a, b) ->
             a.score() != b.score()
                 ? Float.compare(b.score(), a.score())
                 : Integer.compare(a.slot(), b.slot()));
     return scored.subList(0, Math.min(k, scored.size()));
+  }
+
+  /**
+   * A buffer for a query's spread pairs: 256 KiB at 128 dimensions, which took a query longer to
+   * allocate and zero (about 0.1 ms) than to fill, so searches reuse a few.
+   */
+  private short[][] takeSpread() {
+    synchronized (spares) {
+      short[][] spare = spares.poll();
+      if (spare != null) return spare;
+    }
+    return new short[pairs][2 * BLOCK];
+  }
+
+  private void giveBack(short[][] spread) {
+    synchronized (spares) {
+      if (spares.size() < MAX_SPARES) spares.push(spread);
+    }
   }
 
   /**
