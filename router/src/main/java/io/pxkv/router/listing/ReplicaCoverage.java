@@ -29,8 +29,14 @@ public final class ReplicaCoverage {
   public static boolean enough(ClusterView view, Set<String> missing) {
     if (missing.isEmpty()) return true;
     if (!view.replicated() || view.moving()) return false;
-    int readQuorum = view.config().readQuorum();
-    for (List<String> set : view.replicas().replicaSets()) {
+    return enough(view.replicas().replicaSets(), view.config().readQuorum(), missing);
+  }
+
+  /**
+   * Whether every one of {@code replicaSets} has {@code readQuorum} members not in {@code missing}.
+   */
+  static boolean enough(Set<List<String>> replicaSets, int readQuorum, Set<String> missing) {
+    for (List<String> set : replicaSets) {
       int live = 0;
       for (String id : set) {
         if (!missing.contains(id)) live++;
