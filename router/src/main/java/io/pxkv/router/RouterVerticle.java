@@ -127,14 +127,14 @@ public final class RouterVerticle extends VerticleBase {
         };
     kv = new ForwardingHandler(views, config.limits(), config.timeoutMs(), ring.detector());
     Rerouting queriesRouting = new Rerouting(views, config.timeoutMs());
-    rangeQueries = new RangePage(queriesRouting);
-    nearestQueries = new NearestQuery(queriesRouting);
+    rangeQueries = new RangePage(queriesRouting, ring.detector());
+    nearestQueries = new NearestQuery(queriesRouting, ring.detector());
     status = new StatusHandler(ring::current, coordinator, ring.detector(), antiEntropyProgress);
     if (antiEntropyProgress.claim()) {
       antiEntropy = new AntiEntropy(vertx, views, ring.detector(), config, antiEntropyProgress);
       antiEntropy.start();
     }
-    backup = new ClusterBackup(views, config.limits(), config.timeoutMs());
+    backup = new ClusterBackup(views, config.limits(), config.timeoutMs(), ring.detector());
     HttpServerOptions options = ServerOptions.http(config.host(), port);
     if (config.security().tls() != null) config.security().tls().applyTo(options);
     server = vertx.createHttpServer(options).requestHandler(this::handle);

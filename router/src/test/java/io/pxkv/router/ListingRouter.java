@@ -62,7 +62,7 @@ final class ListingRouter extends VerticleBase {
           }
         };
     kv = new ForwardingHandler(views, config.limits(), config.timeoutMs());
-    backup = new ClusterBackup(views, config.limits(), config.timeoutMs());
+    backup = new ClusterBackup(views, config.limits(), config.timeoutMs(), ring.detector());
     // The router's server options (HTTP compression among them), as RouterVerticle has them.
     server =
         vertx

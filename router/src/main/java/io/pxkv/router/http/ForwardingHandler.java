@@ -73,8 +73,8 @@ public final class ForwardingHandler {
     this.rerouting = new Rerouting(views, timeoutMs);
     this.limits = limits;
     this.timeoutMs = timeoutMs;
-    this.merged = new MergedListing(rerouting, limits.maxBodyBytes());
-    this.paged = new PagedListing(rerouting);
+    this.merged = new MergedListing(rerouting, limits.maxBodyBytes(), detector);
+    this.paged = new PagedListing(rerouting, detector);
   }
 
   /** {@code /kv}: the key comes from {@code ?key=} or from the JSON body; no key lists. */

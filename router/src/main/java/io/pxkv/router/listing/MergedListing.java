@@ -1,5 +1,6 @@
 package io.pxkv.router.listing;
 
+import io.pxkv.router.cluster.FailureDetector;
 import io.pxkv.router.routing.Rerouting;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -9,14 +10,18 @@ import io.vertx.core.http.HttpServerRequest;
  * A key that sits on two nodes while keys move is listed once, and a key deleted during the move is
  * not listed at all, since its tombstone hides the older copy.
  *
- * <p>A node that cannot be reached is a 503/504 JSON error before anything is sent; a failure after
- * the head resets the connection, never a silently partial 200.
+ * <p>A node that cannot be reached is a 503/504 JSON error before anything is sent, unless keys are
+ * replicated and the other nodes hold every key at least R times ({@link ReplicaCoverage}); a
+ * failure after the head resets the connection, never a silently partial 200.
  */
 public final class MergedListing {
   private final MergedScan scan;
 
-  public MergedListing(Rerouting rerouting, long maxLineBytes) {
-    this.scan = new MergedScan(rerouting, maxLineBytes);
+  /**
+   * {@code detector}: nodes not asked while the others cover every key ({@link ReplicaCoverage}).
+   */
+  public MergedListing(Rerouting rerouting, long maxLineBytes, FailureDetector detector) {
+    this.scan = new MergedScan(rerouting, maxLineBytes, detector);
   }
 
   public void handle(HttpServerRequest request) {

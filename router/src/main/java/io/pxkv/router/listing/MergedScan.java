@@ -6,6 +6,7 @@ import io.pxkv.router.client.NodeClient;
 import io.pxkv.router.client.NodeReply;
 import io.pxkv.router.client.NodeStream;
 import io.pxkv.router.cluster.ClusterView;
+import io.pxkv.router.cluster.FailureDetector;
 import io.pxkv.router.routing.Rerouting;
 import io.pxkv.router.routing.StaleView;
 import io.vertx.core.Future;
@@ -13,7 +14,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A streamed listing of every key in the cluster, each once, in {@link
@@ -35,13 +38,15 @@ import java.util.List;
  * #LOW_WATER_BYTES}; every node is paused while the client's write queue is full. A node the merge
  * waits for is never paused, so the merge cannot stall itself.
  *
- * <p>Failures: the 200 head is written only once every node answered its scan with 200, so a node
- * that cannot be reached, or answers anything else, is a 503/504 JSON error; a {@code 409
- * stale_view} routes the whole listing again by the newer view ({@link Rerouting}). Once the head
- * is out, any failure (a node cut off, a malformed or out-of-order line, a failed read of a key
- * that left a node) resets the connection, so the client never mistakes a partial listing for a
- * complete one, and the other nodes' scans are reset too. A client that leaves resets every node's
- * scan.
+ * <p>Failures: the 200 head is written only once every node answered its scan, so a node that
+ * cannot be reached, or answers anything but 200, is a 503/504 JSON error, unless keys are
+ * replicated and the nodes that did answer hold every key at least R times ({@link
+ * ReplicaCoverage}): the listing then goes on without it. A {@code 409 stale_view} routes the whole
+ * listing again by the newer view ({@link Rerouting}). Once the head is out, a node cut off is left
+ * out the same way if the others still cover every key; any other failure (a node cut off without
+ * that cover, a malformed or out-of-order line, a failed read of a key that left a node) resets the
+ * connection, so the client never mistakes a partial listing for a complete one, and the other
+ * nodes' scans are reset too. A client that leaves resets every node's scan.
  *
  * <p>Confined to the event loop of the request.
  */
@@ -60,18 +65,24 @@ final class MergedScan {
 
   private final Rerouting rerouting;
   private final long maxLineBytes;
+  private final FailureDetector detector;
 
-  /** {@code maxLineBytes}: the longest scan line accepted from a node (a record with its value). */
-  MergedScan(Rerouting rerouting, long maxLineBytes) {
+  /**
+   * {@code maxLineBytes}: the longest scan line accepted from a node (a record with its value);
+   * {@code detector}: the nodes not asked while the others cover every key ({@link
+   * ReplicaCoverage#suspected}).
+   */
+  MergedScan(Rerouting rerouting, long maxLineBytes, FailureDetector detector) {
     this.rerouting = rerouting;
     this.maxLineBytes = maxLineBytes;
+    this.detector = detector;
   }
 
   void serve(HttpServerResponse out, ScanFormat format) {
     boolean[] gone = {false};
     out.closeHandler(v -> gone[0] = true);
     rerouting
-        .routed(MergedScan::open)
+        .routed(view -> open(view, ReplicaCoverage.suspected(view, detector)))
         .onComplete(
             ar -> {
               if (gone[0]) {
@@ -84,19 +95,28 @@ final class MergedScan {
             });
   }
 
-  /** Every node's scan, each answered 200, paused with its body unread. */
-  private record Opened(List<NodeClient> nodes, List<NodeStream> streams) {}
+  /**
+   * The scans of the nodes that answered 200, paused with their bodies unread, and the ids of the
+   * nodes left out (they could not be reached or refused: {@link ReplicaCoverage} allowed it).
+   */
+  private record Opened(
+      ClusterView view, List<NodeClient> nodes, List<NodeStream> streams, Set<String> missing) {}
 
   /**
    * Asks every node of {@code view} for its scan at once. Completes once all have answered: with
-   * their streams if every one is a 200, else failed (a {@link StaleView} if any node refused the
-   * view) with every stream that did open reset.
+   * the streams of those that answered 200 if the others may be left out ({@link ReplicaCoverage}),
+   * else failed (a {@link StaleView} if any node refused the view) with every stream that did open
+   * reset.
    */
-  private static Future<Opened> open(ClusterView view) {
+  private static Future<Opened> open(ClusterView view, Set<String> notAsked) {
     String uri = NodeScan.uri("", null, 0, view.moving() || view.replicated());
     List<NodeClient> nodes = view.clients();
     List<Future<NodeStream>> heads = new ArrayList<>(nodes.size());
     for (NodeClient node : nodes) {
+      if (notAsked.contains(node.node().id())) {
+        heads.add(Future.failedFuture(ReplicaCoverage.notAsked(node)));
+        continue;
+      }
       // Paused at once, in the callback that delivers the head: no chunk can arrive unhandled.
       heads.add(
           node.stream(view.tag(), uri)
@@ -105,35 +125,47 @@ final class MergedScan {
                     if (ar.succeeded()) ar.result().pause();
                   }));
     }
-    return Future.join(heads).transform(all -> checked(nodes, heads));
+    return Future.join(heads).transform(all -> checked(view, nodes, heads));
   }
 
-  private static Future<Opened> checked(List<NodeClient> nodes, List<Future<NodeStream>> heads) {
+  private static Future<Opened> checked(
+      ClusterView view, List<NodeClient> nodes, List<Future<NodeStream>> heads) {
+    List<NodeClient> live = new ArrayList<>(nodes.size());
     List<NodeStream> open = new ArrayList<>(nodes.size());
     List<Future<RuntimeException>> refusals = new ArrayList<>();
+    Set<String> missing = new HashSet<>();
     Throwable unreachable = null;
     for (int i = 0; i < nodes.size(); i++) {
       Future<NodeStream> head = heads.get(i);
       if (head.failed()) {
         if (unreachable == null) unreachable = head.cause();
+        missing.add(nodes.get(i).node().id());
       } else if (head.result().statusCode() == 200) {
+        live.add(nodes.get(i));
         open.add(head.result());
       } else {
         refusals.add(refusal(nodes.get(i), head.result()));
+        missing.add(nodes.get(i).node().id());
       }
     }
     if (unreachable == null && refusals.isEmpty()) {
-      return Future.succeededFuture(new Opened(nodes, open));
+      return Future.succeededFuture(new Opened(view, live, open, missing));
     }
-    open.forEach(NodeClient::discard);
     Throwable firstFailure = unreachable;
     return Future.join(refusals)
         .transform(
             done -> {
               // A stale view first: routed again, the listing may well succeed.
               for (Future<RuntimeException> r : refusals) {
-                if (r.result() instanceof StaleView stale) return Future.failedFuture(stale);
+                if (r.result() instanceof StaleView stale) {
+                  open.forEach(NodeClient::discard);
+                  return Future.failedFuture(stale);
+                }
               }
+              if (ReplicaCoverage.enough(view, missing)) {
+                return Future.succeededFuture(new Opened(view, live, open, missing));
+              }
+              open.forEach(NodeClient::discard);
               return Future.failedFuture(
                   firstFailure != null ? firstFailure : refusals.get(0).result());
             });
@@ -166,12 +198,18 @@ final class MergedScan {
   private static final class Pump {
     private final HttpServerResponse out;
     private final Rerouting rerouting;
+    private final ClusterView view;
+    private final Set<String> missing;
     private final List<NodeClient> nodes;
     private final List<NodeStream> streams;
     private final ScanFormat format;
     private final KeyMerge merge;
     private final ScanLines[] lines;
     private final boolean[] paused;
+
+    /** Lanes whose node was cut off and which the merge goes on without. */
+    private final boolean[] lost;
+
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private long pendingBytes;
     private int reading;
@@ -186,6 +224,8 @@ final class MergedScan {
         Rerouting rerouting) {
       this.out = out;
       this.rerouting = rerouting;
+      this.view = opened.view;
+      this.missing = new HashSet<>(opened.missing);
       this.nodes = opened.nodes;
       this.streams = opened.streams;
       this.format = format;
@@ -193,6 +233,7 @@ final class MergedScan {
       this.merge = new KeyMerge(n);
       this.lines = new ScanLines[n];
       this.paused = new boolean[n];
+      this.lost = new boolean[n];
       for (int i = 0; i < n; i++) {
         int lane = i;
         NodeClient node = nodes.get(i);
@@ -211,7 +252,7 @@ final class MergedScan {
         NodeStream in = streams.get(i);
         NodeClient node = nodes.get(i);
         in.handler(chunk -> received(lane, chunk));
-        in.exceptionHandler(e -> fail(node.noteFailure(e)));
+        in.exceptionHandler(e -> cutOff(lane, node.noteFailure(e)));
         in.endHandler(v -> ended(lane));
         paused[i] = true; // as open() left it
       }
@@ -219,8 +260,27 @@ final class MergedScan {
       drive();
     }
 
+    /**
+     * Node {@code lane}'s scan broke off: the merge goes on without it if the other nodes still
+     * hold every key ({@link ReplicaCoverage}), else the listing fails. The records it sent stay in
+     * the merge; a line cut in two is dropped.
+     */
+    private void cutOff(int lane, Throwable failure) {
+      if (done || lost[lane] || merge.ended(lane)) return;
+      missing.add(nodes.get(lane).node().id());
+      if (!ReplicaCoverage.enough(view, missing)) {
+        fail(failure);
+        return;
+      }
+      lost[lane] = true;
+      paused[lane] = true;
+      NodeClient.discard(streams.get(lane));
+      merge.end(lane);
+      drive();
+    }
+
     private void received(int lane, Buffer chunk) {
-      if (done) return;
+      if (done || lost[lane]) return;
       try {
         lines[lane].feed(chunk);
       } catch (RuntimeException e) {
@@ -235,7 +295,7 @@ final class MergedScan {
     }
 
     private void ended(int lane) {
-      if (done) return;
+      if (done || lost[lane]) return;
       try {
         lines[lane].end();
       } catch (RuntimeException e) {

@@ -6,6 +6,7 @@ import io.pxkv.common.kv.Cursors;
 import io.pxkv.common.kv.KvJson;
 import io.pxkv.router.client.NodeClient;
 import io.pxkv.router.cluster.ClusterView;
+import io.pxkv.router.cluster.FailureDetector;
 import io.pxkv.router.routing.Rerouting;
 import io.pxkv.router.routing.StaleView;
 import io.vertx.core.Future;
@@ -14,7 +15,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code GET /kv?prefix=&match=&start=&end=&limit=&cursor=} across the cluster ({@link
@@ -47,8 +50,10 @@ import java.util.List;
  * out): a sparse glob or a long stretch of tombstones must not hold one request for long. Redis
  * {@code SCAN MATCH} pages behave the same way.
  *
- * <p>A node that cannot be reached is a 503/504; a {@code 409 stale_view} routes the page again by
- * the newer view from the same cursor. Runs on the verticle's event loop.
+ * <p>A node that cannot be reached, or answers anything but 200, is a 503/504, unless keys are
+ * replicated and the other nodes hold every key at least R times ({@link ReplicaCoverage}): the
+ * page then goes on without it. A {@code 409 stale_view} routes the page again by the newer view
+ * from the same cursor. Runs on the verticle's event loop.
  */
 public final class PagedListing {
   /** The most records one page asks a node for in one round: the largest limit, plus one. */
@@ -58,6 +63,7 @@ public final class PagedListing {
   static final int SKIP_BUDGET = 16 * Cursors.MAX_LIMIT;
 
   private final Rerouting rerouting;
+  private final FailureDetector detector;
 
   /**
    * What a page first asks each of {@code nodes} nodes for: its even share of {@code limit + 1}
@@ -70,8 +76,12 @@ public final class PagedListing {
     return (int) Math.min((long) limit + 1, share + share / 4 + 8);
   }
 
-  public PagedListing(Rerouting rerouting) {
+  /**
+   * {@code detector}: nodes not asked while the others cover every key ({@link ReplicaCoverage}).
+   */
+  public PagedListing(Rerouting rerouting, FailureDetector detector) {
     this.rerouting = rerouting;
+    this.detector = detector;
   }
 
   public void handle(HttpServerRequest request) {
@@ -81,7 +91,10 @@ public final class PagedListing {
     String after = rawCursor == null ? null : RouterCursor.decode(rawCursor, query).after();
     HttpServerResponse response = request.response();
     rerouting
-        .routed(view -> new Fill(view, query, after, limit).run())
+        .routed(
+            view ->
+                new Fill(view, query, after, limit, ReplicaCoverage.suspected(view, detector))
+                    .run())
         .onSuccess(
             body -> response.putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(body))
         .onFailure(e -> ErrorResponses.send(response, e));
@@ -101,6 +114,11 @@ public final class PagedListing {
 
     private final KeyMerge merge;
 
+    private final Set<String> notAsked;
+
+    /** The nodes this page goes on without: they failed, and the others hold every key. */
+    private final Set<String> missing = new HashSet<>();
+
     /**
      * The keys to list so far, in order: records, and markers' keys being read ({@link
      * HandedOffKeys}; null when not live). At most {@code limit + 1}: one more than fits on the
@@ -112,9 +130,13 @@ public final class PagedListing {
     private int skipped;
     private String lastConsumed;
 
-    /** A page of {@code limit} keys of {@code query} strictly after {@code cursor} (or all). */
-    Fill(ClusterView view, ListingQuery query, String cursor, int limit) {
+    /**
+     * A page of {@code limit} keys of {@code query} strictly after {@code cursor} (or all), not
+     * asking the nodes {@code notAsked} (they are left out as if they had failed).
+     */
+    Fill(ClusterView view, ListingQuery query, String cursor, int limit, Set<String> notAsked) {
       this.view = view;
+      this.notAsked = notAsked;
       this.nodes = view.clients();
       this.query = query;
       this.nodePrefix = query.nodePrefix();
@@ -183,7 +205,15 @@ public final class PagedListing {
     private Future<Void> fetch() {
       List<Future<Void>> calls = new ArrayList<>();
       for (int i = 0; i < merge.laneCount(); i++) {
-        if (merge.waitingFor(i)) calls.add(i < nodes.size() ? fetch(i) : probe(i));
+        if (merge.waitingFor(i)) {
+          int lane = i;
+          NodeClient node = nodes.get(i % nodes.size());
+          Future<Void> call =
+              notAsked.contains(node.node().id())
+                  ? Future.failedFuture(ReplicaCoverage.notAsked(node))
+                  : i < nodes.size() ? fetch(i) : probe(i);
+          calls.add(call.recover(e -> without(lane, node, e)));
+        }
       }
       if (calls.isEmpty()) {
         return Future.failedFuture(new IllegalStateException("merge blocked on no node"));
@@ -241,6 +271,19 @@ public final class PagedListing {
       } catch (IllegalArgumentException e) {
         throw NodeScan.malformed(node, e);
       }
+    }
+
+    /**
+     * A node's batch failed: the page goes on without the node ({@code lane} ends) if the other
+     * nodes still hold every key R times ({@link ReplicaCoverage}), else the page fails. A stale
+     * view always fails it: the page is routed again.
+     */
+    private Future<Void> without(int lane, NodeClient node, Throwable failure) {
+      if (failure instanceof StaleView) return Future.failedFuture(failure);
+      missing.add(node.node().id());
+      if (!ReplicaCoverage.enough(view, missing)) return Future.failedFuture(failure);
+      merge.end(lane);
+      return Future.succeededFuture();
     }
 
     /** Succeeds if every call did; else a stale view first (routed again), else the first error. */

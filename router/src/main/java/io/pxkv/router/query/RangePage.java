@@ -9,6 +9,8 @@ import io.pxkv.common.kv.KvJson;
 import io.pxkv.common.query.IndexQuery;
 import io.pxkv.router.client.NodeClient;
 import io.pxkv.router.cluster.ClusterView;
+import io.pxkv.router.cluster.FailureDetector;
+import io.pxkv.router.listing.ReplicaCoverage;
 import io.pxkv.router.routing.Rerouting;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -19,6 +21,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code GET /query?index=NAME&min=&max=} / {@code &eq=} / {@code &prefix=}, with {@code limit} and
@@ -31,8 +34,11 @@ import java.util.List;
  * pairs of that node, so every page moves on. The page is the first {@code limit} pairs taken; the
  * cursor is the position of the last of them, given whenever a node had more or pairs were left
  * over. While keys move, a pair of a key that may sit on several nodes is read on all of them and
- * listed only from the one with its newest write ({@link NodeHits#current}); such a page may come
- * out short, but its cursor goes on from where it stopped.
+ * listed only from the one with its newest write; with replicas, a pair fewer than N - W + 1
+ * replicas sent (one of them down or stale) is read on its replicas the same way ({@link
+ * NodeHits#current}). Such a page may come out short, but its cursor goes on from where it stopped.
+ * With replicas, a node that cannot be reached is left out while the others hold every key at least
+ * R times ({@link NodeHits#covered}).
  *
  * <p>Bad parameters are {@code 400}; an index being built is {@code 503 index_building} (the nodes
  * say so); a node that cannot be reached is 503/504; a {@code 409 stale_view} routes the page again
@@ -40,9 +46,15 @@ import java.util.List;
  */
 public final class RangePage {
   private final Rerouting rerouting;
+  private final FailureDetector detector;
 
-  public RangePage(Rerouting rerouting) {
+  /**
+   * {@code detector}: nodes not asked while the others hold every key R times ({@link
+   * ReplicaCoverage#suspected}).
+   */
+  public RangePage(Rerouting rerouting, FailureDetector detector) {
     this.rerouting = rerouting;
+    this.detector = detector;
   }
 
   public void handle(HttpServerRequest request) {
@@ -65,7 +77,12 @@ public final class RangePage {
     String uri = uri(query, cursor, limit + 1);
     List<NodeClient> nodes = view.clients();
     List<Future<Answer>> calls = new ArrayList<>(nodes.size());
+    Set<String> notAsked = ReplicaCoverage.suspected(view, detector);
     for (NodeClient node : nodes) {
+      if (notAsked.contains(node.node().id())) {
+        calls.add(Future.failedFuture(ReplicaCoverage.notAsked(node)));
+        continue;
+      }
       calls.add(
           node.call(view.tag(), HttpMethod.GET, uri, null, null)
               .map(
@@ -74,18 +91,22 @@ public final class RangePage {
                     return new Answer(hits, hits.size() > limit);
                   }));
     }
-    return NodeHits.all(calls).compose(answers -> merge(view, query, answers, limit));
+    return NodeHits.covered(view, nodes, calls)
+        .compose(answers -> merge(view, query, answers, limit));
   }
 
   /** One node's page: its hits and whether it may hold more after them. */
   private record Answer(List<QueryHit> hits, boolean more) {}
 
   private static Future<Buffer> merge(
-      ClusterView view, IndexQuery query, List<Answer> answers, int limit) {
+      ClusterView view, IndexQuery query, NodeHits.Answers<Answer> answers, int limit) {
     QueryHit bound = null;
     boolean anyMore = false;
     List<QueryHit> all = new ArrayList<>();
-    for (Answer a : answers) {
+    List<List<QueryHit>> sentBy = new ArrayList<>();
+    for (Answer a : answers.answers()) {
+      if (a == null) continue; // a node left out (NodeHits#covered)
+      sentBy.add(a.hits());
       all.addAll(a.hits());
       if (a.more() && !a.hits().isEmpty()) {
         anyMore = true;
@@ -113,7 +134,8 @@ public final class RangePage {
     }
     QueryHit last = taken.isEmpty() ? null : taken.get(taken.size() - 1);
     boolean more = (anyMore || leftOver) && last != null;
-    return NodeHits.current(view, NodeHits.newestPerKey(taken))
+    return NodeHits.current(
+            view, NodeHits.newestPerKey(taken), NodeHits.sent(sentBy), answers.missing())
         .map(hits -> body(hits, more ? new QueryCursor(last.at(), last.key(), query) : null));
   }
 

@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * checked against a simple model after every step:
  *
  * <ul>
- *   <li>while a quorum of nodes runs, no write, delete or read fails;
+ *   <li>while a quorum of nodes runs, no write, delete, read or listing fails;
+ *   <li>a listing ({@code GET /kv}, or its pages) lists each key once, as a read of it may be, and
+ *       no deleted key;
  *   <li>a read returns the last acknowledged write of the key, or one of the writes after it that
  *       ended in a 503 (which may or may not have been stored): never an older one, so no
  *       acknowledged write is lost;
@@ -104,6 +106,7 @@ class ReplicationModelIT {
     Map<String, Expect> model = new HashMap<>();
     List<String> log = new ArrayList<>();
     int reads = 0;
+    int listings = 0;
     int writes = 0;
     int events = 0;
     for (int step = 0; step < steps; step++) {
@@ -148,6 +151,14 @@ class ReplicationModelIT {
         } else {
           throw new AssertionError(
               where + "DELETE " + key + " with " + up + " up: " + r + " " + log);
+        }
+      } else if (dice < 60) {
+        listings++;
+        String path = listings % 2 == 0 ? "/kv" : "/kv?limit=7";
+        String wrong = listingDisagrees(port, path, model);
+        if (wrong != null && !(wrong.startsWith("status 503") && !quorum)) {
+          throw new AssertionError(
+              where + "GET " + path + " with " + up + " up: " + wrong + "; events " + log);
         }
       } else {
         reads++;
@@ -222,6 +233,8 @@ class ReplicationModelIT {
             + " writes, "
             + reads
             + " reads, "
+            + listings
+            + " listings, "
             + events
             + " node events, replicas equal "
             + convergedMs
@@ -230,6 +243,66 @@ class ReplicationModelIT {
   }
 
   /** Whether a read's answer is the key's last acknowledged write, or one in doubt after it. */
+  /**
+   * What is wrong with the listing {@code path} ({@code GET /kv}, or its pages followed to the end)
+   * against the model, or null: every key once, each as a read of it may be, no key the model says
+   * is deleted (and none it never wrote).
+   */
+  private String listingDisagrees(int port, String path, Map<String, Expect> model) {
+    Map<String, String> listed = new HashMap<>();
+    if (path.equals("/kv")) {
+      Http.Reply r = http.send("GET", port, path, null);
+      if (r.status() != 200) return "status " + r.status() + " " + r;
+      JsonObject all = new JsonObject(r.body());
+      for (String k : all.fieldNames()) listed.put(k, all.getString(k));
+    } else {
+      String cursor = null;
+      do {
+        Http.Reply r =
+            http.send(
+                "GET",
+                port,
+                path
+                    + (cursor == null
+                        ? ""
+                        : "&cursor="
+                            + java.net.URLEncoder.encode(
+                                cursor, java.nio.charset.StandardCharsets.UTF_8)),
+                null);
+        if (r.status() != 200) return "status " + r.status() + " " + r;
+        JsonObject page = new JsonObject(r.body());
+        for (Object o : page.getJsonArray("items")) {
+          JsonObject item = (JsonObject) o;
+          if (listed.put(item.getString("key"), item.getString("value")) != null) {
+            return "listed twice: " + item;
+          }
+        }
+        cursor = page.getString("cursor");
+      } while (cursor != null);
+    }
+    for (String k : listed.keySet()) {
+      if (!model.containsKey(k)) return "a key never written: " + k;
+    }
+    for (Map.Entry<String, Expect> entry : model.entrySet()) {
+      Expect e = entry.getValue();
+      String seen = listed.get(entry.getKey());
+      boolean ok =
+          seen == null
+              ? e.acked == null || e.maybe.contains(DELETED)
+              : seen.equals(e.acked) || e.maybe.contains(seen);
+      if (!ok) {
+        return entry.getKey()
+            + " listed as "
+            + seen
+            + ", expected "
+            + e.acked
+            + " or one of "
+            + e.maybe;
+      }
+    }
+    return null;
+  }
+
   private static boolean agrees(Http.Reply r, Expect e) {
     if (r.status() != 200 && r.status() != 404) return false;
     String seen = r.status() == 200 ? new JsonObject(r.body()).getString("value") : null;
