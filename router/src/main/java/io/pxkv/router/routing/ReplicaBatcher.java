@@ -34,9 +34,12 @@ import java.util.Objects;
  * the others. Confined to one event loop.
  */
 final class ReplicaBatcher {
-  /** Sends one body of records to the node, tagged with the view it was routed by. */
+  /**
+   * Sends one body of records to the node, tagged with the view it was routed by, answered within
+   * {@code deadlineMs}.
+   */
   interface Sender {
-    Future<NodeReply> call(ViewTag tag, Buffer records);
+    Future<NodeReply> call(ViewTag tag, Buffer records, long deadlineMs);
   }
 
   /** A record the node answered with other than 200: its answer, unchanged. */
@@ -55,15 +58,21 @@ final class ReplicaBatcher {
   private record Pending(Buffer record, Promise<JsonObject> result) {}
 
   private final Context context;
+  private final long timeoutMs;
   private final Sender sender;
   private List<Pending> pending; // null when nothing waits
   private ViewTag pendingTag; // the view the pending records were routed by
   private Buffer batch; // the pending records, one after another
+  private long oldestNanos; // when the first of pending came
   private int inFlight;
 
-  /** {@code context}: the event loop it serves (null: each record goes at once, alone). */
-  ReplicaBatcher(Context context, Sender sender) {
+  /**
+   * {@code context}: the event loop it serves (null: each record goes at once, alone); {@code
+   * timeoutMs}: a record's deadline, which runs from when it came, so time spent gathering counts.
+   */
+  ReplicaBatcher(Context context, long timeoutMs, Sender sender) {
     this.context = context;
+    this.timeoutMs = timeoutMs;
     this.sender = sender;
   }
 
@@ -78,6 +87,7 @@ final class ReplicaBatcher {
       pending = new ArrayList<>();
       pendingTag = tag;
       batch = Buffer.buffer(1024);
+      oldestNanos = System.nanoTime();
       if (inFlight == 0 && context != null) {
         context.runOnContext(v -> sendIfIdle()); // after this turn's writes: the batch is complete
       }
@@ -101,18 +111,22 @@ final class ReplicaBatcher {
     batch = null;
     pendingTag = null;
     if (records == null) return; // sent already
+    // What is left of the oldest record's deadline.
+    long deadlineMs = Math.max(1, timeoutMs - (System.nanoTime() - oldestNanos) / 1_000_000);
+    long sentNanos = System.nanoTime();
     inFlight++;
     sender
-        .call(tag, body)
+        .call(tag, body, deadlineMs)
         .onComplete(
             ar -> {
               inFlight--;
               if (inFlight == 0) send(); // what gathered meanwhile goes now
-              answer(tag, records, ar);
+              long leftMs = deadlineMs - (System.nanoTime() - sentNanos) / 1_000_000;
+              answer(tag, records, ar, leftMs);
             });
   }
 
-  private void answer(ViewTag tag, List<Pending> records, AsyncResult<NodeReply> ar) {
+  private void answer(ViewTag tag, List<Pending> records, AsyncResult<NodeReply> ar, long leftMs) {
     if (ar.failed()) {
       records.forEach(r -> r.result.fail(ar.cause()));
       return;
@@ -135,7 +149,9 @@ final class ReplicaBatcher {
       }
     } else if (records.size() > 1 && reply.status() / 100 == 4 && reply.status() != 409) {
       for (Pending r : records) {
-        sender.call(tag, r.record).onComplete(one -> answer(tag, List.of(r), one));
+        sender
+            .call(tag, r.record, Math.max(1, leftMs))
+            .onComplete(one -> answer(tag, List.of(r), one, 0));
       }
     } else {
       records.forEach(r -> r.result.fail(new Refused(reply)));

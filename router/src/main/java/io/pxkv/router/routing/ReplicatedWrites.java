@@ -211,13 +211,15 @@ public final class ReplicatedWrites {
       b =
           new ReplicaBatcher(
               Vertx.currentContext(),
-              (tag, records) ->
+              node.timeoutMs(),
+              (tag, records, deadlineMs) ->
                   node.call(
                       tag,
                       HttpMethod.POST,
                       "/internal/replicate",
                       RecordBatch.CONTENT_TYPE,
-                      records));
+                      records,
+                      deadlineMs));
       batchers.put(node, b);
     }
     return b;

@@ -26,17 +26,19 @@ import org.junit.jupiter.api.Test;
 /**
  * ReplicaBatcher against a node that answers when the test says: the records of one event-loop turn
  * go as one request, in order, and each gets its own result; records that come while a batch is in
- * flight go together once it is answered; a failed call fails each record; a 4xx to several records
- * sends each again alone, a stale view does not; records of another view go apart.
+ * flight go together once it is answered, with what is left of the oldest one's deadline; a failed
+ * call fails each record; a 4xx to several records sends each again alone, a stale view does not;
+ * records of another view go apart.
  */
 class ReplicaBatcherTest {
   private static final ViewTag TAG = new ViewTag("c", 1);
+  private static final long TIMEOUT_MS = 5_000;
 
   private final Vertx vertx = Vertx.vertx();
   private final Context context = vertx.getOrCreateContext();
 
   /** A call the batcher made, answered by the test. */
-  private record Call(ViewTag tag, Buffer body, Promise<NodeReply> reply) {
+  private record Call(ViewTag tag, Buffer body, long deadlineMs, Promise<NodeReply> reply) {
     List<String> keys() {
       return RecordBatch.decode(body).stream().map(RecordBatch.Entry::key).toList();
     }
@@ -46,8 +48,9 @@ class ReplicaBatcherTest {
   private final ReplicaBatcher batcher =
       new ReplicaBatcher(
           context,
-          (tag, body) -> {
-            Call c = new Call(tag, body, Promise.promise());
+          TIMEOUT_MS,
+          (tag, body, deadlineMs) -> {
+            Call c = new Call(tag, body, deadlineMs, Promise.promise());
             calls.add(c);
             return c.reply.future();
           });
@@ -141,6 +144,19 @@ class ReplicaBatcherTest {
     assertEquals(List.of("b", "c", "d"), calls.get(1).keys());
     answer(calls.get(1), results(List.of("b", "c", "d")));
     assertEquals("d", result(later.get(2)).getString("key"));
+  }
+
+  @Test
+  void aBatchGetsWhatIsLeftOfItsOldestRecordsDeadline() throws Exception {
+    submit(TAG, "a");
+    assertTrue(calls.get(0).deadlineMs() <= TIMEOUT_MS && calls.get(0).deadlineMs() > 4_000);
+    submit(TAG, "b");
+    Thread.sleep(300);
+    submit(TAG, "c");
+    answer(calls.get(0), results(List.of("a")));
+    assertEquals(List.of("b", "c"), calls.get(1).keys());
+    long left = calls.get(1).deadlineMs();
+    assertTrue(left <= TIMEOUT_MS - 300 && left > 0, "deadline " + left);
   }
 
   @Test
