@@ -12,6 +12,7 @@ import io.pxkv.bench.scenarios.NodeScenario;
 import io.pxkv.bench.scenarios.QueryKnnScenario;
 import io.pxkv.bench.scenarios.QueryMatchScenario;
 import io.pxkv.bench.scenarios.QueryRangeScenario;
+import io.pxkv.bench.scenarios.ReplicationScenario;
 import io.pxkv.bench.scenarios.RestartTimeScenario;
 import io.pxkv.bench.scenarios.RouterClientScenario;
 import io.pxkv.bench.scenarios.RouterMetricsScenario;
@@ -43,6 +44,7 @@ public final class Catalog {
         new RouterClientScenario(),
         new RouterMetricsScenario(),
         new RouterTlsScenario(),
+        new ReplicationScenario(),
         new FsyncModesScenario(),
         new RestartTimeScenario(),
         new KeyDirectoryScenario(),

@@ -11,6 +11,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,11 +24,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * value), with a bounded number of calls in flight, and fails loudly if any write is refused.
  *
  * <p>{@code java -cp bench.jar io.pxkv.bench.baseline.Preload --url http://127.0.0.1:P [--api
- * kv|webdis] [--keys 10000] [--concurrency 32]}
+ * kv|webdis|etcd] [--keys 10000] [--concurrency 32]}
  *
  * <p>{@code kv} sends {@code PUT /kv/bench-i} with the bare JSON value as body (the px-kvstore
- * API); {@code webdis} sends {@code PUT /SET/bench-i} with the same bytes as body. The harness
- * calls {@link #write} in its own process.
+ * API); {@code webdis} sends {@code PUT /SET/bench-i} with the same bytes as body; {@code etcd}
+ * sends {@code POST /v3/kv/put} with the key and the same bytes base64-encoded in a JSON body (its
+ * HTTP gateway). The harness calls {@link #write} in its own process.
  */
 public final class Preload {
   private Preload() {}
@@ -36,11 +39,21 @@ public final class Preload {
     return "{\"n\":" + i + ",\"s\":\"bench-value\"}";
   }
 
+  /** The body of etcd's {@code /v3/kv/put}: key and value base64-encoded, as its gateway wants. */
+  static String etcdPut(String key, String value) {
+    Base64.Encoder b64 = Base64.getEncoder();
+    return "{\"key\":\""
+        + b64.encodeToString(key.getBytes(StandardCharsets.UTF_8))
+        + "\",\"value\":\""
+        + b64.encodeToString(value.getBytes(StandardCharsets.UTF_8))
+        + "\"}";
+  }
+
   public static void main(String[] argv) throws InterruptedException {
     Flags flags =
         new Flags("Preload")
             .option("url", null, "the server to write to")
-            .option("api", "kv", "kv or webdis")
+            .option("api", "kv", "kv, webdis or etcd")
             .option("keys", "10000", "how many keys")
             .option("concurrency", "32", "requests in flight")
             .option("timeout-seconds", "120", "how long the whole load may take");
@@ -55,7 +68,7 @@ public final class Preload {
         return;
       }
       url = URI.create(flags.string("url"));
-      api = flags.choice("api", List.of("kv", "webdis"));
+      api = flags.choice("api", List.of("kv", "webdis", "etcd"));
       keys = flags.integer("keys", 0, Integer.MAX_VALUE);
       concurrency = flags.integer("concurrency", 1, Integer.MAX_VALUE);
       timeoutSeconds = flags.integer("timeout-seconds", 1, Integer.MAX_VALUE);
@@ -106,16 +119,19 @@ public final class Preload {
           if (i >= keys) {
             return;
           }
-          String uri = api.equals("kv") ? "/kv/bench-" + i : "/SET/bench-" + i;
+          boolean etcd = api.equals("etcd");
+          String uri =
+              etcd ? "/v3/kv/put" : api.equals("kv") ? "/kv/bench-" + i : "/SET/bench-" + i;
+          String payload = etcd ? etcdPut("bench-" + i, value(i)) : value(i);
           RequestOptions options =
               new RequestOptions()
-                  .setMethod(HttpMethod.PUT)
+                  .setMethod(etcd ? HttpMethod.POST : HttpMethod.PUT)
                   .setURI(uri)
                   .setIdleTimeout(10_000)
                   .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
           client
               .request(options)
-              .compose(req -> req.send(Buffer.buffer(value(i))))
+              .compose(req -> req.send(Buffer.buffer(payload)))
               .compose(
                   resp ->
                       resp.body()

@@ -10,7 +10,12 @@ public enum Api {
   /** {@code GET /kv?key=bench-N}, {@code PUT /kv/bench-N} with a small JSON body. */
   KV("get-kv.lua", "put-kv.lua", "kv"),
   /** webdis: {@code GET /GET/bench-N}, {@code PUT /SET/bench-N} with the same JSON bytes. */
-  WEBDIS("get-webdis.lua", "put-webdis.lua", "webdis");
+  WEBDIS("get-webdis.lua", "put-webdis.lua", "webdis"),
+  /**
+   * etcd's HTTP gateway: {@code POST /v3/kv/range} and {@code POST /v3/kv/put} with the key and the
+   * same JSON value bytes base64-encoded in a JSON body.
+   */
+  ETCD("get-etcd.lua", "put-etcd.lua", "etcd");
 
   private final String getScript;
   private final String putScript;

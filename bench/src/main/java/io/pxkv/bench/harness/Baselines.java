@@ -3,16 +3,19 @@ package io.pxkv.bench.harness;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The baselines px-kvstore is measured against, each started on a free loopback port: {@code
  * BareServer} (one Vert.x hop's ceiling), {@code BareProxy} in front of one (one forwarding hop's
- * honest minimum), and webdis over redis-server (an off-the-shelf HTTP key-value front end). The
- * Java ones run from the bench jar with the same JVM options as px-kvstore.
+ * honest minimum), webdis over redis-server (an off-the-shelf HTTP key-value front end) and an etcd
+ * cluster (a replicated, durable one). The Java ones run from the bench jar with the same JVM
+ * options as px-kvstore.
  */
 public final class Baselines {
   private final Bench bench;
@@ -126,6 +129,86 @@ public final class Baselines {
       throw new BenchException("redis-server exited: " + redisProcess.lastLogLine());
     }
     return server;
+  }
+
+  /**
+   * An etcd cluster of {@code members} members on loopback (each its own client and peer port and
+   * data folder, default durability: every write in the WAL fsynced before its answer), ready when
+   * every member's {@code /health} says so. Returns the members, the one leading the raft group
+   * first: a client pointed at it pays no forwarding hop, the best case for etcd.
+   */
+  public List<Server> etcdCluster(String name, int members) {
+    Settings s = bench.settings();
+    String exe = Tool.ETCD.find(s.searchPath()).toString();
+    int[] client = new int[members];
+    int[] peer = new int[members];
+    List<String> initial = new ArrayList<>();
+    for (int i = 0; i < members; i++) {
+      client[i] = bench.freePort();
+      peer[i] = bench.freePort();
+      initial.add(name + "-" + (i + 1) + "=http://127.0.0.1:" + peer[i]);
+    }
+    List<Server> servers = new ArrayList<>();
+    for (int i = 0; i < members; i++) {
+      String member = name + "-" + (i + 1);
+      Path dir = bench.temp().resolve(member);
+      createDirectories(dir);
+      String clientUrl = "http://127.0.0.1:" + client[i];
+      String peerUrl = "http://127.0.0.1:" + peer[i];
+      ManagedProcess p =
+          bench.start(
+              member,
+              List.of(
+                  exe,
+                  "--name",
+                  member,
+                  "--data-dir",
+                  dir.toString(),
+                  "--listen-client-urls",
+                  clientUrl,
+                  "--advertise-client-urls",
+                  clientUrl,
+                  "--listen-peer-urls",
+                  peerUrl,
+                  "--initial-advertise-peer-urls",
+                  peerUrl,
+                  "--initial-cluster",
+                  String.join(",", initial),
+                  "--initial-cluster-token",
+                  name,
+                  "--initial-cluster-state",
+                  "new",
+                  "--logger",
+                  "zap",
+                  "--log-outputs",
+                  "stderr",
+                  "--log-level",
+                  "warn"));
+      servers.add(new Server(member, client[i], p, Api.ETCD));
+    }
+    for (Server m : servers) {
+      bench.awaitReady(m.process(), m.url() + "/health", "\"health\":\"true\"");
+    }
+    for (Server m : servers) {
+      JsonObject status =
+          bench
+              .http()
+              .postJson(
+                  m.url() + "/v3/maintenance/status",
+                  "{}".getBytes(StandardCharsets.UTF_8),
+                  "application/json",
+                  Duration.ofSeconds(5));
+      Object self = status.getJsonObject("header", new JsonObject()).getValue("member_id");
+      Object leader = status.getValue("leader");
+      if (self != null && String.valueOf(self).equals(String.valueOf(leader))) {
+        Log.info(name + ": " + m.name() + " leads");
+        List<Server> ordered = new ArrayList<>(List.of(m));
+        servers.stream().filter(x -> x != m).forEach(ordered::add);
+        return ordered;
+      }
+    }
+    Log.info(name + ": no member said it leads");
+    return servers;
   }
 
   private List<String> java(String mainClass, String... args) {

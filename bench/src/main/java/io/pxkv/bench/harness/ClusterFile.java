@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Writes a router's cluster file: nodes {@code node-1 .. node-N} at the given servers, 128 virtual
- * nodes each. The file is written beside its place and moved over it, so a router watching it never
- * reads half a file.
+ * nodes each, and the replication settings when a scenario names them. The file is written beside
+ * its place and moved over it, so a router watching it never reads half a file.
  */
 public final class ClusterFile {
   public static final int VIRTUAL_NODES = 128;
@@ -22,9 +22,34 @@ public final class ClusterFile {
     return "node-" + i;
   }
 
+  /**
+   * A cluster file's {@code replicas}, {@code writeQuorum} and {@code readQuorum}: copies of each
+   * key and how many of them a write and a read wait for.
+   */
+  public record Replicas(int replicas, int writeQuorum, int readQuorum) {
+    /** What the description shows: {@code N=3, W=2, R=2}. */
+    public String describe() {
+      return "N=" + replicas + ", W=" + writeQuorum + ", R=" + readQuorum;
+    }
+  }
+
   public static String json(List<Server> nodes) {
-    StringBuilder out =
-        new StringBuilder("{\n  \"virtualNodes\": " + VIRTUAL_NODES + ",\n  \"nodes\": [\n");
+    return json(nodes, null);
+  }
+
+  /** The file for {@code nodes}, with {@code replicas} written out unless null. */
+  public static String json(List<Server> nodes, Replicas replicas) {
+    StringBuilder out = new StringBuilder("{\n  \"virtualNodes\": " + VIRTUAL_NODES + ",\n");
+    if (replicas != null) {
+      out.append("  \"replicas\": ")
+          .append(replicas.replicas())
+          .append(", \"writeQuorum\": ")
+          .append(replicas.writeQuorum())
+          .append(", \"readQuorum\": ")
+          .append(replicas.readQuorum())
+          .append(",\n");
+    }
+    out.append("  \"nodes\": [\n");
     for (int i = 0; i < nodes.size(); i++) {
       out.append("    {\"id\": \"")
           .append(nodeId(i + 1))
@@ -38,9 +63,14 @@ public final class ClusterFile {
 
   /** Writes {@code nodes} to {@code file}, atomically. */
   public static void write(Path file, List<Server> nodes) {
+    write(file, nodes, null);
+  }
+
+  /** Writes {@code nodes} and {@code replicas} (left out if null) to {@code file}, atomically. */
+  public static void write(Path file, List<Server> nodes, Replicas replicas) {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
-      Files.writeString(tmp, json(nodes));
+      Files.writeString(tmp, json(nodes, replicas));
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -73,6 +73,21 @@ public final class ManagedProcess {
     return Duration.ofNanos(System.nanoTime() - t0);
   }
 
+  /**
+   * Sends SIGKILL (a crash: no shutdown hook, nothing flushed) and waits up to 10 s for the exit;
+   * returns how long it took.
+   */
+  public Duration kill() {
+    long t0 = System.nanoTime();
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return Duration.ofNanos(System.nanoTime() - t0);
+  }
+
   /** The last line of its log that is not a stack frame: why it stopped, usually. */
   public String lastLogLine() {
     try {

@@ -65,6 +65,30 @@ public final class Pxkv {
   }
 
   /**
+   * {@code count} nodes run from the launcher jar {@code jar} with the cache-on node's cache and
+   * {@code nodeFlags}, all of them in a cluster file asking for {@code replicas} (left out if null:
+   * the single-copy default), and a router from the same jar with default options in front.
+   */
+  public Cluster cluster(
+      String name, int count, ClusterFile.Replicas replicas, List<String> nodeFlags, Path jar) {
+    List<Server> nodes = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      String node = name + "-node-" + i;
+      List<String> flags =
+          new ArrayList<>(List.of("--cache-bytes", Long.toString(bench.settings().cacheBytes())));
+      flags.addAll(nodeFlags);
+      nodes.add(
+          startNode(
+              node, ClusterFile.nodeId(i), bench.temp().resolve("data").resolve(node), flags, jar));
+    }
+    Path file = bench.temp().resolve(name + "-cluster.json");
+    ClusterFile.write(file, nodes, replicas);
+    copy(file, bench.results().resolve(name + "-cluster.json"));
+    Server router = router(name, RouterOptions.of(file), jar);
+    return new Cluster(nodes, router, file);
+  }
+
+  /**
    * Like {@link #cluster} with TLS on both hops: each node serves HTTPS with {@code certs}' pair
    * and is named {@code https://} in the cluster file, the router serves HTTPS with the same pair
    * and trusts the CA for its nodes. Ready when each prints its listening line (the harness's own
@@ -102,8 +126,14 @@ public final class Pxkv {
 
   /** A router with {@code options}. */
   public Server router(String name, RouterOptions options) {
+    return router(name, options, bench.settings().pxkvJar());
+  }
+
+  /** A router with {@code options}, run from the launcher jar {@code jar}. */
+  public Server router(String name, RouterOptions options, Path jar) {
     int port = bench.freePort();
-    List<String> c = launcher("router", "--host", "127.0.0.1", "--port", Integer.toString(port));
+    List<String> c =
+        launcher(jar, "router", "--host", "127.0.0.1", "--port", Integer.toString(port));
     c.addAll(options.args());
     ManagedProcess p = bench.start(name, c);
     Server s = new Server(name, port, p, Api.KV);
@@ -161,9 +191,13 @@ public final class Pxkv {
   }
 
   private Server startNode(String name, String id, Path dir, List<String> flags) {
+    return startNode(name, id, dir, flags, bench.settings().pxkvJar());
+  }
+
+  private Server startNode(String name, String id, Path dir, List<String> flags, Path jar) {
     int port = bench.freePort();
     Baselines.createDirectories(dir);
-    ManagedProcess p = bench.start(name, nodeCommand(id, port, dir, flags));
+    ManagedProcess p = bench.start(name, nodeCommand(id, port, dir, flags, jar));
     Server s = new Server(name, port, p, Api.KV);
     bench.awaitReady(p, s.url() + "/health", null);
     return s;

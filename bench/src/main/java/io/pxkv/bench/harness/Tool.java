@@ -35,6 +35,14 @@ public record Tool(
           List.of("dpkg-query", "-W", "-f", "${Version}", "webdis"),
           Pattern.compile("^(\\S+)$"));
 
+  /** etcd (a member of an etcd cluster); Debian names its package etcd-server. */
+  public static final Tool ETCD =
+      new Tool(
+          "etcd",
+          "etcd-server",
+          List.of("{exe}", "--version"),
+          Pattern.compile("etcd Version: (\\S+)"));
+
   @Override
   public String name() {
     return executable;

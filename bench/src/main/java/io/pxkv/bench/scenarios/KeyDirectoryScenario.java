@@ -8,6 +8,7 @@ import io.pxkv.bench.harness.Commands;
 import io.pxkv.bench.harness.Load;
 import io.pxkv.bench.harness.Param;
 import io.pxkv.bench.harness.Pxkv;
+import io.pxkv.bench.harness.PxkvBuild;
 import io.pxkv.bench.harness.PxkvJar;
 import io.pxkv.bench.harness.Requirement;
 import io.pxkv.bench.harness.Scenario;
@@ -18,7 +19,6 @@ import io.pxkv.bench.report.Goal;
 import io.pxkv.bench.report.Ref;
 import io.pxkv.bench.report.Target;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -127,7 +126,7 @@ public final class KeyDirectoryScenario extends Scenario {
   public void run(Bench bench) throws IOException {
     int keys = bench.param(KEYS);
     Map<String, Path> jars = new LinkedHashMap<>();
-    jars.put(BEFORE, baseJar(bench, bench.param(BASE)));
+    jars.put(BEFORE, PxkvBuild.launcherJar(bench, "keydir-base", bench.param(BASE)));
     jars.put(NOW, bench.settings().pxkvJar());
     double keyBytes = 0;
     for (int i = 0; i < keys; i++) keyBytes += ("bench-" + i).length();
@@ -215,68 +214,5 @@ public final class KeyDirectoryScenario extends Scenario {
 
   private static String shorten(String s) {
     return s == null ? "(did not run)" : s.length() > 300 ? s.substring(0, 300) + "..." : s;
-  }
-
-  /**
-   * The launcher jar of commit {@code base}: its sources from {@code git archive}, built with Maven
-   * into {@code bench/target/keydir-base-BASE/} once and kept there for later runs.
-   */
-  private static Path baseJar(Bench bench, String base) throws IOException {
-    Path root = bench.settings().root();
-    Path src = root.resolve("bench").resolve("target").resolve("keydir-base-" + base);
-    Path jar = src.resolve("launcher").resolve("target").resolve("px-kvstore.jar");
-    if (Files.isRegularFile(jar)) return jar;
-    Files.createDirectories(src);
-    Path log = bench.results().resolve("keydir-base-build.log");
-    bench.log("building px-kvstore at " + base + " into " + src + " (log " + log + ")");
-    run(
-        List.of(
-            "sh",
-            "-c",
-            "git -C \"$1\" archive --format=tar \"$2\" | tar -x -C \"$3\"",
-            "sh",
-            root.toString(),
-            base,
-            src.toString()),
-        root,
-        log,
-        "git archive " + base);
-    List<String> mvn =
-        new ArrayList<>(List.of("mvn", "-B", "-ntp", "-q", "-DskipTests", "-Dspotless.check.skip"));
-    mvn.addAll(List.of("-pl", "launcher", "-am", "package"));
-    List<String> offline = new ArrayList<>(mvn);
-    offline.add(1, "-o");
-    try {
-      run(offline, src, log, "mvn package (offline) at " + base);
-    } catch (BenchException e) {
-      run(mvn, src, log, "mvn package at " + base);
-    }
-    if (!Files.isRegularFile(jar))
-      throw new BenchException("no jar at " + jar + " after the build");
-    return jar;
-  }
-
-  private static void run(List<String> command, Path dir, Path log, String what) {
-    try {
-      Process p =
-          new ProcessBuilder(command)
-              .directory(dir.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .start();
-      p.getOutputStream().close();
-      if (!p.waitFor(20, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        throw new BenchException(what + " took over 20 minutes");
-      }
-      if (p.exitValue() != 0) {
-        throw new BenchException(what + " failed (exit " + p.exitValue() + "), see " + log);
-      }
-    } catch (IOException e) {
-      throw new BenchException(what + " could not run: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new BenchException("interrupted: " + what, e);
-    }
   }
 }

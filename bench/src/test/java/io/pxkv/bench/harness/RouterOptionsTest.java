@@ -1,7 +1,10 @@
 package io.pxkv.bench.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.pxkv.common.cluster.ClusterConfig;
+import io.pxkv.common.cluster.Replication;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,5 +48,31 @@ class RouterOptionsTest {
     assertEquals(
         "http://127.0.0.1:9002", json.getJsonArray("nodes").getJsonObject(1).getString("url"));
     assertEquals(List.of(file), Files.list(dir).toList());
+  }
+
+  @Test
+  void replicasGoIntoTheFileOnlyWhenNamedAndTheProductReadsThem() {
+    List<Server> nodes =
+        List.of(
+            new Server("a", 9001, null, Api.KV),
+            new Server("b", 9002, null, Api.KV),
+            new Server("c", 9003, null, Api.KV));
+    String plain = ClusterFile.json(nodes);
+    assertFalse(plain.contains("replicas"), plain);
+    assertEquals(1, ClusterConfig.fromJson(plain, "plain").replication().copies(3));
+
+    Replication three =
+        ClusterConfig.fromJson(ClusterFile.json(nodes, new ClusterFile.Replicas(3, 2, 2)), "three")
+            .replication();
+    assertEquals(3, three.copies(3));
+    assertEquals(2, three.writeQuorum(3));
+    assertEquals(2, three.readQuorum(3));
+
+    Replication one =
+        ClusterConfig.fromJson(ClusterFile.json(nodes, new ClusterFile.Replicas(1, 1, 1)), "one")
+            .replication();
+    assertEquals(1, one.copies(3));
+    assertEquals(1, one.writeQuorum(3));
+    assertEquals("N=3, W=2, R=2", new ClusterFile.Replicas(3, 2, 2).describe());
   }
 }

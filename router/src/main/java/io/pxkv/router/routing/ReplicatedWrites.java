@@ -13,19 +13,23 @@ import io.pxkv.router.cluster.ClusterView;
 import io.pxkv.router.cluster.FailureDetector;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * PUTs and DELETEs of a replicated key (docs/ARCHITECTURE.md, "Replication"). The router gives the
  * write its (version, writer) from {@link RouterClock} and sends it to every replica of the key as
- * {@code POST /internal/replicate} (a one-record {@link RecordBatch}; a delete is a tombstone),
- * which each replica stores only if it is newer than what it holds, durably by its own sync mode.
- * The client is answered once {@code w} replicas stored it:
+ * a record of {@code POST /internal/replicate} (a {@link RecordBatch}, gathered with the other
+ * writes for that replica by its {@link ReplicaBatcher}; a delete is a tombstone), which each
+ * replica stores only if it is newer than what it holds, durably by its own sync mode. The client
+ * is answered once {@code w} replicas stored it:
  *
  * <ul>
  *   <li>PUT {@code 200} if the newest write they held was a live value, else {@code 201}; DELETE
@@ -50,6 +54,9 @@ public final class ReplicatedWrites {
 
   private final FailureDetector detector;
   private final HintedHandoff hints;
+
+  /** Each node's batcher; the instance serves one event loop, and views replace node clients. */
+  private final Map<NodeClient, ReplicaBatcher> batchers = new WeakHashMap<>();
 
   public ReplicatedWrites(FailureDetector detector) {
     this.detector = detector;
@@ -176,24 +183,46 @@ public final class ReplicatedWrites {
     return Future.succeededFuture(done);
   }
 
-  /** One replica's answer: its result, or the failure (mapped, and told to the detector). */
+  /**
+   * One replica's answer: its result, or the failure (mapped, and told to the detector). The record
+   * goes in a batch with the other writes for that node ({@link ReplicaBatcher}).
+   */
   private Future<JsonObject> send(ClusterView view, NodeClient node, Buffer body) {
-    return node.call(
-            view.tag(), HttpMethod.POST, "/internal/replicate", RecordBatch.CONTENT_TYPE, body)
+    return batcher(node)
+        .submit(view.tag(), body)
         .transform(
             ar -> {
-              if (ar.failed()) {
-                KvException e = node.noteFailure(ar.cause());
-                detector.failed(node.node().id(), e.getMessage());
-                return Future.failedFuture(e);
+              if (ar.succeeded()) return Future.succeededFuture(ar.result());
+              if (ar.cause() instanceof ReplicaBatcher.Refused refused) {
+                StaleView stale = StaleView.of(node, refused.reply);
+                if (stale != null) return Future.failedFuture(stale);
+                return Future.failedFuture(passOn(node, refused.reply));
               }
-              NodeReply reply = ar.result();
-              StaleView stale = StaleView.of(node, reply);
-              if (stale != null) return Future.failedFuture(stale);
-              if (reply.status() != 200) return Future.failedFuture(passOn(node, reply));
-              return Future.succeededFuture(
-                  new JsonObject(reply.body()).getJsonArray("results").getJsonObject(0));
+              KvException e = node.noteFailure(ar.cause());
+              detector.failed(node.node().id(), e.getMessage());
+              return Future.failedFuture(e);
             });
+  }
+
+  /** The batcher of {@code node}'s replicated writes on this event loop. */
+  private ReplicaBatcher batcher(NodeClient node) {
+    ReplicaBatcher b = batchers.get(node);
+    if (b == null) {
+      b =
+          new ReplicaBatcher(
+              Vertx.currentContext(),
+              node.timeoutMs(),
+              (tag, records, deadlineMs) ->
+                  node.call(
+                      tag,
+                      HttpMethod.POST,
+                      "/internal/replicate",
+                      RecordBatch.CONTENT_TYPE,
+                      records,
+                      deadlineMs));
+      batchers.put(node, b);
+    }
+    return b;
   }
 
   /** A replica's error that is not about availability (a bad value, say) goes to the client. */
