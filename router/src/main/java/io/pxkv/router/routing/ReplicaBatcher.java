@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * Gathers the replicated writes for one node (one-record {@code RecordBatch} bodies of {@code POST
@@ -60,6 +61,7 @@ final class ReplicaBatcher {
   private final Context context;
   private final long timeoutMs;
   private final Sender sender;
+  private final LongSupplier nanos;
   private List<Pending> pending; // null when nothing waits
   private ViewTag pendingTag; // the view the pending records were routed by
   private Buffer batch; // the pending records, one after another
@@ -71,9 +73,15 @@ final class ReplicaBatcher {
    * timeoutMs}: a record's deadline, which runs from when it came, so time spent gathering counts.
    */
   ReplicaBatcher(Context context, long timeoutMs, Sender sender) {
+    this(context, timeoutMs, sender, System::nanoTime);
+  }
+
+  /** As above, reading time from {@code nanos} (tests move it). */
+  ReplicaBatcher(Context context, long timeoutMs, Sender sender, LongSupplier nanos) {
     this.context = context;
     this.timeoutMs = timeoutMs;
     this.sender = sender;
+    this.nanos = nanos;
   }
 
   /** Gathers one record; its result, or the failure of its batch. */
@@ -87,7 +95,7 @@ final class ReplicaBatcher {
       pending = new ArrayList<>();
       pendingTag = tag;
       batch = Buffer.buffer(1024);
-      oldestNanos = System.nanoTime();
+      oldestNanos = nanos.getAsLong();
       if (inFlight == 0 && context != null) {
         context.runOnContext(v -> sendIfIdle()); // after this turn's writes: the batch is complete
       }
@@ -112,8 +120,8 @@ final class ReplicaBatcher {
     pendingTag = null;
     if (records == null) return; // sent already
     // What is left of the oldest record's deadline.
-    long deadlineMs = Math.max(1, timeoutMs - (System.nanoTime() - oldestNanos) / 1_000_000);
-    long sentNanos = System.nanoTime();
+    long deadlineMs = Math.max(1, timeoutMs - (nanos.getAsLong() - oldestNanos) / 1_000_000);
+    long sentNanos = nanos.getAsLong();
     inFlight++;
     sender
         .call(tag, body, deadlineMs)
@@ -121,7 +129,7 @@ final class ReplicaBatcher {
             ar -> {
               inFlight--;
               if (inFlight == 0) send(); // what gathered meanwhile goes now
-              long leftMs = deadlineMs - (System.nanoTime() - sentNanos) / 1_000_000;
+              long leftMs = deadlineMs - (nanos.getAsLong() - sentNanos) / 1_000_000;
               answer(tag, records, ar, leftMs);
             });
   }

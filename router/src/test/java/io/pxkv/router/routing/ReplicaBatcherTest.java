@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,7 @@ class ReplicaBatcherTest {
   }
 
   private final List<Call> calls = new ArrayList<>();
+  private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
   private final ReplicaBatcher batcher =
       new ReplicaBatcher(
           context,
@@ -53,7 +55,8 @@ class ReplicaBatcherTest {
             Call c = new Call(tag, body, deadlineMs, Promise.promise());
             calls.add(c);
             return c.reply.future();
-          });
+          },
+          nanos::get);
 
   @AfterEach
   void close() throws Exception {
@@ -149,14 +152,13 @@ class ReplicaBatcherTest {
   @Test
   void aBatchGetsWhatIsLeftOfItsOldestRecordsDeadline() throws Exception {
     submit(TAG, "a");
-    assertTrue(calls.get(0).deadlineMs() <= TIMEOUT_MS && calls.get(0).deadlineMs() > 4_000);
+    assertEquals(TIMEOUT_MS, calls.get(0).deadlineMs());
     submit(TAG, "b");
-    Thread.sleep(300);
+    nanos.addAndGet(300_000_000L); // "b" waits 300 ms behind the batch in flight
     submit(TAG, "c");
     answer(calls.get(0), results(List.of("a")));
     assertEquals(List.of("b", "c"), calls.get(1).keys());
-    long left = calls.get(1).deadlineMs();
-    assertTrue(left <= TIMEOUT_MS - 300 && left > 0, "deadline " + left);
+    assertEquals(TIMEOUT_MS - 300, calls.get(1).deadlineMs(), "what is left of b's deadline");
   }
 
   @Test
