@@ -197,7 +197,7 @@ class QueryClusterIT {
         double min = Math.min(a, b);
         double max = Math.max(a, b);
         String uri = "/query?index=price&min=" + min + "&max=" + max;
-        assertEquals(expectedRange("/price", min, max), pageAll(uri, limit), uri + " by " + limit);
+        assertKeys(expectedRange("/price", min, max), pageAll(uri, limit), uri + " by " + limit);
       } else {
         boolean eq = random.nextInt(3) == 0;
         String s = "t" + (char) ('a' + random.nextInt(5)) + (eq ? random.nextInt(30) + "é" : "");
@@ -205,11 +205,52 @@ class QueryClusterIT {
             "/query?index=tag&"
                 + (eq ? "eq=" : "prefix=")
                 + URLEncoder.encode(s, StandardCharsets.UTF_8);
-        assertEquals(expectedStrings(s, eq), pageAll(uri, limit), uri + " by " + limit);
+        assertKeys(expectedStrings(s, eq), pageAll(uri, limit), uri + " by " + limit);
       }
       checkNearest(random);
       checkMatch(random, limit);
     }
+  }
+
+  /**
+   * {@code actual} is {@code expected}; if not, the failure also says, for each key missing or
+   * extra, what a GET through the router and a read on each node find, and each node's indexes.
+   */
+  private void assertKeys(List<String> expected, List<String> actual, String what) {
+    if (expected.equals(actual)) return;
+    StringBuilder why = new StringBuilder(what);
+    java.util.Set<String> odd = new java.util.TreeSet<>(expected);
+    odd.removeAll(actual);
+    java.util.Set<String> extra = new java.util.TreeSet<>(actual);
+    extra.removeAll(expected);
+    odd.addAll(extra);
+    for (String key : odd) {
+      String k = URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20");
+      why.append("\n  ").append(extra.contains(key) ? "extra " : "missing ").append(key);
+      HttpResponse<String> r = send("/kv/" + k);
+      why.append(": router GET ").append(r.statusCode());
+      for (Map.Entry<String, NodeServer> n : nodes.entrySet()) {
+        HttpResponse<String> read = sendTo(n.getValue().port(), "/internal/read?key=" + k);
+        why.append("; ").append(n.getKey()).append(' ').append(read.statusCode()).append(' ');
+        why.append(read.body(), 0, Math.min(160, read.body().length()));
+      }
+    }
+    for (Map.Entry<String, NodeServer> n : nodes.entrySet()) {
+      HttpResponse<String> stats = sendTo(n.getValue().port(), "/admin/stats");
+      Object indexes =
+          stats.statusCode() == 200 ? new JsonObject(stats.body()).getValue("indexes") : null;
+      why.append("\n  ").append(n.getKey()).append(" indexes ").append(indexes);
+    }
+    why.append("\n  router ").append(send("/admin/rebalance").body());
+    assertEquals(expected, actual, why.toString());
+  }
+
+  private HttpResponse<String> sendTo(int port, String uri) {
+    return send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + uri))
+            .timeout(Duration.ofSeconds(60))
+            .GET()
+            .build());
   }
 
   /** A glob listing (filtered on the nodes) against the model's keys. */
@@ -243,7 +284,7 @@ class QueryClusterIT {
       for (int i = 0; i < items.size(); i++) keys.add(items.getJsonObject(i).getString("key"));
       cursor = page.getString("cursor");
     } while (cursor != null);
-    assertEquals(expected, keys, "match " + glob + " by " + limit);
+    assertKeys(expected, keys, "match " + glob + " by " + limit);
   }
 
   /** Every key of a paged query, following the cursors; each page's values checked. */
