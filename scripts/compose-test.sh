@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The cluster in containers, from the repo's own docker-compose.yml, checked as a client would:
 #
-#   up        the image builds (under 150 MB) and the router and three nodes come up healthy
+#   up        the image builds (under 150 MB) and the two routers and three nodes come up healthy
 #   readme    the README's curl examples through the router's published port
 #   spread    600 keys land on all three nodes, each key on one node (node /admin/stats, export)
+#   routers   docker kill of the first router under write load through the second: no write
+#             fails, and every key reads back through either router
 #   kill      docker kill of a node under write load: that node's keys answer 503 (504 for a
 #             request caught in flight), every other key 200; the node comes back on another
 #             address and the router finds it; no acknowledged write is lost
@@ -26,6 +28,7 @@ source scripts/docker-setup.sh
 export COMPOSE_PROJECT_NAME=pxkv-compose-test
 # The router on any free port of the loopback address: "127.0.0.1:" + ":8080" in the compose file.
 export PXKV_ROUTER_PORT=127.0.0.1:
+export PXKV_ROUTER2_PORT=127.0.0.1:
 unset COMPOSE_PROFILES
 cluster_file=config/cluster.docker.json
 work="$(mktemp -d "${TMPDIR:-/tmp}/pxkv-compose-test.XXXXXX")"
@@ -113,7 +116,7 @@ start_to_healthy() {
     awk '$2 == "start" { start = $1 } $2 == "health_status:" && $3 == "healthy" && start { printf "%.1f", ($1 - start) / 1e9; exit }'
 }
 
-router_base() { echo "http://$(docker compose port router 8080)"; }
+router_base() { echo "http://$(docker compose port "${1:-router}" 8080)"; }
 
 # put_keys FILE > "CODE KEY VALUE" lines: PUT /kv/KEY with the JSON number VALUE for each "KEY VALUE"
 # line of FILE, 16 at a time (curl's parallel transfers over one process).
@@ -283,9 +286,9 @@ ok "image px-kvstore:local is $size_mb MB (base $PXKV_BASE_IMAGE)"
 phase up
 up_since="$(date +%s.%N)"
 compose up -d
-wait_healthy node-1 node-2 node-3 router
+wait_healthy node-1 node-2 node-3 router router-2
 base="$(router_base)"
-for s in node-1 node-2 node-3 router; do
+for s in node-1 node-2 node-3 router router-2; do
   say "$s healthy $(start_to_healthy "$up_since" "$s") s after its container started"
 done
 say "router at $base"
@@ -315,6 +318,23 @@ done
 [[ "$(sort -m "$work"/owned-by-node-{1,2,3})" == "$(cat "$work/seed.keys")" ]] || fail "keys missing from every node"
 ok "600 keys spread: node-1 $(wc -l <"$work/owned-by-node-1"), node-2 $(wc -l <"$work/owned-by-node-2"), node-3 $(wc -l <"$work/owned-by-node-3"), each on one node"
 check_counts spread node-1 node-2 node-3
+
+phase routers
+base1="$base"
+base="$(router_base router-2)"
+check_expected "through the second router"
+start_load routers
+wait_load_batches 2
+docker kill "$(cid router)" >/dev/null
+wait_load_batches 3
+stop_load
+[[ ! -s "$work/load.failed" ]] || fail "writes through router-2 failed while router was killed: $(head -3 "$work/load.failed")"
+ok "router killed under load through router-2: $(wc -l <"$work/load.acks") writes, none failed"
+docker start "$(cid router)" >/dev/null
+wait_healthy router
+base="$(router_base)"
+[[ "$base" == "$base1" ]] || say "router back at $base (was $base1)"
+check_expected "through the first router, back"
 
 phase kill
 start_load kill
@@ -395,7 +415,7 @@ check_expected "after the move"
 
 phase logs
 bad=""
-for s in node-1 node-2 node-3 node-4 router; do
+for s in node-1 node-2 node-3 node-4 router router-2; do
   lines="$(docker logs "$(cid "$s")" 2>&1)"
   # java.util.logging's two-line records, stack traces, unclean stops.
   bad+="$(grep -E '^(SEVERE|WARNING|INFO|CONFIG|FINE):|^\s+at |^Caused by|unclean shutdown' <<<"$lines" | sed "s/^/$s: /" || true)"$'\n'
@@ -403,8 +423,9 @@ for s in node-1 node-2 node-3 node-4 router; do
 done
 [[ -z "${bad//$'\n'/}" ]] || fail "log lines that are not one line per event: $(grep . <<<"$bad" | head -5)"
 # The router's java.util.logging records: time, level, logger and message on one line.
-grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+ INFO io\.pxkv\.[a-zA-Z.]+: rebalance complete' <<<"$(docker logs "$(cid router)" 2>&1)" ||
-  fail "the router's 'rebalance complete' is not one line with its time and level"
+# Whichever router led the move logged it.
+grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+ INFO io\.pxkv\.[a-zA-Z.]+: rebalance complete' <<<"$(docker logs "$(cid router)" 2>&1; docker logs "$(cid router-2)" 2>&1)" ||
+  fail "no router logged 'rebalance complete' as one line with its time and level"
 ok "every container logs one line per event"
 
 phase restart
@@ -413,7 +434,7 @@ export COMPOSE_PROFILES=node-4
 compose down
 say "down after $(seconds_since "$phase_start") s"
 compose up -d
-wait_healthy node-1 node-2 node-3 node-4 router
+wait_healthy node-1 node-2 node-3 node-4 router router-2
 say "up and healthy after $(seconds_since "$phase_start") s"
 base="$(router_base)"
 check_counts "after down and up" node-1 node-2 node-3 node-4

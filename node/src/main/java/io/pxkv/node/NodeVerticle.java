@@ -172,6 +172,8 @@ public final class NodeVerticle extends VerticleBase {
         views.prepare(request);
       } else if (path.equals("/internal/view/open")) {
         views.open(request);
+      } else if (path.equals("/internal/lease")) {
+        views.lease(request);
       } else if (path.equals("/internal/push-strays")) {
         strays.push(request);
       } else if (path.equals("/metrics")) {

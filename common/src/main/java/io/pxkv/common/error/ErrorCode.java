@@ -24,6 +24,11 @@ public enum ErrorCode {
    * A request routed by a view (epoch) other than the one the node serves, or a write it fenced.
    */
   STALE_VIEW(409, "stale_view"),
+  /**
+   * A view change from a router that does not hold the node's coordinator lease while another
+   * router does.
+   */
+  NOT_COORDINATOR(409, "not_coordinator"),
   /** A request or state of another cluster than the node's. */
   WRONG_CLUSTER(409, "wrong_cluster"),
   VALUE_TOO_LARGE(413, "value_too_large"),

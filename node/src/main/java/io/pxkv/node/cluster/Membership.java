@@ -34,6 +34,7 @@ public final class Membership implements AutoCloseable {
   private final ViewStore store;
   private final StorageEngine engine;
   private final ExecutorService changes;
+  private final CoordinatorLease lease = new CoordinatorLease();
   private volatile Stored stored;
   private volatile ClusterState.Placement placement;
 
@@ -66,6 +67,11 @@ public final class Membership implements AutoCloseable {
       engine.holdTombstones(stored.open().moving());
     }
     return new Membership(nodeId, store, engine, stored);
+  }
+
+  /** Which router may change this node's view. */
+  public CoordinatorLease lease() {
+    return lease;
   }
 
   public String nodeId() {

@@ -8,6 +8,7 @@ import io.pxkv.common.http.BodyReader;
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.JsonResponses;
 import io.pxkv.common.http.Requests;
+import io.pxkv.node.cluster.CoordinatorLease;
 import io.pxkv.node.cluster.Membership;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,9 +28,15 @@ import io.vertx.core.json.JsonObject;
  *       to come and fences older ones; answers {@code {"clock":N}};
  *   <li>{@code POST /internal/view/open} body {@code {"node":ID,"epoch":E,"floor":F}}: serves the
  *       prepared view from now on, its clock raised to the floor; answers {@code {"epoch":E}}.
+ *   <li>{@code POST /internal/lease} body {@code {"router":R,"ms":N}} (or {@code
+ *       {"router":R,"release":true}}): takes, renews or gives up the coordinator lease ({@link
+ *       CoordinatorLease}); answers {@code {"granted":B,"holder":H,"remainingMs":N}}.
  * </ul>
  *
- * Runs on the event loop; the changes themselves run on {@link Membership}'s own thread.
+ * A prepare or open names the router that sends it ({@code "coordinator":R}); while another router
+ * holds the lease it is refused with {@code 409 not_coordinator}.
+ *
+ * <p>Runs on the event loop; the changes themselves run on {@link Membership}'s own thread.
  */
 public final class ViewHandler {
   private static final int MAX_BODY_BYTES = 1 << 20;
@@ -54,6 +61,7 @@ public final class ViewHandler {
         .compose(
             json -> {
               ClusterState state = stateOf(json);
+              requireCoordinator(json);
               return onCaller(membership.prepare(json.getString("node"), state));
             })
         .onSuccess(
@@ -71,6 +79,7 @@ public final class ViewHandler {
             json -> {
               long epoch = number(json, "epoch");
               long floor = number(json, "floor");
+              requireCoordinator(json);
               return onCaller(membership.open(json.getString("node"), epoch, floor)).map(epoch);
             })
         .onSuccess(
@@ -78,6 +87,54 @@ public final class ViewHandler {
                 JsonResponses.send(
                     request.response(), 200, new JsonObject().put("epoch", epoch).toBuffer()))
         .onFailure(t -> ErrorResponses.send(request.response(), t));
+  }
+
+  public void lease(HttpServerRequest request) {
+    Requests.requireMethod(request, HttpMethod.POST);
+    BodyReader.read(request, MAX_BODY_BYTES)
+        .map(body -> object(body.toString()))
+        .map(
+            json -> {
+              if (!(json.getValue("router") instanceof String router) || router.isEmpty()) {
+                throw new KvException(
+                    ErrorCode.INVALID_REQUEST, "field 'router' must name the asking router");
+              }
+              CoordinatorLease lease = membership.lease();
+              if (Boolean.TRUE.equals(json.getValue("release"))) {
+                lease.release(router);
+                return new CoordinatorLease.Answer(false, lease.liveHolder(), 0);
+              }
+              long ms = number(json, "ms");
+              if (ms < 100 || ms > 60_000) {
+                throw new KvException(
+                    ErrorCode.INVALID_REQUEST, "field 'ms' must be 100..60000 (was " + ms + ")");
+              }
+              return lease.take(router, ms);
+            })
+        .onSuccess(
+            a ->
+                JsonResponses.send(
+                    request.response(),
+                    200,
+                    new JsonObject()
+                        .put("granted", a.granted())
+                        .put("holder", a.holder())
+                        .put("remainingMs", a.remainingMs())
+                        .toBuffer()))
+        .onFailure(t -> ErrorResponses.send(request.response(), t));
+  }
+
+  private void requireCoordinator(JsonObject json) {
+    Object named = json.getValue("coordinator");
+    String router = named instanceof String s ? s : null;
+    if (!membership.lease().admits(router)) {
+      throw new KvException(
+          ErrorCode.NOT_COORDINATOR,
+          "router "
+              + membership.lease().liveHolder()
+              + " holds the coordinator lease; "
+              + (router == null ? "this call names no router" : "not " + router));
+    }
   }
 
   private <T> Future<T> onCaller(java.util.concurrent.CompletionStage<T> stage) {

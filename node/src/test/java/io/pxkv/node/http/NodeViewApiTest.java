@@ -166,6 +166,70 @@ class NodeViewApiTest {
     assertEquals(201, client.send("PUT", "/kv/k", "1", tag("blue", 2)).statusCode());
   }
 
+  /**
+   * While one router holds the coordinator lease, view changes from another router (or naming no
+   * router) are refused with 409 and change nothing; once it is released they pass.
+   */
+  @Test
+  void onlyTheLeaseHolderMayChangeTheView() {
+    JsonObject granted = lease(new JsonObject().put("router", "r1").put("ms", 5000));
+    assertEquals(true, granted.getBoolean("granted"));
+    JsonObject denied = lease(new JsonObject().put("router", "r2").put("ms", 5000));
+    assertEquals(false, denied.getBoolean("granted"));
+    assertEquals("r1", denied.getString("holder"));
+
+    for (String router : new String[] {"r2", null}) {
+      JsonObject body =
+          new JsonObject().put("node", "node-v").put("state", state("node-v", "blue", 1));
+      if (router != null) body.put("coordinator", router);
+      HttpResponse<String> refused = client.send("POST", "/internal/view/prepare", body.encode());
+      assertEquals(409, refused.statusCode(), refused.body());
+      assertEquals("not_coordinator", new JsonObject(refused.body()).getString("error"));
+    }
+    JsonObject view = new JsonObject(client.send("GET", "/internal/view", null).body());
+    assertEquals(null, view.getValue("prepared"), "a refused prepare changes nothing");
+
+    JsonObject body =
+        new JsonObject()
+            .put("node", "node-v")
+            .put("state", state("node-v", "blue", 1))
+            .put("coordinator", "r1");
+    assertEquals(200, client.send("POST", "/internal/view/prepare", body.encode()).statusCode());
+    HttpResponse<String> openByOther =
+        client.send(
+            "POST",
+            "/internal/view/open",
+            new JsonObject()
+                .put("node", "node-v")
+                .put("epoch", 1)
+                .put("floor", 0)
+                .put("coordinator", "r2")
+                .encode());
+    assertEquals(409, openByOther.statusCode(), openByOther.body());
+
+    lease(new JsonObject().put("router", "r1").put("release", true));
+    assertEquals(200, open(client, "node-v", 1, 0).statusCode(), "released: the fence is down");
+  }
+
+  @Test
+  void badLeaseBodiesAre400() {
+    for (String body :
+        new String[] {
+          "{}", "{\"router\":\"\"}", "{\"router\":\"r\",\"ms\":5}",
+          "{\"router\":\"r\",\"ms\":\"x\"}", "[1]", "{\"router\":\"r\",\"ms\":600000}"
+        }) {
+      HttpResponse<String> r = client.send("POST", "/internal/lease", body);
+      assertEquals(400, r.statusCode(), body + " -> " + r.body());
+    }
+    assertEquals(405, client.send("GET", "/internal/lease", null).statusCode());
+  }
+
+  private JsonObject lease(JsonObject body) {
+    HttpResponse<String> r = client.send("POST", "/internal/lease", body.encode());
+    assertEquals(200, r.statusCode(), r.body());
+    return new JsonObject(r.body());
+  }
+
   @Test
   void badViewBodiesAre400() {
     for (String body :

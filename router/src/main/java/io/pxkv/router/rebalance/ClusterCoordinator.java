@@ -71,6 +71,8 @@ public final class ClusterCoordinator extends VerticleBase {
   private final MovedKeys moved = new MovedKeys();
   private ClusterConfigWatcher watcher;
   private NodeViews nodes;
+  private LeaseKeeper lease;
+  private long leaseTimer = -1;
   private Mover mover;
   private ClusterConfig wanted;
   private ClusterState published;
@@ -103,6 +105,7 @@ public final class ClusterCoordinator extends VerticleBase {
   @Override
   public Future<?> start() {
     nodes = new NodeViews(vertx, settings);
+    lease = new LeaseKeeper(nodes);
     mover =
         new Mover(
             vertx,
@@ -125,8 +128,10 @@ public final class ClusterCoordinator extends VerticleBase {
                 watcher.start(content);
               }
               kick();
+              renewLease();
             })
         .onSuccess(v -> loadTimer = vertx.setPeriodic(LOAD_SAMPLE_MS, id -> clients.sample()))
+        .onSuccess(v -> leaseTimer = vertx.setPeriodic(LeaseKeeper.RENEW_MS, id -> renewLease()))
         .mapEmpty();
   }
 
@@ -136,6 +141,7 @@ public final class ClusterCoordinator extends VerticleBase {
     if (progressTimer >= 0) vertx.cancelTimer(progressTimer);
     if (loadTimer >= 0) vertx.cancelTimer(loadTimer);
     if (nextDriveTimer >= 0) vertx.cancelTimer(nextDriveTimer);
+    if (leaseTimer >= 0) vertx.cancelTimer(leaseTimer);
     mover.stop();
     return nodes.close();
   }
@@ -184,6 +190,25 @@ public final class ClusterCoordinator extends VerticleBase {
           kick();
         });
     return done.future();
+  }
+
+  /**
+   * Renews this router's coordinator lease; on losing it, stops moving keys (the router that leads
+   * now moves them), on gaining it, looks at the nodes at once.
+   */
+  private void renewLease() {
+    boolean was = lease.leading();
+    lease
+        .renew(candidates())
+        .onSuccess(
+            leading -> {
+              if (was && !leading) {
+                mover.stop();
+                moverEpoch = -1;
+              } else if (!was && leading) {
+                kick();
+              }
+            });
   }
 
   private void onConfig(ClusterConfig next) {
@@ -252,13 +277,15 @@ public final class ClusterCoordinator extends VerticleBase {
               ClusterState base = newestOpen(seen);
               long maxEpoch = maxEpoch(seen);
               if (base == null) {
-                return first(id, seen, maxEpoch);
+                return lease.leading() ? first(id, seen, maxEpoch) : Future.succeededFuture();
               }
               problem = null;
               Future<Void> adopted =
                   published == null || published.epoch() != base.epoch()
                       ? publish(base)
                       : Future.succeededFuture();
+              // Every router routes by the newest view; only the one holding the lease changes it.
+              if (!lease.leading()) return adopted;
               return adopted.compose(v -> step(base, seen, maxEpoch));
             });
   }
@@ -445,7 +472,7 @@ public final class ClusterCoordinator extends VerticleBase {
    */
   private Future<Void> change(ClusterState next, List<NodeInfo> on) {
     List<Future<Long>> clocks = new ArrayList<>();
-    for (NodeInfo n : on) clocks.add(nodes.prepare(n, next));
+    for (NodeInfo n : on) clocks.add(nodes.prepare(n, next, lease.id()));
     return Future.all(clocks)
         .compose(
             prepared -> {
@@ -453,7 +480,7 @@ public final class ClusterCoordinator extends VerticleBase {
               for (Future<Long> c : clocks) floor = Math.max(floor, c.result());
               ClusterState opened = next.withFloor(floor);
               List<Future<Void>> opens = new ArrayList<>();
-              for (NodeInfo n : on) opens.add(nodes.open(n, opened));
+              for (NodeInfo n : on) opens.add(nodes.open(n, opened, lease.id()));
               return Future.all(opens).compose(v -> publish(opened));
             })
         .onSuccess(v -> log.log(INFO, "cluster: now on " + next.describe()));
@@ -464,7 +491,7 @@ public final class ClusterCoordinator extends VerticleBase {
     List<Future<Void>> all = new ArrayList<>();
     for (NodeInfo n : behind) {
       log.log(INFO, "cluster: " + n.id() + " is behind; bringing it to epoch " + base.epoch());
-      all.add(nodes.prepare(n, base).compose(clock -> nodes.open(n, base)));
+      all.add(nodes.prepare(n, base, lease.id()).compose(clock -> nodes.open(n, base, lease.id())));
     }
     return Future.all(all).mapEmpty();
   }
@@ -536,6 +563,7 @@ public final class ClusterCoordinator extends VerticleBase {
         s.put("plan", plan.toJson()).put("movedShare", plan.movedShare());
       }
     }
+    s.put("coordinator", lease.status());
     if (problem != null) s.put("problem", problem);
     if (configError() != null) s.put("configError", configError());
     return s;

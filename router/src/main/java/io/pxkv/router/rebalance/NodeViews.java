@@ -103,8 +103,12 @@ final class NodeViews {
    * Fences {@code node} at {@code state}'s epoch: from then on it refuses writes of older views.
    * Completes with its clock reading; fails when it refuses or cannot be reached.
    */
-  Future<Long> prepare(NodeInfo node, ClusterState state) {
-    JsonObject body = new JsonObject().put("node", node.id()).put("state", state.toJson());
+  Future<Long> prepare(NodeInfo node, ClusterState state, String coordinator) {
+    JsonObject body =
+        new JsonObject()
+            .put("node", node.id())
+            .put("state", state.toJson())
+            .put("coordinator", coordinator);
     return client(node)
         .call(null, HttpMethod.POST, "/internal/view/prepare", JSON, body.toBuffer())
         .compose(reply -> ok(node, reply, "/internal/view/prepare"))
@@ -112,16 +116,38 @@ final class NodeViews {
   }
 
   /** Opens a prepared view on {@code node}: its clock rises to {@code floor} and it serves it. */
-  Future<Void> open(NodeInfo node, ClusterState state) {
+  Future<Void> open(NodeInfo node, ClusterState state, String coordinator) {
     JsonObject body =
         new JsonObject()
             .put("node", node.id())
+            .put("coordinator", coordinator)
             .put("epoch", state.epoch())
             .put("floor", state.floor());
     return client(node)
         .call(null, HttpMethod.POST, "/internal/view/open", JSON, body.toBuffer())
         .compose(reply -> ok(node, reply, "/internal/view/open"))
         .mapEmpty();
+  }
+
+  /**
+   * Asks {@code node} for the coordinator lease for {@code router}: {@code {"granted","holder"}}.
+   */
+  Future<JsonObject> lease(NodeInfo node, String router, long ms) {
+    JsonObject body = new JsonObject().put("router", router).put("ms", ms);
+    return client(node)
+        .call(null, HttpMethod.POST, "/internal/lease", JSON, body.toBuffer(), probeMs())
+        .compose(
+            reply ->
+                reply.status() == 404
+                    // A node of an older version keeps no lease: it neither grants nor fences.
+                    ? Future.succeededFuture(new JsonObject().put("granted", true))
+                    : ok(node, reply, "/internal/lease").map(r -> new JsonObject(r.body())));
+  }
+
+  /** Gives {@code router}'s lease on {@code node} back; failures are left to the lease's end. */
+  void releaseLease(NodeInfo node, String router) {
+    JsonObject body = new JsonObject().put("router", router).put("release", true);
+    client(node).call(null, HttpMethod.POST, "/internal/lease", JSON, body.toBuffer(), probeMs());
   }
 
   /** A call routed by {@code tag}, for the mover. */
