@@ -117,6 +117,11 @@ public final class RouterVerticle extends VerticleBase {
           }
 
           @Override
+          public boolean leads() {
+            return coordinator.leads();
+          }
+
+          @Override
           public Future<Void> nodeBehind(String nodeId, long epoch) {
             Promise<Void> back = Promise.promise();
             coordinator

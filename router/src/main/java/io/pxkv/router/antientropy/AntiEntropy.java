@@ -30,7 +30,8 @@ import java.util.Map;
  * ({@code keysPerSecond}), so a large store is walked slowly and a small one quickly.
  *
  * <p>Runs on one router event loop (every call and callback stays there); idle while the cluster
- * keeps one copy or keys are moving. A router restart starts a new pass: nothing but the progress
+ * keeps one copy or keys are moving, and on every router but the one that leads (several routers
+ * would repeat each other's work). A router restart starts a new pass: nothing but the progress
  * counters is kept, and a pass is a walk that can begin anywhere.
  */
 public final class AntiEntropy {
@@ -117,9 +118,13 @@ public final class AntiEntropy {
 
   private void step() {
     ClusterView view = views.current();
-    if (view == null || !view.replicated() || view.moving()) {
+    if (view == null || !view.replicated() || view.moving() || !views.leads()) {
       progress.state(
-          view == null ? "waiting for a view" : view.moving() ? "paused: moving" : "idle");
+          view == null
+              ? "waiting for a view"
+              : view.moving()
+                  ? "paused: moving"
+                  : !view.replicated() ? "idle" : "standby: another router leads");
       schedule(PASS_PAUSE_MS);
       return;
     }

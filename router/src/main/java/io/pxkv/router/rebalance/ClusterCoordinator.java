@@ -58,6 +58,9 @@ public final class ClusterCoordinator extends VerticleBase {
   /** How often the client load is sampled, for the pace of moves. */
   private static final long LOAD_SAMPLE_MS = 250;
 
+  /** How long a router that does not lead waits before looking again at a node that is behind. */
+  private static final long BEHIND_WAIT_MS = 200;
+
   /** How often to look at the nodes when all is settled (to catch a node that fell behind). */
   private static final long IDLE_CHECK_MS = 5000;
 
@@ -73,6 +76,7 @@ public final class ClusterCoordinator extends VerticleBase {
   private NodeViews nodes;
   private LeaseKeeper lease;
   private long leaseTimer = -1;
+  private boolean stopped;
   private Mover mover;
   private ClusterConfig wanted;
   private ClusterState published;
@@ -131,12 +135,12 @@ public final class ClusterCoordinator extends VerticleBase {
               renewLease();
             })
         .onSuccess(v -> loadTimer = vertx.setPeriodic(LOAD_SAMPLE_MS, id -> clients.sample()))
-        .onSuccess(v -> leaseTimer = vertx.setPeriodic(LeaseKeeper.RENEW_MS, id -> renewLease()))
         .mapEmpty();
   }
 
   @Override
   public Future<?> stop() {
+    stopped = true;
     if (watcher != null) watcher.stop();
     if (progressTimer >= 0) vertx.cancelTimer(progressTimer);
     if (loadTimer >= 0) vertx.cancelTimer(loadTimer);
@@ -168,6 +172,14 @@ public final class ClusterCoordinator extends VerticleBase {
     return firstView.future();
   }
 
+  /**
+   * Whether this router leads view changes and moves now (it holds the coordinator lease). Any
+   * thread.
+   */
+  public boolean leads() {
+    return lease != null && lease.leading();
+  }
+
   /** Why the newest cluster file was refused, or null. */
   public String configError() {
     return watcher == null ? null : watcher.lastError();
@@ -186,17 +198,31 @@ public final class ClusterCoordinator extends VerticleBase {
     Promise<Void> done = Promise.promise();
     context.runOnContext(
         v -> {
-          afterDrive.add(done);
-          kick();
+          if (lease.leading()) {
+            afterDrive.add(done);
+            kick();
+          } else {
+            // Another router (or the next holder of the lease) brings the node up: look again in a
+            // moment rather than at once, so a call waits for that instead of giving up.
+            vertx.setTimer(
+                BEHIND_WAIT_MS,
+                t -> {
+                  afterDrive.add(done);
+                  kick();
+                });
+          }
         });
     return done.future();
   }
 
   /**
-   * Renews this router's coordinator lease; on losing it, stops moving keys (the router that leads
-   * now moves them), on gaining it, looks at the nodes at once.
+   * Renews this router's coordinator lease, then asks again when the lease keeper says (every
+   * second while leading; when the holder's lease ends, if another router holds it); on losing it,
+   * stops moving keys (the router that leads now moves them), on gaining it, looks at the nodes at
+   * once.
    */
   private void renewLease() {
+    leaseTimer = -1;
     boolean was = lease.leading();
     lease
         .renew(candidates())
@@ -208,6 +234,10 @@ public final class ClusterCoordinator extends VerticleBase {
               } else if (!was && leading) {
                 kick();
               }
+            })
+        .onComplete(
+            ar -> {
+              if (!stopped) leaseTimer = vertx.setTimer(lease.nextAskInMs(), t -> renewLease());
             });
   }
 

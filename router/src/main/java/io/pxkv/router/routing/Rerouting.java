@@ -50,19 +50,24 @@ public final class Rerouting {
                     : Future.failedFuture(ar.cause());
               }
               long leftMs = (deadline - System.nanoTime()) / 1_000_000;
-              if (reroutes >= MAX_REROUTES || leftMs <= 0) {
+              // A node behind the view waits for the coordinator to bring it up, which may take
+              // until a new router leads (the one that led was killed): as often as the deadline
+              // allows. A newer view elsewhere is routed again a few times at most.
+              boolean behind = stale.nodeEpoch() >= 0 && stale.nodeEpoch() < view.epoch();
+              if (leftMs <= 0 || (!behind && reroutes >= MAX_REROUTES)) {
                 return Future.failedFuture(StaleView.gaveUp());
               }
               Future<ClusterView> next =
-                  stale.nodeEpoch() >= 0 && stale.nodeEpoch() < view.epoch()
+                  behind
                       ? views
                           .nodeBehind(stale.nodeId(), view.epoch())
                           .transform(done -> Future.succeededFuture(views.current()))
                       : views.next(view.epoch(), leftMs);
+              int counted = behind ? reroutes : reroutes + 1;
               return next.transform(
                   nv ->
                       nv.succeeded()
-                          ? attempt(nv.result(), attempt, deadline, reroutes + 1)
+                          ? attempt(nv.result(), attempt, deadline, counted)
                           : Future.failedFuture(StaleView.gaveUp()));
             });
   }

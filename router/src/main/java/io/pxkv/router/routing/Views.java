@@ -24,6 +24,14 @@ public interface Views {
    */
   Future<Void> nodeBehind(String nodeId, long epoch);
 
+  /**
+   * Whether this router leads the cluster's background work (view changes, moves, anti-entropy):
+   * with several routers, one does it.
+   */
+  default boolean leads() {
+    return true;
+  }
+
   /** How far the move of the current view has gone, node by node. */
   MovedKeys moved();
 }
