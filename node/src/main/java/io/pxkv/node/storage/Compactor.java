@@ -24,6 +24,13 @@ import java.util.concurrent.TimeUnit;
  * reads and writes go on. One compaction at a time; triggered by the {@link CompactionPolicy}
  * (periodically and after each roll-over) or by {@link #compact()}.
  *
+ * <p>Values are written as given and deflated here, as they are copied ({@link CompactionOutput}):
+ * the active segment is the log, closed segments get compressed. A closed segment holding enough
+ * values that wait for it is compacted for that alone ({@link CompactionPolicy#shouldDeflate}),
+ * paced: after such a run, the next one waits at least as long as it took, so that deflating takes
+ * at most about half of one core away from the writer and the readers; while segments are waiting,
+ * a run is scheduled for then rather than for the next check.
+ *
  * <p>Steps, each safe to crash after (see docs/STORAGE.md):
  *
  * <ol>
@@ -63,6 +70,10 @@ final class Compactor {
   private volatile long compactions;
   private volatile long reclaimedBytes;
   private long holdsStarted; // guarded by holdLock; read without it only to detect a change
+
+  // Pacing of compactions picked for their raw bytes; kv-compact only.
+  private long nextRawRunNanos = System.nanoTime();
+  private boolean rawRunScheduled;
 
   Compactor(
       Path dir,
@@ -174,7 +185,31 @@ final class Compactor {
           System.Logger.Level.WARNING,
           "background compaction failed; will retry at the next check",
           e);
+      return;
     }
+    if (rawRunScheduled || writer.failure() != null || !policy.anyToDeflate(closedSegments())) {
+      return;
+    }
+    long delay = Math.max(0, nextRawRunNanos - System.nanoTime());
+    try {
+      thread.schedule(
+          () -> {
+            rawRunScheduled = false;
+            compactByPolicy();
+          },
+          delay,
+          TimeUnit.NANOSECONDS);
+      rawRunScheduled = true;
+    } catch (RejectedExecutionException e) {
+      // Closing.
+    }
+  }
+
+  private List<Segment> closedSegments() {
+    int activeId = writer.active().id();
+    List<Segment> closed = new ArrayList<>();
+    for (Segment s : keydir.segments()) if (s.id() != activeId) closed.add(s);
+    return closed;
   }
 
   private CompactionResult run(boolean all) {
@@ -193,11 +228,20 @@ final class Compactor {
   private CompactionResult compact(boolean all) throws IOException {
     if (writer.failure() != null) return CompactionResult.NOTHING;
     if (all) return rewrite(null);
-    int activeId = writer.active().id();
-    List<Segment> closed = new ArrayList<>();
-    for (Segment s : keydir.segments()) if (s.id() != activeId) closed.add(s);
-    List<Segment> picked = policy.pick(closed);
-    return picked.isEmpty() ? CompactionResult.NOTHING : rewrite(picked);
+    List<Segment> closed = closedSegments();
+    long start = System.nanoTime();
+    boolean rawAllowed = start - nextRawRunNanos >= 0;
+    List<Segment> picked =
+        policy.pick(closed, rawAllowed ? CompactionPolicy.RAW_SEGMENTS_PER_RUN : 0);
+    if (picked.isEmpty()) return CompactionResult.NOTHING;
+    boolean forRaw = false;
+    for (Segment s : picked) forRaw |= !policy.shouldCompact(s.size(), s.liveBytes());
+    CompactionResult result = rewrite(picked);
+    if (forRaw) {
+      long end = System.nanoTime();
+      nextRawRunNanos = end + (end - start);
+    }
+    return result;
   }
 
   /** Compacts {@code chosen} closed segments, or all segments (after a roll-over) when null. */
