@@ -2,19 +2,23 @@ package io.pxkv.node.storage;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 
 /**
- * When a closed segment is worth rewriting, for one of two reasons:
+ * When closed segments are worth rewriting, for one of two reasons:
  *
  * <ul>
- *   <li>its dead bytes (records overwritten or deleted since) are at least {@code deadRatio} of its
- *       size and at least {@code minDeadBytes};
- *   <li>the live value bytes it holds as given that compaction should deflate ({@link
- *       Segment#pendingRawBytes}) are at least {@code rawRatio} of its size: values are written as
- *       given and deflated only when compacted, so a data set written once and never overwritten is
- *       deflated too. At most {@link #RAW_SEGMENTS_PER_RUN} such segments are picked at once;
- *       {@link Compactor} paces the runs.
+ *   <li>a segment's dead bytes (records overwritten or deleted since) are at least {@code
+ *       deadRatio} of its size and at least {@code minDeadBytes};
+ *   <li>values wait to be deflated: values are written as given and deflated only when compacted,
+ *       so a data set written once and never overwritten is deflated too. A segment whose live
+ *       value bytes held as given ({@link Segment#pendingRawBytes}) are at least {@code rawRatio}
+ *       of its size is a candidate, and the candidates are compacted once together they hold at
+ *       least {@code rawRatio} of a full segment ({@code segmentBytes}): every compaction rolls the
+ *       active segment over, and the small segment that leaves must not set off the next one on its
+ *       own. The oldest candidates are taken, {@link #RAW_SEGMENTS_PER_RUN} segments' worth at
+ *       most; {@link Compactor} paces the runs.
  * </ul>
  *
  * Checked every {@code checkIntervalMillis} and after each segment roll-over. Pure data: {@link
@@ -24,8 +28,8 @@ import java.util.List;
  * @param deadRatio dead share of a segment that makes it a candidate, in (0, 1]
  * @param minDeadBytes dead bytes a segment must hold to be a candidate
  * @param checkIntervalMillis how often the policy is checked
- * @param rawRatio share of a segment in values waiting to be deflated that makes it a candidate, in
- *     (0, 1]
+ * @param rawRatio share of a segment in values waiting to be deflated that makes it a candidate,
+ *     and share of a full segment the candidates must hold together, in (0, 1]
  */
 public record CompactionPolicy(
     boolean enabled,
@@ -40,8 +44,9 @@ public record CompactionPolicy(
   public static final double DEFAULT_RAW_RATIO = 0.25;
 
   /**
-   * Segments picked for their raw bytes alone in one compaction: one compaction stays a few
-   * segments' worth of deflate, and the writer gets its share of the CPU between them.
+   * Segments' worth of input ({@code segmentBytes} each) one compaction for raw bytes takes at
+   * most: one compaction stays a few segments' worth of deflate, and the writer gets its share of
+   * the CPU between them.
    */
   static final int RAW_SEGMENTS_PER_RUN = 2;
 
@@ -99,33 +104,48 @@ public record CompactionPolicy(
   }
 
   /**
-   * The closed segments this policy picks, in id order: every one with enough dead bytes, and the
-   * oldest {@link #RAW_SEGMENTS_PER_RUN} of the others with enough raw bytes.
+   * The closed segments this policy picks, in id order: every one with enough dead bytes, and, when
+   * {@code rawAllowed} and the others waiting to be deflated hold enough together ({@link
+   * #enoughToDeflate}), the oldest of those, up to {@link #RAW_SEGMENTS_PER_RUN} segments' worth.
+   * {@code idleActive}, the active segment when it has taken no write for a while (else null), is
+   * one of those when it qualifies: the compaction rolls it over first.
    */
-  List<Segment> pick(Collection<Segment> closed) {
-    return pick(closed, RAW_SEGMENTS_PER_RUN);
-  }
-
-  /** As {@link #pick(Collection)}, with at most {@code rawLimit} picked for raw bytes alone. */
-  List<Segment> pick(Collection<Segment> closed, int rawLimit) {
+  List<Segment> pick(
+      Collection<Segment> closed, Segment idleActive, long segmentBytes, boolean rawAllowed) {
     List<Segment> picked = new ArrayList<>();
-    int raw = 0;
+    List<Segment> raw = new ArrayList<>();
     for (Segment s : closed) {
       if (shouldCompact(s.size(), s.liveBytes())) {
         picked.add(s);
-      } else if (raw < rawLimit && shouldDeflate(s.size(), s.pendingRawBytes())) {
-        picked.add(s);
-        raw++;
+      } else if (shouldDeflate(s.size(), s.pendingRawBytes())) {
+        raw.add(s);
       }
+    }
+    if (idleActive != null && shouldDeflate(idleActive.size(), idleActive.pendingRawBytes())) {
+      raw.add(idleActive);
+    }
+    if (rawAllowed && enoughToDeflate(raw, segmentBytes)) {
+      long budget = RAW_SEGMENTS_PER_RUN * segmentBytes;
+      long taken = 0;
+      for (Segment s : raw) {
+        if (taken > 0 && taken + s.size() > budget) break;
+        picked.add(s);
+        taken += s.size();
+      }
+      picked.sort(Comparator.comparingInt(Segment::id));
     }
     return picked;
   }
 
-  /** Whether a closed segment waits to be deflated; the compactor then comes back soon. */
-  boolean anyToDeflate(Collection<Segment> closed) {
-    for (Segment s : closed) {
-      if (shouldDeflate(s.size(), s.pendingRawBytes())) return true;
+  /**
+   * Whether {@code segments} waiting to be deflated hold enough of it together: at least {@code
+   * rawRatio} of a full segment, counting those that qualify alone ({@link #shouldDeflate}).
+   */
+  boolean enoughToDeflate(Collection<Segment> segments, long segmentBytes) {
+    long pending = 0;
+    for (Segment s : segments) {
+      if (shouldDeflate(s.size(), s.pendingRawBytes())) pending += s.pendingRawBytes();
     }
-    return false;
+    return pending > 0 && pending >= rawRatio * segmentBytes;
   }
 }

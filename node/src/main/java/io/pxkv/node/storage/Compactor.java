@@ -74,6 +74,10 @@ final class Compactor {
   // Pacing of compactions picked for their raw bytes; kv-compact only.
   private long nextRawRunNanos = System.nanoTime();
   private boolean rawRunScheduled;
+  // The active segment as last seen, to tell when it stopped taking writes; kv-compact only.
+  private int activeSeenId = -1;
+  private long activeSeenSize;
+  private long activeSeenNanos;
 
   Compactor(
       Path dir,
@@ -187,7 +191,9 @@ final class Compactor {
           e);
       return;
     }
-    if (rawRunScheduled || writer.failure() != null || !policy.anyToDeflate(closedSegments())) {
+    if (rawRunScheduled
+        || writer.failure() != null
+        || !policy.enoughToDeflate(closedSegments(), segmentBytes)) {
       return;
     }
     long delay = Math.max(0, nextRawRunNanos - System.nanoTime());
@@ -203,6 +209,20 @@ final class Compactor {
     } catch (RejectedExecutionException e) {
       // Closing.
     }
+  }
+
+  /** The active segment if it took no write for a check interval, else null. */
+  private Segment idleActive(long now) {
+    Segment active = writer.active();
+    if (active.id() != activeSeenId || active.size() != activeSeenSize) {
+      activeSeenId = active.id();
+      activeSeenSize = active.size();
+      activeSeenNanos = now;
+      return null;
+    }
+    boolean idle =
+        now - activeSeenNanos >= TimeUnit.MILLISECONDS.toNanos(policy.checkIntervalMillis());
+    return idle ? active : null;
   }
 
   private List<Segment> closedSegments() {
@@ -231,8 +251,7 @@ final class Compactor {
     List<Segment> closed = closedSegments();
     long start = System.nanoTime();
     boolean rawAllowed = start - nextRawRunNanos >= 0;
-    List<Segment> picked =
-        policy.pick(closed, rawAllowed ? CompactionPolicy.RAW_SEGMENTS_PER_RUN : 0);
+    List<Segment> picked = policy.pick(closed, idleActive(start), segmentBytes, rawAllowed);
     if (picked.isEmpty()) return CompactionResult.NOTHING;
     boolean forRaw = false;
     for (Segment s : picked) forRaw |= !policy.shouldCompact(s.size(), s.liveBytes());
