@@ -25,11 +25,13 @@ import java.util.concurrent.TimeUnit;
  * (periodically and after each roll-over) or by {@link #compact()}.
  *
  * <p>Values are written as given and deflated here, as they are copied ({@link CompactionOutput}):
- * the active segment is the log, closed segments get compressed. A closed segment holding enough
- * values that wait for it is compacted for that alone ({@link CompactionPolicy#shouldDeflate}),
- * paced: after such a run, the next one waits at least as long as it took, so that deflating takes
- * at most about half of one core away from the writer and the readers; while segments are waiting,
- * a run is scheduled for then rather than for the next check.
+ * the active segment is the log, closed segments get compressed. Closed segments holding enough
+ * values that wait for it are compacted for that alone ({@link CompactionPolicy}), paced: after
+ * such a run, the next one waits at least as long as it took, so that deflating takes at most about
+ * half of one core away from the writer and the readers; while enough is waiting, a run is
+ * scheduled for then rather than for the next check. An active segment that took no write for a
+ * check interval counts as closed for this (the run rolls it over first), so that the tail of a
+ * data set written once is deflated too.
  *
  * <p>Steps, each safe to crash after (see docs/STORAGE.md):
  *
