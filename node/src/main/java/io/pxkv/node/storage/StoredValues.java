@@ -43,11 +43,6 @@ final class StoredValues {
     return cipher;
   }
 
-  /** The coding the engine was opened with. */
-  ValueCoding coding() {
-    return coding;
-  }
-
   /**
    * The value as it will be stored: a copy of it, as given (the caller may reuse {@code value}).
    */

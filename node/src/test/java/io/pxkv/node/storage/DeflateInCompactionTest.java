@@ -65,15 +65,6 @@ class DeflateInCompactionTest {
     return RecordCodec.decode(record, s.format()).codec();
   }
 
-  private static long closedPending(BitcaskEngine e) {
-    long pending = 0;
-    int active = e.keyDirectory().segments().stream().mapToInt(Segment::id).max().orElse(0);
-    for (Segment s : e.keyDirectory().segments()) {
-      if (s.id() != active) pending += s.pendingRawBytes();
-    }
-    return pending;
-  }
-
   @Test
   void aWriteOnceDataSetIsDeflatedWithoutAnythingDeadToReclaim() throws Exception {
     // Dead bytes alone would never pick a segment here: nothing is overwritten or deleted.
@@ -81,11 +72,14 @@ class DeflateInCompactionTest {
     try (BitcaskEngine e = BitcaskEngine.open(options(ValueCoding.DEFAULTS, policy))) {
       writeDocuments(e);
       assertTrue(e.keyDirectory().segments().size() > 3, "several segments closed");
+      // Less than a quarter of a segment in all may stay as given: that sets off no compaction.
+      // The rest, in closed segments and in the active one once idle for a check interval, goes.
+      long quarter = 16 * 1024 / 4;
       Bytes.eventually(
-          () -> closedPending(e) == 0,
-          () -> "closed segments still hold raw values: " + e.codecStats());
+          () -> e.codecStats().pendingRawBytes() < quarter,
+          () -> "raw values wait: " + e.codecStats());
       CodecStats s = e.codecStats();
-      assertTrue(s.valuesCompressed() > DOCS / 2, s.toString());
+      assertTrue(s.valuesCompressed() >= DOCS - quarter / DOC_BYTES, s.toString());
       assertTrue(s.ratio() < 0.5, s.toString());
       assertEquals(Deflate.CODEC, codecOf(e, "doc-0"));
       readAll(e, "after the background compactions");
