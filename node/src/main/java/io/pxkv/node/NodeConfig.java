@@ -139,6 +139,11 @@ public record NodeConfig(
             String.valueOf(CompactionPolicy.DEFAULT_DEAD_RATIO),
             "compact a closed segment once this share of it is dead (overwritten or deleted)")
         .option("compact-min-dead-bytes", "16m", "...and it holds at least this many dead bytes")
+        .option(
+            "compact-raw-ratio",
+            String.valueOf(CompactionPolicy.DEFAULT_RAW_RATIO),
+            "with --compression deflate: also compact a closed segment once this share of it is"
+                + " values still stored as given, to deflate them")
         .toggle("no-auto-compact", "compact only when asked (POST /admin/compact)")
         .option(
             "tombstone-grace",
@@ -153,7 +158,8 @@ public record NodeConfig(
         .option(
             "compression",
             "deflate",
-            "how values are stored: deflate (zlib, kept only when smaller) or none")
+            "how values are stored: deflate (zlib, kept only when smaller; written as given,"
+                + " deflated by compaction) or none")
         .option(
             "compression-min-bytes",
             String.valueOf(ValueCoding.DEFAULT_MIN_BYTES),
@@ -207,7 +213,8 @@ public record NodeConfig(
                     !f.bool("no-auto-compact"),
                     f.fraction("compact-dead-ratio"),
                     f.bytes("compact-min-dead-bytes", 0, Long.MAX_VALUE),
-                    CompactionPolicy.DEFAULT_CHECK_INTERVAL_MILLIS))
+                    CompactionPolicy.DEFAULT_CHECK_INTERVAL_MILLIS,
+                    f.fraction("compact-raw-ratio")))
             .withCoding(coding(f));
     ValueLimits limits =
         new ValueLimits(

@@ -32,9 +32,10 @@ import java.util.function.Supplier;
  *   <li>Disk reads run on the {@code kv-read} worker pool, unordered, so one slow read does not
  *       hold up the others.
  *   <li>Writes are queued to the engine, whose own {@code kv-write} thread appends, fsyncs and
- *       completes them; the result hops back to the caller's event loop. The engine deflates a
- *       value on the thread that queues it: writes carrying {@link #OFF_LOOP_BYTES} of values or
- *       more are queued from a {@code kv-read} worker, so the event loop never deflates much.
+ *       completes them; the result hops back to the caller's event loop. The engine copies a value
+ *       on the thread that queues it (values are written as given; compaction deflates them):
+ *       writes carrying {@link #OFF_LOOP_BYTES} of values or more are queued from a {@code kv-read}
+ *       worker, so the event loop never copies much.
  * </ul>
  */
 public final class StorageService {
@@ -42,7 +43,7 @@ public final class StorageService {
   private static final int READ_THREADS =
       Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
 
-  /** Writes carrying at least this many value bytes are queued (and deflated) off the loop. */
+  /** Writes carrying at least this many value bytes are queued (and copied) off the loop. */
   static final long OFF_LOOP_BYTES = 64 * 1024;
 
   private final Vertx vertx;
@@ -168,7 +169,7 @@ public final class StorageService {
 
   /**
    * Queues a write carrying {@code valueBytes} of values: from this thread when they are few, else
-   * from a {@code kv-read} worker (the engine deflates values where they are queued); the result
+   * from a {@code kv-read} worker (the engine copies values where they are queued); the result
    * comes back on the caller's context either way.
    */
   private <T> Future<T> queued(long valueBytes, Supplier<CompletableFuture<T>> write) {

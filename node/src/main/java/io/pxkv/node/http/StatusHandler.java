@@ -91,16 +91,23 @@ public final class StatusHandler {
     JsonResponses.send(request.response(), 200, body.toBuffer());
   }
 
-  /** What deflate did to the values written since the node started. */
+  /**
+   * Values written since the node started (as given), what compaction's deflate did to the values
+   * it tried, and the raw bytes still waiting for it.
+   */
   private static JsonObject compression(CodecStats c) {
     return new JsonObject()
         .put("codec", c.compression())
         .put("minBytes", c.compressionMinBytes())
         .put("valuesWritten", c.valuesWritten())
+        .put("writtenBytes", c.writtenBytes())
+        .put("valuesTried", c.valuesTried())
         .put("valuesCompressed", c.valuesCompressed())
         .put("rawBytes", c.rawBytes())
         .put("storedBytes", c.storedBytes())
-        .put("ratio", c.ratio());
+        .put("ratio", c.ratio())
+        .put("deflateMillis", c.deflateMillis())
+        .put("pendingRawBytes", c.pendingRawBytes());
   }
 
   /** Key ids only, never key bytes; {@code keyIdsOnDisk} shows a rotation's progress. */

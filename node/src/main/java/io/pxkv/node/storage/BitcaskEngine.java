@@ -122,7 +122,8 @@ public final class BitcaskEngine implements StorageEngine {
       KeyCheckFile.verify(files, dir, values.cipher());
       KeyDirectory keydir = new KeyDirectory();
       HybridClock clock = new HybridClock(wall, options.clockOffsetMillis());
-      Recovery.Result recovered = new Recovery(dir, files, options.recover(), keydir, clock).run();
+      Recovery.Result recovered =
+          new Recovery(dir, files, options.recover(), keydir, clock, options.coding()).run();
       checkKeyIdsSeen(recovered.keyIds(), options.coding().keys(), dir);
       values.keyIdsOnDisk(KeyCheckFile.addCurrent(files, dir, values.cipher()));
       AtomicInteger nextId = new AtomicInteger(recovered.maxId() + 1);
@@ -510,7 +511,9 @@ public final class BitcaskEngine implements StorageEngine {
 
   @Override
   public CodecStats codecStats() {
-    return values.stats();
+    long pending = 0;
+    for (Segment s : keydir.segments()) pending += s.pendingRawBytes();
+    return values.stats(pending);
   }
 
   @Override

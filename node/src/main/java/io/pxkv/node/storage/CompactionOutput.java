@@ -58,31 +58,42 @@ final class CompactionOutput {
 
   /**
    * Copies a current record with its kind, seq, version and writer, in the current format (a
-   * format-1 record is rewritten as format 2; a format-2 record comes out byte for byte, unless its
-   * value is not encrypted under the current key: then it is decrypted and sealed again under it).
+   * format-1 record is rewritten as format 2). A value stored as given is deflated here when {@link
+   * StoredValues#deflateForCopy} says so (and sealed again, under the current key, when encryption
+   * is on: compression comes before encryption); any other format-2 record comes out byte for byte,
+   * unless its value is not encrypted under the current key: then it is decrypted and sealed again
+   * under it.
    */
   void copy(Record r, KeyDirEntry from) throws IOException {
     byte[] key = RecordCodec.keyBytes(r.key());
-    boolean reseal = values.needsReseal(r);
+    boolean reencrypt = values.needsReseal(r);
     byte[] value = r.value();
-    if (reseal) {
-      try {
+    int codec = r.codec();
+    boolean seal = false;
+    try {
+      byte[] deflated = values.deflateForCopy(r);
+      if (deflated != null) {
+        value = deflated;
+        codec = Deflate.CODEC;
+        seal = values.cipher() != null;
+      } else if (reencrypt) {
         value = values.open(r);
-      } catch (RecordCodec.CorruptRecordException e) {
-        throw new IOException(
-            "record of key "
-                + r.key()
-                + " at byte "
-                + from.offset()
-                + " of segment "
-                + from.segmentId()
-                + " cannot be re-encrypted ("
-                + e.getMessage()
-                + "); compaction left the segment as it was");
+        seal = true;
       }
+    } catch (RecordCodec.CorruptRecordException e) {
+      throw new IOException(
+          "record of key "
+              + r.key()
+              + " at byte "
+              + from.offset()
+              + " of segment "
+              + from.segmentId()
+              + " cannot be decrypted to be deflated or re-encrypted ("
+              + e.getMessage()
+              + "); compaction left the segment as it was");
     }
-    int keyId = reseal ? RecordCodec.NO_KEY : r.keyId();
-    int size = RecordCodec.size(key, value, r.expiresAt(), r.codec(), keyId, reseal);
+    int keyId = seal ? RecordCodec.NO_KEY : r.keyId();
+    int size = RecordCodec.size(key, value, r.expiresAt(), codec, keyId, seal);
     Part part = partFor(size);
     if (buffer.remaining() < size) {
       flush(part);
@@ -98,10 +109,10 @@ final class CompactionOutput {
         key,
         value,
         r.expiresAt(),
-        r.codec(),
+        codec,
         keyId,
-        reseal ? values.cipher() : null);
-    if (reseal) values.resealed();
+        seal ? values.cipher() : null);
+    if (reencrypt) values.resealed();
     part.hints.add(
         new HintFile.Entry(
             r.key(), offset, size, r.seq(), r.version(), r.writer(), r.expiresAt(), r.kind()));

@@ -24,6 +24,15 @@ import java.util.concurrent.TimeUnit;
  * reads and writes go on. One compaction at a time; triggered by the {@link CompactionPolicy}
  * (periodically and after each roll-over) or by {@link #compact()}.
  *
+ * <p>Values are written as given and deflated here, as they are copied ({@link CompactionOutput}):
+ * the active segment is the log, closed segments get compressed. Closed segments holding enough
+ * values that wait for it are compacted for that alone ({@link CompactionPolicy}), paced: after
+ * such a run, the next one waits at least as long as it took, so that deflating takes at most about
+ * half of one core away from the writer and the readers; while enough is waiting, a run is
+ * scheduled for then rather than for the next check. An active segment that took no write for a
+ * check interval counts as closed for this (the run rolls it over first), so that the tail of a
+ * data set written once is deflated too.
+ *
  * <p>Steps, each safe to crash after (see docs/STORAGE.md):
  *
  * <ol>
@@ -63,6 +72,14 @@ final class Compactor {
   private volatile long compactions;
   private volatile long reclaimedBytes;
   private long holdsStarted; // guarded by holdLock; read without it only to detect a change
+
+  // Pacing of compactions picked for their raw bytes; kv-compact only.
+  private long nextRawRunNanos = System.nanoTime();
+  private boolean rawRunScheduled;
+  // The active segment as last seen, to tell when it stopped taking writes; kv-compact only.
+  private int activeSeenId = -1;
+  private long activeSeenSize;
+  private long activeSeenNanos;
 
   Compactor(
       Path dir,
@@ -174,7 +191,47 @@ final class Compactor {
           System.Logger.Level.WARNING,
           "background compaction failed; will retry at the next check",
           e);
+      return;
     }
+    if (rawRunScheduled
+        || writer.failure() != null
+        || !policy.enoughToDeflate(closedSegments(), segmentBytes)) {
+      return;
+    }
+    long delay = Math.max(0, nextRawRunNanos - System.nanoTime());
+    try {
+      thread.schedule(
+          () -> {
+            rawRunScheduled = false;
+            compactByPolicy();
+          },
+          delay,
+          TimeUnit.NANOSECONDS);
+      rawRunScheduled = true;
+    } catch (RejectedExecutionException e) {
+      // Closing.
+    }
+  }
+
+  /** The active segment if it took no write for a check interval, else null. */
+  private Segment idleActive(long now) {
+    Segment active = writer.active();
+    if (active.id() != activeSeenId || active.size() != activeSeenSize) {
+      activeSeenId = active.id();
+      activeSeenSize = active.size();
+      activeSeenNanos = now;
+      return null;
+    }
+    boolean idle =
+        now - activeSeenNanos >= TimeUnit.MILLISECONDS.toNanos(policy.checkIntervalMillis());
+    return idle ? active : null;
+  }
+
+  private List<Segment> closedSegments() {
+    int activeId = writer.active().id();
+    List<Segment> closed = new ArrayList<>();
+    for (Segment s : keydir.segments()) if (s.id() != activeId) closed.add(s);
+    return closed;
   }
 
   private CompactionResult run(boolean all) {
@@ -193,11 +250,19 @@ final class Compactor {
   private CompactionResult compact(boolean all) throws IOException {
     if (writer.failure() != null) return CompactionResult.NOTHING;
     if (all) return rewrite(null);
-    int activeId = writer.active().id();
-    List<Segment> closed = new ArrayList<>();
-    for (Segment s : keydir.segments()) if (s.id() != activeId) closed.add(s);
-    List<Segment> picked = policy.pick(closed);
-    return picked.isEmpty() ? CompactionResult.NOTHING : rewrite(picked);
+    List<Segment> closed = closedSegments();
+    long start = System.nanoTime();
+    boolean rawAllowed = start - nextRawRunNanos >= 0;
+    List<Segment> picked = policy.pick(closed, idleActive(start), segmentBytes, rawAllowed);
+    if (picked.isEmpty()) return CompactionResult.NOTHING;
+    boolean forRaw = false;
+    for (Segment s : picked) forRaw |= !policy.shouldCompact(s.size(), s.liveBytes());
+    CompactionResult result = rewrite(picked);
+    if (forRaw) {
+      long end = System.nanoTime();
+      nextRawRunNanos = end + (end - start);
+    }
+    return result;
   }
 
   /** Compacts {@code chosen} closed segments, or all segments (after a roll-over) when null. */

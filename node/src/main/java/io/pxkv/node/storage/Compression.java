@@ -6,7 +6,10 @@ import java.util.Locale;
 public enum Compression {
   /** Values are stored as given. */
   NONE,
-  /** Values of at least the minimum size are deflated (zlib), kept only when smaller. */
+  /**
+   * Values are written as given; compaction deflates (zlib) those of at least the minimum size,
+   * kept only when smaller.
+   */
   DEFLATE;
 
   /** The flag value ({@code none}, {@code deflate}). */

@@ -9,7 +9,7 @@ import java.util.zip.Inflater;
  * Value codec 1: zlib (RFC 1950) deflate of the value's bytes, from {@code java.util.zip}. One
  * {@link Deflater} and one {@link Inflater} per thread, reset between values, so a value costs no
  * native allocation. Level 1 (fastest): JSON documents shrink to about a third at level 1 already,
- * and the compression runs on the thread that asked for the write.
+ * and compaction (one thread, {@code kv-compact}) deflates every value written as given.
  */
 final class Deflate {
   /** The codec byte stored in a record's optional fields. */

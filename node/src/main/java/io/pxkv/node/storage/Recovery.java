@@ -43,6 +43,7 @@ final class Recovery {
   private final boolean recover;
   private final KeyDirectory keydir;
   private final HybridClock clock;
+  private final ValueCoding coding;
   private final List<String> events = new ArrayList<>();
   private final Set<Integer> keyIds = new TreeSet<>();
   private int hintsUsed;
@@ -63,6 +64,22 @@ final class Recovery {
       RecoveryReport report, Segment newest, int maxId, long maxSeq, Set<Integer> keyIds) {}
 
   Recovery(Path dir, StorageFiles files, boolean recover, KeyDirectory keydir, HybridClock clock) {
+    this(dir, files, recover, keydir, clock, ValueCoding.PLAIN);
+  }
+
+  /**
+   * {@code coding} says which values a scanned segment holds as given that compaction should
+   * deflate ({@link Segment#rawBytes}); a hinted segment is a compaction's output, which holds
+   * none.
+   */
+  Recovery(
+      Path dir,
+      StorageFiles files,
+      boolean recover,
+      KeyDirectory keydir,
+      HybridClock clock,
+      ValueCoding coding) {
+    this.coding = coding;
     this.dir = dir;
     this.files = files;
     this.recover = recover;
@@ -271,6 +288,10 @@ final class Recovery {
         if (step.problem() == null) {
           var r = step.record();
           if (r.sealed()) keyIds.add(r.keyId());
+          if (r.value() != null && r.codec() == RecordCodec.CODEC_NONE) {
+            int plain = r.value().length - (r.sealed() ? RecordCipher.OVERHEAD : 0);
+            if (coding.deflates(plain)) segment.addRaw(plain);
+          }
           apply(
               segment,
               r.key(),

@@ -24,6 +24,7 @@ final class Segment {
   private final StorageFiles files;
   private final AtomicLong size;
   private final AtomicLong liveBytes = new AtomicLong();
+  private final AtomicLong rawBytes = new AtomicLong();
   private final AtomicLong minSeq = new AtomicLong(Long.MAX_VALUE);
   private final int format;
   private FileChannel reader;
@@ -69,6 +70,27 @@ final class Segment {
 
   void addLive(long delta) {
     liveBytes.addAndGet(delta);
+  }
+
+  /**
+   * Bytes of values written here as given that compaction should try to deflate ({@link
+   * ValueCoding#deflates}): counted as the writer appends them, or as recovery scans the segment.
+   * Compaction outputs count none: every value in them was tried. Not lowered when a value dies.
+   */
+  long rawBytes() {
+    return rawBytes.get();
+  }
+
+  void addRaw(long bytes) {
+    rawBytes.addAndGet(bytes);
+  }
+
+  /**
+   * Live value bytes still waiting to be deflated, at most: the raw bytes written, capped by the
+   * live bytes (a value overwritten since is dead, and no longer waits).
+   */
+  long pendingRawBytes() {
+    return Math.min(rawBytes.get(), liveBytes.get());
   }
 
   /** The smallest seq of any record here, {@code Long.MAX_VALUE} while empty. */

@@ -31,6 +31,7 @@ final class SegmentAppender {
   private final BooleanSupplier failed;
   private final Consumer<Segment> adding;
   private final Runnable rolled;
+  private final ValueCoding coding;
 
   /** Seals every value written; null when encryption is off. */
   private final RecordCipher cipher;
@@ -72,6 +73,7 @@ final class SegmentAppender {
     this.syncMode = options.syncMode();
     this.syncIntervalNanos = TimeUnit.MILLISECONDS.toNanos(options.syncIntervalMillis());
     this.segmentBytes = options.segmentBytes();
+    this.coding = options.coding();
     this.nextSeq = firstSeq;
     this.nextId = nextId;
     this.failed = failed;
@@ -154,6 +156,10 @@ final class SegmentAppender {
         RecordCodec.NO_KEY,
         seal);
     active.sawSeq(seq);
+    // Values go to the log as given; compaction deflates them later (docs/STORAGE.md).
+    if (value != null && codec == RecordCodec.CODEC_NONE && coding.deflates(value.length)) {
+      active.addRaw(value.length);
+    }
     return new KeyDirEntry(active.id(), offset, size, seq, version, writer, expiresAt);
   }
 

@@ -8,11 +8,12 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.DataFormatException;
 
 /**
- * The disk engine's value codecs: deflates values on the thread that asks for the write (before the
- * hand-off to {@code kv-write}, so the single writer never compresses), and turns a stored value
- * back into the value given (decrypt, then inflate) on the reading thread. Encryption itself
- * happens as the record is encoded ({@link RecordCodec#encode}, with {@link #cipher()}), because
- * its authenticated data binds the record's seq and version, which only the writer knows.
+ * The disk engine's value codecs: values go to the writer as given (the write path never
+ * compresses: zlib costs about as much CPU as the rest of a put), compaction deflates them as it
+ * copies them ({@link #deflateForCopy}, on {@code kv-compact}), and a stored value is turned back
+ * into the value given (decrypt, then inflate) on the reading thread. Encryption itself happens as
+ * the record is encoded ({@link RecordCodec#encode}, with {@link #cipher()}), because its
+ * authenticated data binds the record's seq and version, which only the writer knows.
  *
  * <p>Thread-safe.
  */
@@ -23,9 +24,12 @@ final class StoredValues {
   private final ValueCoding coding;
   private final RecordCipher cipher;
   private final LongAdder values = new LongAdder();
+  private final LongAdder writtenBytes = new LongAdder();
+  private final LongAdder tried = new LongAdder();
   private final LongAdder compressed = new LongAdder();
   private final LongAdder rawBytes = new LongAdder();
   private final LongAdder storedBytes = new LongAdder();
+  private final LongAdder deflateNanos = new LongAdder();
   private final LongAdder reencrypted = new LongAdder();
   private volatile List<Integer> keyIdsOnDisk = List.of();
 
@@ -40,22 +44,37 @@ final class StoredValues {
   }
 
   /**
-   * The value as it will be stored: deflated when compression is on, it is at least the minimum
-   * size and it shrinks; else a copy of it (the caller may reuse {@code value}).
+   * The value as it will be stored: a copy of it, as given (the caller may reuse {@code value}).
    */
   Encoded encode(byte[] value) {
     values.increment();
-    rawBytes.add(value.length);
-    if (coding.compression() == Compression.DEFLATE && value.length >= coding.minBytes()) {
-      byte[] deflated = Deflate.compress(value);
-      if (deflated != null) {
-        compressed.increment();
-        storedBytes.add(deflated.length);
-        return new Encoded(deflated, Deflate.CODEC);
-      }
-    }
-    storedBytes.add(value.length);
+    writtenBytes.add(value.length);
     return new Encoded(value.clone(), RecordCodec.CODEC_NONE);
+  }
+
+  /**
+   * For compaction copying {@code r}: the plain value of {@code r} deflated, when compression is
+   * on, {@code r} is a value stored as given, at least the minimum size, and deflate shrinks it;
+   * else null (copy {@code r} as it is). An encrypted value is decrypted first: the caller seals
+   * the deflated bytes again (compression before encryption). A value that does not shrink is
+   * counted as tried, and stays as given.
+   *
+   * @throws CorruptRecordException if {@code r} is encrypted and fails its tag
+   */
+  byte[] deflateForCopy(Record r) throws CorruptRecordException {
+    if (r.value() == null || r.codec() != RecordCodec.CODEC_NONE) return null;
+    int plainLength = r.value().length - (r.sealed() ? RecordCipher.OVERHEAD : 0);
+    if (!coding.deflates(plainLength)) return null;
+    if (r.sealed() && cipher == null) return null; // cannot open it; copied sealed as it is
+    byte[] plain = open(r);
+    long start = System.nanoTime();
+    byte[] deflated = Deflate.compress(plain);
+    deflateNanos.add(System.nanoTime() - start);
+    tried.increment();
+    rawBytes.add(plain.length);
+    storedBytes.add(deflated == null ? plain.length : deflated.length);
+    if (deflated != null) compressed.increment();
+    return deflated;
   }
 
   /**
@@ -105,14 +124,19 @@ final class StoredValues {
     keyIdsOnDisk = List.copyOf(ids);
   }
 
-  CodecStats stats() {
+  /** {@code pendingRawBytes}: live value bytes still stored as given that compaction will try. */
+  CodecStats stats(long pendingRawBytes) {
     return new CodecStats(
         coding.compression().flagName(),
         coding.minBytes(),
         values.sum(),
+        writtenBytes.sum(),
+        tried.sum(),
         compressed.sum(),
         rawBytes.sum(),
         storedBytes.sum(),
+        deflateNanos.sum() / 1_000_000,
+        pendingRawBytes,
         cipher == null ? null : cipher.currentId(),
         keyIdsOnDisk,
         reencrypted.sum());

@@ -1,7 +1,9 @@
 package io.pxkv.node.storage;
 
 /**
- * How the disk engine stores values: compressed or not, and encrypted or not.
+ * How the disk engine stores values: compressed or not, and encrypted or not. Values are written as
+ * given; with {@link Compression#DEFLATE}, compaction deflates the ones of at least {@code
+ * minBytes} as it copies them (docs/STORAGE.md, "Compression and encryption").
  *
  * @param compression {@link Compression#DEFLATE} (default) or {@link Compression#NONE}
  * @param minBytes values shorter than this are stored as given: too small to gain (default 256)
@@ -19,6 +21,14 @@ public record ValueCoding(Compression compression, int minBytes, EncryptionKeys 
   public ValueCoding {
     if (compression == null) throw new IllegalArgumentException("compression must be given");
     if (minBytes < 0) throw new IllegalArgumentException("minBytes must be >= 0");
+  }
+
+  /**
+   * Whether compaction should try to deflate a value of {@code length} bytes (before encryption)
+   * that is stored as given.
+   */
+  public boolean deflates(int length) {
+    return compression == Compression.DEFLATE && length >= minBytes;
   }
 
   public ValueCoding withCompression(Compression value) {

@@ -10,8 +10,10 @@ import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * The child JVM of {@link CompactionCrashIT}: opens the store, loads {@link #dataset()} if asked
- * to, then compacts in a loop until it is killed. Once compacting, it prints a line before every
+ * The child JVM of {@link CompactionCrashIT}: opens the store (encrypted when given a key line),
+ * loads {@link #dataset()} if asked to, then compacts in a loop until it is killed. Values are
+ * written as given; those of {@link #DEFLATE_MIN_BYTES} and more are deflated by the first
+ * compaction (and sealed again, when encrypted). Once compacting, it prints a line before every
  * file operation, so that the parent, killing it after a random number of lines, lands anywhere in
  * a compaction: among the output writes, the fsyncs, the renames or the deletes. Not a test: a main
  * class on the test classpath.
@@ -23,11 +25,22 @@ public final class CompactionCrashChild {
 
   private CompactionCrashChild() {}
 
+  /** Low enough that about a third of the values of {@link #dataset()} are deflated. */
+  static final int DEFLATE_MIN_BYTES = 64;
+
   static StorageOptions options(Path dir) {
+    return options(dir, null);
+  }
+
+  /** {@code keyLine}: the one encryption key ({@code id:base64}), or null for none. */
+  static StorageOptions options(Path dir, String keyLine) {
+    ValueCoding coding = ValueCoding.DEFAULTS.withMinBytes(DEFLATE_MIN_BYTES);
+    if (keyLine != null) coding = coding.withKeys(CodecKeys.of(keyLine));
     return StorageOptions.defaults(dir)
         .withCacheBytes(0)
         .withSegmentBytes(4096)
-        .withCompaction(CompactionPolicy.MANUAL);
+        .withCompaction(CompactionPolicy.MANUAL)
+        .withCoding(coding);
   }
 
   /**
@@ -50,9 +63,11 @@ public final class CompactionCrashChild {
 
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
-    boolean load = args.length > 1 && args[1].equals("load");
+    boolean load = List.of(args).contains("load");
+    String keyLine = null;
+    for (String a : args) if (a.startsWith("key=")) keyLine = a.substring("key=".length());
     ProgressFiles files = new ProgressFiles();
-    try (BitcaskEngine engine = BitcaskEngine.open(options(dir), files)) {
+    try (BitcaskEngine engine = BitcaskEngine.open(options(dir, keyLine), files)) {
       if (load) {
         Random random = new Random(7);
         for (int i = 0; i < 1200; i++) {

@@ -81,7 +81,7 @@ class ValueCodingTest {
   }
 
   @Test
-  void largeValuesAreStoredDeflatedSmallAndIncompressibleOnesAsGiven() throws Exception {
+  void valuesAreWrittenAsGivenAndCompactionDeflatesTheLargeCompressibleOnes() throws Exception {
     String doc = document(1, 4000);
     byte[] noise = new byte[3000];
     new Random(7).nextBytes(noise);
@@ -92,9 +92,19 @@ class ValueCodingTest {
       await(e.put("random", utf8(random)));
       CodecStats s = e.codecStats();
       assertEquals(3, s.valuesWritten());
-      // The small value is under the minimum; base64 of noise shrinks a little only (6 of 8 bits).
+      assertEquals(0, s.valuesTried(), "nothing is deflated on the write path");
+      // The small value is under the minimum: it never waits.
+      assertEquals(doc.length() + random.length(), s.pendingRawBytes(), s.toString());
+      assertEquals(doc, value(e, "doc"));
+      assertTrue(contains(segmentBytes(), "\"status\":\"shipped\"},{\"sku\""), "as given");
+      await(e.compact());
+      s = e.codecStats();
+      assertEquals(2, s.valuesTried(), s.toString());
+      // Base64 of noise shrinks a little only (6 of 8 bits), or not at all: then it stays as given.
       assertTrue(s.valuesCompressed() >= 1 && s.valuesCompressed() <= 2, s.toString());
+      assertEquals(doc.length() + random.length(), s.rawBytes());
       assertTrue(s.ratio() < 0.8, "ratio " + s.ratio());
+      assertEquals(0, s.pendingRawBytes(), "compaction outputs hold no value waiting");
       assertEquals(doc, value(e, "doc"));
       e.checkInvariants();
     }
@@ -117,7 +127,9 @@ class ValueCodingTest {
     String doc = document(2, 2000);
     try (BitcaskEngine e = open(ValueCoding.PLAIN)) {
       await(e.put("doc", utf8(doc)));
-      assertEquals(0, e.codecStats().valuesCompressed());
+      assertEquals(0, e.codecStats().pendingRawBytes(), "nothing waits to be deflated");
+      await(e.compact());
+      assertEquals(0, e.codecStats().valuesTried());
     }
     assertTrue(contains(segmentBytes(), doc));
   }
@@ -265,7 +277,7 @@ class ValueCodingTest {
   }
 
   @Test
-  void aTornDeflatedEncryptedTailIsCutAtEveryOffset() throws Exception {
+  void aTornEncryptedTailIsCutAtEveryOffset() throws Exception {
     ValueCoding coding = encrypted(KEY_1);
     KeyDirEntry last;
     try (BitcaskEngine e = open(coding)) {
@@ -276,8 +288,46 @@ class ValueCodingTest {
     Path seg = FileNames.segment(dir, 1);
     byte[] whole = Files.readAllBytes(seg);
     assertEquals(whole.length, last.offset() + last.size());
+    assertEquals(RecordCodec.FLAG_KEY_ID, whole[(int) last.offset() + 5], "sealed, as given");
+    cutEveryOffsetOfTheLastRecord(coding, seg, whole, last);
+  }
+
+  /**
+   * A segment that ends in a deflated, encrypted record, as older versions wrote at put time: here
+   * a compaction output made the newest segment by deleting the empty one after it (and its hint,
+   * which a cut file fails).
+   */
+  @Test
+  void aTornDeflatedEncryptedTailIsCutAtEveryOffset() throws Exception {
+    ValueCoding coding = encrypted(KEY_1);
+    try (BitcaskEngine e = open(coding)) {
+      await(e.put("a", utf8(document(1, 400))));
+      await(e.put("last", utf8(document(2, 400))));
+      await(e.compact());
+    }
+    List<Path> segs;
+    try (var files = Files.list(dir)) {
+      segs = files.filter(p -> p.toString().endsWith(".seg")).sorted().toList();
+    }
+    assertEquals(2, segs.size(), segs.toString());
+    assertEquals(SegmentHeader.BYTES, Files.size(segs.get(1)), "the new active one is empty");
+    Files.delete(segs.get(1));
+    Path seg = segs.get(0);
+    int id = Integer.parseInt(seg.getFileName().toString().substring(0, 6));
+    Files.delete(FileNames.segmentHint(dir, id));
+    KeyDirEntry last;
+    try (BitcaskEngine e = open(coding)) {
+      last = e.keyDirectory().get("last");
+    }
+    byte[] whole = Files.readAllBytes(seg);
+    assertEquals(whole.length, last.offset() + last.size());
     assertEquals(
         RecordCodec.FLAG_VALUE_CODEC | RecordCodec.FLAG_KEY_ID, whole[(int) last.offset() + 5]);
+    cutEveryOffsetOfTheLastRecord(coding, seg, whole, last);
+  }
+
+  private void cutEveryOffsetOfTheLastRecord(
+      ValueCoding coding, Path seg, byte[] whole, KeyDirEntry last) throws Exception {
     for (long cut = last.offset() + 1; cut < whole.length; cut++) {
       Files.write(seg, whole);
       Bytes.truncateTo(seg, cut);
