@@ -12,6 +12,7 @@ import io.pxkv.common.cli.UsageException;
 import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.ConfigException;
 import io.pxkv.common.cluster.NodeInfo;
+import io.pxkv.common.cluster.Replication;
 import io.pxkv.common.http.ServerOptions;
 import io.pxkv.common.kv.ValueLimits;
 import io.pxkv.common.metrics.ProcessMetrics;
@@ -132,7 +133,10 @@ final class LocalCluster {
                 + ")");
       }
       Path clusterFile =
-          clusterFile(data, new ClusterConfig(ClusterConfig.DEFAULT_VIRTUAL_NODES, bound));
+          clusterFile(
+              data,
+              new ClusterConfig(ClusterConfig.DEFAULT_VIRTUAL_NODES, bound)
+                  .withReplication(Replication.DEFAULT));
       ClusterConfig cluster = ClusterConfig.load(clusterFile);
       RouterConfig routerConfig =
           // Loopback only, like the nodes: a cluster on a laptop, open without tokens, is not

@@ -37,10 +37,15 @@ public final class ClusterFile {
     return json(nodes, null);
   }
 
-  /** The file for {@code nodes}, with {@code replicas} written out unless null. */
+  /**
+   * The file for {@code nodes} with {@code replicas}; null: one copy of each key (written out: a
+   * file that says nothing keeps three), what every scenario but replication measures.
+   */
   public static String json(List<Server> nodes, Replicas replicas) {
     StringBuilder out = new StringBuilder("{\n  \"virtualNodes\": " + VIRTUAL_NODES + ",\n");
-    if (replicas != null) {
+    if (replicas == null) {
+      out.append("  \"replicas\": 1,\n");
+    } else {
       out.append("  \"replicas\": ")
           .append(replicas.replicas())
           .append(", \"writeQuorum\": ")
@@ -66,7 +71,7 @@ public final class ClusterFile {
     write(file, nodes, null);
   }
 
-  /** Writes {@code nodes} and {@code replicas} (left out if null) to {@code file}, atomically. */
+  /** Writes {@code nodes} and {@code replicas} (null: one copy) to {@code file}, atomically. */
   public static void write(Path file, List<Server> nodes, Replicas replicas) {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {

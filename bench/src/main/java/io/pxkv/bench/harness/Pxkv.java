@@ -66,8 +66,8 @@ public final class Pxkv {
 
   /**
    * {@code count} nodes run from the launcher jar {@code jar} with the cache-on node's cache and
-   * {@code nodeFlags}, all of them in a cluster file asking for {@code replicas} (left out if null:
-   * the single-copy default), and a router from the same jar with default options in front.
+   * {@code nodeFlags}, all of them in a cluster file asking for {@code replicas} (null: one copy of
+   * each key), and a router from the same jar with default options in front.
    */
   public Cluster cluster(
       String name, int count, ClusterFile.Replicas replicas, List<String> nodeFlags, Path jar) {

@@ -1,7 +1,7 @@
 package io.pxkv.bench.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.Replication;
@@ -51,14 +51,14 @@ class RouterOptionsTest {
   }
 
   @Test
-  void replicasGoIntoTheFileOnlyWhenNamedAndTheProductReadsThem() {
+  void replicasGoIntoTheFileAlwaysAndTheProductReadsThem() {
     List<Server> nodes =
         List.of(
             new Server("a", 9001, null, Api.KV),
             new Server("b", 9002, null, Api.KV),
             new Server("c", 9003, null, Api.KV));
     String plain = ClusterFile.json(nodes);
-    assertFalse(plain.contains("replicas"), plain);
+    assertTrue(plain.contains("\"replicas\": 1"), plain);
     assertEquals(1, ClusterConfig.fromJson(plain, "plain").replication().copies(3));
 
     Replication three =

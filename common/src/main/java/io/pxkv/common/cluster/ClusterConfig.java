@@ -48,13 +48,13 @@ public record ClusterConfig(
   public ClusterConfig {
     nodes = List.copyOf(nodes);
     indexes = indexes == null ? List.of() : List.copyOf(indexes);
-    replication = replication == null ? Replication.DEFAULT : replication;
+    replication = replication == null ? Replication.SINGLE : replication;
   }
 
-  /** A layout with the default replication. */
+  /** A layout keeping one copy of each key ({@link #withReplication} for more). */
   public ClusterConfig(
       String clusterId, int virtualNodes, List<NodeInfo> nodes, List<IndexSpec> indexes) {
-    this(clusterId, virtualNodes, nodes, indexes, Replication.DEFAULT);
+    this(clusterId, virtualNodes, nodes, indexes, Replication.SINGLE);
   }
 
   /** A layout without indexes. */

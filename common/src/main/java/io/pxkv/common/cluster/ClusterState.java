@@ -161,6 +161,15 @@ public record ClusterState(
   }
 
   /**
+   * A stored layout as a cluster file's text: one that does not name its replicas was stored when
+   * every layout that did not say kept one copy (cluster files now default to more).
+   */
+  private static String stored(JsonObject layout) {
+    if (layout.containsKey("replicas")) return layout.encode();
+    return layout.copy().put("replicas", 1).encode();
+  }
+
+  /**
    * Reads a state written by {@link #toJson}; {@code source} names it in errors.
    *
    * @throws ConfigException naming every problem
@@ -181,7 +190,7 @@ public record ClusterState(
       if (!(s instanceof JsonObject settledJson)) {
         problems.add("settled: must be a cluster layout");
       } else {
-        settled = ClusterConfig.fromJson(settledJson.encode(), source + " settled");
+        settled = ClusterConfig.fromJson(stored(settledJson), source + " settled");
       }
       Object raw = json.getValue("layouts");
       if (!(raw instanceof JsonArray array)) {
@@ -192,7 +201,7 @@ public record ClusterState(
             problems.add("layouts[" + i + "]: must be a cluster layout");
             continue;
           }
-          layouts.add(ClusterConfig.fromJson(layout.encode(), source + " layouts[" + i + "]"));
+          layouts.add(ClusterConfig.fromJson(stored(layout), source + " layouts[" + i + "]"));
         }
       }
     } catch (ConfigException e) {

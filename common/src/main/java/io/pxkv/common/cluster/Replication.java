@@ -16,11 +16,8 @@ import java.util.List;
  * @param readQuorum replicas a read asks; 0: default
  */
 public record Replication(int replicas, int writeQuorum, int readQuorum) {
-  /**
-   * The default number of copies. One until replicated moves, hinted handoff and anti-entropy are
-   * all in place; a cluster file asks for more explicitly.
-   */
-  public static final int DEFAULT_REPLICAS = 1;
+  /** The copies a cluster file that does not say {@code replicas} keeps (capped by its nodes). */
+  public static final int DEFAULT_REPLICAS = 3;
 
   /** The quorums' default, capped by the copies. */
   public static final int DEFAULT_QUORUM = 2;
@@ -28,7 +25,14 @@ public record Replication(int replicas, int writeQuorum, int readQuorum) {
   /** More copies than this is a typo, not a plan. */
   public static final int MAX_REPLICAS = 16;
 
+  /** What a cluster file without {@code replicas} and quorums asks for. */
   public static final Replication DEFAULT = new Replication(DEFAULT_REPLICAS, 0, 0);
+
+  /**
+   * One copy of each key: a layout built in code without saying otherwise, and a view stored before
+   * views always named their replicas (when one copy was the only kind).
+   */
+  public static final Replication SINGLE = new Replication(1, 0, 0);
 
   /** Copies of each key on a cluster of {@code nodes} nodes. */
   public int copies(int nodes) {
@@ -49,9 +53,12 @@ public record Replication(int replicas, int writeQuorum, int readQuorum) {
     return set == 0 ? Math.min(DEFAULT_QUORUM, copies) : Math.min(set, copies);
   }
 
-  /** Adds the members that differ from the defaults, so a single-copy file stays as it was. */
+  /**
+   * Adds the members: {@code replicas} always (a stored view must not change meaning with the
+   * default), the quorums when set.
+   */
   void writeTo(JsonObject json) {
-    if (replicas != DEFAULT_REPLICAS) json.put("replicas", replicas);
+    json.put("replicas", replicas);
     if (writeQuorum != 0) json.put("writeQuorum", writeQuorum);
     if (readQuorum != 0) json.put("readQuorum", readQuorum);
   }

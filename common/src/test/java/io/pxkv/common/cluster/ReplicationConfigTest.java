@@ -1,11 +1,11 @@
 package io.pxkv.common.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReplicationConfigTest {
@@ -20,12 +20,37 @@ class ReplicationConfigTest {
   }
 
   @Test
-  void defaultsAreOneCopyWithQuorumsCappedByIt() {
+  void aFileThatSaysNothingKeepsThreeCopiesWithQuorumsOfTwoCappedByTheNodes() {
     ClusterConfig c = ClusterConfig.fromJson(file("", 3), "f");
-    assertEquals(1, c.copies());
-    assertEquals(1, c.writeQuorum());
-    assertEquals(1, c.readQuorum());
-    assertFalse(c.toJson().containsKey("replicas"), "a single-copy file is written as before");
+    assertEquals(3, c.copies());
+    assertEquals(2, c.writeQuorum());
+    assertEquals(2, c.readQuorum());
+    assertEquals(3, c.toJson().getInteger("replicas"), "written out, whatever the default");
+    ClusterConfig one = ClusterConfig.fromJson(file("", 1), "f");
+    assertEquals(1, one.copies());
+    assertEquals(1, one.writeQuorum());
+    assertEquals(1, one.readQuorum());
+    ClusterConfig single = ClusterConfig.fromJson(file("\"replicas\":1", 3), "f");
+    assertEquals(1, single.copies());
+    assertEquals(1, single.writeQuorum());
+  }
+
+  @Test
+  void aViewStoredWithoutReplicasKeptOneCopyAndStillDoes() {
+    ClusterConfig three = ClusterConfig.fromJson(file("", 3), "f");
+    io.vertx.core.json.JsonObject stored =
+        new ClusterState("c1", 4, three.layout(), List.of(), 0).toJson();
+    stored.getJsonObject("settled").remove("replicas");
+    for (Object l : stored.getJsonArray("layouts")) {
+      ((io.vertx.core.json.JsonObject) l).remove("replicas");
+    }
+    ClusterState read = ClusterState.fromJson(stored, "view.json");
+    assertEquals(1, read.target().copies());
+    assertEquals(
+        3,
+        ClusterState.fromJson(new ClusterState("c1", 4, three.layout(), List.of(), 0).toJson(), "v")
+            .target()
+            .copies());
   }
 
   @Test

@@ -176,7 +176,12 @@ class ListingDuringMoveIT {
       list.add(
           new JsonObject().put("id", id).put("url", "http://127.0.0.1:" + nodes.get(id).port()));
     }
-    String json = new JsonObject().put("virtualNodes", 128).put("nodes", list).encodePrettily();
+    String json =
+        new JsonObject()
+            .put("virtualNodes", 128)
+            .put("replicas", 1)
+            .put("nodes", list)
+            .encodePrettily();
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.writeString(tmp, json);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

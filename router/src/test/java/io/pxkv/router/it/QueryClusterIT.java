@@ -454,6 +454,7 @@ class QueryClusterIT {
     String json =
         new JsonObject()
             .put("virtualNodes", 128)
+            .put("replicas", 1)
             .put("nodes", list)
             .put("indexes", indexes)
             .encodePrettily();

@@ -294,7 +294,12 @@ class RebalanceIT {
       list.add(new JsonObject().put("id", id).put("url", "http://127.0.0.1:" + ports.get(id)));
     Path tmp = root.resolve("cluster.json.tmp");
     Files.writeString(
-        tmp, new JsonObject().put("virtualNodes", 128).put("nodes", list).encodePrettily());
+        tmp,
+        new JsonObject()
+            .put("virtualNodes", 128)
+            .put("replicas", 1)
+            .put("nodes", list)
+            .encodePrettily());
     Files.move(
         tmp, clusterFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }

@@ -214,7 +214,9 @@ class TlsClusterTest {
           new JsonObject().put("id", id).put("url", "https://localhost:" + nodes.get(id).port()));
     }
     Path tmp = root.resolve("cluster.json.tmp");
-    Files.writeString(tmp, new JsonObject().put("virtualNodes", 64).put("nodes", list).encode());
+    Files.writeString(
+        tmp,
+        new JsonObject().put("virtualNodes", 64).put("replicas", 1).put("nodes", list).encode());
     Files.move(
         tmp, clusterFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }

@@ -467,7 +467,9 @@ class DashboardIT {
           new JsonObject().put("id", id).put("url", "http://127.0.0.1:" + nodes.get(id).port()));
     }
     Path tmp = root.resolve("cluster.json.tmp");
-    Files.writeString(tmp, new JsonObject().put("virtualNodes", 128).put("nodes", list).encode());
+    Files.writeString(
+        tmp,
+        new JsonObject().put("virtualNodes", 128).put("replicas", 1).put("nodes", list).encode());
     Files.move(
         tmp, clusterFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
