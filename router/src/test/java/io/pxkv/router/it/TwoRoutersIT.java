@@ -183,7 +183,9 @@ class TwoRoutersIT {
       list.add(new JsonObject().put("id", n.id()).put("url", "http://127.0.0.1:" + n.port()));
     }
     Path tmp = file.resolveSibling("cluster.json.tmp");
-    Files.writeString(tmp, new JsonObject().put("virtualNodes", 128).put("nodes", list).encode());
+    Files.writeString(
+        tmp,
+        new JsonObject().put("virtualNodes", 128).put("replicas", 1).put("nodes", list).encode());
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 

@@ -69,7 +69,7 @@ class UnfinishedViewChangeIT {
     Path clusterFile = root.resolve("cluster.json");
     JsonArray list = new JsonArray();
     nodes.forEach((id, n) -> list.add(new JsonObject().put("id", id).put("url", url(n.port()))));
-    Files.writeString(clusterFile, new JsonObject().put("nodes", list).encode());
+    Files.writeString(clusterFile, new JsonObject().put("replicas", 1).put("nodes", list).encode());
 
     RunningRouter first = startRouter(clusterFile);
     for (int i = 0; i < KEYS; i++) {
