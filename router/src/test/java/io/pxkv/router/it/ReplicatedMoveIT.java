@@ -114,9 +114,9 @@ class ReplicatedMoveIT {
   }
 
   /**
-   * One client: writes its own keys (every 16th client key) with a growing counter, reads them back
-   * (the last acknowledged write, or a newer one of its own still in doubt is not possible: one
-   * call at a time), and reads keys loaded first and never written since.
+   * One client, one call at a time: writes its own keys (every 16th client key) with a growing
+   * counter, reads them back (each must read as its last acknowledged write: no other client writes
+   * it), and reads keys loaded first and never written since.
    */
   private Void client(MoveCluster cluster, int me) {
     Random random = new Random(me);
