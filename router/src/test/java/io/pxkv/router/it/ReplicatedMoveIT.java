@@ -21,15 +21,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Adding a node to a cluster that keeps three copies of every key (N=3, W=2, R=2), then removing
  * another, under 16 clients reading and writing throughout, all in child processes: no read of an
- * existing key fails or goes back, no write fails, and once the cluster settled on each layout
- * every member of every key's replica set holds the key's last acknowledged write, read from the
- * nodes themselves.
+ * existing key fails or goes back, no write fails, a listing of the whole cluster ({@code GET /kv})
+ * taken meanwhile gives every key once at its last acknowledged write or a newer one, and once the
+ * cluster settled on each layout every member of every key's replica set holds the key's last
+ * acknowledged write, read from the nodes themselves.
  */
 class ReplicatedMoveIT {
   private static final int BACKGROUND_KEYS = 4_000;
@@ -39,6 +42,7 @@ class ReplicatedMoveIT {
 
   private final Map<String, String> acked = new ConcurrentHashMap<>();
   private final AtomicLong reads = new AtomicLong();
+  private final AtomicLong listings = new AtomicLong();
   private final AtomicLong writes = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicReference<String> firstFailure = new AtomicReference<>();
@@ -64,6 +68,8 @@ class ReplicatedMoveIT {
         int me = t;
         clients.add(pool.submit(() -> client(cluster, me)));
       }
+      ExecutorService lister = Executors.newSingleThreadExecutor();
+      clients.add(lister.submit(() -> lister(cluster)));
       try {
         step(cluster, List.of("node-1", "node-2", "node-3", "node-4"));
         step(cluster, List.of("node-2", "node-3", "node-4"));
@@ -71,12 +77,14 @@ class ReplicatedMoveIT {
         stop.set(true);
         for (Future<?> f : clients) f.get(60, TimeUnit.SECONDS);
         pool.shutdownNow();
+        lister.shutdownNow();
       }
       System.out.printf(
-          "replicated moves: %d reads, %d writes under 16 clients, %d failed%n",
-          reads.get(), writes.get(), failures.get());
+          "replicated moves: %d reads, %d writes under 16 clients, %d listings, %d failed%n",
+          reads.get(), writes.get(), listings.get(), failures.get());
       assertEquals(0, failures.get(), "failed calls; the first: " + firstFailure.get());
       assertTrue(reads.get() > 100 && writes.get() > 100, reads + " reads, " + writes + " writes");
+      assertTrue(listings.get() > 2, listings + " listings");
     }
   }
 
@@ -144,6 +152,42 @@ class ReplicatedMoveIT {
         } else {
           String got = new JsonObject(r.body()).getString("value");
           if (!got.equals(want)) fail("GET " + key + " -> " + got + ", expected " + want);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static final Pattern KEY = Pattern.compile("\"((?:bg|c)-\\d+)\":");
+
+  /**
+   * Lists the whole cluster again and again: every key once (counted in the streamed body, which a
+   * parsed object would hide), each at its write acknowledged before the listing began or a newer
+   * one.
+   */
+  private Void lister(MoveCluster cluster) {
+    while (!stop.get()) {
+      Map<String, Long> before = new HashMap<>();
+      acked.forEach((k, v) -> before.put(k, counter(v)));
+      Http.Reply r = cluster.http.send("GET", cluster.routerPort(), "/kv", null);
+      listings.incrementAndGet();
+      if (r.status() != 200) {
+        fail("GET /kv -> " + r);
+        continue;
+      }
+      Matcher m = KEY.matcher(r.body());
+      int keys = 0;
+      while (m.find()) keys++;
+      JsonObject pairs = new JsonObject(r.body());
+      if (keys != BACKGROUND_KEYS + CLIENT_KEYS || pairs.size() != keys) {
+        fail("GET /kv listed " + keys + " keys (" + pairs.size() + " distinct)");
+        continue;
+      }
+      for (Map.Entry<String, Long> e : before.entrySet()) {
+        String value = pairs.getString(e.getKey());
+        if (value == null || counter(value) < e.getValue()) {
+          fail("GET /kv listed " + e.getKey() + " as " + value + ", acknowledged " + e.getValue());
+          break;
         }
       }
     }
