@@ -3,6 +3,7 @@ package io.pxkv.node.http;
 import io.pxkv.common.auth.NodeAccess;
 import io.pxkv.common.cluster.ClusterState;
 import io.pxkv.common.cluster.NodeInfo;
+import io.pxkv.common.cluster.ReplicaMoves;
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.ErrorResponses;
@@ -29,6 +30,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * {@code POST /internal/push-strays?after=K&limit=N}: moves up to N of this node's strays (keys,
@@ -45,7 +48,14 @@ import java.util.Map;
  *       marker that hides the local copy, written only if the copy is still exactly the one sent.
  * </ol>
  *
- * So a key is on its owner before it leaves here, and never lost between the two. Answers {@code
+ * So a key is on its owner before it leaves here, and never lost between the two.
+ *
+ * <p>With replicas ({@link ReplicaMoves}: some layout of the view keeps more than one copy) the
+ * walk takes the keys whose replica set changed. A key this node is not in the target set of goes
+ * to every member of that set, and is handed off only once all of them stored it, so it never has
+ * fewer copies than before; a member that cannot be reached fails the call and the copy stays. A
+ * key this node keeps goes to the members that gained it (they may lack writes made before they
+ * joined its set), and stays here. A settled view with replicas has nothing to push. Answers {@code
  * {"moved":a,"alreadyNewer":b,"bytes":c,"next":K2}}: {@code next} is the last key walked (a marker
  * counts towards N), or null once every key after K was walked. The router drives the calls, paces
  * them, and retries failures; a retry redoes nothing harmful (imports keep the newer version,
@@ -96,11 +106,44 @@ public final class StrayPusher {
       throw new KvException(ErrorCode.STALE_VIEW, "this node has no view of the cluster yet");
     }
     String self = membership.nodeId();
-    new Walk(state, placement, key -> !placement.owner(key).equals(self))
+    ReplicaMoves moves = replicaMoves(state);
+    boolean replicated = moves != null || state.target().copies() > 1;
+    Route route =
+        moves == null && replicated
+            // A settled view with replicas: every key is where its replica set says.
+            ? new Route(key -> false, key -> List.of())
+            : moves == null
+                ? new Route(
+                    key -> !placement.owner(key).equals(self), key -> List.of(placement.owner(key)))
+                : new Route(
+                    key -> !moves.destinations(key, self).isEmpty(),
+                    key -> moves.destinations(key, self));
+    Predicate<String> leaves = moves == null ? key -> true : key -> !moves.keeps(key, self);
+    new Walk(state, route, leaves)
         .run(request.getParam("after"), limit(request.getParam("limit")))
         .onSuccess(body -> JsonResponses.send(request.response(), 200, body))
         .onFailure(t -> ErrorResponses.send(request.response(), t));
   }
+
+  /**
+   * Which keys a walk moves ({@code moves}) and the nodes each goes to ({@code to}): with one copy
+   * of each key, the strays, to their owner; with replicas, every key whose replica set changed, to
+   * every member of its target set (this node not in it) or to the members that gained it.
+   */
+  private record Route(Predicate<String> moves, Function<String, List<String>> to) {}
+
+  /** The replica sets of {@code state}'s layouts, built once per view; null with one copy. */
+  private ReplicaMoves replicaMoves(ClusterState state) {
+    Cached c = cached;
+    if (c != null && c.state == state) return c.moves;
+    ReplicaMoves moves = ReplicaMoves.of(state);
+    cached = new Cached(state, moves);
+    return moves;
+  }
+
+  private record Cached(ClusterState state, ReplicaMoves moves) {}
+
+  private volatile Cached cached;
 
   /**
    * One call's walk: strays read in chunks of {@link #CHUNK}, each chunk sent to its owners and
@@ -110,8 +153,8 @@ public final class StrayPusher {
    */
   private final class Walk {
     private final ClusterState state;
-    private final ClusterState.Placement placement;
-    private final java.util.function.Predicate<String> stray;
+    private final Route route;
+    private final Predicate<String> leaves;
     private final java.util.ArrayDeque<Future<long[]>> inFlight = new java.util.ArrayDeque<>();
     private final List<Future<long[]>> all = new ArrayList<>();
     private final io.vertx.core.Promise<Buffer> done = io.vertx.core.Promise.promise();
@@ -119,13 +162,10 @@ public final class StrayPusher {
     private int left;
     private boolean ended;
 
-    Walk(
-        ClusterState state,
-        ClusterState.Placement placement,
-        java.util.function.Predicate<String> stray) {
+    Walk(ClusterState state, Route route, Predicate<String> leaves) {
       this.state = state;
-      this.placement = placement;
-      this.stray = stray;
+      this.route = route;
+      this.leaves = leaves;
     }
 
     Future<Buffer> run(String after, int limit) {
@@ -142,7 +182,7 @@ public final class StrayPusher {
       }
       int n = Math.min(CHUNK, left);
       storage
-          .scanRecords("", cursor, n, true, stray)
+          .scanRecords("", cursor, n, true, route.moves())
           .onFailure(done::tryFail)
           .onSuccess(
               chunk -> {
@@ -163,7 +203,11 @@ public final class StrayPusher {
               });
     }
 
-    /** Sends a chunk's strays (not its markers) to their owners, then hands them off here. */
+    /**
+     * Sends a chunk's strays (not its markers) to where they go, then hands off here those this
+     * node does not keep: only once every destination stored them, so a key never has fewer copies
+     * than before (a destination that cannot be reached fails the call; the router retries).
+     */
     private Future<long[]> moveChunk(List<StorageEngine.StoredRecord> chunk) {
       List<StorageEngine.StoredRecord> records = new ArrayList<>(chunk.size());
       long bytes = 0;
@@ -174,8 +218,16 @@ public final class StrayPusher {
       }
       if (records.isEmpty()) return Future.succeededFuture(new long[] {0, 0, 0});
       long chunkBytes = bytes;
-      return send(state, placement, records)
-          .compose(skipped -> handOff(records, state.epoch()).map(v -> skipped))
+      List<StorageEngine.StoredRecord> leaving = new ArrayList<>(records.size());
+      for (StorageEngine.StoredRecord r : records) {
+        if (leaves.test(r.key())) leaving.add(r);
+      }
+      return send(state, route, records)
+          .compose(
+              skipped ->
+                  leaving.isEmpty()
+                      ? Future.succeededFuture(skipped)
+                      : handOff(leaving, state.epoch()).map(v -> skipped))
           .map(skipped -> new long[] {records.size(), skipped, chunkBytes});
     }
 
@@ -197,22 +249,19 @@ public final class StrayPusher {
     }
   }
 
-  /** Imports the records on their owners; completes with how many owners had newer versions. */
+  /**
+   * Imports the records on every node they go to; completes with how many imports found a newer
+   * version there.
+   */
   private Future<Long> send(
-      ClusterState state,
-      ClusterState.Placement placement,
-      List<StorageEngine.StoredRecord> records) {
+      ClusterState state, Route route, List<StorageEngine.StoredRecord> records) {
     Map<String, Buffer> byOwner = new LinkedHashMap<>();
     for (StorageEngine.StoredRecord r : records) {
-      Buffer batch =
-          byOwner.computeIfAbsent(placement.owner(r.key()), o -> Buffer.buffer(64 * 1024));
-      RecordBatch.append(
-          batch,
-          r.key().getBytes(StandardCharsets.UTF_8),
-          r.value(),
-          r.version(),
-          r.writer(),
-          r.expiresAt());
+      byte[] key = r.key().getBytes(StandardCharsets.UTF_8);
+      for (String to : route.to().apply(r.key())) {
+        Buffer batch = byOwner.computeIfAbsent(to, o -> Buffer.buffer(64 * 1024));
+        RecordBatch.append(batch, key, r.value(), r.version(), r.writer(), r.expiresAt());
+      }
     }
     List<Future<Long>> imports = new ArrayList<>();
     for (Map.Entry<String, Buffer> e : byOwner.entrySet()) {

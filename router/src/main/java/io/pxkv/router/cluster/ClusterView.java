@@ -2,6 +2,7 @@ package io.pxkv.router.cluster;
 
 import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.ClusterState;
+import io.pxkv.common.cluster.ReplicaMoves;
 import io.pxkv.common.cluster.ReplicaPlacement;
 import io.pxkv.common.ring.ConsistentHashRing;
 import io.pxkv.router.client.NodeClient;
@@ -24,6 +25,8 @@ import java.util.Map;
  *     status pages list), then nodes of earlier layouts still being drained
  * @param byId the same clients by node id
  * @param replicas each key's replica set in the target ({@link ReplicaPlacement})
+ * @param moves each key's replica set in every layout while a cluster with replicas moves, else
+ *     null ({@link ReplicaMoves})
  */
 public record ClusterView(
     ClusterState state,
@@ -31,7 +34,8 @@ public record ClusterView(
     ViewTag tag,
     List<NodeClient> clients,
     Map<String, NodeClient> byId,
-    ReplicaPlacement replicas) {
+    ReplicaPlacement replicas,
+    ReplicaMoves moves) {
 
   public ClusterView {
     clients = List.copyOf(clients);
@@ -90,11 +94,20 @@ public record ClusterView(
   }
 
   /**
+   * Whether {@code key}'s copies move in this view with replicas: its replica set is not the same
+   * in every layout, so reads and deletes must also ask the members of its earlier sets.
+   */
+  public boolean replicasMove(String key) {
+    return moves != null && moves.changed(key);
+  }
+
+  /**
    * The clients of every node that may hold {@code key}, its owner first; just the owner when the
-   * key has not changed hands since the cluster last settled.
+   * key has not changed hands since the cluster last settled. While a cluster with replicas moves:
+   * every member of its replica sets, the target's first.
    */
   public List<NodeClient> holdersOf(String key) {
-    List<String> ids = placement.holdersOf(key);
+    List<String> ids = moves != null ? moves.holdersOf(key) : placement.holdersOf(key);
     if (ids.size() == 1) return List.of(byId.get(ids.get(0)));
     List<NodeClient> holders = new ArrayList<>(ids.size());
     for (String id : ids) holders.add(byId.get(id));

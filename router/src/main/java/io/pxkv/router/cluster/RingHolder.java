@@ -3,6 +3,7 @@ package io.pxkv.router.cluster;
 import io.pxkv.common.cluster.ClusterConfig;
 import io.pxkv.common.cluster.ClusterState;
 import io.pxkv.common.cluster.NodeInfo;
+import io.pxkv.common.cluster.ReplicaMoves;
 import io.pxkv.common.cluster.ReplicaPlacement;
 import io.pxkv.router.client.CallObserver;
 import io.pxkv.router.client.NodeClient;
@@ -149,6 +150,7 @@ public final class RingHolder {
         new ViewTag(state.clusterId(), state.epoch()),
         clients,
         byId,
-        replicas);
+        replicas,
+        ReplicaMoves.of(state));
   }
 }

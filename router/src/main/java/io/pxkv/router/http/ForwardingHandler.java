@@ -19,6 +19,7 @@ import io.pxkv.router.listing.ListingQuery;
 import io.pxkv.router.listing.MergedListing;
 import io.pxkv.router.listing.PagedListing;
 import io.pxkv.router.routing.MovingReads;
+import io.pxkv.router.routing.MovingReplicaReads;
 import io.pxkv.router.routing.Quorums;
 import io.pxkv.router.routing.ReplicatedReads;
 import io.pxkv.router.routing.ReplicatedWrites;
@@ -59,6 +60,7 @@ public final class ForwardingHandler {
   private final PagedListing paged;
   private final ReplicatedWrites replicatedWrites;
   private final ReplicatedReads replicatedReads;
+  private final MovingReplicaReads movingReplicaReads;
 
   public ForwardingHandler(Views views, ValueLimits limits, long timeoutMs) {
     this(views, limits, timeoutMs, new FailureDetector(null, () -> null));
@@ -69,6 +71,7 @@ public final class ForwardingHandler {
       Views views, ValueLimits limits, long timeoutMs, FailureDetector detector) {
     this.replicatedWrites = new ReplicatedWrites(detector);
     this.replicatedReads = new ReplicatedReads(detector);
+    this.movingReplicaReads = new MovingReplicaReads(detector);
     this.views = views;
     this.rerouting = new Rerouting(views, timeoutMs);
     this.limits = limits;
@@ -164,6 +167,7 @@ public final class ForwardingHandler {
     String uri = request.uri();
     return rerouting.routed(
         view -> {
+          if (view.replicasMove(key)) return replicasMoving(request, view, method, key);
           if (view.replicated()) return replicated(request, view, method, key);
           List<NodeClient> holders = view.holdersOf(key);
           if (holders.size() > 1) {
@@ -217,6 +221,23 @@ public final class ForwardingHandler {
     }
     int r = Quorums.param(request, "r", view.config().readQuorum(), view.config().copies());
     return replicatedReads.get(view, key, r);
+  }
+
+  /**
+   * A GET or DELETE of a key whose replica set changes in the move under way: read on every
+   * possible holder ({@link MovingReplicaReads}); a delete reads first, so that its answer also
+   * knows a value still on members of the key's earlier sets only, then writes its tombstone to the
+   * target's replicas.
+   */
+  private Future<NodeReply> replicasMoving(
+      HttpServerRequest request, ClusterView view, HttpMethod method, String key) {
+    int copies = view.config().copies();
+    int r = Quorums.param(request, "r", view.config().readQuorum(), copies);
+    if (method == HttpMethod.GET) return movingReplicaReads.get(view, views.moved(), key, r);
+    int w = Quorums.param(request, "w", view.config().writeQuorum(), copies);
+    return movingReplicaReads
+        .newest(view, views.moved(), key, view.config().readQuorum())
+        .compose(before -> replicatedWrites.delete(view, key, w, before.read()));
   }
 
   /**

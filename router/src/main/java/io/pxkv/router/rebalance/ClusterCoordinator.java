@@ -431,16 +431,7 @@ public final class ClusterCoordinator extends VerticleBase {
         behind.add(s.node());
       }
     }
-    boolean replicatedChange =
-        !wanted.layout().equals(base.target())
-            && (wanted.copies() > 1 || base.target().copies() > 1);
-    if (replicatedChange) {
-      // Moves push every key a node is not the owner of away from it, which would drop the
-      // replicas; until moves know replica sets, a replicated layout stays as it formed.
-      problem =
-          "the cluster keeps more than one copy of each key, and changing its layout (nodes,"
-              + " replicas, quorums) is not supported yet: the current layout keeps serving";
-    } else if (!wanted.layout().equals(base.target())) {
+    if (!wanted.layout().equals(base.target())) {
       ClusterState next = base.toward(wanted, maxEpoch + 1);
       List<String> down = unreachable(next.holders(), seen);
       if (down.isEmpty()) {

@@ -94,10 +94,30 @@ public final class ReplicatedWrites {
 
   /** DELETE of {@code key}: a tombstone on its replicas. */
   public Future<NodeReply> delete(ClusterView view, String key, int w) {
+    return delete(view, key, w, ReplicaRead.ABSENT);
+  }
+
+  /**
+   * DELETE of {@code key} whose newest write before it was read as {@code before} (while its copies
+   * move, the replicas of the target may not have it yet): 200 if the newer of that and what the
+   * acknowledging replicas held was a live value.
+   */
+  public Future<NodeReply> delete(ClusterView view, String key, int w, ReplicaRead before) {
     return write(view, key, null, 0, w)
         .map(
             done -> {
-              if (!done.priorLive) throw KvException.notFound(key);
+              boolean priorLive = done.priorLive;
+              if (before.state() != ReplicaRead.State.ABSENT
+                  && (done.priorVersion == 0
+                      || WriteOrder.compare(
+                              before.version(),
+                              before.writer(),
+                              done.priorVersion,
+                              done.priorWriter)
+                          > 0)) {
+                priorLive = before.state() == ReplicaRead.State.LIVE;
+              }
+              if (!priorLive) throw KvException.notFound(key);
               Buffer body =
                   Buffer.buffer("{\"key\":")
                       .appendBytes(KvJson.quote(key))
@@ -109,8 +129,11 @@ public final class ReplicatedWrites {
         .recover(ReplicatedWrites::nodeErrorAsReply);
   }
 
-  /** A write acknowledged by a quorum: its version, and whether a replica held a live value. */
-  private record Done(long version, boolean priorLive) {}
+  /**
+   * A write acknowledged by a quorum: its version, and the newest write the acknowledging replicas
+   * held (version 0: none) and whether it was a live value.
+   */
+  private record Done(long version, boolean priorLive, long priorVersion, int priorWriter) {}
 
   private Future<Done> write(ClusterView view, String key, byte[] value, long expiresAt, int w) {
     RouterClock.observe(view.state().floor());
@@ -368,7 +391,7 @@ public final class ReplicatedWrites {
     private void settle() {
       if (done.future().isComplete()) return;
       if (acks >= w) {
-        done.complete(new Done(version, priorLive));
+        done.complete(new Done(version, priorLive, priorVersion, priorWriter));
       } else if (answers == sent) {
         if (nodeError != null) done.fail(nodeError);
         else if (stale != null) done.fail(stale);

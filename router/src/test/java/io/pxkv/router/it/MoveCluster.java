@@ -54,6 +54,7 @@ final class MoveCluster implements AutoCloseable {
   private volatile List<String> members = List.of();
   private volatile boolean routerUp;
   private final AtomicLong routerChanges = new AtomicLong();
+  private volatile JsonObject replication = new JsonObject();
   final Http http = new Http();
 
   /**
@@ -234,6 +235,15 @@ final class MoveCluster implements AutoCloseable {
 
   // ---- the cluster file
 
+  /** From the next {@link #writeCluster} on, the file asks for these copies and quorums. */
+  void replicate(int replicas, int writeQuorum, int readQuorum) {
+    replication =
+        new JsonObject()
+            .put("replicas", replicas)
+            .put("writeQuorum", writeQuorum)
+            .put("readQuorum", readQuorum);
+  }
+
   /** Replaces the cluster file in one step (temp file, atomic move), as a config tool would. */
   void writeCluster(List<String> ids) throws IOException {
     JsonArray list = new JsonArray();
@@ -243,7 +253,11 @@ final class MoveCluster implements AutoCloseable {
       Path tmp = root.resolve("cluster.json.tmp");
       Files.writeString(
           tmp,
-          new JsonObject().put("virtualNodes", VIRTUAL_NODES).put("nodes", list).encodePrettily());
+          new JsonObject()
+              .put("virtualNodes", VIRTUAL_NODES)
+              .put("nodes", list)
+              .mergeIn(replication)
+              .encodePrettily());
       Files.move(
           tmp, clusterFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       members = List.copyOf(ids);
