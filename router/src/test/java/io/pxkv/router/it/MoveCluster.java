@@ -54,7 +54,8 @@ final class MoveCluster implements AutoCloseable {
   private volatile List<String> members = List.of();
   private volatile boolean routerUp;
   private final AtomicLong routerChanges = new AtomicLong();
-  private volatile JsonObject replication = new JsonObject();
+  // One copy unless a test asks for more (replicate): what the single-copy move tests check.
+  private volatile JsonObject replication = new JsonObject().put("replicas", 1);
   final Http http = new Http();
 
   /**
