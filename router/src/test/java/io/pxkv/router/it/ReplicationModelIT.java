@@ -82,7 +82,7 @@ class ReplicationModelIT {
   @Test
   void randomOperationsAndFailuresAgreeWithTheModel(@TempDir Path dataRoot) throws Exception {
     long seed = Long.getLong("seed", 20261205L);
-    int steps = Integer.getInteger("steps", 250);
+    int steps = Integer.getInteger("steps", 180);
     Random random = new Random(seed);
     List<NodeInfo> infos = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
