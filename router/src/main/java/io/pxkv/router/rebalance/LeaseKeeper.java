@@ -18,9 +18,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * /internal/lease}), renewed every {@link #RENEW_MS}. A node grants the lease to one router at a
  * time, so two routers that reach a common node never both lead. When two routers each got some
  * leases, the one that got fewer gives them back and asks again once the other's lease would have
- * run out (as the nodes say), the other asks again shortly ({@link #backOffMs}). The lease counts
- * from when the request left, less a margin for clock rates, so this router stops leading before
- * any node would grant the lease to another. Confined to the coordinator's event loop.
+ * run out (as the nodes say), the other asks again shortly ({@link #backOffNanos}). The lease
+ * counts from when the request left, less a margin for clock rates, so this router stops leading
+ * before any node would grant the lease to another. Confined to the coordinator's event loop.
  */
 final class LeaseKeeper {
   private static final System.Logger log = System.getLogger(LeaseKeeper.class.getName());
@@ -96,7 +96,8 @@ final class LeaseKeeper {
               } else {
                 leading = false;
                 pauseUntilNanos =
-                    System.nanoTime() + backOffMs(other, heldByOthers, otherRemainingMs, granted);
+                    System.nanoTime()
+                        + backOffNanos(other, heldByOthers, otherRemainingMs, granted);
               }
               otherHolder = other;
               if (was != leading) {
@@ -136,7 +137,7 @@ final class LeaseKeeper {
    * router whose leader died takes over as soon as the dead router's lease ends. A little jitter
    * keeps routers that start together apart.
    */
-  private long backOffMs(
+  private long backOffNanos(
       String other,
       Map<String, Integer> heldByOthers,
       long otherRemainingMs,
