@@ -10,10 +10,11 @@ import java.util.function.Function;
  * Runs a call routed by a view, and routes it again when a node refuses the view as stale ({@link
  * StaleView}): with the newer view once it is published, or, when the node is the one behind, once
  * the coordinator has brought it up to date. A refused call was not served, so running it again is
- * safe. A few times at most, within the call's deadline.
+ * safe. For a newer view, a few times at most; for a node behind, as long as the call's deadline
+ * allows (a new leader may first have to wait out the dead one's lease).
  */
 public final class Rerouting {
-  /** How often one call is routed again after stale-view refusals before it gives up. */
+  /** How often one call is routed again for a newer view before it gives up. */
   private static final int MAX_REROUTES = 4;
 
   private final Views views;
