@@ -356,6 +356,33 @@ final class MoveCluster implements AutoCloseable {
       throw new AssertionError("import of " + pairs.size() + " pairs: " + r);
   }
 
+  /**
+   * {@link #importThroughRouter} in slices of 250, each sent again until it is stored (within the
+   * deadline): a quorum write on a busy machine can miss a node's first answers while it warms up,
+   * and an import repeated changes nothing.
+   */
+  void importThroughRouterInSlices(Map<String, String> pairs) throws InterruptedException {
+    List<Map.Entry<String, String>> all = new ArrayList<>(pairs.entrySet());
+    for (int from = 0; from < all.size(); from += 250) {
+      Map<String, String> slice = new LinkedHashMap<>();
+      for (Map.Entry<String, String> e : all.subList(from, Math.min(all.size(), from + 250)))
+        slice.put(e.getKey(), e.getValue());
+      String[] lastError = {""};
+      await(
+          "a slice of " + slice.size() + " pairs imported",
+          () -> {
+            try {
+              importThroughRouter(slice);
+              return true;
+            } catch (AssertionError e) {
+              lastError[0] = e.getMessage();
+              return false;
+            }
+          },
+          () -> lastError[0]);
+    }
+  }
+
   // ---- waiting
 
   static void await(String what, BooleanSupplier done, Supplier<String> state)

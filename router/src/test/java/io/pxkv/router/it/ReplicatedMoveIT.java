@@ -59,7 +59,7 @@ class ReplicatedMoveIT {
       Map<String, String> load = new LinkedHashMap<>();
       for (int i = 0; i < BACKGROUND_KEYS; i++) load.put("bg-" + i, "bg-" + i + ":0");
       for (int i = 0; i < CLIENT_KEYS; i++) load.put("c-" + i, "c-" + i + ":0");
-      ReplicatedMoveModelIT.load(cluster, load);
+      cluster.importThroughRouterInSlices(load);
       acked.putAll(load);
 
       ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);

@@ -59,28 +59,6 @@ class ReplicatedMoveModelIT {
     }
   }
 
-  /**
-   * Loads {@code pairs} in slices, each tried again after a 503: a quorum write on a busy machine
-   * can miss a node's first answers while it warms up, and a load repeated changes nothing.
-   */
-  static void load(MoveCluster cluster, Map<String, String> pairs) throws InterruptedException {
-    List<Map.Entry<String, String>> all = new ArrayList<>(pairs.entrySet());
-    for (int from = 0; from < all.size(); from += 250) {
-      Map<String, String> slice = new LinkedHashMap<>();
-      for (Map.Entry<String, String> e : all.subList(from, Math.min(all.size(), from + 250)))
-        slice.put(e.getKey(), e.getValue());
-      for (int attempt = 1; ; attempt++) {
-        try {
-          cluster.importThroughRouter(slice);
-          break;
-        } catch (AssertionError e) {
-          if (attempt == 5) throw e;
-          Thread.sleep(500);
-        }
-      }
-    }
-  }
-
   /** One seed's steps, model and log. */
   private static final class Walk {
     private final long seed;
@@ -109,7 +87,7 @@ class ReplicatedMoveModelIT {
       cluster.startRouter();
       Map<String, String> background = new LinkedHashMap<>();
       for (int i = 0; i < BACKGROUND_KEYS; i++) background.put("bg-" + i, "bg-" + i + ":0");
-      load(cluster, background);
+      cluster.importThroughRouterInSlices(background);
       background.forEach((k, v) -> model.put(k, Expectation.value(v)));
       for (int i = 0; i < KEY_SPACE; i++) model.put("m-" + i, Expectation.absent());
 
