@@ -312,8 +312,19 @@ public final class NodeClient {
     return connections.openCount();
   }
 
+  /** Closes now: calls in flight fail. */
   public Future<Void> close() {
     Future<Void> own = connections.close();
     return (vertxCalls == null ? own : Future.join(own, vertxCalls.close()).mapEmpty());
+  }
+
+  /**
+   * Closes once the calls and streams in flight have their answers (see {@link
+   * NodeConnections#closeWhenIdle}): for a node that left the view, whose scans and reads begun
+   * before must not be cut.
+   */
+  public Future<Void> closeWhenIdle() {
+    Future<Void> own = connections.closeWhenIdle();
+    return vertxCalls == null ? own : own.compose(v -> vertxCalls.close());
   }
 }

@@ -5,6 +5,7 @@ import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.error.KvException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetSocket;
 import java.io.IOException;
@@ -51,6 +52,8 @@ final class NodeConnections {
   private final long sweepTimer;
   private int connecting;
   private boolean closed;
+  private boolean draining; // closeWhenIdle(): closes once nothing is in flight
+  private final Promise<Void> drained = Promise.promise();
 
   NodeConnections(
       Vertx vertx,
@@ -150,7 +153,37 @@ final class NodeConnections {
     for (NodeConnection.Call call; (call = waitingStreams.pollFirst()) != null; ) {
       fail(call, closing);
     }
-    return sockets.close();
+    Future<Void> done = sockets.close();
+    done.onComplete(ar -> drained.tryComplete());
+    return done;
+  }
+
+  /**
+   * Closes once nothing is in flight: calls and streams in flight or waiting for a connection still
+   * get their answers, and calls made meanwhile still go out; idle connections close now, the
+   * others once their last answer has ended. For a node that left the cluster's view: a listing
+   * still reading its scan, or a read routed by the view before, must not be cut.
+   */
+  Future<Void> closeWhenIdle() {
+    if (!draining) {
+      draining = true;
+      closeIdle();
+    }
+    return drained.future();
+  }
+
+  /** While draining: closes the idle connections, and the whole pool once nothing is left. */
+  private void closeIdle() {
+    if (!draining || closed) return;
+    for (NodeConnection c : List.copyOf(open)) {
+      if (c.inFlight() == 0) {
+        open.remove(c); // at once: no call may pick it while its socket closes
+        c.close(new IOException("the node left the view"));
+      }
+    }
+    if (open.isEmpty() && connecting == 0 && waiting.isEmpty() && waitingStreams.isEmpty()) {
+      close();
+    }
   }
 
   /** The connection gathering this turn's key reads for one write, or null. */
@@ -193,6 +226,7 @@ final class NodeConnections {
         new NodeConnection(socket, context, this::answered, this::closedConnection, this::fail);
     open.add(c);
     hasRoom(c);
+    closeIdle();
   }
 
   private void answered(NodeConnection c) {
@@ -206,6 +240,7 @@ final class NodeConnections {
       if (!waiting.isEmpty() && !closed && roomForCalls()) connect();
       if (!waitingStreams.isEmpty() && !closed && connecting == 0) connect();
     }
+    closeIdle();
   }
 
   /**
@@ -225,11 +260,8 @@ final class NodeConnections {
 
   private void connectFailed(Throwable cause) {
     onError.accept(NodeFailures.map(node, cause, 0).getMessage());
-    if (!open.isEmpty()) {
-      // Others still work: they take the waiting calls as answers come back.
-      return;
-    }
-    if (connecting == 0) {
+    // While others are open, they take the waiting calls as answers come back.
+    if (open.isEmpty() && connecting == 0) {
       for (NodeConnection.Call call; (call = waiting.pollFirst()) != null; ) {
         fail(call, cause);
       }
@@ -237,12 +269,14 @@ final class NodeConnections {
         fail(call, cause);
       }
     }
+    closeIdle();
   }
 
   private void closedConnection(NodeConnection c) {
     open.remove(c);
     if (!waiting.isEmpty() && !closed && roomForCalls()) connect();
     if (!waitingStreams.isEmpty() && !closed && connecting == 0) connect();
+    closeIdle();
   }
 
   /** Fails {@code call} with the contract error for {@code cause}, and records it. */
@@ -280,5 +314,6 @@ final class NodeConnections {
         c.close(new IOException("closed after " + idleCloseNanos / 1_000_000 + " ms idle"));
       }
     }
+    closeIdle();
   }
 }

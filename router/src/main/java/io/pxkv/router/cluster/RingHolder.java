@@ -81,7 +81,9 @@ public final class RingHolder {
   }
 
   /**
-   * Publishes a view of {@code state}; completes once the clients of nodes that left are closed.
+   * Publishes a view of {@code state}. The clients of nodes that left close once what is in flight
+   * on them has its answer ({@link NodeClient#closeWhenIdle}): a listing still reading such a
+   * node's scan, begun by the view before, goes on to its end.
    */
   public Future<Void> swap(ClusterState state) {
     ClusterView old = current.get();
@@ -91,17 +93,12 @@ public final class RingHolder {
     List<Promise<ClusterView>> wake = waiting;
     waiting = new ArrayList<>();
     for (Promise<ClusterView> p : wake) p.tryComplete(fresh);
-    return old == null ? Future.succeededFuture() : closeLeavers(old, fresh);
-  }
-
-  private static Future<Void> closeLeavers(ClusterView old, ClusterView fresh) {
-    List<Future<Void>> closing = new ArrayList<>();
-    for (NodeClient c : old.clients()) {
-      if (fresh.byId().get(c.node().id()) != c) {
-        closing.add(c.close());
+    if (old != null) {
+      for (NodeClient c : old.clients()) {
+        if (fresh.byId().get(c.node().id()) != c) c.closeWhenIdle();
       }
     }
-    return Future.join(closing).mapEmpty();
+    return Future.succeededFuture();
   }
 
   /** Closes every client of the current view. */

@@ -1,5 +1,7 @@
 package io.pxkv.router.listing;
 
+import static java.lang.System.Logger.Level.WARNING;
+
 import io.pxkv.common.http.ErrorResponses;
 import io.pxkv.common.http.Headers;
 import io.pxkv.router.client.NodeClient;
@@ -51,6 +53,8 @@ import java.util.Set;
  * <p>Confined to the event loop of the request.
  */
 final class MergedScan {
+  private static final System.Logger log = System.getLogger(MergedScan.class.getName());
+
   /** A node whose records held by the merge reach this is paused: it is ahead of the others. */
   static final long HIGH_WATER_BYTES = 256 * 1024;
 
@@ -402,6 +406,7 @@ final class MergedScan {
     private void fail(Throwable failure) {
       if (done) return;
       stop();
+      log.log(WARNING, "listing cut after its head: " + failure);
       // The head is out: a reset, the only signal left (ErrorResponses).
       ErrorResponses.send(out, failure);
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
+import io.pxkv.common.testing.Await;
 import io.pxkv.router.forward.OnLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -15,6 +16,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +39,9 @@ class NodeClientTest {
   private Context loop;
   private NetServer server;
   private final AtomicInteger connections = new AtomicInteger();
+
+  /** Connections the server saw close. */
+  private final AtomicInteger closedConnections = new AtomicInteger();
 
   /** Completes when the server sees its first connection close. */
   private final CompletableFuture<Void> firstClose = new CompletableFuture<>();
@@ -66,7 +71,11 @@ class NodeClientTest {
                     sockets.add(socket);
                   }
                   connections.incrementAndGet(); // after the add: a test waiting on it finds it
-                  socket.closeHandler(v -> firstClose.complete(null));
+                  socket.closeHandler(
+                      v -> {
+                        closedConnections.incrementAndGet();
+                        firstClose.complete(null);
+                      });
                   List<String> targets = new ArrayList<>();
                   synchronized (targetsByConnection) {
                     targetsByConnection.add(targets);
@@ -314,6 +323,33 @@ class NodeClientTest {
             });
     assertEquals(ErrorCode.NODE_UNAVAILABLE, closing.code());
     assertTrue(closing.getMessage().contains("closing"), closing.getMessage());
+  }
+
+  @Test
+  void closingWhenIdleLetsAStreamInFlightEndThenClosesItsConnection() throws Exception {
+    NodeClient client = client(5000, 2);
+    NodeStream stream = onLoop(() -> client.stream(null, "/scan?n=200000").map(NodeStream::pause));
+    assertEquals(
+        200, onLoop(() -> client.call(null, HttpMethod.GET, "/kv?key=a", null, null)).status());
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    String body =
+        onLoop(
+                () -> {
+                  // As a view without the node is published while a listing reads its scan.
+                  client.closeWhenIdle().onComplete(ar -> closed.complete(null));
+                  Future<Buffer> all = stream.body();
+                  stream.resume();
+                  return all;
+                })
+            .toString();
+    StringBuilder expected = new StringBuilder();
+    for (int i = 0; i < 200_000; i++) expected.append("line ").append(i).append('\n');
+    assertEquals(expected.toString(), body, "the stream read to its end");
+    closed.get(10, TimeUnit.SECONDS);
+    Await.until(
+        "both connections closed", Duration.ofSeconds(10), () -> closedConnections.get() == 2);
+    KvException after = failure(() -> client.call(null, HttpMethod.GET, "/kv?key=b", null, null));
+    assertEquals(ErrorCode.NODE_UNAVAILABLE, after.code());
   }
 
   @Test

@@ -82,6 +82,13 @@ class ReplicatedMoveIT {
       System.out.printf(
           "replicated moves: %d reads, %d writes under 16 clients, %d listings, %d failed%n",
           reads.get(), writes.get(), listings.get(), failures.get());
+      if (failures.get() > 0) {
+        cluster
+            .routerLog()
+            .lines()
+            .filter(l -> l.contains("listing cut"))
+            .forEach(System.out::println);
+      }
       assertEquals(0, failures.get(), "failed calls; the first: " + firstFailure.get());
       assertTrue(reads.get() > 100 && writes.get() > 100, reads + " reads, " + writes + " writes");
       assertTrue(listings.get() > 2, listings + " listings");
