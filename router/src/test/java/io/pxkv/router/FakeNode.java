@@ -8,7 +8,9 @@ import io.pxkv.common.kv.Cursors;
 import io.pxkv.common.kv.KeyOrder;
 import io.pxkv.common.kv.KeyPaths;
 import io.pxkv.common.kv.KvJson;
+import io.pxkv.common.kv.RecordBatch;
 import io.pxkv.common.kv.ValueLimits;
+import io.pxkv.common.kv.WriteOrder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -220,6 +222,8 @@ final class FakeNode {
       scan(request);
     } else if (path.equals("/internal/read")) {
       read(response, request.getParam("key"));
+    } else if (path.equals("/internal/replicate")) {
+      replicate(response, body);
     } else if (path.equals("/health")) {
       json(response, 200, "{\"status\":\"ok\",\"id\":\"" + id + "\"}");
     } else if (path.equals("/admin/stats")) {
@@ -451,6 +455,35 @@ final class FakeNode {
     } else {
       json(response, 200, "{\"key\":" + quoted + ",\"value\":" + s.value() + stamp);
     }
+  }
+
+  /**
+   * {@code POST /internal/replicate}: each record of the batch is stored in {@link #records} if it
+   * is newer than what is held there, and answered as a node does, with the state it replaced or
+   * the newer write held.
+   */
+  private void replicate(HttpServerResponse response, byte[] body) {
+    io.vertx.core.json.JsonArray results = new io.vertx.core.json.JsonArray();
+    for (RecordBatch.Entry e : RecordBatch.decode(io.vertx.core.buffer.Buffer.buffer(body))) {
+      Stored held = records.get(e.key());
+      boolean newer =
+          held == null
+              || WriteOrder.compare(e.version(), e.writer(), held.version(), held.writer()) > 0;
+      io.vertx.core.json.JsonObject r = new io.vertx.core.json.JsonObject().put("applied", newer);
+      if (held == null || held.handedOff()) {
+        r.put("prior", "absent").put("version", 0L).put("writer", 0L);
+      } else {
+        r.put("prior", held.value() == null ? "deleted" : "live")
+            .put("version", held.version())
+            .put("writer", Integer.toUnsignedLong(held.writer()));
+      }
+      if (newer) {
+        String value = e.value() == null ? null : new String(e.value(), StandardCharsets.UTF_8);
+        records.put(e.key(), new Stored(value, e.version(), e.writer()));
+      }
+      results.add(r);
+    }
+    json(response, 200, new io.vertx.core.json.JsonObject().put("results", results).encode());
   }
 
   private static String item(String key, String value) {

@@ -111,6 +111,35 @@ class MovingReplicaReadTest {
     assertEquals(404, r.statusCode(), r.bodyAsString());
   }
 
+  private HttpResponse<Buffer> put(String key, String json) throws Exception {
+    return client
+        .put(router.port(), "127.0.0.1", "/kv")
+        .sendBuffer(Buffer.buffer("{\"key\":\"" + key + "\",\"value\":" + json + "}"))
+        .await(WAIT_S, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aPutOfAKeyWhoseValueIsOnlyOnTheLeavingNodeAnswers200() throws Exception {
+    // Written with w=1 before the move, acknowledged by node-3 alone: no member of the target set
+    // (1, 2, 4) holds it, so the replicas written cannot tell that the key exists.
+    String existing = leavingKey("existing-");
+    node("node-3").records().put(existing, new FakeNode.Stored("\"v1\"", 5, 9));
+    HttpResponse<Buffer> r = put(existing, "\"v2\"");
+    assertEquals(200, r.statusCode(), "replaced, not created: " + r.bodyAsString());
+    long stored =
+        List.of("node-1", "node-2", "node-4").stream()
+            .map(id -> node(id).records().get(existing))
+            .filter(held -> held != null && "\"v2\"".equals(held.value()))
+            .count();
+    assertTrue(stored >= 2, "on " + stored + " members of the target set");
+
+    String deleted = leavingKey("deleted-put-");
+    node("node-3").records().put(deleted, FakeNode.Stored.tombstone(5, 9));
+    assertEquals(201, put(deleted, "\"v2\"").statusCode(), "a deleted key is created again");
+
+    assertEquals(201, put(leavingKey("new-"), "\"v1\"").statusCode());
+  }
+
   @Test
   void tooFewAnswersFromTheOldSetIsA503NotAGuess() throws Exception {
     String key = leavingKey("down-");

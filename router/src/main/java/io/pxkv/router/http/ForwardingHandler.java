@@ -26,6 +26,7 @@ import io.pxkv.router.routing.ReplicatedWrites;
 import io.pxkv.router.routing.Rerouting;
 import io.pxkv.router.routing.StaleView;
 import io.pxkv.router.routing.Views;
+import io.pxkv.router.routing.WriteTries;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -148,10 +149,11 @@ public final class ForwardingHandler {
                   String key = keyOf.apply(body);
                   String contentType = request.getHeader(Headers.CONTENT_TYPE);
                   String uri = request.uri();
+                  WriteTries tries = new WriteTries();
                   return rerouting.routed(
                       view -> {
                         if (view.replicated()) {
-                          return replicatedPut(request, view, form, key, ttl, body);
+                          return replicatedPut(request, view, form, key, ttl, body, tries);
                         }
                         NodeClient owner = view.ownerOf(key);
                         return owner
@@ -165,10 +167,11 @@ public final class ForwardingHandler {
     String contentType = body == null ? null : request.getHeader(Headers.CONTENT_TYPE);
     HttpMethod method = request.method();
     String uri = request.uri();
+    WriteTries tries = new WriteTries();
     return rerouting.routed(
         view -> {
-          if (view.replicasMove(key)) return replicasMoving(request, view, method, key);
-          if (view.replicated()) return replicated(request, view, method, key);
+          if (view.replicasMove(key)) return replicasMoving(request, view, method, key, tries);
+          if (view.replicated()) return replicated(request, view, method, key, tries);
           List<NodeClient> holders = view.holdersOf(key);
           if (holders.size() > 1) {
             if (method == HttpMethod.GET
@@ -198,26 +201,37 @@ public final class ForwardingHandler {
       PutBatch.Form form,
       String key,
       long pathTtl,
-      Buffer body) {
+      Buffer body,
+      WriteTries tries) {
     int w = Quorums.param(request, "w", view.config().writeQuorum(), view.config().copies());
     byte[] value;
-    long ttl = pathTtl;
+    long ttl;
     if (form == PutBatch.Form.BODY) {
       KvJson.PutBody put = KvJson.parsePutBody(body.getBytes(), limits);
       value = put.value();
       ttl = put.ttl();
     } else {
       value = KvJson.parseBareValue(body.getBytes(), limits);
+      ttl = pathTtl;
     }
-    return replicatedWrites.put(view, key, value, ttl, w);
+    if (!view.replicasMove(key)) return replicatedWrites.put(view, key, value, ttl, w, tries);
+    // Its last write may still be on members leaving its set only: read first, as a delete does,
+    // so that 200 vs 201 does not depend on whether the move pushed it yet.
+    return movingReplicaReads
+        .newest(view, views.moved(), key, view.config().readQuorum())
+        .compose(before -> replicatedWrites.put(view, key, value, ttl, w, tries, before.read()));
   }
 
   /** A GET or DELETE of a replicated key: quorum read ({@code ?r=}) or tombstone ({@code ?w=}). */
   private Future<NodeReply> replicated(
-      HttpServerRequest request, ClusterView view, HttpMethod method, String key) {
+      HttpServerRequest request,
+      ClusterView view,
+      HttpMethod method,
+      String key,
+      WriteTries tries) {
     if (method == HttpMethod.DELETE) {
       int w = Quorums.param(request, "w", view.config().writeQuorum(), view.config().copies());
-      return replicatedWrites.delete(view, key, w);
+      return replicatedWrites.delete(view, key, w, tries);
     }
     int r = Quorums.param(request, "r", view.config().readQuorum(), view.config().copies());
     return replicatedReads.get(view, key, r);
@@ -230,14 +244,18 @@ public final class ForwardingHandler {
    * target's replicas.
    */
   private Future<NodeReply> replicasMoving(
-      HttpServerRequest request, ClusterView view, HttpMethod method, String key) {
+      HttpServerRequest request,
+      ClusterView view,
+      HttpMethod method,
+      String key,
+      WriteTries tries) {
     int copies = view.config().copies();
     int r = Quorums.param(request, "r", view.config().readQuorum(), copies);
     if (method == HttpMethod.GET) return movingReplicaReads.get(view, views.moved(), key, r);
     int w = Quorums.param(request, "w", view.config().writeQuorum(), copies);
     return movingReplicaReads
         .newest(view, views.moved(), key, view.config().readQuorum())
-        .compose(before -> replicatedWrites.delete(view, key, w, before.read()));
+        .compose(before -> replicatedWrites.delete(view, key, w, tries, before.read()));
   }
 
   /**

@@ -66,9 +66,28 @@ public final class ReplicatedWrites {
   /**
    * PUT of {@code value} (compact JSON) under {@code key}, expiring after {@code ttl} s (0: no).
    */
-  public Future<NodeReply> put(ClusterView view, String key, byte[] value, long ttl, int w) {
+  public Future<NodeReply> put(
+      ClusterView view, String key, byte[] value, long ttl, int w, WriteTries tries) {
+    return put(view, key, value, ttl, w, tries, ReplicaRead.ABSENT);
+  }
+
+  /**
+   * PUT of a key whose newest write before it was read as {@code read} (while its copies move, the
+   * replicas of the target may not have it yet): 200 if the newer of that and what the
+   * acknowledging replicas held was a live value, else 201. {@code tries}: the request's earlier
+   * tries, if it is routed again.
+   */
+  public Future<NodeReply> put(
+      ClusterView view,
+      String key,
+      byte[] value,
+      long ttl,
+      int w,
+      WriteTries tries,
+      ReplicaRead read) {
+    ReplicaRead before = tries.before(read);
     long expiresAt = Ttl.expiresAt(System.currentTimeMillis(), ttl);
-    return write(view, key, value, expiresAt, w)
+    return write(view, key, value, expiresAt, w, tries)
         .map(
             done -> {
               byte[] quoted = KvJson.quote(key);
@@ -87,14 +106,14 @@ public final class ReplicatedWrites {
               }
               body.appendString("}");
               return new NodeReply(
-                  done.priorLive ? 200 : 201, Headers.APPLICATION_JSON.toString(), body);
+                  priorLive(done, before) ? 200 : 201, Headers.APPLICATION_JSON.toString(), body);
             })
         .recover(ReplicatedWrites::nodeErrorAsReply);
   }
 
   /** DELETE of {@code key}: a tombstone on its replicas. */
-  public Future<NodeReply> delete(ClusterView view, String key, int w) {
-    return delete(view, key, w, ReplicaRead.ABSENT);
+  public Future<NodeReply> delete(ClusterView view, String key, int w, WriteTries tries) {
+    return delete(view, key, w, tries, ReplicaRead.ABSENT);
   }
 
   /**
@@ -102,22 +121,13 @@ public final class ReplicatedWrites {
    * move, the replicas of the target may not have it yet): 200 if the newer of that and what the
    * acknowledging replicas held was a live value.
    */
-  public Future<NodeReply> delete(ClusterView view, String key, int w, ReplicaRead before) {
-    return write(view, key, null, 0, w)
+  public Future<NodeReply> delete(
+      ClusterView view, String key, int w, WriteTries tries, ReplicaRead read) {
+    ReplicaRead before = tries.before(read);
+    return write(view, key, null, 0, w, tries)
         .map(
             done -> {
-              boolean priorLive = done.priorLive;
-              if (before.state() != ReplicaRead.State.ABSENT
-                  && (done.priorVersion == 0
-                      || WriteOrder.compare(
-                              before.version(),
-                              before.writer(),
-                              done.priorVersion,
-                              done.priorWriter)
-                          > 0)) {
-                priorLive = before.state() == ReplicaRead.State.LIVE;
-              }
-              if (!priorLive) throw KvException.notFound(key);
+              if (!priorLive(done, before)) throw KvException.notFound(key);
               Buffer body =
                   Buffer.buffer("{\"key\":")
                       .appendBytes(KvJson.quote(key))
@@ -135,9 +145,22 @@ public final class ReplicatedWrites {
    */
   private record Done(long version, boolean priorLive, long priorVersion, int priorWriter) {}
 
-  private Future<Done> write(ClusterView view, String key, byte[] value, long expiresAt, int w) {
+  /** Whether the newer of {@code before} and what the acknowledging replicas held was live. */
+  private static boolean priorLive(Done done, ReplicaRead before) {
+    if (before.state() != ReplicaRead.State.ABSENT
+        && (done.priorVersion == 0
+            || WriteOrder.compare(
+                    before.version(), before.writer(), done.priorVersion, done.priorWriter)
+                > 0)) {
+      return before.state() == ReplicaRead.State.LIVE;
+    }
+    return done.priorLive;
+  }
+
+  private Future<Done> write(
+      ClusterView view, String key, byte[] value, long expiresAt, int w, WriteTries tries) {
     RouterClock.observe(view.state().floor());
-    return round(view, order(view.replicasOf(key)), key, value, expiresAt, w, 1);
+    return round(view, order(view.replicasOf(key)), key, value, expiresAt, w, tries, 1);
   }
 
   /** The replicas, those not suspected first. */
@@ -161,8 +184,10 @@ public final class ReplicatedWrites {
       byte[] value,
       long expiresAt,
       int w,
+      WriteTries tries,
       int round) {
     long version = RouterClock.next();
+    tries.sent(version);
     Buffer body =
         RecordBatch.append(
             Buffer.buffer(),
@@ -181,6 +206,7 @@ public final class ReplicatedWrites {
             order,
             w,
             version,
+            tries,
             node -> send(view, node, body),
             node -> hints.send(view, key, node, body));
     tally.start(first);
@@ -195,7 +221,7 @@ public final class ReplicatedWrites {
             e -> {
               if (e instanceof Older older && round < MAX_ROUNDS) {
                 RouterClock.observe(older.version);
-                return round(view, order, key, value, expiresAt, w, round + 1);
+                return round(view, order, key, value, expiresAt, w, tries, round + 1);
               }
               if (e instanceof Older older) return Future.failedFuture(older.asUnavailable());
               return Future.failedFuture(e);
@@ -312,6 +338,7 @@ public final class ReplicatedWrites {
     final List<Future<Void>> hinted = new ArrayList<>();
     final int w;
     final long version;
+    final WriteTries tries;
     int sent;
     int acks;
     int answers;
@@ -327,11 +354,13 @@ public final class ReplicatedWrites {
         List<NodeClient> order,
         int w,
         long version,
+        WriteTries tries,
         java.util.function.Function<NodeClient, Future<JsonObject>> send,
         java.util.function.Function<NodeClient, Future<Void>> hint) {
       this.order = order;
       this.w = w;
       this.version = version;
+      this.tries = tries;
       this.send = send;
       this.hint = hint;
     }
@@ -347,26 +376,38 @@ public final class ReplicatedWrites {
       send.apply(node)
           .onComplete(
               ar -> {
-                if (ar.succeeded()) answered(ar.result());
+                if (ar.succeeded()) answered(node, ar.result());
                 else failed(node, (RuntimeException) ar.cause());
               });
     }
 
-    void answered(JsonObject result) {
+    void answered(NodeClient node, JsonObject result) {
       answers++;
       boolean applied = result.getBoolean("applied", false);
       long heldVersion = result.getLong("version", 0L);
       int heldWriter = (int) (long) result.getLong("writer", 0L);
       if (applied || (heldVersion == version && heldWriter == RouterClock.WRITER)) {
         acks++;
-        // The newest write the acknowledging replicas held decides: one of them held the last
-        // acknowledged write, and a replica that missed it may still hold something older.
-        if (applied
+        // The newest write the acknowledging replicas held before this client's write decides:
+        // one of them held the last acknowledged write, and a replica that missed it may still
+        // hold something older. What a replica held may be an earlier try of this write: then
+        // what it held before that try counts (WriteTries).
+        String id = node.node().id();
+        WriteTries.Held held =
+            applied
+                ? tries.before(
+                    id,
+                    new WriteTries.Held(
+                        heldVersion, heldWriter, "live".equals(result.getString("prior"))))
+                : tries.before(id);
+        if (held != null
+            && held.version() != 0
             && (priorVersion == 0
-                || WriteOrder.compare(heldVersion, heldWriter, priorVersion, priorWriter) > 0)) {
-          priorVersion = heldVersion;
-          priorWriter = heldWriter;
-          priorLive = "live".equals(result.getString("prior"));
+                || WriteOrder.compare(held.version(), held.writer(), priorVersion, priorWriter)
+                    > 0)) {
+          priorVersion = held.version();
+          priorWriter = held.writer();
+          priorLive = held.live();
         }
       } else {
         newerSeen = Math.max(newerSeen, heldVersion);

@@ -49,9 +49,23 @@ final class JudgedOps {
   }
 
   static Outcome put(Http http, int port, String key, String value, Expectation e) {
+    return put(http, port, key, value, e, false);
+  }
+
+  /**
+   * A PUT; with {@code judgeCreated}, its 201 or 200 must also say whether the key existed, where
+   * the expectation knows ({@link Verdict#MISSING} for 201 of a key that exists, {@link
+   * Verdict#RESURRECTED} for 200 of one that does not).
+   */
+  static Outcome put(
+      Http http, int port, String key, String value, Expectation e, boolean judgeCreated) {
     Http.Reply r = http.send("PUT", port, "/kv/" + key, Json.encode(value));
-    if (r.status() == 200 || r.status() == 201)
-      return new Outcome(Verdict.OK, Expectation.value(value), r);
+    if (r.status() == 200 || r.status() == 201) {
+      Verdict v = Verdict.OK;
+      if (judgeCreated && r.status() == 201 && e.mustExist()) v = Verdict.MISSING;
+      if (judgeCreated && r.status() == 200 && e.mustBeAbsent()) v = Verdict.RESURRECTED;
+      return new Outcome(v, Expectation.value(value), r);
+    }
     return new Outcome(failure(r), e.orValue(value), r);
   }
 

@@ -27,8 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * mid-move), kill -9 and restart of the router, kill -9 of a node restarted some steps later, short
  * pauses. Three to five nodes, starting with three.
  *
- * <p>With every node up, no call may fail (a 503 is allowed only while a node is down). At the end,
- * with every node back and the move settled: every key read through the router is as the model
+ * <p>With every node up, no call may fail (a 503 is allowed only while a node is down). A PUT's 201
+ * or 200, and a DELETE's 200 or 404, must say whether the key existed when the model knows. At the
+ * end, with every node back and the move settled: every key read through the router is as the model
  * says, and every member of every key's replica set in the final layout holds the key's last
  * acknowledged state, read from the nodes themselves (hinted handoff and anti-entropy may still be
  * finishing what a killed node missed, so that is waited for).
@@ -118,7 +119,7 @@ class ReplicatedMoveModelIT {
       judge(
           "PUT " + key + "=" + value,
           key,
-          JudgedOps.put(cluster.http, port(), key, value, model.get(key)));
+          JudgedOps.put(cluster.http, port(), key, value, model.get(key), true));
     }
 
     /** A key of the walk, or one in three times a key loaded first and never written since. */
