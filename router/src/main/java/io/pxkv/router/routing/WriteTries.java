@@ -19,21 +19,27 @@ import java.util.Set;
  */
 public final class WriteTries {
   /** A write a replica held, or a read found: (version, writer), and whether it was a value. */
-  record Held(long version, int writer, boolean live) {
-    static final Held NOTHING = new Held(0, 0, false);
-  }
+  record Held(long version, int writer, boolean live) {}
 
-  private final Set<Long> sent = new HashSet<>();
-  private final Map<String, Held> firstHeld = new HashMap<>();
+  // Most writes take one try: the collections are made for a second.
+  private long firstVersion;
+  private Set<Long> laterVersions;
+  private Map<String, Held> firstHeld;
   private ReplicaRead firstRead;
 
   /** A try goes out with {@code version} (this router's writer). */
   void sent(long version) {
-    sent.add(version);
+    if (firstVersion == 0) {
+      firstVersion = version;
+    } else {
+      if (laterVersions == null) laterVersions = new HashSet<>();
+      laterVersions.add(version);
+    }
   }
 
   private boolean ours(long version, int writer) {
-    return writer == RouterClock.WRITER && sent.contains(version);
+    if (writer != RouterClock.WRITER || version == 0) return false;
+    return version == firstVersion || (laterVersions != null && laterVersions.contains(version));
   }
 
   /**
@@ -43,15 +49,16 @@ public final class WriteTries {
    */
   Held before(String nodeId, Held held) {
     if (!ours(held.version(), held.writer())) {
+      if (firstHeld == null) firstHeld = new HashMap<>();
       firstHeld.putIfAbsent(nodeId, held);
       return held;
     }
-    return firstHeld.get(nodeId);
+    return before(nodeId);
   }
 
   /** What replica {@code nodeId} held before this write, as far as known (null: unknown). */
   Held before(String nodeId) {
-    return firstHeld.get(nodeId);
+    return firstHeld == null ? null : firstHeld.get(nodeId);
   }
 
   /** The key's newest write before this one, given that a read before a try found {@code read}. */
