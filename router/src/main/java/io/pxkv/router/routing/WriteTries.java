@@ -62,7 +62,7 @@ public final class WriteTries {
   }
 
   /** The key's newest write before this one, given that a read before a try found {@code read}. */
-  public ReplicaRead before(ReplicaRead read) {
+  ReplicaRead before(ReplicaRead read) {
     if (!ours(read.version(), read.writer())) {
       if (firstRead == null) firstRead = read;
       return read;
