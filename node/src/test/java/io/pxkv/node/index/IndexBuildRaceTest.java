@@ -54,11 +54,9 @@ class IndexBuildRaceTest {
       List<Future<?>> inFlight = new ArrayList<>();
       int batches = 40;
       int declareAt = random.nextInt(batches);
+      Thread declaring = new Thread(() -> indexes.declare(List.of(TAG)));
       for (int b = 0; b < batches; b++) {
-        if (b == declareAt) {
-          Thread t = new Thread(() -> indexes.declare(List.of(TAG)));
-          t.start();
-        }
+        if (b == declareAt) declaring.start();
         List<StoredRecord> batch = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
           String key = "k" + random.nextInt(100_000);
@@ -74,6 +72,8 @@ class IndexBuildRaceTest {
         if (random.nextInt(3) == 0) get(inFlight.get(inFlight.size() - 1));
       }
       for (Future<?> f : inFlight) get(f);
+      // It may not have run yet when the last import lands on a busy machine.
+      declaring.join(TimeUnit.SECONDS.toMillis(30));
       Await.until(
           "tag built",
           Duration.ofSeconds(30),
