@@ -62,12 +62,8 @@ class ClusterListingTest {
   @BeforeEach
   void start(Vertx vertx) throws Exception {
     this.vertx = vertx;
-    List<NodeInfo> infos = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) {
-      FakeNode node = new FakeNode(vertx, "node-" + i).start(0).await(WAIT_S, TimeUnit.SECONDS);
-      nodes.add(node);
-      infos.add(NodeInfo.of(node.id(), "127.0.0.1", node.port()));
-    }
+    nodes.addAll(FakeNode.startAll(vertx, 3));
+    List<NodeInfo> infos = FakeNode.infos(nodes);
     all = new ClusterConfig(64, infos);
     firstTwo = new ClusterConfig(64, infos.subList(0, 2));
     router = new ListingRouter(RouterConfig.of(all, 0));

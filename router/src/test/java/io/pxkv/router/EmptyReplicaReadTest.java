@@ -39,12 +39,8 @@ class EmptyReplicaReadTest {
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {
-    List<NodeInfo> infos = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) {
-      FakeNode node = new FakeNode(vertx, "node-" + i).start(0).await(WAIT_S, TimeUnit.SECONDS);
-      nodes.add(node);
-      infos.add(NodeInfo.of(node.id(), "127.0.0.1", node.port()));
-    }
+    nodes.addAll(FakeNode.startAll(vertx, 3));
+    List<NodeInfo> infos = FakeNode.infos(nodes);
     cluster = new ClusterConfig(null, 128, infos, List.of(), new Replication(3, 2, 2));
     RouterConfig config =
         RouterConfig.of(cluster, 0).toBuilder().instances(1).antiEntropyKeysPerSecond(0).build();

@@ -1,5 +1,6 @@
 package io.pxkv.router;
 
+import io.pxkv.common.cluster.NodeInfo;
 import io.pxkv.common.error.ErrorCode;
 import io.pxkv.common.error.KvException;
 import io.pxkv.common.http.ErrorResponses;
@@ -19,6 +20,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -26,6 +28,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A storage node in memory that speaks the node's {@code /kv} API closely enough for router tests,
@@ -83,6 +86,22 @@ final class FakeNode {
   FakeNode(Vertx vertx, String id) {
     this.vertx = vertx;
     this.id = id;
+  }
+
+  /** Starts fake nodes node-1 to node-{@code count}, each on a free loopback port. */
+  static List<FakeNode> startAll(Vertx vertx, int count) throws Exception {
+    List<FakeNode> started = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      started.add(new FakeNode(vertx, "node-" + i).start(0).await(20, TimeUnit.SECONDS));
+    }
+    return started;
+  }
+
+  /** What a cluster file says of each of {@code nodes}. */
+  static List<NodeInfo> infos(List<FakeNode> nodes) {
+    List<NodeInfo> infos = new ArrayList<>();
+    for (FakeNode n : nodes) infos.add(NodeInfo.of(n.id(), "127.0.0.1", n.port()));
+    return infos;
   }
 
   Future<FakeNode> start(int port) {

@@ -56,12 +56,8 @@ class HandedOffListingTest {
   @BeforeEach
   void start(Vertx vertx) throws Exception {
     this.vertx = vertx;
-    List<NodeInfo> infos = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) {
-      FakeNode node = new FakeNode(vertx, "node-" + i).start(0).await(WAIT_S, TimeUnit.SECONDS);
-      nodes.add(node);
-      infos.add(NodeInfo.of(node.id(), "127.0.0.1", node.port()));
-    }
+    nodes.addAll(FakeNode.startAll(vertx, 3));
+    List<NodeInfo> infos = FakeNode.infos(nodes);
     ClusterConfig all = new ClusterConfig(64, infos);
     moving =
         new ClusterState(CLUSTER, 2, new ClusterConfig(64, infos.subList(0, 2)), List.of(all), 0);

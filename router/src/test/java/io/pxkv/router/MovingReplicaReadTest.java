@@ -44,12 +44,8 @@ class MovingReplicaReadTest {
   @BeforeEach
   void start(Vertx vertx) throws Exception {
     this.vertx = vertx;
-    List<NodeInfo> infos = new ArrayList<>();
-    for (int i = 1; i <= 4; i++) {
-      FakeNode node = new FakeNode(vertx, "node-" + i).start(0).await(WAIT_S, TimeUnit.SECONDS);
-      nodes.add(node);
-      infos.add(NodeInfo.of(node.id(), "127.0.0.1", node.port()));
-    }
+    nodes.addAll(FakeNode.startAll(vertx, 4));
+    List<NodeInfo> infos = FakeNode.infos(nodes);
     Replication three = new Replication(3, 2, 2);
     ClusterConfig before = new ClusterConfig(null, 64, infos.subList(0, 3), List.of(), three);
     ClusterConfig after =

@@ -43,11 +43,8 @@ class RoutedAgainWriteTest {
   @BeforeEach
   void start(Vertx vertx) throws Exception {
     this.vertx = vertx;
-    for (int i = 1; i <= 3; i++) {
-      FakeNode node = new FakeNode(vertx, "node-" + i).start(0).await(WAIT_S, TimeUnit.SECONDS);
-      nodes.add(node);
-      infos.add(NodeInfo.of(node.id(), "127.0.0.1", node.port()));
-    }
+    nodes.addAll(FakeNode.startAll(vertx, 3));
+    infos.addAll(FakeNode.infos(nodes));
     router = new ListingRouter(RouterConfig.of(config(), 0));
     routerId = vertx.deployVerticle(router).await(WAIT_S, TimeUnit.SECONDS);
     router.route(state(2)).await(WAIT_S, TimeUnit.SECONDS);

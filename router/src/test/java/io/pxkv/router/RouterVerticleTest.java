@@ -57,12 +57,8 @@ class RouterVerticleTest {
   @BeforeEach
   void startNodesAndRouter(Vertx vertx) throws Exception {
     this.vertx = vertx;
-    List<NodeInfo> infos = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) {
-      FakeNode node = new FakeNode(vertx, "node-" + i).start(0).await(WAIT_S, TimeUnit.SECONDS);
-      nodes.add(node);
-      infos.add(NodeInfo.of(node.id(), "127.0.0.1", node.port()));
-    }
+    nodes.addAll(FakeNode.startAll(vertx, 3));
+    List<NodeInfo> infos = FakeNode.infos(nodes);
     cluster = new ClusterConfig(128, infos);
     startRouter(RouterConfig.of(cluster, 0).withInstances(2));
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"));
